@@ -1,0 +1,1 @@
+"""Alliance news bot: pushes news, answers questions, carries official broadcasts."""

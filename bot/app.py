@@ -1,0 +1,82 @@
+"""Running the bot: migrate, pre-flight check, then long polling or a webhook server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.config import Settings
+from bot.factory import create_bot, create_dependencies, create_dispatcher
+
+logger = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+class PreflightError(RuntimeError):
+    """The bot cannot start; the message is the one line the operator sees."""
+
+
+async def preflight(bot: Bot, settings: Settings) -> None:
+    """Fail fast when the token is rejected or the Bot API cannot be reached."""
+    try:
+        me = await bot.get_me()
+    except TelegramUnauthorizedError:
+        raise PreflightError(
+            "BOT_TOKEN was rejected by the Bot API (401 Unauthorized): copy the token again from @BotFather into .env"
+        ) from None
+    except TelegramNetworkError as error:
+        raise PreflightError(f"cannot reach the Bot API at {settings.telegram_api_url}: {error}") from None
+    logger.info("bot.ready", extra={"username": me.username, "bot_id": me.id})
+
+
+async def run(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM; everything opened here is closed on the way out."""
+    deps = create_dependencies(settings)
+    await deps["db"].migrate()
+    bot = create_bot(settings)
+    dp = create_dispatcher(settings, **deps)
+    try:
+        await preflight(bot, settings)
+    except PreflightError:
+        await bot.session.close()
+        await deps["db"].close()
+        raise
+    if settings.webhook_url:
+        await _run_webhook(bot, dp, settings)
+    else:
+        logger.info("polling.start")
+        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+
+
+async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dp, bot=bot)
+    url = settings.webhook_url if settings.webhook_url.endswith(WEBHOOK_PATH) else settings.webhook_url + WEBHOOK_PATH
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+    logger.info("webhook.start", extra={"url": url, "port": settings.webhook_port})
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        logger.info("webhook.stop")
+        await runner.cleanup()  # runs the dispatcher's shutdown hooks through setup_application
+        await bot.session.close()
+
+
+def run_sync(settings: Settings) -> None:
+    asyncio.run(run(settings))

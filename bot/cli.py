@@ -1,0 +1,143 @@
+"""The command line: `python -m bot [run|ask|feeds|kb|backup|migrate]`.
+
+Every failure at this interface is one clear line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import LANGUAGES, Settings
+from bot.log import configure_logging
+
+BOTFATHER = "https://t.me/BotFather"
+
+
+class CliError(Exception):
+    """A problem the operator can fix; its text is printed as one line."""
+
+
+def _env_file() -> Path:
+    return Path(".env").resolve()
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise CliError(f"{name} in {_env_file()} is invalid: {first['msg']}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Alliance news bot: pushes news, answers questions, carries official broadcasts.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (migrates the database first); the default")
+    commands.add_parser("migrate", help="upgrade the database schema and exit")
+
+    ask = commands.add_parser("ask", help="print the answer the bot would give to a question")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=LANGUAGES, default=None, help="the asker's interface language")
+
+    feeds = commands.add_parser("feeds", help="manage and poll news sources")
+    feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    add = feed_commands.add_parser("add", help="add a source")
+    add.add_argument("url")
+    add.add_argument("--kind", choices=("rss", "govkz"), default="rss")
+    add.add_argument("--lang", choices=LANGUAGES, default=None)
+    feed_commands.add_parser("list", help="list sources with their health")
+    remove = feed_commands.add_parser("remove", help="remove a source")
+    remove.add_argument("source", help="source id or URL")
+    poll = feed_commands.add_parser("poll", help="poll sources now (all, or one)")
+    poll.add_argument("source", nargs="?", help="source id or URL")
+
+    kb = commands.add_parser("kb", help="load or dump the knowledge base (YAML)")
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    kb_import = kb_commands.add_parser("import", help="replace the knowledge base with a YAML file")
+    kb_import.add_argument("file", type=Path)
+    kb_export = kb_commands.add_parser("export", help="write the knowledge base to a YAML file")
+    kb_export.add_argument("file", type=Path)
+
+    backup = commands.add_parser("backup", help="write a consistent online backup of the database")
+    backup.add_argument("file", type=Path)
+    return parser
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> None:
+    if settings.token is None:
+        raise CliError(
+            f"BOT_TOKEN is not set: put BOT_TOKEN=<token> into {_env_file()} "
+            f"(get a token from @BotFather, {BOTFATHER}; all settings are in .env.example)"
+        )
+    from bot.app import PreflightError, run_sync
+
+    try:
+        run_sync(settings)
+    except PreflightError as error:
+        raise CliError(str(error)) from None
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    from storage import Database
+
+    async def migrate() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    asyncio.run(migrate())
+    print(f"database is up to date: {settings.database_url.split('@')[-1]}")
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.backup import BackupError, backup
+
+    try:
+        size = asyncio.run(backup(settings.database_url, args.file))
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    print(f"backup written: {args.file} ({size} bytes)")
+
+
+def not_available(issue: str) -> Callable[[Settings, argparse.Namespace], None]:
+    def handler(_settings: Settings, _args: argparse.Namespace) -> None:
+        raise CliError(f"this command is not available yet: {issue} has not landed")
+
+    return handler
+
+
+HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
+    "run": cmd_run,
+    "migrate": cmd_migrate,
+    "backup": cmd_backup,
+    "ask": not_available("question answering"),
+    "feeds": not_available("news ingestion"),
+    "kb": not_available("the knowledge base"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
+        HANDLERS[command](settings, args)
+    except CliError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

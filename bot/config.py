@@ -1,0 +1,65 @@
+"""Settings from the environment and `.env`; names are the operator interface (DESIGN.md)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["ru", "kk", "en"]
+LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
+
+
+class Settings(BaseSettings):
+    """Everything the operator can set. Unknown variables are ignored."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: Language = "ru"
+    poll_interval_seconds: int = Field(default=300, ge=10)
+    send_rate_per_second: float = Field(default=25, gt=0, le=1000)
+    paid_broadcast: bool = False
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            try:
+                return frozenset(int(part) for part in parts if part)
+            except ValueError:
+                raise ValueError("ADMIN_IDS must be comma-separated numeric Telegram user ids") from None
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https://, got {value!r}")
+        return value
+
+    @cached_property
+    def token(self) -> str | None:
+        """The bot token as plain text, or None when unset or blank."""
+        if self.bot_token is None:
+            return None
+        return self.bot_token.get_secret_value().strip() or None
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """True when the Telegram user id is listed in ADMIN_IDS."""
+        return user_id is not None and user_id in self.admin_ids

@@ -1,0 +1,83 @@
+"""Factories for the bot, the dispatcher and the long-lived services; the tests call them too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import LinkPreviewOptions
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.commands import set_default_commands
+from bot.config import Settings
+from bot.middlewares import ChatContextMiddleware
+from bot.session import ResilientSession
+from handlers import get_routers
+from storage import Database
+from storage.audit import AuditLog
+from storage.chats import ChatRepository
+
+
+class MissingTokenError(RuntimeError):
+    """BOT_TOKEN is not set."""
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A Bot talking to `TELEGRAM_API_URL`, HTML parse mode by default."""
+    if settings.token is None:
+        raise MissingTokenError("BOT_TOKEN")
+    if session is None:
+        session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.token,
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+
+
+def create_scheduler() -> AsyncIOScheduler:
+    """The one scheduler; started in the startup hook, stopped in the shutdown hook."""
+    return AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+
+
+def create_dependencies(settings: Settings) -> dict[str, Any]:
+    """Long-lived objects that handlers and hooks receive by name."""
+    db = Database(settings.database_url)
+    return {
+        "settings": settings,
+        "db": db,
+        "chats": ChatRepository(db),
+        "audit": AuditLog(db),
+        "scheduler": create_scheduler(),
+    }
+
+
+def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
+    """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
+    if not deps:
+        deps = create_dependencies(settings)
+    deps["settings"] = settings
+    dp = Dispatcher(**deps)
+    dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
+    dp.include_routers(*get_routers())
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    return dp
+
+
+async def on_startup(bot: Bot, settings: Settings, scheduler: AsyncIOScheduler) -> None:
+    await set_default_commands(bot, settings.default_language)
+    if not scheduler.running:
+        scheduler.start()
+
+
+async def on_shutdown(scheduler: AsyncIOScheduler, db: Database) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+    await db.close()

@@ -1,0 +1,1 @@
+"""News ingestion: sources, the poller, the classifier."""

@@ -1,0 +1,19 @@
+"""The normalized entry every source yields; nothing downstream knows the source kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One news item as a source published it."""
+
+    key: str  # stable id within its source: guid, else link, else title + date
+    url: str | None  # absolute http(s) link to the item's page
+    title: str  # plain text, entities decoded once
+    summary_html: str  # the item's summary or body as the source gave it (HTML)
+    image_url: str | None  # absolute http(s) URL of the lead image
+    published_at: datetime | None  # timezone-aware; None when the source gives no date
+    language: str  # ru, kk or en

@@ -1,0 +1,34 @@
+language-name = English
+welcome =
+    Hello, { $name }! 👋
+    I bring the news of the <b>Alliance for Innovation and Cooperation in Low-Carbon Technologies</b> (Belt and Road Initiative), co-chaired by Kazakhstan's International Green Technologies and Investment Projects Center.
+
+    • I send alliance announcements as soon as they are published.
+    • Ask me about the alliance: members, countries, roles, people.
+    • /help lists everything I can do.
+
+    Choose your language:
+help =
+    <b>What I can do</b>
+
+    /start — welcome and language
+    /language — change the interface language
+    /help — this help
+
+    Ask a question in plain words, for example: <i>Who are the co-chairs?</i>
+language-choose = Choose the interface language:
+language-changed = Done: I will speak English with you.
+unknown-command = I don't know the command { $command }. Send /help to see what I can do.
+not-understood = I can't handle this kind of message. Send /help to see what I can do.
+button-stale = This button is no longer valid.
+cmd-start = Start and choose a language
+cmd-help = What the bot can do
+cmd-language = Change the language
+organizations-count = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+}
+countries-count = { $count ->
+    [one] { $count } country
+   *[other] { $count } countries
+}

@@ -1,0 +1,10 @@
+"""aiogram routers only: thin handlers that call services. `get_routers()` gives them in order."""
+
+from aiogram import Router
+
+from handlers import fallback, help, language, start
+
+
+def get_routers() -> list[Router]:
+    """All routers; the fallback router is last so it sees only what nobody else took."""
+    return [start.router, language.router, help.router, fallback.router]

@@ -1,0 +1,39 @@
+"""/language and the language buttons."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+
+from bot.commands import set_chat_commands
+from bot.config import LANGUAGES
+from bot.i18n import Localizer, localizer
+from handlers.keyboards import LanguageChoice, language_picker
+from storage.chats import Chat, ChatRepository
+
+router = Router(name="language")
+
+
+@router.message(Command("language"))
+async def choose_language(message: Message, chat: Chat, l10n: Localizer) -> None:
+    await message.answer(l10n("language-choose"), reply_markup=language_picker(chat.language))
+
+
+@router.callback_query(LanguageChoice.filter())
+async def language_chosen(
+    query: CallbackQuery, callback_data: LanguageChoice, chat: Chat, chats: ChatRepository, l10n: Localizer, bot: Bot
+) -> None:
+    if callback_data.code not in LANGUAGES:
+        await query.answer(l10n("button-stale"), show_alert=True)
+        return
+    await chats.set_language(chat.id, callback_data.code)
+    await set_chat_commands(bot, chat.id, callback_data.code)
+    chosen = localizer(callback_data.code)
+    await query.answer()
+    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+        await query.message.answer(chosen("language-changed"))
+        await query.message.edit_reply_markup(reply_markup=language_picker(callback_data.code))
+
+
+@router.callback_query(F.data.startswith("lang:"))
+async def language_forged(query: CallbackQuery, l10n: Localizer) -> None:
+    await query.answer(l10n("button-stale"), show_alert=True)

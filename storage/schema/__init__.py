@@ -1,0 +1,6 @@
+"""Table definitions, one module per area; all share one MetaData so Alembic sees them together."""
+
+from storage.schema.base import metadata
+from storage.schema.core import audit_log, chats
+
+__all__ = ["audit_log", "chats", "metadata"]
