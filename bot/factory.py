@@ -9,7 +9,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import LinkPreviewOptions
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.commands import set_default_commands
@@ -35,9 +34,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     return Bot(
         token=settings.token,
         session=session,
-        default=DefaultBotProperties(
-            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        ),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
 
 

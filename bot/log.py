@@ -49,7 +49,10 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "event": record.getMessage(),
-            **{key: value if isinstance(value, int | float | bool) else str(value) for key, value in _fields(record).items()},
+            **{
+                key: value if isinstance(value, int | float | bool) else str(value)
+                for key, value in _fields(record).items()
+            },
         }
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
@@ -64,4 +67,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # aiohttp's access log repeats what our own lines say.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    for noisy in ("aiohttp.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

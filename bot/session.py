@@ -7,9 +7,8 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.base import TelegramType
 from aiogram.methods import GetUpdates, TelegramMethod
-from aiogram.methods.base import Response
+from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Update
 from pydantic import ValidationError
 
@@ -27,11 +26,11 @@ class ResilientSession(AiohttpSession):
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
-        if not isinstance(method, GetUpdates):
-            return super().check_response(bot, method, status_code, content)
         try:
             return super().check_response(bot, method, status_code, content)
         except Exception:
+            if not isinstance(method, GetUpdates):
+                raise
             data = self.json_loads(content)
             if not (isinstance(data, dict) and data.get("ok") and isinstance(data.get("result"), list)):
                 raise

@@ -18,16 +18,15 @@ async def backup(database_url: str, target: Path) -> int:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         raise BackupError("backup copies SQLite databases; for PostgreSQL use pg_dump (see docs/OPERATIONS.md)")
-    source = Path(url.database or "")
+    return await asyncio.to_thread(_copy, Path(url.database or ""), target)
+
+
+def _copy(source: Path, target: Path) -> int:
     if not source.is_file():
         raise BackupError(f"no database at {source}: run the bot or `python -m bot migrate` first")
     if target.exists():
         raise BackupError(f"{target} exists already: choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    return await asyncio.to_thread(_copy, source, target)
-
-
-def _copy(source: Path, target: Path) -> int:
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     check = sqlite3.connect(target)

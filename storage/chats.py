@@ -46,9 +46,7 @@ class ChatRepository:
             row = (await conn.execute(sa.select(chats).where(chats.c.id == chat_id))).first()
         return _chat(row) if row else None
 
-    async def meet(
-        self, chat_id: int, *, type: str, language: str, title: str | None, username: str | None
-    ) -> Chat:
+    async def meet(self, chat_id: int, *, type: str, language: str, title: str | None, username: str | None) -> Chat:
         """Return the chat, creating it on first contact; a known chat becomes active again.
 
         The language is only taken on first contact: a language chosen later is never overwritten.
@@ -90,6 +88,4 @@ class ChatRepository:
     async def set_active(self, chat_id: int, active: bool) -> None:
         """Mark a chat as reachable or not (blocked the bot, left, was deleted)."""
         async with self._db.begin() as conn:
-            await conn.execute(
-                sa.update(chats).where(chats.c.id == chat_id).values(active=active, updated_at=utcnow())
-            )
+            await conn.execute(sa.update(chats).where(chats.c.id == chat_id).values(active=active, updated_at=utcnow()))

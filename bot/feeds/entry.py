@@ -17,3 +17,21 @@ class Entry:
     image_url: str | None  # absolute http(s) URL of the lead image
     published_at: datetime | None  # timezone-aware; None when the source gives no date
     language: str  # ru, kk or en
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry as stored, with what ingestion learned about it; what delivery and answers read."""
+
+    id: int
+    source_id: int
+    source_title: str
+    entry: Entry
+    first_seen_at: datetime
+    is_alliance: bool
+    alliance_reason: str | None  # e.g. "keywords: альянс + низкоуглерод" or "organization: ACCA21"
+
+    @property
+    def published(self) -> datetime:
+        """The feed's date, else the time the bot first saw the item."""
+        return self.entry.published_at or self.first_seen_at

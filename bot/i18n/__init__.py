@@ -23,7 +23,7 @@ class Html(str):
     __slots__ = ()
 
 
-class MissingText(KeyError):
+class MissingTextError(KeyError):
     """A text id that one of the locales lacks."""
 
 
@@ -36,10 +36,10 @@ class Localizer:
 
     def __call__(self, key: str, /, **args: object) -> str:
         if not self._bundle.has_message(key):
-            raise MissingText(f"{self.language}: no text {key!r}")
+            raise MissingTextError(f"{self.language}: no text {key!r}")
         message = self._bundle.get_message(key)
         if message.value is None:
-            raise MissingText(f"{self.language}: text {key!r} has no value")
+            raise MissingTextError(f"{self.language}: text {key!r} has no value")
         safe = {
             name: value if isinstance(value, Html) or not isinstance(value, str) else html.escape(value, False)
             for name, value in args.items()

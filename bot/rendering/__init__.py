@@ -1,0 +1,5 @@
+"""Rendering: a stored entry (or a digest of entries) into Telegram messages, valid HTML within limits."""
+
+from bot.rendering.message import RenderedMessage
+
+__all__ = ["RenderedMessage"]

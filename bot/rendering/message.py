@@ -1,0 +1,20 @@
+"""What the renderer produces and the sender sends: one message, text or photo with caption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    """A message ready for Telegram in HTML parse mode, reused for every recipient.
+
+    `text` is at most 4096 UTF-16 units after entity parsing. With `photo_url`, the message goes as a
+    photo whose caption is `caption` (at most 1024 units); `text` is the fallback if the photo fails.
+    """
+
+    text: str
+    photo_url: str | None = None
+    caption: str | None = None
+    button_text: str | None = None  # an inline button to the article
+    button_url: str | None = None
