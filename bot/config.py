@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     poll_interval_seconds: int = Field(default=300, ge=10)
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
     paid_broadcast: bool = False
+    send_concurrency: int | None = Field(default=None, ge=1, le=1000)
+    official_channel_id: int | None = None
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design
@@ -44,6 +46,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("send_concurrency", "official_channel_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod

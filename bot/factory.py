@@ -13,12 +13,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.commands import set_default_commands
 from bot.config import Settings
+from bot.delivery import Delivery, Sender, SubscriptionService
+from bot.delivery.lifecycle import start_delivery, stop_delivery
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.outbox import Outbox
+from storage.subscriptions import SubscriptionRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -46,12 +50,27 @@ def create_scheduler() -> AsyncIOScheduler:
 def create_dependencies(settings: Settings) -> dict[str, Any]:
     """Long-lived objects that handlers and hooks receive by name."""
     db = Database(settings.database_url)
+    outbox = Outbox(db)
+    subscriptions = SubscriptionRepository(db)
+    sender = Sender(
+        outbox, rate=settings.send_rate_per_second, paid=settings.paid_broadcast, concurrency=settings.send_concurrency
+    )
     return {
         "settings": settings,
         "db": db,
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
+        "outbox": outbox,
+        "sender": sender,
+        "subscriptions": SubscriptionService(subscriptions, outbox),
+        "delivery": Delivery(
+            subscriptions,
+            outbox,
+            official_channel_id=settings.official_channel_id,
+            official_language=settings.default_language,
+            wake=sender.wake,
+        ),
     }
 
 
@@ -64,6 +83,8 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
+    dp.startup.register(start_delivery)
+    dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)
     return dp
 

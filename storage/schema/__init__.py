@@ -2,5 +2,14 @@
 
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
+from storage.schema.delivery import digest_items, outbox_deliveries, outbox_messages, subscriptions
 
-__all__ = ["audit_log", "chats", "metadata"]
+__all__ = [
+    "audit_log",
+    "chats",
+    "digest_items",
+    "metadata",
+    "outbox_deliveries",
+    "outbox_messages",
+    "subscriptions",
+]

@@ -1,0 +1,360 @@
+"""The sender: pulls due outbox rows in batches and sends them under Telegram's limits.
+
+Three limits hold at once: a global rate (a leaky bucket from aiolimiter, a well-tested implementation),
+one message a second per private chat and twenty a minute per group (ChatPacer, applied when rows are
+claimed). Only the oldest pending row of a chat is ever claimed, so one chat's messages keep their order.
+A worker keeps its slot until its result is committed, so at most `concurrency` sends can be repeated
+after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import math
+import random
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiolimiter import AsyncLimiter
+
+from bot.delivery.pacing import ChatPacer
+from bot.rendering import RenderedMessage
+from storage.outbox import ClaimedDelivery, Outbox
+from storage.schema.base import utcnow
+
+logger = logging.getLogger(__name__)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def default_concurrency(rate: float) -> int:
+    """Parallel sends: enough to reach `rate` at about 250 ms per request, at least 4."""
+    return max(4, math.ceil(rate / 4))
+
+
+def plain_text(html_text: str) -> str:
+    """Telegram HTML as plain text: tags dropped, entities decoded (the fallback when HTML is refused)."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
+@dataclass(slots=True)
+class SenderStats:
+    """What the sender did since it started (for logs and benchmarks)."""
+
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    migrated: int = 0
+
+
+class Sender:
+    """Long-running tasks from startup (`start(bot)`) to shutdown (`stop()`); `wake()` skips the idle poll."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        *,
+        rate: float,
+        paid: bool = False,
+        concurrency: int | None = None,
+        batch_size: int | None = None,
+        idle_poll: float = 0.25,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 600.0,
+        max_errors: int = 5,
+        max_attempts: int = 30,
+        pacer: ChatPacer | None = None,
+    ) -> None:
+        self._bot: Bot | None = None
+        self._outbox = outbox
+        self.rate = rate
+        self._paid = paid
+        self.concurrency = concurrency or default_concurrency(rate)
+        self._batch_size = batch_size or max(50, 2 * self.concurrency)
+        self._idle_poll = idle_poll
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._max_errors = max_errors
+        self._max_attempts = max_attempts
+        self._pacer = pacer or ChatPacer()
+        # A bucket a tenth of a second deep: smooth pacing, no burst above the rate worth mentioning.
+        depth = max(1.0, rate / 10)
+        self._limiter = AsyncLimiter(depth, depth / rate)
+        self._queue: asyncio.Queue[ClaimedDelivery | None] = asyncio.Queue()
+        self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._paused_until = 0.0
+        self._sent: list[tuple[int, asyncio.Future[None]]] = []
+        self._sent_ready = asyncio.Event()
+        self._claimer: asyncio.Task[None] | None = None
+        self._recorder: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
+        self.stats = SenderStats()
+
+    @property
+    def running(self) -> bool:
+        return self._claimer is not None
+
+    async def start(self, bot: Bot) -> None:
+        """Resume after a crash (rows left in flight are queued again) and start sending through `bot`."""
+        if self.running:
+            return
+        self._bot = bot
+        resumed = await self._outbox.reset_in_flight()
+        if resumed:
+            logger.warning("sender.resumed_in_flight", extra={"rows": resumed})
+        self._recorder = asyncio.create_task(self._record_loop(), name="sender-recorder")
+        self._workers = [asyncio.create_task(self._work(), name=f"sender-{i}") for i in range(self.concurrency)]
+        self._claimer = asyncio.create_task(self._claim_loop(), name="sender-claimer")
+        logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
+
+    def wake(self) -> None:
+        """New rows are in the outbox: claim now instead of at the next poll."""
+        self._wake.set()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming, put unstarted rows back, let sends in progress finish for up to `grace` seconds."""
+        if self._claimer is None:
+            return
+        self._claimer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._claimer
+        self._claimer = None
+        unstarted: list[int] = []
+        while not self._queue.empty():
+            row = self._queue.get_nowait()
+            if row is not None:
+                unstarted.append(row.id)
+        for _ in self._workers:
+            self._queue.put_nowait(None)
+        _done, pending = await asyncio.wait(self._workers, timeout=grace) if self._workers else (set(), set())
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        self._workers = []
+        if self._recorder is not None:
+            self._recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recorder
+            self._recorder = None
+        await self._flush_sent()
+        await self._outbox.release(unstarted)
+        logger.info("sender.stop", extra={"sent": self.stats.sent})
+
+    async def _claim_loop(self) -> None:
+        while True:
+            try:
+                await self._claim_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("sender.claim_failed")
+                await asyncio.sleep(1.0)
+
+    async def _claim_once(self) -> None:
+        # Keep about one batch claimed ahead of the workers; claimed rows are not sent yet, so not at risk.
+        while self._queue.qsize() >= self.concurrency:
+            self._room.clear()
+            await self._room.wait()
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        self._wake.clear()
+        rows = await self._outbox.claim(now=utcnow(), limit=self._batch_size, not_before=self._not_before)
+        for row in rows:
+            self._queue.put_nowait(row)
+        if len(rows) < self._batch_size:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+
+    def _not_before(self, chat_id: int) -> datetime | None:
+        wait = self._pacer.wait(chat_id)
+        return utcnow() + timedelta(seconds=wait) if wait > 0 else None
+
+    async def _work(self) -> None:
+        while True:
+            row = await self._queue.get()
+            if self._queue.qsize() < self.concurrency:
+                self._room.set()
+            if row is None:
+                return
+            try:
+                await self._deliver(row)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.exception("sender.unexpected", extra={"row": row.id})
+                await self._outbox.fail(row.id, f"{type(error).__name__}: {error}")
+                self.stats.failed += 1
+
+    async def _wait_for_pause(self) -> None:
+        # A sleep, not an Event: the pause ends by time alone, and another 429 may extend it meanwhile.
+        while (pause := self._paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(pause)
+
+    async def _deliver(self, row: ClaimedDelivery) -> None:
+        await self._wait_for_pause()
+        await self._limiter.acquire()
+        await self._wait_for_pause()  # a 429 may have come in while this row waited for the bucket
+        self._pacer.record(row.chat_id)
+        try:
+            await self._send(row)
+        except TelegramRetryAfter as error:
+            await self._rate_limited(row, error.retry_after)
+        except TelegramMigrateToChat as error:
+            logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
+            self.stats.migrated += 1
+            await self._outbox.migrate_chat(row.chat_id, error.migrate_to_chat_id)
+            await self._outbox.retry(row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}")
+        except TelegramForbiddenError as error:
+            await self._block(row, error.message)
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            await self._bad_request(row, error.message)
+        except (TelegramServerError, TelegramNetworkError) as error:
+            await self._transient(row, f"{type(error).__name__}: {error.message}")
+        except TelegramAPIError as error:
+            await self._fail(row, f"{type(error).__name__}: {error.message}")
+        else:
+            await self._record_sent(row.id)
+
+    async def _send(self, row: ClaimedDelivery) -> None:
+        bot = self._bot
+        if bot is None:
+            raise RuntimeError("the sender was not started")
+        message = row.message
+        paid = True if self._paid else None
+        if message.copy_from_chat_id is not None and message.copy_message_id is not None:
+            await bot.copy_message(
+                chat_id=row.chat_id,
+                from_chat_id=message.copy_from_chat_id,
+                message_id=message.copy_message_id,
+                message_thread_id=row.message_thread_id,
+                allow_paid_broadcast=paid,
+            )
+            return
+        rendered = RenderedMessage(**(message.payload or {}))
+        markup = None
+        if rendered.button_text and rendered.button_url:
+            button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
+            markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+        text = plain_text(rendered.text) if row.plain_text else rendered.text
+        parse_mode = {"parse_mode": None} if row.plain_text else {}
+        if rendered.photo_url and rendered.caption is not None:
+            caption = plain_text(rendered.caption) if row.plain_text else rendered.caption
+            try:
+                await bot.send_photo(
+                    chat_id=row.chat_id,
+                    photo=rendered.photo_url,
+                    caption=caption,
+                    message_thread_id=row.message_thread_id,
+                    reply_markup=markup,
+                    allow_paid_broadcast=paid,
+                    **parse_mode,
+                )
+                return
+            except TelegramBadRequest as error:
+                if _is_parse_error(error.message) or _is_chat_gone(error.message):
+                    raise
+                # The photo itself was refused (bad URL, too big): the text version still carries the news.
+                logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
+        await bot.send_message(
+            chat_id=row.chat_id,
+            text=text,
+            message_thread_id=row.message_thread_id,
+            reply_markup=markup,
+            allow_paid_broadcast=paid,
+            **parse_mode,
+        )
+
+    async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
+        # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
+        self.stats.rate_limited += 1
+        self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
+        logger.warning("sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id})
+        if row.attempts >= self._max_attempts:
+            await self._fail(row, f"still rate limited after {row.attempts} attempts")
+            return
+        self.stats.retried += 1
+        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=retry_after), error="429 retry_after")
+
+    async def _transient(self, row: ClaimedDelivery, error: str) -> None:
+        if row.errors + 1 >= self._max_errors or row.attempts >= self._max_attempts:
+            await self._fail(row, f"gave up after {row.errors + 1} errors: {error}")
+            return
+        delay = min(self._backoff_cap, self._backoff_base * 2**row.errors) * random.uniform(0.75, 1.0)
+        self.stats.retried += 1
+        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True)
+
+    async def _bad_request(self, row: ClaimedDelivery, error: str) -> None:
+        if _is_chat_gone(error):
+            await self._block(row, error)
+        elif _is_parse_error(error) and not row.plain_text:
+            logger.warning("sender.html_refused", extra={"row": row.id, "error": error})
+            self.stats.retried += 1
+            await self._outbox.retry(row.id, at=utcnow(), error=error, plain_text=True)
+        else:
+            await self._fail(row, error)
+
+    async def _block(self, row: ClaimedDelivery, error: str) -> None:
+        self.stats.blocked += 1
+        dropped = await self._outbox.block_chat(row.chat_id, error)
+        logger.info("sender.chat_blocked", extra={"chat_id": row.chat_id, "rows": dropped, "error": error})
+
+    async def _fail(self, row: ClaimedDelivery, error: str) -> None:
+        self.stats.failed += 1
+        logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
+        await self._outbox.fail(row.id, error)
+
+    async def _record_sent(self, row_id: int) -> None:
+        # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sent.append((row_id, future))
+        self._sent_ready.set()
+        await future
+
+    async def _record_loop(self) -> None:
+        while True:
+            await self._sent_ready.wait()
+            self._sent_ready.clear()
+            await self._flush_sent()
+
+    async def _flush_sent(self) -> None:
+        batch, self._sent = self._sent, []
+        if not batch:
+            return
+        try:
+            await self._outbox.mark_sent([row_id for row_id, _ in batch])
+            self.stats.sent += len(batch)
+        except Exception:
+            # The rows stay `sending` and are retried after a restart: a possible duplicate, never a loss.
+            logger.exception("sender.record_failed", extra={"rows": len(batch)})
+        for _, future in batch:
+            if not future.done():
+                future.set_result(None)
+
+
+def _is_chat_gone(error: str) -> bool:
+    text = error.lower()
+    return "chat not found" in text or "user is deactivated" in text or "bot was kicked" in text
+
+
+def _is_parse_error(error: str) -> bool:
+    return "can't parse entities" in error.lower() or "can't find end of" in error.lower()

@@ -1,0 +1,353 @@
+"""The outbox: messages to send and one delivery row per (message, recipient), written before any send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from storage.database import Database
+from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
+from storage.schema.base import utcnow
+from storage.sql import insert_ignoring_duplicates
+
+PENDING = ("queued", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Where one copy of a message goes: a chat, and in a forum supergroup the topic."""
+
+    chat_id: int
+    message_thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """What is sent: a rendered payload, or a message to copy from a chat."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any] | None
+    copy_from_chat_id: int | None
+    copy_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedDelivery:
+    """One (message, recipient) pair the sender has claimed."""
+
+    id: int
+    chat_id: int
+    message_thread_id: int | None
+    attempts: int
+    errors: int
+    plain_text: bool
+    message: OutboxMessage
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCounters:
+    """How far a message's delivery has come; `queued` includes the rows being sent right now."""
+
+    message_id: int
+    queued: int
+    sent: int
+    failed: int
+    blocked: int
+    cancelled: int
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sent + self.failed + self.blocked + self.cancelled
+
+    @property
+    def done(self) -> bool:
+        return self.queued == 0
+
+
+class Outbox:
+    """Reads and writes `outbox_messages` and `outbox_deliveries`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_message(
+        self,
+        kind: str,
+        *,
+        dedup_key: str | None = None,
+        payload: dict[str, Any] | None = None,
+        copy_from: tuple[int, int] | None = None,
+        created_by: int | None = None,
+    ) -> int:
+        """Store a message and return its id; a message with the same `dedup_key` is returned, not repeated."""
+        if (payload is None) == (copy_from is None):
+            raise ValueError("a message has either a payload or a message to copy")
+        values = {
+            "kind": kind,
+            "dedup_key": dedup_key,
+            "payload": payload,
+            "copy_from_chat_id": copy_from[0] if copy_from else None,
+            "copy_message_id": copy_from[1] if copy_from else None,
+            "created_by": created_by,
+            "created_at": utcnow(),
+        }
+        async with self._db.begin() as conn:
+            if dedup_key is None:
+                result = await conn.execute(sa.insert(outbox_messages).values(**values))
+                return int(result.inserted_primary_key[0])
+            await insert_ignoring_duplicates(conn, outbox_messages, [values], ("dedup_key",))
+            found = await conn.execute(sa.select(outbox_messages.c.id).where(outbox_messages.c.dedup_key == dedup_key))
+            return int(found.scalar_one())
+
+    async def add_deliveries(self, message_id: int, recipients: Iterable[Recipient]) -> int:
+        """Queue the message for each recipient once; returns how many rows are new."""
+        now = utcnow()
+        rows = [
+            {
+                "message_id": message_id,
+                "chat_id": r.chat_id,
+                "message_thread_id": r.message_thread_id,
+                "status": "queued",
+                "attempts": 0,
+                "errors": 0,
+                "plain_text": False,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for r in recipients
+        ]
+        async with self._db.begin() as conn:
+            return await insert_ignoring_duplicates(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
+
+    async def message(self, message_id: int) -> OutboxMessage | None:
+        """The stored message, or None."""
+        async with self._db.connect() as conn:
+            row = (await conn.execute(sa.select(outbox_messages).where(outbox_messages.c.id == message_id))).first()
+        return _message(row._mapping) if row else None
+
+    async def reset_in_flight(self) -> int:
+        """Return rows left `sending` by a crash to the queue; they are retried (the only possible duplicates)."""
+        async with self._db.begin() as conn:
+            result = await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.status == "sending")
+                .values(status="queued", next_attempt_at=utcnow())
+            )
+        return int(result.rowcount)
+
+    async def claim(
+        self, *, now: datetime, limit: int, not_before: Callable[[int], datetime | None] | None = None
+    ) -> list[ClaimedDelivery]:
+        """Mark up to `limit` due rows as `sending` and return them with their messages.
+
+        Only the oldest pending row of each chat is due, so one chat's messages go out in order.
+        `not_before(chat_id)` paces chats: a row whose chat is not ready yet is postponed to that time.
+        """
+        d = outbox_deliveries
+        earlier = outbox_deliveries.alias("earlier")
+        query = (
+            sa.select(d, outbox_messages)
+            .join(outbox_messages, outbox_messages.c.id == d.c.message_id)
+            .where(
+                d.c.status == "queued",
+                d.c.next_attempt_at <= now,
+                ~sa.exists().where(
+                    earlier.c.chat_id == d.c.chat_id, earlier.c.status.in_(PENDING), earlier.c.id < d.c.id
+                ),
+            )
+            .order_by(d.c.id)
+            .limit(limit)
+        )
+        claimed: list[ClaimedDelivery] = []
+        postponed: list[tuple[int, datetime]] = []
+        async with self._db.begin() as conn:
+            rows = (await conn.execute(query)).all()
+            for row in rows:
+                wait_until = not_before(row.chat_id) if not_before else None
+                if wait_until is not None and wait_until > now:
+                    postponed.append((row.id, wait_until))
+                    continue
+                m = row._mapping
+                claimed.append(
+                    ClaimedDelivery(
+                        id=m[d.c.id],
+                        chat_id=m[d.c.chat_id],
+                        message_thread_id=m[d.c.message_thread_id],
+                        attempts=m[d.c.attempts] + 1,
+                        errors=m[d.c.errors],
+                        plain_text=m[d.c.plain_text],
+                        message=OutboxMessage(
+                            id=m[outbox_messages.c.id],
+                            kind=m[outbox_messages.c.kind],
+                            payload=m[outbox_messages.c.payload],
+                            copy_from_chat_id=m[outbox_messages.c.copy_from_chat_id],
+                            copy_message_id=m[outbox_messages.c.copy_message_id],
+                        ),
+                    )
+                )
+            if claimed:
+                await conn.execute(
+                    sa.update(d)
+                    .where(d.c.id.in_([c.id for c in claimed]))
+                    .values(status="sending", attempts=d.c.attempts + 1)
+                )
+            for row_id, wait_until in postponed:
+                await conn.execute(sa.update(d).where(d.c.id == row_id).values(next_attempt_at=wait_until))
+        return claimed
+
+    async def release(self, ids: Sequence[int]) -> None:
+        """Return claimed rows that were never tried to the queue (the sender is stopping)."""
+        if not ids:
+            return
+        d = outbox_deliveries
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(d)
+                .where(d.c.id.in_(list(ids)), d.c.status == "sending")
+                .values(status="queued", attempts=d.c.attempts - 1)
+            )
+
+    async def mark_sent(self, ids: Sequence[int], *, at: datetime | None = None) -> None:
+        """Record rows as delivered (one transaction for a whole batch)."""
+        if not ids:
+            return
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.id.in_(list(ids)))
+                .values(status="sent", sent_at=at or utcnow(), error=None)
+            )
+
+    async def retry(
+        self, row_id: int, *, at: datetime, error: str, transient: bool = False, plain_text: bool | None = None
+    ) -> None:
+        """Put a row back in the queue for `at`; `transient` counts it against the cap on errors."""
+        d = outbox_deliveries
+        values: dict[str, Any] = {"status": "queued", "next_attempt_at": at, "error": error}
+        if transient:
+            values["errors"] = d.c.errors + 1
+        if plain_text is not None:
+            values["plain_text"] = plain_text
+        async with self._db.begin() as conn:
+            await conn.execute(sa.update(d).where(d.c.id == row_id).values(**values))
+
+    async def fail(self, row_id: int, error: str) -> None:
+        """Give up on a row, keeping the error."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.id == row_id)
+                .values(status="failed", error=error)
+            )
+
+    async def block_chat(self, chat_id: int, error: str) -> int:
+        """The chat cannot be reached: deactivate it and mark all its pending rows `blocked`."""
+        async with self._db.begin() as conn:
+            await conn.execute(sa.update(chats).where(chats.c.id == chat_id).values(active=False, updated_at=utcnow()))
+            result = await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.chat_id == chat_id, outbox_deliveries.c.status.in_(PENDING))
+                .values(status="blocked", error=error)
+            )
+        return int(result.rowcount)
+
+    async def cancel_chat(self, chat_id: int) -> int:
+        """The chat left (/stop): its queued rows are cancelled, not sent."""
+        async with self._db.begin() as conn:
+            result = await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.chat_id == chat_id, outbox_deliveries.c.status == "queued")
+                .values(status="cancelled", error="unsubscribed")
+            )
+        return int(result.rowcount)
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its chat, subscription, digest items and pending rows follow the new id."""
+        async with self._db.begin() as conn:
+            old = (await conn.execute(sa.select(chats).where(chats.c.id == old_id))).first()
+            known = (await conn.execute(sa.select(chats.c.id).where(chats.c.id == new_id))).first()
+            now = utcnow()
+            if old is not None and known is None:
+                values = dict(old._mapping) | {"id": new_id, "type": "supergroup", "updated_at": now}
+                await conn.execute(sa.insert(chats).values(**values))
+            if old is not None:
+                await conn.execute(sa.update(chats).where(chats.c.id == old_id).values(active=False, updated_at=now))
+            has_new_subscription = (
+                await conn.execute(sa.select(subscriptions.c.chat_id).where(subscriptions.c.chat_id == new_id))
+            ).first()
+            if has_new_subscription is None and (known is not None or old is not None):
+                await conn.execute(
+                    sa.update(subscriptions)
+                    .where(subscriptions.c.chat_id == old_id)
+                    .values(chat_id=new_id, updated_at=now)
+                )
+            await conn.execute(sa.update(digest_items).where(digest_items.c.chat_id == old_id).values(chat_id=new_id))
+            # A message already queued for the new id keeps that row; the old id's copy would be a duplicate.
+            taken = sa.select(outbox_deliveries.c.message_id).where(outbox_deliveries.c.chat_id == new_id)
+            await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(
+                    outbox_deliveries.c.chat_id == old_id,
+                    outbox_deliveries.c.status.in_(PENDING),
+                    outbox_deliveries.c.message_id.in_(taken),
+                )
+                .values(status="cancelled", error=f"migrated to {new_id}, already queued there")
+            )
+            await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.chat_id == old_id, outbox_deliveries.c.status.in_(PENDING))
+                .values(chat_id=new_id, status="queued", next_attempt_at=now)
+            )
+
+    async def counters(self, message_id: int) -> MessageCounters:
+        """Queued, sent, failed, blocked and cancelled rows of one message (for /stats and progress reports)."""
+        counts = await self.counters_many([message_id])
+        return counts[message_id]
+
+    async def counters_many(self, message_ids: Sequence[int]) -> dict[int, MessageCounters]:
+        """Counters of several messages at once."""
+        d = outbox_deliveries
+        query = (
+            sa.select(d.c.message_id, d.c.status, sa.func.count())
+            .where(d.c.message_id.in_(list(message_ids)))
+            .group_by(d.c.message_id, d.c.status)
+        )
+        by_message: dict[int, dict[str, int]] = {mid: {} for mid in message_ids}
+        async with self._db.connect() as conn:
+            for message_id, status, count in (await conn.execute(query)).all():
+                by_message[message_id][status] = count
+        return {
+            mid: MessageCounters(
+                message_id=mid,
+                queued=counts.get("queued", 0) + counts.get("sending", 0),
+                sent=counts.get("sent", 0),
+                failed=counts.get("failed", 0),
+                blocked=counts.get("blocked", 0),
+                cancelled=counts.get("cancelled", 0),
+            )
+            for mid, counts in by_message.items()
+        }
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest queued row becomes due, or None when nothing is queued."""
+        d = outbox_deliveries
+        async with self._db.connect() as conn:
+            value = (
+                await conn.execute(sa.select(sa.func.min(d.c.next_attempt_at)).where(d.c.status == "queued"))
+            ).scalar()
+        return value if isinstance(value, datetime) else None
+
+
+def _message(m: sa.RowMapping) -> OutboxMessage:
+    return OutboxMessage(
+        id=m["id"],
+        kind=m["kind"],
+        payload=m["payload"],
+        copy_from_chat_id=m["copy_from_chat_id"],
+        copy_message_id=m["copy_message_id"],
+    )

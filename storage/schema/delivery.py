@@ -1,0 +1,70 @@
+"""Subscriptions, digest queues and the outbox (messages and their deliveries)."""
+
+import sqlalchemy as sa
+
+from storage.schema.base import UTCDateTime, metadata, utcnow
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("chat_id", sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("scope", sa.String(16), nullable=False, default="alliance"),  # alliance or all
+    sa.Column("languages", sa.String(16), nullable=False),  # news languages, comma-separated: "ru,kk"
+    sa.Column("mode", sa.String(16), nullable=False, default="instant"),  # instant, daily or weekly
+    sa.Column("digest_hour", sa.SmallInteger, nullable=False, default=9),  # UTC hour of the digest
+    sa.Column("paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("include_words", sa.Text, nullable=False, default=""),  # space-separated plain words
+    sa.Column("exclude_words", sa.Text, nullable=False, default=""),
+    sa.Column("message_thread_id", sa.BigInteger, nullable=True),  # forum topic of a supergroup
+    sa.Column("subscribed_by", sa.BigInteger, nullable=True),  # the admin who subscribed a group or channel
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+)
+
+# Entries waiting for a subscriber's next digest; the entry itself is kept as a JSON snapshot
+# so the digest can be rendered without reaching into the ingestion tables.
+digest_items = sa.Table(
+    "digest_items",
+    metadata,
+    sa.Column("chat_id", sa.BigInteger, primary_key=True),
+    sa.Column("entry_id", sa.BigInteger, primary_key=True),
+    sa.Column("entry", sa.JSON, nullable=False),
+    sa.Column("queued_at", UTCDateTime, nullable=False, default=utcnow),
+)
+
+outbox_messages = sa.Table(
+    "outbox_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # entry, digest, broadcast
+    sa.Column("dedup_key", sa.String(128), nullable=True, unique=True),  # makes enqueuing idempotent
+    sa.Column("payload", sa.JSON, nullable=True),  # a RenderedMessage as a dict
+    sa.Column("copy_from_chat_id", sa.BigInteger, nullable=True),  # or copyMessage from this chat ...
+    sa.Column("copy_message_id", sa.BigInteger, nullable=True),  # ... and this message
+    sa.Column("created_by", sa.BigInteger, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+)
+
+outbox_deliveries = sa.Table(
+    "outbox_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),  # also the send order per chat
+    sa.Column(
+        "message_id", sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("message_thread_id", sa.BigInteger, nullable=True),
+    sa.Column(
+        "status", sa.String(16), nullable=False, default="queued"
+    ),  # queued sending sent failed blocked cancelled
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),  # every try, 429s included
+    sa.Column("errors", sa.Integer, nullable=False, default=0),  # transient errors (5xx, network)
+    sa.Column("plain_text", sa.Boolean, nullable=False, default=False),  # resend without HTML
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),
+    sa.Index("ix_outbox_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_outbox_deliveries_chat", "chat_id", "status", "id"),
+)

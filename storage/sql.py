@@ -1,0 +1,22 @@
+"""Small SQL helpers that need a different spelling on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+async def insert_ignoring_duplicates(
+    conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[str, Any]], conflict: Sequence[str]
+) -> int:
+    """Insert rows, silently skipping those that collide on the `conflict` columns; returns the rows inserted."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    result = await conn.execute(statement, list(rows))
+    return max(result.rowcount, 0)
