@@ -56,7 +56,6 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         outbox, rate=settings.send_rate_per_second, paid=settings.paid_broadcast, concurrency=settings.send_concurrency
     )
     return {
-        "settings": settings,
         "db": db,
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
@@ -78,8 +77,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
     if not deps:
         deps = create_dependencies(settings)
-    deps["settings"] = settings
-    dp = Dispatcher(**deps)
+    dp = Dispatcher(settings=settings, **deps)
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
