@@ -2,9 +2,9 @@
 
 from aiogram import Router
 
-from handlers import fallback, help, language, start
+from handlers import fallback, help, language, membership, settings, start, stop
 
 
 def get_routers() -> list[Router]:
     """Fresh routers, in order; the fallback router is last so it sees only what nobody else took."""
-    return [module.create_router() for module in (start, language, help, fallback)]
+    return [module.create_router() for module in (start, language, help, settings, stop, membership, fallback)]

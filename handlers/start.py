@@ -6,13 +6,21 @@ from aiogram.types import Message
 
 from bot.commands import set_chat_commands
 from bot.config import LANGUAGES
+from bot.delivery import SubscriptionService
 from bot.i18n import Localizer, localizer
+from handlers.chat_admin import may_manage, topic_of
 from handlers.keyboards import language_picker
 from storage.chats import Chat, ChatRepository
 
 
 async def start(
-    message: Message, command: CommandObject, chat: Chat, chats: ChatRepository, l10n: Localizer, bot: Bot
+    message: Message,
+    command: CommandObject,
+    chat: Chat,
+    chats: ChatRepository,
+    l10n: Localizer,
+    bot: Bot,
+    subscriptions: SubscriptionService,
 ) -> None:
     language = chat.language
     wanted = (command.args or "").strip().lower()
@@ -22,6 +30,15 @@ async def start(
         language, l10n = wanted, localizer(wanted)
     name = message.from_user.first_name if message.from_user else (message.chat.title or "")
     await message.answer(l10n("welcome", name=name), reply_markup=language_picker(language))
+    # Private users are subscribed at once; a group or channel only by one of its admins.
+    if chat.is_private:
+        await subscriptions.subscribe(chat.id, language)
+    elif await may_manage(bot, message.chat, message.from_user, message.sender_chat):
+        thread = topic_of(message.message_thread_id, message.is_topic_message)
+        by = message.from_user.id if message.from_user else None
+        _, created = await subscriptions.subscribe(chat.id, language, message_thread_id=thread, by=by)
+        if created:
+            await message.answer(l10n("delivery-group-subscribed"))
 
 
 def create_router() -> Router:

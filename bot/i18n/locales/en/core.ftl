@@ -14,6 +14,8 @@ help =
     /start — welcome and language
     /language — change the interface language
     /help — this help
+    /settings — news subscription: what, in which languages, how often
+    /stop — stop receiving news
 
     Ask a question in plain words, for example: <i>Who are the co-chairs?</i>
 language-choose = Choose the interface language:
