@@ -29,11 +29,11 @@ async def start(
         await set_chat_commands(bot, chat.id, wanted)
         language, l10n = wanted, localizer(wanted)
     name = message.from_user.first_name if message.from_user else (message.chat.title or "")
-    await message.answer(l10n("welcome", name=name), reply_markup=language_picker(language))
-    # Private users are subscribed at once; a group or channel only by one of its admins.
+    # Private users are subscribed at once (before the welcome); a group or channel only by one of its admins.
     if chat.is_private:
         await subscriptions.subscribe(chat.id, language)
-    elif await may_manage(bot, message.chat, message.from_user, message.sender_chat):
+    await message.answer(l10n("welcome", name=name), reply_markup=language_picker(language))
+    if not chat.is_private and await may_manage(bot, message.chat, message.from_user, message.sender_chat):
         thread = topic_of(message.message_thread_id, message.is_topic_message)
         by = message.from_user.id if message.from_user else None
         _, created = await subscriptions.subscribe(chat.id, language, message_thread_id=thread, by=by)

@@ -333,6 +333,13 @@ class Outbox:
             for mid, counts in by_message.items()
         }
 
+    async def pending_count(self) -> int:
+        """Rows not yet delivered or given up (queued or being sent), over all messages."""
+        d = outbox_deliveries
+        async with self._db.connect() as conn:
+            value = (await conn.execute(sa.select(sa.func.count()).where(d.c.status.in_(PENDING)))).scalar()
+        return int(value or 0)
+
     async def next_due_at(self) -> datetime | None:
         """When the earliest queued row becomes due, or None when nothing is queued."""
         d = outbox_deliveries

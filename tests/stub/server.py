@@ -354,6 +354,7 @@ class BotAPIStub:
                 "can_post_stories": False,
                 "can_edit_stories": False,
                 "can_delete_stories": False,
+                "can_send_welcome_messages": False,
             }
         return {"status": "member", "user": user}
 

@@ -1,0 +1,55 @@
+"""Entries and subscribers for delivery tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.feeds.entry import Entry, StoredEntry
+from storage import Database
+from storage.chats import ChatRepository
+from storage.subscriptions import SubscriptionRepository
+
+_ids = itertools.count(1)
+
+
+def make_entry(
+    title: str = "Alliance meeting in Astana",
+    *,
+    language: str = "ru",
+    alliance: bool = True,
+    summary: str = "<p>The alliance met.</p>",
+    entry_id: int | None = None,
+    published: datetime | None = None,
+) -> StoredEntry:
+    number = entry_id if entry_id is not None else next(_ids)
+    seen = datetime(2026, 11, 27, 8, 0, tzinfo=UTC) + timedelta(minutes=number)
+    return StoredEntry(
+        id=number,
+        source_id=1,
+        source_title="Center news",
+        entry=Entry(
+            key=f"k{number}",
+            url=f"https://example.org/news/{number}",
+            title=title,
+            summary_html=summary,
+            image_url=None,
+            published_at=published or seen,
+            language=language,
+        ),
+        first_seen_at=seen,
+        is_alliance=alliance,
+        alliance_reason="keywords" if alliance else None,
+    )
+
+
+async def add_subscriber(db: Database, chat_id: int, *, language: str = "ru", **prefs: Any) -> None:
+    """A chat the bot has met, subscribed with the defaults and then `prefs`."""
+    chat_type = "private" if chat_id > 0 else "supergroup"
+    await ChatRepository(db).meet(chat_id, type=chat_type, language=language, title=None, username=None)
+    repo = SubscriptionRepository(db)
+    thread = prefs.pop("message_thread_id", None)
+    await repo.subscribe(chat_id, languages=prefs.pop("languages", [language]), message_thread_id=thread)
+    if prefs:
+        await repo.update(chat_id, **prefs)

@@ -1,0 +1,257 @@
+"""End to end through the Bot API stub: subscribing, fan-out, errors, digests, settings buttons."""
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from bot.delivery import Delivery
+from storage.outbox import Outbox, Recipient
+from storage.subscriptions import SubscriptionRepository
+from tests.conftest import RunningBot, make_settings
+from tests.delivery.conftest import drained, start_delivery_bot
+from tests.delivery.helpers import make_entry
+from tests.stub import BotAPIStub, Fault
+from tests.stub.server import RateLimits
+
+
+async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
+    user = stub.user(user_id, language_code=language)
+    await user.ask("/start")
+    return user
+
+
+def delivery(app: RunningBot) -> Delivery:
+    return app.deps["delivery"]  # type: ignore[no-any-return]
+
+
+def outbox(app: RunningBot) -> Outbox:
+    return app.deps["outbox"]  # type: ignore[no-any-return]
+
+
+async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:
+    ru = await subscribe(stub, 2001, "ru")
+    en = await subscribe(stub, 2002, "en")  # alliance news in English only
+    paused = await subscribe(stub, 2003, "ru")
+    stopped = await subscribe(stub, 2004, "ru")
+    stranger = stub.user(2005, language_code="ru")  # never pressed /start
+    await running.deps["subscriptions"].set_paused(paused.id, True)
+    assert (await stopped.ask("/stop")).text.startswith("Вы отписались")
+    admin = stub.user(2006)
+    forum = stub.group(-1002007, "Forum", is_forum=True, admins={admin.id})
+    admin.send("/start", chat=forum, message_thread_id=77, is_topic_message=True)
+    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 2)  # welcome and "subscribed"
+
+    entry = make_entry("Alliance <meeting> & more", language="ru")
+    await delivery(running).announce([entry])
+    await delivery(running).announce([entry])  # a second poll with the same entry changes nothing
+    await drained(outbox(running))
+
+    def news(user_id: int) -> list[str]:
+        return [m.text for m in stub.sent_to(user_id) if "Alliance <meeting> & more" in m.text]
+
+    assert len(news(ru.id)) == 1
+    assert news(en.id) == news(paused.id) == news(stopped.id) == news(stranger.id) == []
+    (topic_post,) = [m for m in stub.sent_to(forum.id) if "Alliance" in m.text]
+    assert topic_post.message_thread_id == 77
+
+
+async def test_blocked_user_is_deactivated_after_one_403(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2101)
+    stub.block(user.id)
+    await delivery(running).announce([make_entry("First")])
+    await drained(outbox(running))
+    await delivery(running).announce([make_entry("Second")])
+    await drained(outbox(running))
+    sends = [c for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(user.id)]
+    assert len(sends) == 2  # the welcome and the one refused announcement, nothing after
+    assert (await running.deps["chats"].get(user.id)).active is False
+
+
+async def test_429_storm_delays_but_loses_nothing(stub: BotAPIStub, running: RunningBot) -> None:
+    users = [await subscribe(stub, 2200 + i) for i in range(5)]
+    stub.faults.append(Fault(method="sendMessage", status=429, retry_after=1, times=6))
+    started = time.monotonic()
+    await delivery(running).announce([make_entry("Storm")])
+    await drained(outbox(running))
+    assert time.monotonic() - started >= 1.0
+    for user in users:
+        assert len([m for m in user.messages() if "Storm" in m.text]) == 1
+
+
+async def test_server_errors_retry_with_backoff_then_give_up(stub: BotAPIStub, running: RunningBot) -> None:
+    flaky = await subscribe(stub, 2301)
+    broken = await subscribe(stub, 2302)
+    stub.faults.append(Fault(method="sendMessage", chat_id=flaky.id, status=502, times=2))
+    stub.faults.append(Fault(method="sendMessage", chat_id=broken.id, status=500))
+    await delivery(running).announce([make_entry("Flaky")])
+    await drained(outbox(running))
+    assert len([m for m in flaky.messages() if "Flaky" in m.text]) == 1
+    assert [m for m in broken.messages() if "Flaky" in m.text] == []
+    (message_id,) = {r.message_id for r in await _rows(running)}
+    counters = await outbox(running).counters(message_id)
+    assert (counters.sent, counters.failed, counters.queued) == (1, 1, 0)
+
+
+async def _rows(app: RunningBot):  # the outbox rows of announced entries
+    from sqlalchemy import select
+
+    from storage.schema import outbox_deliveries, outbox_messages
+
+    async with app.deps["db"].connect() as conn:
+        query = select(outbox_deliveries).join(outbox_messages).where(outbox_messages.c.kind == "entry")
+        return (await conn.execute(query)).all()
+
+
+async def test_migrated_group_gets_the_message_at_its_new_id(stub: BotAPIStub, running: RunningBot) -> None:
+    admin = stub.user(2401)
+    group = stub.group(-2402, "Old group", type="group", admins={admin.id})
+    admin.send("/start", chat=group)
+    await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 2)
+    stub.migrate(group.id, -1002402)
+    await delivery(running).announce([make_entry("Moved")])
+    await drained(outbox(running))
+    assert [m.text for m in stub.sent_to(-1002402) if "Moved" in m.text]
+    subscription = await running.deps["subscriptions"].get(-1002402)
+    assert subscription is not None
+
+
+async def test_hostile_html_arrives_valid(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2501)
+    entry = make_entry(
+        "<script>alert(1)</script> 5 < 6 &nbsp; <b>bold",
+        summary="<p>Unbalanced <b><i>tags</b> &nbsp; and 1 < 2</p><script>x</script>",
+    )
+    await delivery(running).announce([entry])
+    await drained(outbox(running))
+    (news,) = [m for m in user.messages() if "alert" in m.text]
+    assert "<script>" in news.text  # shown as text, the stub parsed the HTML without complaint
+
+
+async def test_refused_html_is_retried_once_as_plain_text(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2601)
+    box = outbox(running)
+    message_id = await box.add_message("broadcast", payload={"text": "<b>Broken <i>markup</b> &amp; more"})
+    await box.add_deliveries(message_id, [Recipient(user.id)])
+    running.deps["sender"].wake()
+    await drained(box)
+    (message,) = [m for m in user.messages() if "markup" in m.text]
+    assert message.text == "Broken markup & more"
+    assert message.parse_mode is None
+
+
+async def test_digest_user_gets_one_digest_at_their_hour(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2701)
+    await running.deps["subscriptions"].set_mode(user.id, "daily")
+    await SubscriptionRepository(running.deps["db"]).update(user.id, digest_hour=18)
+    await delivery(running).announce([make_entry("Morning news"), make_entry("Noon news")])
+    await drained(outbox(running))
+    assert [m for m in user.messages() if "news" in m.text] == []
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, tzinfo=UTC))
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
+    await drained(outbox(running))
+    (digest,) = [m for m in user.messages() if "news" in m.text]
+    assert digest.text.index("Noon news") < digest.text.index("Morning news")  # newest first
+
+
+async def test_settings_buttons_change_the_subscription(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2801, "en")
+    panel = await user.ask("/settings")
+    assert "alliance announcements only" in panel.text
+    query = user.press(panel, "All ministry news")
+    assert (await user.callback_answer(query))["text"] == "Saved."
+    await stub.wait_until(lambda: panel.edits == 1)
+    assert "all ministry news" in panel.text
+    user.press(panel, "Русский")
+    await stub.wait_until(lambda: panel.edits == 2)
+    assert "Languages of news: Русский, English" in panel.text
+    await delivery(running).announce([make_entry("Ministry news", language="ru", alliance=False)])
+    await drained(outbox(running))
+    assert [m for m in user.messages() if "Ministry news" in m.text]
+
+
+async def test_forged_settings_button_does_nothing(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2901, "en")
+    panel = await user.ask("/settings")
+    for data in ("dset:scope:everything", "dset:hour:1000", "dset:drop:tables", "dset:"):
+        answer = await user.callback_answer(user.press(panel, data=data))
+        assert answer["text"] == "This button is no longer valid."
+    subscription = await running.deps["subscriptions"].get(user.id)
+    assert (subscription.scope, subscription.digest_hour) == ("alliance", 9)
+
+
+async def test_keyword_filters_from_settings(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 2951, "en")
+    await user.ask("/settings include Solar")
+    await user.reply()
+    await delivery(running).announce(
+        [make_entry("Wind farm", language="en"), make_entry("SOLAR park opens", language="en")]
+    )
+    await drained(outbox(running))
+    assert [m.text.split("\n")[0] for m in user.messages() if "farm" in m.text or "park" in m.text] == [
+        "SOLAR park opens"
+    ]
+
+
+async def test_only_admins_manage_a_group(stub: BotAPIStub, running: RunningBot) -> None:
+    admin, member = stub.user(3001, language_code="en"), stub.user(3002, language_code="en")
+    group = stub.group(-1003003, admins={admin.id})
+    member.send("/settings", chat=group)
+    await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 1)
+    assert stub.sent_to(group.id)[0].text.startswith("Only the chat's administrators")
+    member.send("/start", chat=group)
+    await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 2)
+    assert await running.deps["subscriptions"].get(group.id) is None
+
+
+async def test_bot_removed_from_group_stops_deliveries(stub: BotAPIStub, running: RunningBot) -> None:
+    admin = stub.user(3101)
+    group = stub.group(-1003102, admins={admin.id})
+    bot_user = {"id": 123456789, "is_bot": True, "first_name": "Alliance Bot"}
+    member = {"chat": group.as_chat(), "from": admin.as_user(), "date": 1}
+    stub.push_update(
+        {
+            "my_chat_member": member
+            | {
+                "old_chat_member": {"status": "left", "user": bot_user},
+                "new_chat_member": {"status": "member", "user": bot_user},
+            }
+        }
+    )
+    await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 1)  # "this chat is subscribed"
+    assert await running.deps["subscriptions"].get(group.id) is not None
+    stub.push_update(
+        {
+            "my_chat_member": member
+            | {
+                "old_chat_member": {"status": "member", "user": bot_user},
+                "new_chat_member": {"status": "left", "user": bot_user},
+            }
+        }
+    )
+    for _ in range(100):
+        if not (await running.deps["chats"].get(group.id)).active:
+            break
+        await asyncio.sleep(0.05)
+    await delivery(running).announce([make_entry("After removal")])
+    await drained(outbox(running))
+    assert len(stub.sent_to(group.id)) == 1
+
+
+async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: str) -> None:
+    app = await start_delivery_bot(make_settings(stub, database_url, send_rate_per_second=10), stub)
+    try:
+        users = [await subscribe(stub, 3200 + i) for i in range(12)]
+        await asyncio.sleep(1.0)  # the welcomes are not part of what is measured
+        stub.rate_limits = RateLimits(global_per_second=10)
+        started = time.monotonic()
+        await app.deps["delivery"].announce([make_entry("One"), make_entry("Two")])
+        await drained(app.deps["outbox"], within=20)
+        elapsed = time.monotonic() - started
+    finally:
+        await app.stop()
+    assert stub.rate_limited == 0
+    assert elapsed >= 2.0  # 24 messages at 10/s
+    first = users[0]
+    times = [c.at for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(first.id)]
+    assert times[-1] - times[-2] >= 0.95  # two announcements to one private chat, a second apart
+    assert [m.text.split("\n")[0] for m in first.messages()[1:]] == ["One", "Two"]
