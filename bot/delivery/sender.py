@@ -95,8 +95,8 @@ class Sender:
         self._max_errors = max_errors
         self._max_attempts = max_attempts
         self._pacer = pacer or ChatPacer()
-        # A bucket a tenth of a second deep: smooth pacing, no burst above the rate worth mentioning.
-        depth = max(1.0, rate / 10)
+        # A bucket 20 ms deep: smooth pacing; a deeper burst would break the limit over any window under 1 s.
+        depth = max(1.0, rate / 50)
         self._limiter = AsyncLimiter(depth, depth / rate)
         self._queue: asyncio.Queue[ClaimedDelivery | None] = asyncio.Queue()
         self._wake = asyncio.Event()

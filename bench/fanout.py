@@ -1,0 +1,234 @@
+"""Fan-out benchmark: one announcement to 20,000 subscribers through the local Bot API stub.
+
+Run: `python -m bench.fanout` (about two minutes; 127.0.0.1 only). The stub answers every call after
+50 ms and enforces Telegram's limits (it answers 429 when they are exceeded). Four runs, each in a
+fresh process so CPU time and peak memory belong to that run alone; the stub runs in its own process:
+
+- baseline at 30/s: `for chat in chats: await bot.send_message(...); await asyncio.sleep(1/30)`
+- the outbox sender at SEND_RATE_PER_SECOND=30
+- baseline at 1000/s: the same loop with `sleep(1/1000)` and allow_paid_broadcast
+- the outbox sender at 1000/s with PAID_BROADCAST=true
+
+Runs at 30/s are cut after WINDOW seconds (20,000 messages would take 11 minutes); the paid runs send
+everything (the baseline is cut after WINDOW seconds as well).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import resource
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import sqlalchemy as sa
+
+SUBSCRIBERS = 20_000
+FIRST_ID = 10_000_000
+LATENCY = 0.05
+WINDOW = 20.0
+
+
+@dataclass
+class Result:
+    name: str
+    limit: float
+    sent: int
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    enqueue_seconds: float = 0.0
+    enqueue_cpu_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_us_per_message(self) -> float:
+        return self.cpu_seconds / self.sent * 1e6 if self.sent else float("nan")
+
+
+# -- the stub, in its own process ----------------------------------------------------------------
+
+
+def stub_process(conn: Connection, global_rate: int) -> None:
+    asyncio.run(_serve_stub(conn, global_rate))
+
+
+async def _serve_stub(conn: Connection, global_rate: int) -> None:
+    from tests.stub import BotAPIStub
+    from tests.stub.server import RateLimits
+
+    stub = BotAPIStub()
+    for user_id in range(FIRST_ID, FIRST_ID + SUBSCRIBERS):
+        stub.user(user_id)
+    stub.latency = LATENCY
+    stub.rate_limits = RateLimits(global_per_second=global_rate)
+    await stub.start()
+    conn.send(stub.url)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, conn.recv)  # "stats"
+    delivered = sum(len(messages) for messages in stub.messages.values())
+    conn.send({"delivered": delivered, "chats": len(stub.messages), "rate_limited": stub.rate_limited})
+    await stub.stop()
+
+
+# -- the bot side, one fresh process per run ---------------------------------------------------------
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_baseline(url: str, rate: float, paid: bool, window: float) -> Result:
+    return asyncio.run(_baseline(url, rate, paid, window))
+
+
+async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.config import Settings
+    from bot.factory import create_bot
+    from tests.stub.server import TOKEN
+
+    settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)  # type: ignore[call-arg]
+    bot = create_bot(settings)
+    text = "<b>Alliance announcement</b>\nThe alliance met in Astana."
+    sent = 0
+    cpu, started = _cpu(), time.monotonic()
+    for chat_id in range(FIRST_ID, FIRST_ID + SUBSCRIBERS):
+        if time.monotonic() - started > window:
+            break
+        try:
+            await bot.send_message(chat_id, text, allow_paid_broadcast=True if paid else None)
+            sent += 1
+        except TelegramAPIError:
+            pass  # the common loop just moves on (and loses the message)
+        await asyncio.sleep(1 / rate)
+    seconds, cpu = time.monotonic() - started, _cpu() - cpu
+    await bot.session.close()
+    return Result(f"baseline loop, sleep(1/{rate:g})", rate, sent, seconds, cpu, _peak_rss_mb())
+
+
+def run_outbox(url: str, rate: float, paid: bool, window: float, workdir: str) -> Result:
+    return asyncio.run(_outbox(url, rate, paid, window, workdir))
+
+
+async def _outbox(url: str, rate: float, paid: bool, window: float, workdir: str) -> Result:
+    from bot.config import Settings
+    from bot.delivery import Delivery, Sender
+    from bot.factory import create_bot
+    from storage import Database
+    from storage.outbox import Outbox
+    from storage.schema import chats, subscriptions
+    from storage.schema.base import utcnow
+    from storage.subscriptions import SubscriptionRepository
+    from tests.delivery.helpers import make_entry
+    from tests.stub.server import TOKEN
+
+    database_url = f"sqlite+aiosqlite:///{workdir}/bench-{int(rate)}.sqlite3"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TOKEN,
+        telegram_api_url=url,
+        database_url=database_url,
+        send_rate_per_second=rate,
+        paid_broadcast=paid,
+    )
+    db = Database(database_url)
+    await db.migrate()
+    now = utcnow()
+    ids = range(FIRST_ID, FIRST_ID + SUBSCRIBERS)
+    async with db.begin() as conn:
+        await conn.execute(
+            sa.insert(chats),
+            [
+                {"id": i, "type": "private", "language": "ru", "active": True, "created_at": now, "updated_at": now}
+                for i in ids
+            ],
+        )
+        await conn.execute(
+            sa.insert(subscriptions),
+            [
+                {"chat_id": i, "scope": "alliance", "languages": "ru", "mode": "instant", "digest_hour": 9}
+                | {"paused": False, "include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
+                for i in ids
+            ],
+        )
+    outbox = Outbox(db)
+    sender = Sender(outbox, rate=rate, paid=paid, concurrency=settings.send_concurrency)
+    delivery = Delivery(SubscriptionRepository(db), outbox, wake=sender.wake)
+    bot = create_bot(settings)
+    enqueue_cpu, enqueue_started = _cpu(), time.monotonic()
+    await delivery.announce([make_entry("Alliance announcement", entry_id=1)])
+    enqueue_seconds = time.monotonic() - enqueue_started
+    enqueue_cpu = _cpu() - enqueue_cpu
+    cpu, started = _cpu(), time.monotonic()
+    await sender.start(bot)
+    # Polling the outbox is what an operator's progress report does too.
+    while time.monotonic() - started < window and await outbox.pending_count():  # noqa: ASYNC110
+        await asyncio.sleep(0.2)
+    seconds = time.monotonic() - started
+    await sender.stop()
+    cpu = _cpu() - cpu
+    sent = (await outbox.counters(1)).sent
+    await bot.session.close()
+    await db.close()
+    name = f"outbox sender, {rate:g}/s" + (" (paid)" if paid else "")
+    return Result(name, rate, sent, seconds, cpu, _peak_rss_mb(), enqueue_seconds, enqueue_cpu)
+
+
+def measure(job: Any, *args: Any, global_rate: int) -> tuple[Result, dict[str, int]]:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    stub = context.Process(target=stub_process, args=(child, global_rate), daemon=True)
+    stub.start()
+    url = parent.recv()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        result = pool.submit(job, url, *args).result()
+    parent.send("stats")
+    stats = parent.recv()
+    stub.join(10)
+    return result, stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=float, default=WINDOW, help="seconds per cut-off run")
+    args = parser.parse_args()
+    rows: list[tuple[Result, dict[str, int]]] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        rows.append(measure(run_baseline, 30.0, False, args.window, global_rate=30))
+        rows.append(measure(run_outbox, 30.0, False, args.window, workdir, global_rate=30))
+        rows.append(measure(run_baseline, 1000.0, True, args.window, global_rate=1000))
+        rows.append(measure(run_outbox, 1000.0, True, 10 * args.window, workdir, global_rate=1000))
+    print(f"{SUBSCRIBERS} subscribers, stub latency {LATENCY * 1000:.0f} ms, cut-off window {args.window:g} s")
+    print(
+        f"{'run':30} {'sent':>6} {'secs':>5} {'rate/s':>7} {'of limit':>8} {'429s':>5} "
+        f"{'CPU µs/msg':>10} {'peak MB':>8}"
+    )
+    for result, stats in rows:
+        print(
+            f"{result.name:30} {result.sent:6d} {result.seconds:5.1f} {result.rate:7.1f} "
+            f"{result.rate / result.limit:8.0%} {stats['rate_limited']:5d} {result.cpu_us_per_message:10.0f} "
+            f"{result.peak_rss_mb:8.0f}"
+        )
+    base30, out30, base1000, out1000 = (r for r, _ in rows)
+    print(f"enqueue of {SUBSCRIBERS} rows: {out1000.enqueue_seconds:.2f} s, {out1000.enqueue_cpu_seconds:.2f} s CPU")
+    print(f"ratio outbox/baseline achieved rate at 30/s: {out30.rate / base30.rate:.2f}x")
+    print(f"ratio outbox/baseline achieved rate at 1000/s: {out1000.rate / base1000.rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
