@@ -340,15 +340,6 @@ class Outbox:
             value = (await conn.execute(sa.select(sa.func.count()).where(d.c.status.in_(PENDING)))).scalar()
         return int(value or 0)
 
-    async def next_due_at(self) -> datetime | None:
-        """When the earliest queued row becomes due, or None when nothing is queued."""
-        d = outbox_deliveries
-        async with self._db.connect() as conn:
-            value = (
-                await conn.execute(sa.select(sa.func.min(d.c.next_attempt_at)).where(d.c.status == "queued"))
-            ).scalar()
-        return value if isinstance(value, datetime) else None
-
 
 def _message(m: sa.RowMapping) -> OutboxMessage:
     return OutboxMessage(

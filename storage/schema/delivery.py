@@ -65,6 +65,6 @@ outbox_deliveries = sa.Table(
     sa.Column("sent_at", UTCDateTime, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),
-    sa.Index("ix_outbox_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_outbox_deliveries_due", "status", "id"),  # due rows in send order
     sa.Index("ix_outbox_deliveries_chat", "chat_id", "status", "id"),
 )

@@ -80,7 +80,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),
     )
     op.create_index("ix_outbox_deliveries_message_id", "outbox_deliveries", ["message_id"])
-    op.create_index("ix_outbox_deliveries_due", "outbox_deliveries", ["status", "next_attempt_at"])
+    op.create_index("ix_outbox_deliveries_due", "outbox_deliveries", ["status", "id"])
     op.create_index("ix_outbox_deliveries_chat", "outbox_deliveries", ["chat_id", "status", "id"])
 
 
