@@ -111,6 +111,15 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     print(f"backup written: {args.file} ({size} bytes)")
 
 
+def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.feeds.commands import FeedCommandError, run_feeds_command
+
+    try:
+        asyncio.run(run_feeds_command(settings, args))
+    except FeedCommandError as error:
+        raise CliError(str(error)) from None
+
+
 def not_available(issue: str) -> Callable[[Settings, argparse.Namespace], None]:
     def handler(_settings: Settings, _args: argparse.Namespace) -> None:
         raise CliError(f"this command is not available yet: {issue} has not landed")
@@ -123,7 +132,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "migrate": cmd_migrate,
     "backup": cmd_backup,
     "ask": not_available("question answering"),
-    "feeds": not_available("news ingestion"),
+    "feeds": cmd_feeds,
     "kb": not_available("the knowledge base"),
 }
 
