@@ -44,11 +44,12 @@ def search_terms(query: str) -> list[str]:
     """Words of a free-text query as prefixes; nothing of the query's own syntax survives.
 
     Only letters and digits are kept, so no user text can ever be read as FTS5 or tsquery syntax.
-    Long words lose their last two letters, a cheap stem that lets "альянсе" find "Альянс" in ru, kk and en alike.
+    Longer words lose their last letter or two, a cheap stem that lets "альянсе" find "Альянс" in ru, kk and en
+    alike (no stemming library covers Kazakh).
     """
     terms: list[str] = []
     for word in _WORD.findall(query.casefold()):
-        term = word[:-2] if len(word) >= 6 else word
+        term = word[:-2] if len(word) >= 7 else word[:-1] if len(word) >= 5 else word
         if len(term) >= 2 and term not in terms:
             terms.append(term)
     return terms[:_MAX_QUERY_TERMS]

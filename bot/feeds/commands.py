@@ -51,20 +51,23 @@ async def _one(repository: SourceRepository, id_or_url: str) -> Source:
 
 async def run_feeds_command(settings: Settings, args: argparse.Namespace, out: Print = print) -> None:
     """Run one `feeds` action against the configured database (migrated and seeded first)."""
+    action = args.feeds_command
+    if action == "add":
+        # Checked before the database is touched: a typo costs one line and nothing else.
+        try:
+            described = new_source(
+                args.url, kind=args.kind, language=args.lang or settings.default_language, settings=settings
+            )
+        except ValueError as error:
+            raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
     db = Database(settings.database_url)
     try:
         await db.migrate()
         repository = SourceRepository(db)
         await seed_default_sources(repository, settings)
-        action = args.feeds_command
         if action == "add":
             try:
-                described = new_source(
-                    args.url, kind=args.kind, language=args.lang or settings.default_language, settings=settings
-                )
                 source = await repository.add(described)
-            except ValueError as error:
-                raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
             except SourceExistsError:
                 raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
             out(f"added {_describe(source)}")

@@ -134,7 +134,7 @@ def _iso(value: object) -> datetime | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_govkz(body: bytes, *, content_type: str, url: str, language: str, now: datetime) -> list[Entry]:
