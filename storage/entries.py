@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.feeds.entry import Entry, StoredEntry
 from storage.database import Database
 from storage.schema import entries, seen_keys, sources
+from storage.write_lock import write_lock
 
 # SQLite allows many more bound parameters; this keeps every IN list far below any backend's limit.
 _CHUNK = 500
@@ -154,7 +155,10 @@ class EntryRepository:
         the feed and comes back is never new again.
         """
         hashes = [record.key_hash for record in records]
-        async with self._db.begin() as conn:
+        async with write_lock(self._db), self._db.begin() as conn:
+            # Write first: SQLite then takes its write lock (waiting politely) before the reads, instead of
+            # failing with "database is locked" when a read transaction later tries to become a writer.
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(updated_at=now))
             stored: dict[str, tuple[int, str]] = {}
             seen: set[str] = set()
             for chunk in _chunks(hashes):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from storage.database import Database
 from storage.schema import sources
 from storage.schema.base import utcnow
+from storage.write_lock import write_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +215,7 @@ class SourceRepository:
         ]
         if due_only:
             conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
-        async with self._db.begin() as conn:
+        async with write_lock(self._db), self._db.begin() as conn:
             result = await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until))
             if result.rowcount != 1:
                 return None
@@ -234,7 +235,9 @@ class SourceRepository:
         }
         if state.succeeded:
             values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
-        async with self._db.begin() as conn:
+        async with write_lock(self._db), self._db.begin() as conn:
+            # The write comes first so SQLite takes its write lock before any read (see EntryRepository).
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
             if state.url:
                 language = sa.select(sources.c.language).where(sources.c.id == source_id).scalar_subquery()
                 taken = await conn.execute(
@@ -244,5 +247,4 @@ class SourceRepository:
                 )
                 # Two sources redirecting to one URL keep their own URLs rather than collide.
                 if taken.first() is None:
-                    values["url"] = state.url
-            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+                    await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=state.url))

@@ -148,11 +148,16 @@ class FeedPoller:
             await asyncio.sleep(delay)
         async with self._semaphore:
             now = self._clock()
-            source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=due_only)
-            if source is None:
-                logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
-                return PollOutcome(source_id=source_id, url="", outcome="busy")
-            return await self.poll_source(source)
+            try:
+                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=due_only)
+                if source is None:
+                    logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+                    return PollOutcome(source_id=source_id, url="", outcome="busy")
+                return await self.poll_source(source)
+            except Exception as error:
+                # The database itself failed (locked, gone): this source's lease expires and it is retried.
+                logger.exception("feeds.poll_crashed", extra={"source": source_id})
+                return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
 
     async def poll_source(self, source: Source) -> PollOutcome:
         """Poll one claimed source and record the result; never raises for a bad source."""
