@@ -216,10 +216,10 @@ class SourceRepository:
         if due_only:
             conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
         async with write_lock(self._db), self._db.begin() as conn:
-            result = await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until))
-            if result.rowcount != 1:
-                return None
-            return _source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one())
+            row = (
+                await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until).returning(sources))
+            ).first()
+        return _source(row) if row else None
 
     async def save_poll(self, source_id: int, state: PollState) -> None:
         """Record a poll's outcome, health and validators (ETag, Last-Modified) on its source."""
