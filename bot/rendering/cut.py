@@ -98,10 +98,16 @@ def truncate_tokens(tokens: list[Token], limit: int = MESSAGE_LIMIT, *, ellipsis
         return serialize(tokens)
     end = utf16_fit(text, limit - utf16_len(ellipsis))
     cut = _cut_index(text, 0, end, _TRUNCATE_BOUNDARIES)
-    kept = len(text[:cut].rstrip(_DANGLING))
-    if kept == 0:
+    kept = text[:cut].rstrip(_DANGLING)
+    if not kept:
         return escape_text(ellipsis)
-    return _render_ranges(tokens, [(0, kept)], ellipsis)[0]
+    if kept.endswith(ellipsis):
+        tail = ""
+    elif kept.endswith((".", "!", "?")) and utf16_len(kept) + utf16_len(ellipsis) < limit:
+        tail = " " + ellipsis  # "end of sentence. …" reads better than "sentence.…"
+    else:
+        tail = ellipsis
+    return _render_ranges(tokens, [(0, len(kept))], tail)[0]
 
 
 def truncate_html(text: str, limit: int = MESSAGE_LIMIT) -> str:

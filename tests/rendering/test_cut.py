@@ -28,7 +28,8 @@ def test_limit_counts_visible_text_not_markup() -> None:
 def test_truncation_prefers_a_sentence_and_closes_tags() -> None:
     text = "<b>First sentence here. Second <i>sentence is long</i></b> and more words follow"
     assert truncate_html(text, 40) == "<b>First sentence here. Second <i>sentence…</i></b>"
-    assert truncate_html(text, 30) == "<b>First sentence here.…</b>"
+    assert truncate_html(text, 30) == "<b>First sentence here. …</b>"
+    assert truncate_html("One. Two three four", 5) == "One.…"  # no room for the space
 
 
 def test_truncation_never_cuts_an_entity_or_a_tag_attribute() -> None:
