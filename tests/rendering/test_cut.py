@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.rendering import split_html, truncate_html
@@ -82,3 +84,12 @@ def test_split_rejects_a_limit_with_no_room() -> None:
 def test_split_of_broken_input_is_repaired() -> None:
     pieces = split_html("<b>bold <unknown>x</unknown> <i>open", 4096)
     assert pieces == ["<b>bold x <i>open</i></b>"]
+
+
+def test_ten_megabytes_split_in_linear_time() -> None:
+    text = ("Слово за словом 🌱 и e\u0301. " * 400 + "\n\n") * 1200  # about 11 MB
+    started = time.perf_counter()
+    pieces = split_html(text)
+    assert time.perf_counter() - started < 10
+    assert all(utf16_len(parse_html(piece).text) <= 4096 for piece in pieces[:50])
+    assert len(pieces) > 2500
