@@ -60,7 +60,7 @@ _SEPARATOR_RANK = {"": 0, " ": 1, "\n": 2, "\n\n": 3}
 
 def escape_text(text: str) -> str:
     """Text for Telegram HTML: only <, > and & need escaping outside attributes."""
-    return html.escape(text, quote=False)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link_tag(url: str) -> Open | None:
@@ -116,6 +116,7 @@ class TokenBuilder:
 
     def __init__(self) -> None:
         self.tokens: list[Token] = []
+        self._text: list[str] = []  # adjacent text, joined into one token at the next tag
         self.visible = 0  # code points of text emitted so far
         self._stack: list[Open] = []
         self._emitted = 0  # how many of the open tags are already in `tokens`
@@ -138,11 +139,19 @@ class TokenBuilder:
         tag = self._stack.pop()
         if self._emitted > len(self._stack):
             self._emitted -= 1
+            self.flush()
             self.tokens.append(Close(tag.name))
 
     def close_all(self) -> None:
         while self._stack:
             self.close()
+        self.flush()
+
+    def flush(self) -> None:
+        """Put the collected text into `tokens` as one token."""
+        if self._text:
+            self.tokens.append("".join(self._text))
+            self._text = []
 
     def separate(self, separator: str) -> None:
         """Ask for a space, a line break or a blank line before the next text (the strongest request wins)."""
@@ -163,17 +172,19 @@ class TokenBuilder:
         if not text:
             return
         if self._separator:
-            self.tokens.append(self._separator)
+            self._text.append(self._separator)
             self.visible += len(self._separator)
             self._separator = ""
         if self._prefix:
-            self.tokens.append(self._prefix)
+            self._text.append(self._prefix)
             self.visible += len(self._prefix)
             self._prefix = ""
-        while self._emitted < len(self._stack):
-            self.tokens.append(self._stack[self._emitted])
-            self._emitted += 1
-        self.tokens.append(text)
+        if self._emitted < len(self._stack):
+            self.flush()
+            while self._emitted < len(self._stack):
+                self.tokens.append(self._stack[self._emitted])
+                self._emitted += 1
+        self._text.append(text)
         self.visible += len(text)
 
 
@@ -309,11 +320,13 @@ class MarkupParser(HTMLParser):
         if not self.flow or self._preformatted:
             self.builder.text(data)
             return
-        parts = _WHITESPACE.split(data)
-        for index, part in enumerate(parts):
-            if index:
-                self.builder.separate(" ")
-            self.builder.text(part)
+        collapsed = _WHITESPACE.sub(" ", data)
+        core = collapsed.strip(" ")
+        if collapsed.startswith(" "):
+            self.builder.separate(" ")
+        self.builder.text(core)
+        if core and collapsed.endswith(" "):
+            self.builder.separate(" ")
 
     def finish(self) -> list[Token]:
         """Close everything still open and return the tokens."""
