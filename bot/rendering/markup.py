@@ -65,8 +65,8 @@ def escape_text(text: str) -> str:
 
 def link_tag(url: str) -> Open | None:
     """An `<a>` tag for `url`, or None when Telegram would refuse the scheme (javascript:, data:, relative)."""
-    url = url.strip()
-    if not url.lower().startswith(LINK_SCHEMES) or any(ord(c) < 32 for c in url):
+    url = url.strip().replace(" ", "%20")  # Telegram refuses a URL with a raw space
+    if not url.lower().startswith(LINK_SCHEMES) or any(ord(c) < 32 or ord(c) == 127 for c in url):
         return None
     return Open("a", f'<a href="{html.escape(url, quote=True)}">')
 

@@ -124,6 +124,12 @@ def test_rtl_and_cp1251_text_pass_through() -> None:
     assert clean(f"<p>{arabic}</p><p>שלום</p>") == f"{arabic}\n\nשלום"
     cp1251 = "<p>Альянс по инновациям</p>".encode("cp1251").decode("cp1251")
     assert clean(cp1251) == "Альянс по инновациям"
+    every_byte = bytes(range(0x80, 0x100)).decode("cp1251", errors="replace")  # « » — № and an undefined byte
+    assert clean(f"<p>{every_byte}</p>") == every_byte.replace("\xa0", " ").strip().replace("&", "&amp;")
+
+
+def test_link_with_spaces_is_encoded() -> None:
+    assert clean('<a href="https://igtipc.org/a b">x</a>') == '<a href="https://igtipc.org/a%20b">x</a>'
 
 
 def test_ten_megabytes_are_bounded_and_flagged() -> None:
