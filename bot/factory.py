@@ -11,14 +11,17 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
+from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.leases import LeaseRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -51,6 +54,8 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
+        "alerts": AdminAlerts(settings),
+        "leadership": Leadership(LeaseRepository(db), ttl=settings.lease_seconds),
     }
 
 
@@ -66,13 +71,18 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     return dp
 
 
-async def on_startup(bot: Bot, settings: Settings, scheduler: AsyncIOScheduler) -> None:
+async def on_startup(
+    bot: Bot, settings: Settings, scheduler: AsyncIOScheduler, alerts: AdminAlerts, leadership: Leadership
+) -> None:
+    alerts.attach(bot)
+    leadership.start()
     await set_default_commands(bot, settings.default_language)
     if not scheduler.running:
         scheduler.start()
 
 
-async def on_shutdown(scheduler: AsyncIOScheduler, db: Database) -> None:
+async def on_shutdown(scheduler: AsyncIOScheduler, leadership: Leadership, db: Database) -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    await leadership.stop()
     await db.close()
