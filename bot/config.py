@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_host: str = "127.0.0.1"
     lease_seconds: float = Field(default=30, ge=3, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
