@@ -2,5 +2,6 @@
 
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
+from storage.schema.leases import leases
 
-__all__ = ["audit_log", "chats", "metadata"]
+__all__ = ["audit_log", "chats", "leases", "metadata"]
