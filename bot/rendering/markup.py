@@ -203,7 +203,6 @@ _BLOCK_BREAKS = {
     "pre": "\n\n",
     "table": "\n\n",
     "figure": "\n\n",
-    "hr": "\n\n",
     "dl": "\n\n",
     "div": "\n",
     "section": "\n",

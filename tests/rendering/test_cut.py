@@ -93,3 +93,13 @@ def test_ten_megabytes_split_in_linear_time() -> None:
     assert time.perf_counter() - started < 10
     assert all(utf16_len(parse_html(piece).text) <= 4096 for piece in pieces[:50])
     assert len(pieces) > 2500
+
+
+def test_code_block_cut_in_two_keeps_its_language_in_both_pieces() -> None:
+    code = "\n".join(f"x{i} = {i}" for i in range(30))
+    pieces = split_html(f'<pre><code class="language-python">{code}</code></pre>', 100)
+    assert len(pieces) > 1
+    for piece in pieces:
+        assert piece.startswith('<pre><code class="language-python">x')
+        assert piece.endswith("</code></pre>")
+        check(piece, 100)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.feeds.entry import Entry, StoredEntry
-from bot.rendering import render_entry, split_html
+from bot.rendering import render_digest, render_entry, split_html
 from bot.rendering.cut import truncate_tokens
 from bot.rendering.markup import serialize
 from bot.rendering.sanitize import sanitize
@@ -165,3 +165,19 @@ def test_split_pieces_are_valid_whole_and_cut_between_characters(
 def test_split_of_arbitrary_text_fits_the_limit(text: str, limit: int) -> None:
     pieces = split_html(html.escape(text, quote=False), limit)
     assert all(utf16_len(parse_html(piece).text) <= limit for piece in pieces)
+
+
+@FAST
+@given(st.lists(st.tuples(st.text(max_size=400), st.integers(0, 30 * 24)), min_size=1, max_size=60))
+def test_digest_messages_are_valid_and_hold_every_item(items: list[tuple[str, int]]) -> None:
+    entries = []
+    for index, (title, hours) in enumerate(items):
+        entry = Entry(str(index), f"https://igtipc.org/{index}", title, "", None, None, "en")
+        seen = datetime(2025, 6, 30, tzinfo=UTC) - timedelta(hours=hours)
+        entries.append(StoredEntry(index, 1, "Src", entry, seen, True, None))
+    messages = render_digest(entries, "en", "week")
+    links: list[str] = []
+    for message in messages:
+        links += check(message.text, 4096).links
+    newest_first = sorted(entries, key=lambda e: e.published, reverse=True)
+    assert links == [e.entry.url for e in newest_first]
