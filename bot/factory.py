@@ -11,14 +11,18 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
+from bot.health import HealthServer
+from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.leases import LeaseRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -46,12 +50,16 @@ def create_scheduler() -> AsyncIOScheduler:
 def create_dependencies(settings: Settings) -> dict[str, Any]:
     """Long-lived objects that handlers and hooks receive by name."""
     db = Database(settings.database_url)
+    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
+    health = HealthServer(db, leadership, settings.health_host, settings.health_port) if settings.health_port else None
     return {
-        "settings": settings,
         "db": db,
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
+        "alerts": AdminAlerts(settings),
+        "leadership": leadership,
+        "health": health,
     }
 
 
@@ -59,8 +67,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
     if not deps:
         deps = create_dependencies(settings)
-    deps["settings"] = settings
-    dp = Dispatcher(**deps)
+    dp = Dispatcher(settings=settings, **deps)
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
@@ -68,13 +75,29 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     return dp
 
 
-async def on_startup(bot: Bot, settings: Settings, scheduler: AsyncIOScheduler) -> None:
+async def on_startup(
+    bot: Bot,
+    settings: Settings,
+    scheduler: AsyncIOScheduler,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    health: HealthServer | None,
+) -> None:
+    alerts.attach(bot)
+    leadership.start()
+    if health is not None:
+        await health.start()
     await set_default_commands(bot, settings.default_language)
     if not scheduler.running:
         scheduler.start()
 
 
-async def on_shutdown(scheduler: AsyncIOScheduler, db: Database) -> None:
+async def on_shutdown(
+    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, db: Database
+) -> None:
+    if health is not None:
+        await health.stop()
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    await leadership.stop()
     await db.close()

@@ -3,5 +3,6 @@
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.feeds import entries, seen_keys, sources
+from storage.schema.leases import leases
 
-__all__ = ["audit_log", "chats", "entries", "metadata", "seen_keys", "sources"]
+__all__ = ["audit_log", "chats", "entries", "leases", "metadata", "seen_keys", "sources"]
