@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 from bot.config import Settings
 from bot.feeds.http import create_http_session
-from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.poller import AdminNotifier, FeedPoller, NewEntriesHandler, PollOutcome, PollPolicy
 from bot.feeds.sources import new_source, seed_default_sources
 from storage import Database
 from storage.sources import Source, SourceExistsError, SourceRepository
@@ -49,8 +50,19 @@ async def _one(repository: SourceRepository, id_or_url: str) -> Source:
     return found[0]
 
 
-async def run_feeds_command(settings: Settings, args: argparse.Namespace, out: Print = print) -> None:
-    """Run one `feeds` action against the configured database (migrated and seeded first)."""
+async def run_feeds_command(
+    settings: Settings,
+    args: argparse.Namespace,
+    out: Print = print,
+    *,
+    on_new_entries: NewEntriesHandler | None = None,
+    notify_admins: AdminNotifier | None = None,
+) -> None:
+    """Run one `feeds` action against the configured database (migrated and seeded first).
+
+    `feeds poll` hands new entries to `on_new_entries` and alerts to `notify_admins` when given (delivery and
+    admin alerts, wired like the bot's); without them new entries are only stored and alerts only logged.
+    """
     action = args.feeds_command
     if action == "add":
         # Checked before the database is touched: a typo costs one line and nothing else.
@@ -79,19 +91,22 @@ async def run_feeds_command(settings: Settings, args: argparse.Namespace, out: P
             await repository.remove(source.id)
             out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
         elif action == "poll":
-            await _poll(db, repository, settings, args.source, out)
+            callbacks = {"on_new_entries": on_new_entries, "notify_admins": notify_admins}
+            await _poll(db, repository, settings, args.source, out, **{k: v for k, v in callbacks.items() if v})
     finally:
         await db.close()
 
 
-async def _poll(db: Database, repository: SourceRepository, settings: Settings, which: str | None, out: Print) -> None:
+async def _poll(
+    db: Database, repository: SourceRepository, settings: Settings, which: str | None, out: Print, **callbacks: Any
+) -> None:
     if which:
         targets = [await _one(repository, which)]
     else:
         targets = [source for source in await repository.list_all() if source.enabled]
     policy = PollPolicy.from_settings(settings)
     async with create_http_session(policy.fetch) as session:
-        poller = FeedPoller(db, session, policy=policy)
+        poller = FeedPoller(db, session, policy=policy, **callbacks)
         outcomes = await poller.poll_now([source.id for source in targets])
     for outcome in outcomes:
         out(_outcome(outcome))

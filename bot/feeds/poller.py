@@ -25,8 +25,8 @@ from storage.sources import PollState, Source, SourceRepository
 
 logger = logging.getLogger(__name__)
 
-NewEntriesHandler = Callable[[Sequence[StoredEntry]], Awaitable[None]]
-AdminNotifier = Callable[[str], Awaitable[None]]
+NewEntriesHandler = Callable[[Sequence[StoredEntry]], Awaitable[object]]
+AdminNotifier = Callable[[str], Awaitable[object]]  # AdminAlerts.notify fits: its result is ignored
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600

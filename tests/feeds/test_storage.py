@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import sqlalchemy as sa
 
+import storage
 from bot.feeds.text import decode_body
 from storage import Database
 from storage.schema import seen_keys
 from tests.feeds.conftest import FeedSite, Harness, items, rss
 
 
+def _revision_before_feeds() -> str:
+    path = Path(storage.__file__).parent / "migrations" / "versions" / "0002_sources_and_entries.py"
+    spec = importlib.util.spec_from_file_location("feeds_migration", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.down_revision)
+
+
 async def test_migration_downgrades_and_upgrades_again(tmp_path: Path):
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/m.sqlite3")
     try:
         await db.migrate()
-        await db.downgrade("0001")
+        head = await db.current_revision()
+        await db.downgrade(_revision_before_feeds())
         async with db.connect() as conn:
             tables = set(
                 (await conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")))
@@ -25,7 +38,7 @@ async def test_migration_downgrades_and_upgrades_again(tmp_path: Path):
             )
         assert not tables & {"sources", "entries", "seen_keys", "entries_fts", "entries_fts_insert"}
         await db.migrate()
-        assert await db.current_revision() == "0002"
+        assert await db.current_revision() == head
     finally:
         await db.close()
 

@@ -1,7 +1,7 @@
 """News sources, entries (with full-text search) and the seen-keys history.
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from storage.schema.base import UTCDateTime
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
