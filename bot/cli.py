@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")
     remove.add_argument("source", help="source id or URL")
+    disable = feed_commands.add_parser("disable", help="stop polling a source (all its languages, given a URL)")
+    disable.add_argument("source", help="source id or URL")
+    enable = feed_commands.add_parser("enable", help="poll a disabled source again, failures forgotten")
+    enable.add_argument("source", help="source id or URL")
     poll = feed_commands.add_parser("poll", help="poll sources now (all, or one)")
     poll.add_argument("source", nargs="?", help="source id or URL")
 

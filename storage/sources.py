@@ -59,7 +59,7 @@ class PollState:
     checked_at: datetime
     next_check_at: datetime
     consecutive_failures: int
-    enabled: bool
+    disable: bool  # only a failure disables; a success never re-enables what an admin turned off meanwhile
     succeeded: bool
     etag: str | None = None
     last_modified: str | None = None
@@ -229,10 +229,11 @@ class SourceRepository:
             "last_checked_at": state.checked_at,
             "next_check_at": state.next_check_at,
             "consecutive_failures": state.consecutive_failures,
-            "enabled": state.enabled,
             "polling_until": None,
             "updated_at": state.checked_at,
         }
+        if state.disable:
+            values["enabled"] = False
         if state.succeeded:
             values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
         async with write_lock(self._db), self._db.begin() as conn:

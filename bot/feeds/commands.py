@@ -1,4 +1,4 @@
-"""`python -m bot feeds add|list|remove|poll`: sources managed and polled from the shell."""
+"""`python -m bot feeds add|list|remove|enable|disable|poll`: sources managed and polled from the shell."""
 
 from __future__ import annotations
 
@@ -90,6 +90,13 @@ async def run_feeds_command(
             source = await _one(repository, args.source)
             await repository.remove(source.id)
             out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
+        elif action in ("enable", "disable"):
+            found = await repository.find(args.source)
+            if not found:
+                raise FeedCommandError(f"no source with id or URL {args.source!r} (see `python -m bot feeds list`)")
+            for source in found:
+                await repository.set_enabled(source.id, action == "enable")
+                out(f"{action}d #{source.id} {source.url} ({source.language})")
         elif action == "poll":
             callbacks = {"on_new_entries": on_new_entries, "notify_admins": notify_admins}
             await _poll(db, repository, settings, args.source, out, **{k: v for k, v in callbacks.items() if v})

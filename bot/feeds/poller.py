@@ -212,7 +212,7 @@ class FeedPoller:
             checked_at=now,
             next_check_at=now + timedelta(seconds=source.interval_seconds),
             consecutive_failures=0,
-            enabled=True,
+            disable=False,
             succeeded=True,
             # A 304 may omit the validators; the ones that earned it stay valid.
             etag=response.etag or (source.etag if response.not_modified else None),
@@ -277,7 +277,7 @@ class FeedPoller:
             checked_at=now,
             next_check_at=now + timedelta(seconds=delay),
             consecutive_failures=failures,
-            enabled=not disabled,
+            disable=disabled,
             succeeded=False,
         )
         await self.sources.save_poll(source.id, state)

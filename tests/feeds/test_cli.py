@@ -78,6 +78,15 @@ def test_add_list_poll_remove(database_url, capsys, feed_url):
     code, _, err = run(capsys, "add", url, "--lang", "en")
     assert (code, err.strip()) == (2, f"error: {url} (en) is already a source")
 
+    code, out, _ = run(capsys, "disable", "5")
+    assert (code, out.strip()) == (0, f"disabled #5 {url} (en)")
+    assert "#5 disabled" in run(capsys, "list")[1]
+    code, out, _ = run(capsys, "poll", "5")  # polling by hand does not turn a disabled source back on
+    assert out.startswith("#5 not_modified")
+    assert "#5 disabled" in run(capsys, "list")[1]
+    assert run(capsys, "enable", url)[0] == 0
+    assert "#5 enabled" in run(capsys, "list")[1]
+
     code, out, _ = run(capsys, "remove", "5")
     assert code == 0
     assert "removed #5" in out
