@@ -104,6 +104,20 @@ def oldest_first(entries: Sequence[Entry], now: datetime) -> list[Entry]:
     return sorted(unique, key=lambda entry: entry.published_at or now)
 
 
+def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
+    """An entry ready to store: its key and content hashes, search text and classification."""
+    text = html_to_text(entry.summary_html)
+    verdict = classifier.classify_text(entry.title + "\n" + text)
+    return EntryRecord(
+        entry=entry,
+        key_hash=_digest(entry.key),
+        content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
+        search_text=text,
+        is_alliance=verdict.is_alliance,
+        alliance_reason=verdict.reason,
+    )
+
+
 class FeedPoller:
     """Polls sources; one instance for the bot, built around the shared HTTP session."""
 
@@ -200,7 +214,7 @@ class FeedPoller:
             ordered = oldest_first(parsed, now)
             if len(ordered) < len(parsed):
                 logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
-            records = [self._record(entry, classifier) for entry in ordered]
+            records = [entry_record(entry, classifier) for entry in ordered]
             stored = await self.entries.store_poll(
                 source.id, records, now=now, history_size=max(self.policy.history_size, 2 * len(records))
             )
@@ -251,19 +265,6 @@ class FeedPoller:
         if names != self._classifier[0]:
             self._classifier = (names, AllianceClassifier(names))
         return self._classifier[1]
-
-    @staticmethod
-    def _record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
-        text = html_to_text(entry.summary_html)
-        verdict = classifier.classify_text(entry.title + "\n" + text)
-        return EntryRecord(
-            entry=entry,
-            key_hash=_digest(entry.key),
-            content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
-            search_text=text,
-            is_alliance=verdict.is_alliance,
-            alliance_reason=verdict.reason,
-        )
 
     async def _fail(
         self, source: Source, kind: str, error: str, now: datetime, started: float, status: int | None
