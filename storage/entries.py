@@ -268,5 +268,5 @@ def _entry_values(record: EntryRecord) -> dict[str, object]:
         "language": entry.language,
         "content_hash": record.content_hash,
         "is_alliance": record.is_alliance,
-        "alliance_reason": record.alliance_reason,
+        "alliance_reason": record.alliance_reason[:256] if record.alliance_reason else None,
     }

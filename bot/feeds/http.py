@@ -12,6 +12,8 @@ import aiohttp
 USER_AGENT = "AllianceNewsBot/0.1 (+https://igtipc.org; Telegram news bot of the low-carbon technology alliance)"
 _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
+MAX_URL_LENGTH = 2048  # the sources.url column
+_MAX_VALIDATOR_LENGTH = 512  # the sources.etag column; longer validators are not worth keeping
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ def check_url(url: str) -> str:
         raise ValueError(f"only http:// and https:// URLs can be fetched, got {shown}")
     if not parts.hostname:
         raise ValueError("the URL has no host name")
+    if len(url.strip()) > MAX_URL_LENGTH:
+        raise ValueError(f"the URL is longer than {MAX_URL_LENGTH} characters")
     return url.strip()
 
 
@@ -182,6 +186,10 @@ async def _read(
         url=current,
         permanent_url=current if permanent and current != url else None,
         content_type=response.headers.get("Content-Type", ""),
-        etag=response.headers.get("ETag"),
-        last_modified=response.headers.get("Last-Modified"),
+        etag=_validator(response.headers.get("ETag")),
+        last_modified=_validator(response.headers.get("Last-Modified"), 128),
     )
+
+
+def _validator(value: str | None, limit: int = _MAX_VALIDATOR_LENGTH) -> str | None:
+    return value if value and len(value) <= limit else None

@@ -15,6 +15,7 @@ from xml.sax import SAXParseException
 import feedparser
 
 from bot.feeds.entry import Entry
+from bot.feeds.http import MAX_URL_LENGTH
 from bot.feeds.text import as_utf8_xml, decode_body, html_to_text, unescape_once
 
 _TRUNCATED = ("no element found", "unclosed token")
@@ -33,7 +34,8 @@ def _http_url(base: str, link: object) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     url = urljoin(base, link.strip())
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    # Longer URLs do not fit the columns (PostgreSQL would refuse the whole poll) and are junk in practice.
+    return url if urlsplit(url).scheme in ("http", "https") and len(url) <= MAX_URL_LENGTH else None
 
 
 def _clamp(moment: datetime | None, now: datetime) -> datetime | None:

@@ -146,3 +146,13 @@ async def test_undated_items_keep_the_feed_order_oldest_first(site: FeedSite, ha
     await harness.poll(source)
     assert [e.entry.title for e in harness.handed_over[0]] == ["Undated 1", "Undated 2", "Undated 3"]
     assert all(e.published == e.first_seen_at for e in harness.handed_over[0])
+
+
+async def test_oversized_links_and_validators_are_dropped_not_fatal(site: FeedSite, harness: Harness):
+    long_link = "http://news.local/" + "a" * 3000
+    feed = rss([Item(title="Long link", guid="long", link=long_link)])
+    source = await harness.add(site.serve("/feed", feed, etag='"' + "e" * 600 + '"'))
+    outcome = await harness.poll(source)
+    assert (outcome.outcome, outcome.new) == ("ok", 1)
+    assert harness.handed_over[0][0].entry.url is None
+    assert (await harness.source(source)).etag is None
