@@ -18,6 +18,7 @@ from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, fetch
 from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
 from bot.feeds.text import html_to_text
+from bot.i18n import Html, localizer
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
 from storage.schema.base import utcnow
@@ -55,6 +56,7 @@ class PollPolicy:
     history_size: int = 1000
     max_concurrency: int = 8
     parse_in_thread: bool = True  # parsing big feeds must not stall the bot's event loop
+    alert_language: str = "ru"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollPolicy:
@@ -62,6 +64,7 @@ class PollPolicy:
             fetch=FetchLimits(timeout_seconds=settings.feed_timeout_seconds, max_bytes=settings.feed_max_bytes),
             failure_threshold=settings.feed_failure_threshold,
             history_size=settings.feed_history_size,
+            alert_language=settings.default_language,
         )
 
     @property
@@ -295,18 +298,17 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
-        name = f"#{source.id} {source.title} ({source.url}, {source.language})"
+        # Alerts are plain text (the notifier escapes them), so arguments go in raw.
+        texts = localizer(self.policy.alert_language)
+        name = Html(f"#{source.id} {source.title} ({source.url}, {source.language})")
         if disabled:
             logger.error("feeds.disabled", extra={"source": source.id, "failures": failures})
             await self._alert(
-                f"News source {name} is disabled after {failures} failed polls in a row. Last error: {error}. "
-                f"Re-enable it once fixed."
+                texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
             )
         elif source.kind == "govkz" and status in _REFUSED and source.last_outcome != kind:
             await self._alert(
-                f"gov.kz refused news source {name} with HTTP {status}: the site may now require headers its "
-                f"front end sends. Polling continues with backoff; it is disabled after "
-                f"{self.policy.failure_threshold} failures."
+                texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 

@@ -199,7 +199,7 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
             on_new_entries=on_new_entries,
             notify_admins=notify_admins,
             organization_names=organization_names,
-            policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50),
+            policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50, alert_language="en"),
         )
         yield Harness(db, poller, handed_over, alerts, names)
     await asyncio.sleep(0)
