@@ -15,7 +15,7 @@ import aiohttp
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.entry import Entry, StoredEntry
-from bot.feeds.http import FetchError, FetchLimits, FetchResult, fetch
+from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
 from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
@@ -122,12 +122,12 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
 
 
 class FeedPoller:
-    """Polls sources; one instance for the bot, built around the shared HTTP session."""
+    """Polls sources; one instance for the bot, with the one shared HTTP session."""
 
     def __init__(
         self,
         db: Database,
-        session: aiohttp.ClientSession,
+        session: aiohttp.ClientSession | None = None,
         *,
         on_new_entries: NewEntriesHandler = _no_new_entries,
         notify_admins: AdminNotifier = _no_admins,
@@ -137,7 +137,10 @@ class FeedPoller:
     ) -> None:
         self.sources = SourceRepository(db)
         self.entries = EntryRepository(db)
+        # Without a session given, the poller opens the shared one on first use (a session needs a running loop,
+        # and factories run before it) and closes it in `close()`.
         self._session = session
+        self._owns_session = session is None
         self._on_new_entries = on_new_entries
         self._notify_admins = notify_admins
         self._organization_names = organization_names
@@ -145,6 +148,17 @@ class FeedPoller:
         self._clock = clock
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = create_http_session(self.policy.fetch)
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session the poller opened itself (call it in the shutdown hook)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def poll_due(self, *, spread_seconds: float = 0.0, limit: int = 500) -> list[PollOutcome]:
         """Poll every due source once, starting them spread evenly over `spread_seconds`."""
@@ -182,7 +196,7 @@ class FeedPoller:
         now = self._clock()
         try:
             response = await fetch(
-                self._session,
+                self._http(),
                 source.url,
                 limits=self.policy.fetch,
                 etag=source.etag,

@@ -84,6 +84,7 @@ HTML_PAGE = "<!doctype html><html><head><title>Home</title></head><body><p>Welco
         ("html", "not_a_feed"),
         ("truncated", "truncated"),
         ("ftp_redirect", "bad_url"),
+        ("broken_gzip", "bad_encoding"),
     ],
 )
 async def test_a_bad_source_fails_cleanly_and_does_not_block_a_good_one(
@@ -101,6 +102,7 @@ async def test_a_bad_source_fails_cleanly_and_does_not_block_a_good_one(
         "html": site.serve("/page", HTML_PAGE, content_type="text/html; charset=utf-8"),
         "truncated": site.serve("/cut", TRUNCATED),
         "ftp_redirect": site.serve("/to-ftp", "", status=301, headers={"Location": "ftp://127.0.0.1/feed"}),
+        "broken_gzip": site.serve("/broken", b"not gzip at all", headers={"Content-Encoding": "gzip"}),
     }
     bad = await harness.add(urls[case])
     good = await harness.add(site.serve("/good", rss(items(2))))

@@ -135,3 +135,24 @@ def _json(payload: object):
         return web.Response(text=json.dumps(payload), content_type="application/json")
 
     return handler
+
+
+async def test_govkz_answer_that_is_not_json_is_a_failure(site: FeedSite, harness: Harness):
+    site.handle("/api/v1/public/content-manager/news", _text("<html>maintenance</html>"))
+    source = await harness.add(site.url(API), kind="govkz", language="kk")
+    assert (await harness.poll(source)).outcome == "bad_json"
+
+
+async def test_gov_kz_items_without_an_id_are_skipped_and_the_rest_stored(site: FeedSite, harness: Harness):
+    payload = {"content": [{"title": "no id"}, "junk", _govkz_item(7, "Жаңалық")]}
+    site.handle("/api/v1/public/content-manager/news", _json(payload))
+    source = await harness.add(site.url(API), kind="govkz", language="kk")
+    assert (await harness.poll(source)).new == 1
+    assert harness.handed_over[0][0].entry.title == "Жаңалық"
+
+
+def _text(body: str):
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return web.Response(text=body, content_type="text/html")
+
+    return handler

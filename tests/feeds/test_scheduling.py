@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.feeds.scheduling import TICK_JOB_ID, schedule_polling
 from bot.feeds.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
-from storage.sources import SourceRepository
+from storage.sources import NewSource, SourceRepository
 from tests.feeds.conftest import FeedSite, Harness, items, rss
 
 
@@ -72,3 +72,15 @@ async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harn
     await repository.remove(center.id)
     assert await seed_default_sources(repository, settings) == []
     assert CENTER_FEED_URL not in {s.url for s in await repository.list_all()}
+
+
+async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes_it(site: FeedSite, db):
+    from bot.feeds.poller import FeedPoller
+
+    poller = FeedPoller(db)  # as a factory builds it, before the event loop runs the bot
+    source = await SourceRepository(db).add(NewSource(site.serve("/feed", rss(items(1))), "rss", "ru", "t", 60))
+    [outcome] = await poller.poll_now([source.id])
+    assert outcome.outcome == "ok"
+    session = poller._http()
+    await poller.close()
+    assert session.closed
