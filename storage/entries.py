@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.feeds.entry import Entry, StoredEntry
 from storage.database import Database
 from storage.schema import entries, seen_keys, sources
-from storage.write_lock import write_lock
 
 # SQLite allows many more bound parameters; this keeps every IN list far below any backend's limit.
 _CHUNK = 500
@@ -155,7 +154,7 @@ class EntryRepository:
         the feed and comes back is never new again.
         """
         hashes = [record.key_hash for record in records]
-        async with write_lock(self._db), self._db.begin() as conn:
+        async with self._db.begin() as conn:
             # Write first: SQLite then takes its write lock (waiting politely) before the reads, instead of
             # failing with "database is locked" when a read transaction later tries to become a writer.
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(updated_at=now))
@@ -187,7 +186,7 @@ class EntryRepository:
                 )
             new: list[StoredEntry] = []
             if fresh:
-                rows = [
+                new_rows = [
                     {
                         **_entry_values(r),
                         "source_id": source_id,
@@ -198,7 +197,11 @@ class EntryRepository:
                     for r in fresh
                 ]
                 ids = (
-                    (await conn.execute(sa.insert(entries).returning(entries.c.id, sort_by_parameter_order=True), rows))
+                    (
+                        await conn.execute(
+                            sa.insert(entries).returning(entries.c.id, sort_by_parameter_order=True), new_rows
+                        )
+                    )
                     .scalars()
                     .all()
                 )

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from storage.database import Database
 from storage.schema import sources
 from storage.schema.base import utcnow
-from storage.write_lock import write_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +214,7 @@ class SourceRepository:
         ]
         if due_only:
             conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
-        async with write_lock(self._db), self._db.begin() as conn:
+        async with self._db.begin() as conn:
             row = (
                 await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until).returning(sources))
             ).first()
@@ -236,7 +235,7 @@ class SourceRepository:
             values["enabled"] = False
         if state.succeeded:
             values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
-        async with write_lock(self._db), self._db.begin() as conn:
+        async with self._db.begin() as conn:
             # The write comes first so SQLite takes its write lock before any read (see EntryRepository).
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
             if state.url:
