@@ -11,16 +11,20 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.delivery import Delivery, Sender, SubscriptionService
 from bot.delivery.lifecycle import start_delivery, stop_delivery
+from bot.health import HealthServer
+from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.leases import LeaseRepository
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
 
@@ -55,6 +59,8 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
     sender = Sender(
         outbox, rate=settings.send_rate_per_second, paid=settings.paid_broadcast, concurrency=settings.send_concurrency
     )
+    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
+    health = HealthServer(db, leadership, settings.health_host, settings.health_port) if settings.health_port else None
     return {
         "db": db,
         "chats": ChatRepository(db),
@@ -70,6 +76,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
             official_language=settings.default_language,
             wake=sender.wake,
         ),
+        "alerts": AdminAlerts(settings),
+        "leadership": leadership,
+        "health": health,
     }
 
 
@@ -87,13 +96,29 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     return dp
 
 
-async def on_startup(bot: Bot, settings: Settings, scheduler: AsyncIOScheduler) -> None:
+async def on_startup(
+    bot: Bot,
+    settings: Settings,
+    scheduler: AsyncIOScheduler,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    health: HealthServer | None,
+) -> None:
+    alerts.attach(bot)
+    leadership.start()
+    if health is not None:
+        await health.start()
     await set_default_commands(bot, settings.default_language)
     if not scheduler.running:
         scheduler.start()
 
 
-async def on_shutdown(scheduler: AsyncIOScheduler, db: Database) -> None:
+async def on_shutdown(
+    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, db: Database
+) -> None:
+    if health is not None:
+        await health.stop()
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    await leadership.stop()
     await db.close()

@@ -98,8 +98,8 @@ class Outbox:
         }
         async with self._db.begin() as conn:
             if dedup_key is None:
-                result = await conn.execute(sa.insert(outbox_messages).values(**values))
-                return int(result.inserted_primary_key[0])
+                inserted = sa.insert(outbox_messages).values(**values).returning(outbox_messages.c.id)
+                return int((await conn.execute(inserted)).scalar_one())
             await insert_ignoring_duplicates(conn, outbox_messages, [values], ("dedup_key",))
             found = await conn.execute(sa.select(outbox_messages.c.id).where(outbox_messages.c.dedup_key == dedup_key))
             return int(found.scalar_one())

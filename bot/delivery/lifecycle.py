@@ -1,4 +1,7 @@
-"""Dispatcher hooks: the sender runs from startup to shutdown, digests are checked every hour."""
+"""Dispatcher hooks: the sender runs from startup to shutdown, digests are checked every hour.
+
+Both run only in the process that holds the leadership lease, so replicas on one database never send twice.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,24 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery.fanout import Delivery
 from bot.delivery.sender import Sender
+from bot.leadership import Leadership
 from storage.schema.base import utcnow
 
 
-async def start_delivery(bot: Bot, sender: Sender, delivery: Delivery, scheduler: AsyncIOScheduler) -> None:
-    """Start the sender and the hourly digest job."""
-    await sender.start(bot)
-    scheduler.add_job(send_digests, "cron", minute=0, args=[delivery], id="delivery-digests", replace_existing=True)
+async def start_delivery(
+    bot: Bot, sender: Sender, delivery: Delivery, scheduler: AsyncIOScheduler, leadership: Leadership
+) -> None:
+    """Start the sender once this process leads, and the hourly digest job."""
+    sender.start_when(leadership.wait_held, bot)
+    scheduler.add_job(
+        send_digests, "cron", minute=0, args=[delivery, leadership], id="delivery-digests", replace_existing=True
+    )
 
 
-async def send_digests(delivery: Delivery) -> None:
-    """The hourly job: queue the digests due now."""
-    await delivery.send_due_digests(utcnow())
+async def send_digests(delivery: Delivery, leadership: Leadership) -> None:
+    """The hourly job: queue the digests due now (on the leading process only)."""
+    if leadership.held:
+        await delivery.send_due_digests(utcnow())
 
 
 async def stop_delivery(sender: Sender) -> None:

@@ -17,6 +17,7 @@ import math
 import random
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -105,6 +106,7 @@ class Sender:
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
         self._sent_ready = asyncio.Event()
         self._claimer: asyncio.Task[None] | None = None
+        self._waiting: asyncio.Task[None] | None = None
         self._recorder: asyncio.Task[None] | None = None
         self._workers: list[asyncio.Task[None]] = []
         self.stats = SenderStats()
@@ -112,6 +114,15 @@ class Sender:
     @property
     def running(self) -> bool:
         return self._claimer is not None
+
+    def start_when(self, ready: Callable[[], Awaitable[None]], bot: Bot) -> None:
+        """Start in the background once `ready()` returns (this process holds the leadership lease)."""
+        if self._waiting is None and not self.running:
+            self._waiting = asyncio.create_task(self._start_after(ready, bot), name="sender-waiting")
+
+    async def _start_after(self, ready: Callable[[], Awaitable[None]], bot: Bot) -> None:
+        await ready()
+        await self.start(bot)
 
     async def start(self, bot: Bot) -> None:
         """Resume after a crash (rows left in flight are queued again) and start sending through `bot`."""
@@ -132,6 +143,11 @@ class Sender:
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming, put unstarted rows back, let sends in progress finish for up to `grace` seconds."""
+        if self._waiting is not None:
+            self._waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._waiting
+            self._waiting = None
         if self._claimer is None:
             return
         self._claimer.cancel()

@@ -3,13 +3,19 @@
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.delivery import digest_items, outbox_deliveries, outbox_messages, subscriptions
+from storage.schema.feeds import entries, seen_keys, sources
+from storage.schema.leases import leases
 
 __all__ = [
     "audit_log",
     "chats",
     "digest_items",
+    "entries",
+    "leases",
     "metadata",
     "outbox_deliveries",
     "outbox_messages",
+    "seen_keys",
+    "sources",
     "subscriptions",
 ]

@@ -50,6 +50,7 @@ async def start_bot_process(stub: BotAPIStub, database_url: str, cwd: Path) -> a
         "SEND_RATE_PER_SECOND": "400",
         "SEND_CONCURRENCY": str(CONCURRENCY),
         "LOG_LEVEL": "WARNING",
+        "LEASE_SECONDS": "3",  # the restarted process takes over from the killed one quickly
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stdout=asyncio.subprocess.DEVNULL
@@ -57,9 +58,7 @@ async def start_bot_process(stub: BotAPIStub, database_url: str, cwd: Path) -> a
 
 
 def received(stub: BotAPIStub) -> Counter[int]:
-    return Counter(
-        chat_id for chat_id, messages in stub.messages.items() for m in messages if "Crash-proof" in m.text
-    )
+    return Counter(chat_id for chat_id, messages in stub.messages.items() for m in messages if "Crash-proof" in m.text)
 
 
 @pytest.mark.slow

@@ -102,8 +102,9 @@ def parse_html(source: str) -> ParsedText:
                 raise EntityParseError(f'unsupported {kind} tag "{name}" at byte offset {offset}')
             if closing:
                 if not stack or stack[-1] != name:
+                    expected = stack[-1] if stack else ""
                     raise EntityParseError(
-                        f'unmatched end tag at byte offset {offset}, expected "</{stack[-1] if stack else ""}>", found "</{name}>"'
+                        f'unmatched end tag at byte offset {offset}, expected "</{expected}>", found "</{name}>"'
                     )
                 stack.pop()
             else:

@@ -146,6 +146,7 @@ class BotAPIStub:
         self.messages: dict[int, list[SentMessage]] = defaultdict(list)
         self.faults: list[Fault] = []
         self.latency: float = 0.0
+        self.max_long_poll: float = 0.3  # short long-polls let a test stop the bot quickly
         self.rate_limits: RateLimits | None = None
         self.rate_limited: int = 0  # 429s the stub answered because the bot sent too fast
         self.webhook_url: str = ""
@@ -276,6 +277,7 @@ class BotAPIStub:
 
     def _record(self, method: str, params: dict[str, Any], ok: bool, error: str | None) -> None:
         self.calls.append(Call(method, params, ok, error, time.monotonic()))
+        asyncio.get_running_loop().create_task(self._notify(self._new_message))
 
     async def _notify(self, condition: asyncio.Condition) -> None:
         async with condition:
@@ -297,7 +299,7 @@ class BotAPIStub:
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int_or_none(params.get("offset")) or 0
         limit = min(_int_or_none(params.get("limit")) or 100, 100)
-        timeout = min(float(params.get("timeout") or 0), 1.0)  # short long-polls keep tests quick
+        timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         if offset:

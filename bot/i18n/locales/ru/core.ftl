@@ -36,3 +36,4 @@ countries-count = { $count ->
     [few] { $count } страны
    *[many] { $count } стран
 }
+alert-heading = ⚠️ <b>Сигнал бота</b>
