@@ -1,6 +1,7 @@
 """/settings: the subscription with inline buttons; `/settings include|exclude words` sets word filters."""
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -123,7 +124,14 @@ async def settings_pressed(
         return
     await query.answer(l10n("delivery-saved"))
     if not isinstance(message, InaccessibleMessage):
-        await message.edit_text(settings_text(subscription, l10n), reply_markup=settings_keyboard(subscription, l10n))
+        try:
+            await message.edit_text(
+                settings_text(subscription, l10n), reply_markup=settings_keyboard(subscription, l10n)
+            )
+        except TelegramBadRequest as error:
+            # Pressing the only remaining language changes nothing, and Telegram refuses an identical edit.
+            if "not modified" not in error.message:
+                raise
 
 
 async def _apply(

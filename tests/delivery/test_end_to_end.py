@@ -255,3 +255,29 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     times = [c.at for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(first.id)]
     assert times[-1] - times[-2] >= 0.95  # two announcements to one private chat, a second apart
     assert [m.text.split("\n")[0] for m in first.messages()[1:]] == ["One", "Two"]
+
+
+async def test_last_news_language_stays(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 3301, "en")
+    panel = await user.ask("/settings")
+    answer = await user.callback_answer(user.press(panel, "English"))
+    assert answer["text"] == "Saved."
+    assert (await running.deps["subscriptions"].get(user.id)).languages == ("en",)
+
+
+async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, database_url: str) -> None:
+    app = await start_delivery_bot(make_settings(stub, database_url, paid_broadcast=True), stub)
+    try:
+        user = await subscribe(stub, 3401, "en")
+        admin = stub.user(3402)
+        box = app.deps["outbox"]
+        message_id = await box.add_message("broadcast", copy_from=(admin.id, 77), created_by=admin.id)
+        assert await box.add_deliveries(message_id, [Recipient(user.id)]) == 1
+        app.deps["sender"].wake()
+        await drained(box)
+    finally:
+        await app.stop()
+    (copy,) = [m for m in user.messages() if m.kind == "copy"]
+    assert copy.params["from_chat_id"] == str(admin.id)
+    assert copy.params["allow_paid_broadcast"] == "true"
+    assert (await box.counters(message_id)).sent == 1
