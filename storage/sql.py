@@ -17,6 +17,7 @@ async def insert_ignoring_duplicates(
     if not rows:
         return 0
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    # RETURNING counts the inserted rows on both backends (an executemany rowcount is not reliable on asyncpg).
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
     result = await conn.execute(statement, list(rows))
-    return max(result.rowcount, 0)
+    return len(result.all())
