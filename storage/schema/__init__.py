@@ -2,5 +2,15 @@
 
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
+from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
 
-__all__ = ["audit_log", "chats", "metadata"]
+__all__ = [
+    "audit_log",
+    "chats",
+    "kb_countries",
+    "kb_facts",
+    "kb_organizations",
+    "kb_people",
+    "kb_roles",
+    "metadata",
+]
