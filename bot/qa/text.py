@@ -30,7 +30,7 @@ _RU_WORDS = _words(
 )
 _EN_WORDS = _words(
     "who what is are the how many which when does do of in a an member members alliance tell "
-    "about list why where countries country chair chairs leads head news latest"
+    "about list why where countries country chair chairs leads head news latest role founded aims"
 )
 
 _RU = snowballstemmer.stemmer("russian")
