@@ -14,11 +14,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.middlewares import ChatContextMiddleware
+from bot.qa import QuestionEngine, QuestionThrottle
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.kb import KnowledgeBaseRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -43,6 +45,11 @@ def create_scheduler() -> AsyncIOScheduler:
     return AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
 
 
+def create_question_engine(db: Database) -> QuestionEngine:
+    """The question engine over the knowledge base (the bot and `python -m bot ask` use the same)."""
+    return QuestionEngine(KnowledgeBaseRepository(db))
+
+
 def create_dependencies(settings: Settings) -> dict[str, Any]:
     """Long-lived objects that handlers and hooks receive by name."""
     db = Database(settings.database_url)
@@ -52,6 +59,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
+        "knowledge": KnowledgeBaseRepository(db),
+        "questions": create_question_engine(db),
+        "question_throttle": QuestionThrottle(),
     }
 
 
@@ -68,7 +78,10 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     return dp
 
 
-async def on_startup(bot: Bot, settings: Settings, scheduler: AsyncIOScheduler) -> None:
+async def on_startup(
+    bot: Bot, settings: Settings, scheduler: AsyncIOScheduler, knowledge: KnowledgeBaseRepository
+) -> None:
+    await knowledge.ensure_seeded()
     await set_default_commands(bot, settings.default_language)
     if not scheduler.running:
         scheduler.start()

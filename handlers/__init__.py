@@ -2,9 +2,17 @@
 
 from aiogram import Router
 
-from handlers import fallback, help, language, start
+from handlers import alliance, fallback, help, inline, language, questions, start
 
 
 def get_routers() -> list[Router]:
     """All routers; the fallback router is last so it sees only what nobody else took."""
-    return [start.router, language.router, help.router, fallback.router]
+    return [
+        start.router,
+        language.router,
+        help.router,
+        alliance.router,
+        inline.router,
+        questions.router,
+        fallback.router,
+    ]

@@ -469,6 +469,47 @@ class QuestionEngine:
         """The /latest text: the newest alliance announcements with links."""
         return await self._news(localizer(language))
 
+    async def inline_results(self, query: str, *, language: str, limit: int = 10) -> list[InlineItem]:
+        """Organizations and announcements matching an inline query (names typed in part match too)."""
+        kb = await self.knowledge_base()
+        language = detect_language(query, language) if query else language
+        l10n = localizer(language)
+        if not query:
+            about = self.about(kb, l10n)
+            return [InlineItem("about", _plain_title(kb, language), "", about.build().text)] if about else []
+        keys = [
+            m.entity.key for m in self._index.find(tokens(query), kazakh=language == "kk") if m.entity.kind == "org"
+        ]
+        needle = " ".join(tokens(query))
+        keys += [
+            o.key for o in kb.organizations if needle and any(needle in " ".join(tokens(n)) for n in o.all_names())
+        ]
+        items: list[InlineItem] = []
+        for key in list(dict.fromkeys(keys))[:limit]:
+            organization = kb.organization(key)
+            if organization is None:
+                continue
+            country = kb.country(organization.country)
+            role = kb.role(organization.role)
+            description = ", ".join(
+                part
+                for part in (role.name(language) if role else "", country.name(language) if country else "")
+                if part
+            )
+            text = self._organizations(kb, l10n, [key], leader=False).build().text
+            items.append(InlineItem(f"org:{key}"[:64], org_label(organization, language), description, text))
+        if self._announcements is not None and len(items) < limit:
+            for entry in await self._announcements.search(query, limit=limit - len(items)):
+                items.append(
+                    InlineItem(
+                        f"news:{entry.id}",
+                        entry.entry.title or entry.source_title,
+                        entry.published.date().isoformat(),
+                        _entry_line(entry),
+                    )
+                )
+        return items
+
     # --- news -----------------------------------------------------------------------------------
 
     async def _from_news(self, l10n: Localizer, text: str, rest: list[str]) -> Answer:
@@ -490,6 +531,21 @@ class QuestionEngine:
             return Answer(l10n.language, l10n("qa-latest-empty"), "news")
         lines = [l10n("qa-latest-header"), *(_entry_line(item) for item in items)]
         return Answer(l10n.language, "\n".join(lines), "news", tuple(i.entry.url for i in items if i.entry.url))
+
+
+@dataclass(frozen=True, slots=True)
+class InlineItem:
+    """One inline-mode result: a stable id, what the list shows, and the HTML message it sends."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+def _plain_title(kb: KnowledgeBase, language: str) -> str:
+    name = kb.fact("name")
+    return name.text.get(language, "") if name else ""
 
 
 def org_label(organization: Organization, language: str) -> str:
@@ -549,3 +605,57 @@ def _entry_line(item: StoredEntry) -> str:
     if entry.url:
         return f'• <a href="{html.escape(entry.url)}">{title}</a> — {date}'
     return f"• {title} — {date}"
+
+
+MEMBERS_PAGE_SIZE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class MembersPage:
+    text: str
+    page: int  # 1-based, clamped to the pages there are
+    pages: int
+
+
+async def members_page(engine: QuestionEngine, language: str, page: int) -> MembersPage:
+    """One page of the /members list: named members with role and country, then the unnamed count."""
+    kb = await engine.knowledge_base()
+    l10n = localizer(language)
+    members = kb.members()
+    pages = max(1, -(-len(members) // MEMBERS_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    lines = [l10n("qa-members-title", page=page, pages=pages)]
+    for number, organization in enumerate(
+        members[(page - 1) * MEMBERS_PAGE_SIZE : page * MEMBERS_PAGE_SIZE], start=(page - 1) * MEMBERS_PAGE_SIZE + 1
+    ):
+        country = kb.country(organization.country)
+        where = f", {_escape(country.name(language))}" if country else ""
+        role = _escape(_role_name(kb, organization, language))
+        lines.append(f"{number}. {_escape(org_label(organization, language))} — {role}{where}")
+    council = kb.fact("council_members_count")
+    if page == pages and council is not None and council.number:
+        lines.append(l10n("qa-members-unnamed", count=council.number))
+    sources = {o.source.url: o.source for o in members}
+    if sources:
+        lines.append("\n" + l10n("qa-source", links=Html(", ".join(_link(s) for s in sources.values()))))
+    return MembersPage("\n".join(lines), page, pages)
+
+
+async def roles_text(engine: QuestionEngine, language: str) -> str:
+    """The /roles text: every role and who holds it, or that it is not known."""
+    kb = await engine.knowledge_base()
+    l10n = localizer(language)
+    lines = [l10n("qa-roles-title")]
+    council = kb.fact("council_members_count")
+    for role in kb.roles:
+        holders = [o for o in kb.members() if o.role == role.code]
+        if holders:
+            listed = _escape(_org_list(kb, holders, language))
+        elif role.code == "council_member" and council is not None and council.number:
+            listed = l10n("qa-members-unnamed", count=council.number).lstrip("…").strip()
+        else:
+            listed = l10n("qa-role-nobody")
+        lines.append(l10n("qa-role-line", role=role.name(language), list=Html(listed)))
+    if kb.roles:
+        lines.append("\n" + l10n("qa-source", links=Html(_link(kb.roles[0].source))))
+    return "\n".join(lines)

@@ -14,6 +14,10 @@ help =
     /start — welcome and language
     /language — change the interface language
     /help — this help
+    /members — members of the alliance
+    /roles — roles in the alliance
+    /about — about the alliance
+    /latest — latest alliance news
 
     Ask a question in plain words, for example: <i>Who are the co-chairs?</i>
 language-choose = Choose the interface language:
