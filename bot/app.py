@@ -54,16 +54,27 @@ async def run(settings: Settings) -> None:
         await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
 
 
-async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+def webhook_url(settings: Settings) -> str:
+    """The public URL Telegram posts updates to."""
+    base = settings.webhook_url
+    return base if base.endswith(WEBHOOK_PATH) else base + WEBHOOK_PATH
+
+
+def create_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Application:
+    """The aiohttp application that receives updates; requests without the secret get 401."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
-    setup_application(app, dp, bot=bot)
-    url = settings.webhook_url if settings.webhook_url.endswith(WEBHOOK_PATH) else settings.webhook_url + WEBHOOK_PATH
-    runner = web.AppRunner(app)
+    setup_application(app, dp, bot=bot)  # runs the dispatcher's startup and shutdown hooks
+    return app
+
+
+async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+    runner = web.AppRunner(create_webhook_app(bot, dp, settings), handle_signals=False)
     await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    url = webhook_url(settings)
     await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
     logger.info("webhook.start", extra={"url": url, "port": settings.webhook_port})
     stop = asyncio.Event()
@@ -74,7 +85,7 @@ async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
         await stop.wait()
     finally:
         logger.info("webhook.stop")
-        await runner.cleanup()  # runs the dispatcher's shutdown hooks through setup_application
+        await runner.cleanup()
         await bot.session.close()
 
 

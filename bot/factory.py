@@ -54,7 +54,6 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
     """Long-lived objects that handlers and hooks receive by name."""
     db = Database(settings.database_url)
     return {
-        "settings": settings,
         "db": db,
         "chats": ChatRepository(db),
         "audit": AuditLog(db),
@@ -69,8 +68,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
     if not deps:
         deps = create_dependencies(settings)
-    deps["settings"] = settings
-    dp = Dispatcher(**deps)
+    dp = Dispatcher(settings=settings, **deps)
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)

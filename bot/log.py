@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 # Anything shaped like a bot token, wherever it shows up (URLs in tracebacks, repr of objects).
-TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+TOKEN_PATTERN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}")
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 

@@ -6,13 +6,5 @@ from handlers import alliance, fallback, help, inline, language, questions, star
 
 
 def get_routers() -> list[Router]:
-    """All routers; the fallback router is last so it sees only what nobody else took."""
-    return [
-        start.router,
-        language.router,
-        help.router,
-        alliance.router,
-        inline.router,
-        questions.router,
-        fallback.router,
-    ]
+    """Fresh routers, in order; the fallback router is last so it sees only what nobody else took."""
+    return [module.create_router() for module in (start, language, help, alliance, inline, questions, fallback)]

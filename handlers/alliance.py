@@ -11,7 +11,6 @@ from bot.qa import QuestionEngine
 from bot.qa.engine import MembersPage, members_page, roles_text
 from storage.chats import Chat
 
-router = Router(name="alliance")
 MAX_PAGE = 10_000
 
 
@@ -30,13 +29,11 @@ def _pager(page: MembersPage, l10n: Localizer) -> InlineKeyboardMarkup | None:
     return builder.as_markup()
 
 
-@router.message(Command("members"))
 async def members(message: Message, chat: Chat, questions: QuestionEngine, l10n: Localizer) -> None:
     page = await members_page(questions, chat.language, 1)
     await message.answer(page.text, reply_markup=_pager(page, l10n))
 
 
-@router.callback_query(MembersPageChoice.filter(F.page.between(1, MAX_PAGE)))
 async def members_turn(
     query: CallbackQuery, callback_data: MembersPageChoice, chat: Chat, questions: QuestionEngine, l10n: Localizer
 ) -> None:
@@ -46,21 +43,29 @@ async def members_turn(
         await query.message.edit_text(page.text, reply_markup=_pager(page, l10n))
 
 
-@router.callback_query(F.data.startswith("members:"))
 async def members_forged(query: CallbackQuery, l10n: Localizer) -> None:
     await query.answer(l10n("button-stale"), show_alert=True)
 
 
-@router.message(Command("roles"))
 async def roles(message: Message, chat: Chat, questions: QuestionEngine) -> None:
     await message.answer(await roles_text(questions, chat.language))
 
 
-@router.message(Command("about"))
 async def about(message: Message, chat: Chat, questions: QuestionEngine) -> None:
     await message.answer((await questions.about_answer(chat.language)).text)
 
 
-@router.message(Command("latest"))
 async def latest(message: Message, chat: Chat, questions: QuestionEngine) -> None:
     await message.answer((await questions.latest_answer(chat.language)).text)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="alliance")
+    router.message.register(members, Command("members"))
+    router.message.register(roles, Command("roles"))
+    router.message.register(about, Command("about"))
+    router.message.register(latest, Command("latest"))
+    router.callback_query.register(members_turn, MembersPageChoice.filter(F.page.between(1, MAX_PAGE)))
+    router.callback_query.register(members_forged, F.data.startswith("members:"))
+    return router

@@ -6,10 +6,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResu
 from bot.i18n import Localizer
 from bot.qa import QuestionEngine
 
-router = Router(name="inline")
 
-
-@router.inline_query()
 async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l10n: Localizer) -> None:
     query = inline_query.query.strip()[:256]
     found = await questions.inline_results(query, language=l10n.language)
@@ -31,3 +28,10 @@ async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l
             )
         )
     await inline_query.answer(results, cache_time=60, is_personal=False)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="inline")
+    router.inline_query.register(inline_answers)
+    return router

@@ -10,15 +10,11 @@ from bot.i18n import Localizer, localizer
 from handlers.keyboards import LanguageChoice, language_picker
 from storage.chats import Chat, ChatRepository
 
-router = Router(name="language")
 
-
-@router.message(Command("language"))
 async def choose_language(message: Message, chat: Chat, l10n: Localizer) -> None:
     await message.answer(l10n("language-choose"), reply_markup=language_picker(chat.language))
 
 
-@router.callback_query(LanguageChoice.filter())
 async def language_chosen(
     query: CallbackQuery, callback_data: LanguageChoice, chat: Chat, chats: ChatRepository, l10n: Localizer, bot: Bot
 ) -> None:
@@ -34,6 +30,14 @@ async def language_chosen(
         await query.message.edit_reply_markup(reply_markup=language_picker(callback_data.code))
 
 
-@router.callback_query(F.data.startswith("lang:"))
 async def language_forged(query: CallbackQuery, l10n: Localizer) -> None:
     await query.answer(l10n("button-stale"), show_alert=True)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="language")
+    router.message.register(choose_language, Command("language"))
+    router.callback_query.register(language_chosen, LanguageChoice.filter())
+    router.callback_query.register(language_forged, F.data.startswith("lang:"))
+    return router

@@ -8,9 +8,6 @@ from bot.i18n import Localizer
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from storage.chats import Chat
 
-router = Router(name="questions")
-router.message.filter(F.text, ~F.text.startswith("/"))
-
 
 async def _reply(
     message: Message, text: str, chat: Chat, questions: QuestionEngine, throttle: QuestionThrottle, l10n: Localizer
@@ -25,14 +22,12 @@ async def _reply(
     await message.answer(answer.text)
 
 
-@router.message(F.chat.type == ChatType.PRIVATE)
 async def private_question(
     message: Message, chat: Chat, questions: QuestionEngine, question_throttle: QuestionThrottle, l10n: Localizer
 ) -> None:
     await _reply(message, message.text or "", chat, questions, question_throttle, l10n)
 
 
-@router.message(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
 async def group_question(
     message: Message,
     bot: Bot,
@@ -56,3 +51,12 @@ async def group_question(
         return
     if text:
         await _reply(message, text, chat, questions, question_throttle, l10n)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="questions")
+    router.message.filter(F.text, ~F.text.startswith("/"))
+    router.message.register(private_question, F.chat.type == ChatType.PRIVATE)
+    router.message.register(group_question, F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    return router

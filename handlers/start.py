@@ -10,10 +10,7 @@ from bot.i18n import Localizer, localizer
 from handlers.keyboards import language_picker
 from storage.chats import Chat, ChatRepository
 
-router = Router(name="start")
 
-
-@router.message(CommandStart())
 async def start(
     message: Message, command: CommandObject, chat: Chat, chats: ChatRepository, l10n: Localizer, bot: Bot
 ) -> None:
@@ -25,3 +22,10 @@ async def start(
         language, l10n = wanted, localizer(wanted)
     name = message.from_user.first_name if message.from_user else (message.chat.title or "")
     await message.answer(l10n("welcome", name=name), reply_markup=language_picker(language))
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    return router

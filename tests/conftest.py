@@ -1,0 +1,138 @@
+"""Fixtures shared by all tests: the Bot API stub, settings, a migrated database, a running bot.
+
+The database backend is SQLite; when TEST_DATABASE_URL is set (a PostgreSQL server, as .ci/run
+sets it), every test that uses `database_url` runs once more on a fresh PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Dispatcher
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.factory import create_bot, create_dependencies, create_dispatcher
+from storage import Database
+from tests.stub import BotAPIStub
+from tests.stub.server import TOKEN
+
+ADMIN_ID = 900001
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgres"] if TEST_DATABASE_URL else ["sqlite"]
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[BotAPIStub]:
+    server = BotAPIStub()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+        return
+    async with postgres_database() as url:
+        yield url
+
+
+class postgres_database:  # noqa: N801 - used as a context manager, reads like a function
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+
+    async def __aenter__(self) -> str:
+        import asyncpg
+
+        base = make_url(TEST_DATABASE_URL)
+        self.name = f"t_{uuid.uuid4().hex[:16]}"
+        self.admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            await conn.close()
+        return base.set(database=self.name).render_as_string(hide_password=False)
+
+    async def __aexit__(self, *exc: object) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+def make_settings(stub: BotAPIStub, database_url: str, **overrides: Any) -> Settings:
+    """Settings for a bot that talks to the stub; nothing is read from .env."""
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "telegram_api_url": stub.url,
+        "database_url": database_url,
+        "admin_ids": str(ADMIN_ID),
+        "send_rate_per_second": 1000,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(stub: BotAPIStub, database_url: str) -> Settings:
+    return make_settings(stub, database_url)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@dataclass
+class RunningBot:
+    """The real bot and dispatcher, long-polling the stub in a background task."""
+
+    settings: Settings
+    bot: Bot
+    dp: Dispatcher
+    deps: dict[str, Any]
+    task: asyncio.Task[None] = field(repr=False)
+
+    async def stop(self) -> None:
+        if not self.task.done():
+            await self.dp.stop_polling()
+            await asyncio.wait_for(self.task, 10)
+
+
+async def start_bot(settings: Settings, stub: BotAPIStub, **extra_deps: Any) -> RunningBot:
+    """Migrate, build everything with the production factories and start polling the stub."""
+    deps = create_dependencies(settings)
+    deps.update(extra_deps)
+    await deps["db"].migrate()
+    bot = create_bot(settings)
+    dp = create_dispatcher(settings, **deps)
+    polls_before = len(stub.calls_of("getUpdates"))
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done(), timeout=10)
+    if task.done():
+        task.result()
+    return RunningBot(settings, bot, dp, deps, task)
+
+
+@pytest.fixture
+async def app(settings: Settings, stub: BotAPIStub) -> AsyncIterator[RunningBot]:
+    running = await start_bot(settings, stub)
+    yield running
+    await running.stop()

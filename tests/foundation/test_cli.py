@@ -1,0 +1,87 @@
+"""The operator interface: `python -m bot` as an operator runs it, in a fresh directory."""
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+from tests.stub import BotAPIStub
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS"}}
+    clean["PYTHONPATH"] = str(REPO_ROOT)
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "ask", "feeds", "kb", "backup", "migrate"):
+        assert f"    {command} " in result.stdout
+
+
+def test_run_without_token_says_what_is_missing_and_where(tmp_path: Path) -> None:
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "BOT_TOKEN is not set" in lines[0]
+    assert str(tmp_path / ".env") in lines[0]
+    assert "@BotFather" in lines[0]
+    assert not (tmp_path / "data").exists()  # nothing created before the check
+
+
+def test_token_in_env_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BOT_TOKEN=1:short\nTELEGRAM_API_URL=ftp://example.org\n")
+    result = run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: TELEGRAM_API_URL in {tmp_path / '.env'} is invalid: "
+        "Value error, must start with http:// or https://, got 'ftp://example.org'"
+    )
+
+
+def test_bad_admin_ids_are_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, env={"ADMIN_IDS": "12, bob"})
+    assert result.returncode == 2
+    assert "ADMIN_IDS" in result.stderr and "numeric Telegram user ids" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_webhook_without_secret_is_refused(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, env={"WEBHOOK_URL": "https://bot.example.org"})
+    assert result.returncode == 2
+    assert "WEBHOOK_SECRET is required" in result.stderr
+
+
+def test_migrate_then_backup(tmp_path: Path) -> None:
+    assert run_cli("migrate", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "data" / "bot.sqlite3").is_file()
+    result = run_cli("backup", "copy.sqlite3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "backup written: copy.sqlite3" in result.stdout
+    again = run_cli("backup", "copy.sqlite3", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "exists already" in again.stderr
+
+
+async def test_bad_token_fails_fast_with_one_line(tmp_path: Path, stub: BotAPIStub) -> None:
+    env = {"BOT_TOKEN": "111:wrongtokenwrongtokenwrongtokenwrong", "TELEGRAM_API_URL": stub.url}
+    result = await asyncio.to_thread(run_cli, cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: BOT_TOKEN was rejected by the Bot API (401 Unauthorized)")
+    assert "wrongtoken" not in result.stderr
+
+
+async def test_unreachable_api_is_named(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": "111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    result = await asyncio.to_thread(run_cli, cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "cannot reach the Bot API at http://127.0.0.1:9" in result.stderr.strip().splitlines()[-1]

@@ -1,0 +1,62 @@
+"""Texts in three languages with CLDR plurals; logs one line per event without the token."""
+
+import json
+import logging
+
+import pytest
+
+from bot.config import LANGUAGES, Settings
+from bot.i18n import localizer, message_ids, pick_language
+from bot.log import JsonFormatter, KeyValueFormatter
+
+
+def test_every_locale_has_every_text() -> None:
+    ids = {language: message_ids(language) for language in LANGUAGES}
+    union = set().union(*ids.values())
+    for language, present in ids.items():
+        assert union - present == set(), f"{language} lacks {sorted(union - present)}"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", ["1 организация", "2 организации", "5 организаций", "21 организация", "26 организаций"]),
+        ("kk", ["1 ұйым", "2 ұйым", "5 ұйым", "21 ұйым", "26 ұйым"]),
+        ("en", ["1 organization", "2 organizations", "5 organizations", "21 organizations", "26 organizations"]),
+    ],
+)
+def test_plurals_follow_each_language(language: str, expected: list[str]) -> None:
+    l10n = localizer(language)
+    assert [l10n("organizations-count", count=n) for n in (1, 2, 5, 21, 26)] == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "language"), [("kk", "kk"), ("ru", "ru"), ("en-GB", "en"), ("de", "ru"), (None, "ru"), ("", "ru")]
+)
+def test_telegram_language_codes_map_to_supported_languages(code: str | None, language: str) -> None:
+    assert pick_language(code, "ru") == language
+
+
+def test_admin_ids_parse() -> None:
+    settings = Settings(_env_file=None, admin_ids="1, 22;333")  # type: ignore[call-arg]
+    assert settings.admin_ids == frozenset({1, 22, 333})
+    assert settings.is_admin(22) and not settings.is_admin(4) and not settings.is_admin(None)
+
+
+def test_token_never_reaches_a_log_line() -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "request to %s failed", (f"/bot{token}/getMe",), None)
+    record.url = f"https://api.telegram.org/bot{token}/sendMessage"
+    for formatter in (KeyValueFormatter(), JsonFormatter()):
+        line = formatter.format(record)
+        assert token not in line and "<token>" in line
+        assert "\n" not in line
+    assert json.loads(JsonFormatter().format(record))["event"] == "request to /bot<token>/getMe failed"
+
+
+def test_key_value_lines_carry_fields() -> None:
+    record = logging.LogRecord("bot.feeds", logging.INFO, __file__, 1, "poll.done", None, None)
+    record.source_id = 3
+    record.outcome = "not modified"
+    line = KeyValueFormatter().format(record)
+    assert line.endswith('INFO bot.feeds poll.done source_id=3 outcome="not modified"')

@@ -1,0 +1,73 @@
+"""Migrations and the chats repository, on every configured backend."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from storage import Database
+from storage.audit import AuditLog
+from storage.chats import ChatRepository
+
+
+def revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    from storage.database import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+async def table_names(db: Database) -> set[str]:
+    async with db.connect() as conn:
+        return set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
+
+
+async def test_upgrade_from_empty_and_from_each_older_revision(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await db.migrate()
+        head = await db.current_revision()
+        assert head == revisions()[-1]
+        full = await table_names(db)
+        assert {"chats", "audit_log"} <= full
+        await db.downgrade("base")
+        assert await table_names(db) <= {"alembic_version"}
+        for revision in revisions():
+            await db.upgrade(revision)
+            await db.migrate()
+            assert await db.current_revision() == head
+            assert await table_names(db) == full
+            await db.downgrade("base")
+    finally:
+        await db.close()
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3")
+    try:
+        async with db.connect() as conn:
+            assert (await conn.execute(sa.text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(sa.text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await db.close()
+
+
+async def test_first_contact_language_is_kept_until_changed(db: Database) -> None:
+    chats = ChatRepository(db)
+    first = await chats.meet(42, type="private", language="kk", title="A", username=None)
+    assert first.language == "kk" and first.active
+    again = await chats.meet(42, type="private", language="en", title="A", username="a")
+    assert again.language == "kk" and again.username == "a"
+    await chats.set_language(42, "en")
+    await chats.set_active(42, False)
+    back = await chats.meet(42, type="private", language="ru", title="A", username="a")
+    assert back.language == "en" and back.active
+
+
+async def test_audit_log_keeps_who_what_when(db: Database) -> None:
+    audit = AuditLog(db)
+    await audit.record("language.set", actor_id=7, language="kk")
+    [entry] = await audit.recent()
+    assert entry["actor_id"] == 7 and entry["action"] == "language.set" and entry["details"] == {"language": "kk"}
+    assert entry["at"].tzinfo is not None

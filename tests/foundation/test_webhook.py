@@ -1,0 +1,39 @@
+"""Webhook mode: Telegram's secret header is required; updates reach the same handlers."""
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import WEBHOOK_PATH, create_webhook_app, webhook_url
+from bot.factory import create_bot, create_dependencies, create_dispatcher
+from tests.conftest import make_settings
+from tests.stub import BotAPIStub
+
+
+async def test_webhook_checks_the_secret_and_handles_updates(stub: BotAPIStub, database_url: str) -> None:
+    settings = make_settings(stub, database_url, webhook_url="https://bot.example.org", webhook_secret="s3cret-token_1")
+    assert webhook_url(settings) == "https://bot.example.org" + WEBHOOK_PATH
+    deps = create_dependencies(settings)
+    await deps["db"].migrate()
+    bot = create_bot(settings)
+    dp = create_dispatcher(settings, **deps)
+    user = stub.user(2001, language_code="en")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 2001, "type": "private", "first_name": "A"},
+            "from": user.as_user(),
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    async with TestClient(TestServer(create_webhook_app(bot, dp, settings))) as client:
+        refused = await client.post(WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+        assert refused.status == 401
+        accepted = await client.post(
+            WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_1"}
+        )
+        assert accepted.status == 200
+        reply = await user.reply()
+        assert reply.text.startswith("What I can do")
+    await bot.session.close()

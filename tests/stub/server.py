@@ -1,0 +1,724 @@
+"""The stub Bot API server. A real aiogram Bot talks to it over HTTP on 127.0.0.1.
+
+It keeps chats, users, an update queue served by long-polled getUpdates with Telegram's offset
+semantics, every message the bot sent, and a record of every call. It checks what Telegram checks
+(HTML entities, 1-4096 text and 0-1024 caption in UTF-16 units after parsing, unknown chats, blocked
+users, migrated groups, forum threads, callback and inline answers) and fails on demand (429 with
+retry_after, 5xx, latency, timeouts) through `Fault` rules. Optional rate-limit enforcement answers
+429 like Telegram when the bot sends faster than its limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import random
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.stub.html import EntityParseError, parse_html, utf16_len
+
+TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"
+BOT_ID = 123456789
+BOT_USERNAME = "alliance_test_bot"
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+@dataclass
+class Fault:
+    """Fail matching calls: `status` 429/5xx/403/400, or `delay` seconds (longer than the client's
+    timeout makes a timeout). `times` limits how often it fires; `probability` makes it random."""
+
+    method: str | None = None
+    chat_id: int | None = None
+    status: int | None = None
+    description: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+    times: int | None = None
+    probability: float = 1.0
+    fired: int = 0
+
+    def matches(self, method: str, chat_id: int | None) -> bool:
+        if self.times is not None and self.fired >= self.times:
+            return False
+        if self.method is not None and self.method != method:
+            return False
+        if self.chat_id is not None and self.chat_id != chat_id:
+            return False
+        return self.probability >= 1.0 or random.random() < self.probability
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent (or copied), as a recipient would see it."""
+
+    message_id: int
+    chat_id: int
+    kind: str  # text, photo, document, video, copy
+    text: str  # visible text (or caption), entities parsed
+    html: str | None  # what the bot sent, before parsing
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    message_thread_id: int | None
+    params: dict[str, Any]
+    edits: int = 0
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button for row in rows for button in row]
+
+    def button(self, text_part: str) -> dict[str, Any]:
+        for button in self.buttons:
+            if text_part in button["text"]:
+                return button
+        raise AssertionError(f"no button with {text_part!r} among {[b['text'] for b in self.buttons]}")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    error: str | None
+    at: float
+
+
+@dataclass
+class RateLimits:
+    """Telegram's limits; the stub answers 429 when the bot exceeds them (slack absorbs timing jitter)."""
+
+    global_per_second: int = 30
+    private_interval: float = 1.0
+    group_per_minute: int = 20
+    slack: float = 0.1
+
+
+@dataclass
+class StubChat:
+    id: int
+    type: str
+    title: str | None = None
+    first_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    is_forum: bool = False
+    admins: set[int] = field(default_factory=set)
+    blocked: bool = False
+    migrated_to: int | None = None
+
+    def as_chat(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.type == "private":
+            data["first_name"] = self.first_name or "User"
+        else:
+            data["title"] = self.title or f"Chat {self.id}"
+        if self.username:
+            data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
+
+
+class BotAPIStub:
+    """Start with `await stub.start()`; `stub.url` goes into TELEGRAM_API_URL."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.chats: dict[int, StubChat] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.calls: list[Call] = []
+        self.messages: dict[int, list[SentMessage]] = defaultdict(list)
+        self.faults: list[Fault] = []
+        self.latency: float = 0.0
+        self.max_long_poll: float = 0.3  # short long-polls let a test stop the bot quickly
+        self.rate_limits: RateLimits | None = None
+        self.rate_limited: int = 0  # 429s the stub answered because the bot sent too fast
+        self.webhook_url: str = ""
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.inline_answers: dict[str, dict[str, Any]] = {}
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._new_update = asyncio.Condition()
+        self._new_message = asyncio.Condition()
+        self._sends: deque[float] = deque()
+        self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- the world a test builds -------------------------------------------------------------------
+
+    def user(
+        self, user_id: int, first_name: str = "Aigerim", language_code: str | None = "ru", username: str | None = None
+    ) -> StubUser:
+        """A private user (and their private chat with the bot)."""
+        self.chats[user_id] = StubChat(
+            user_id, "private", first_name=first_name, username=username, language_code=language_code
+        )
+        return StubUser(self, user_id, first_name, language_code, username)
+
+    def group(
+        self,
+        chat_id: int,
+        title: str = "Group",
+        *,
+        type: str = "supergroup",
+        is_forum: bool = False,
+        admins: set[int] | None = None,
+    ) -> StubChat:
+        chat = StubChat(chat_id, type, title=title, is_forum=is_forum, admins=set(admins or ()))
+        self.chats[chat_id] = chat
+        return chat
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: sends to them answer 403."""
+        self.chats[user_id].blocked = True
+
+    def migrate(self, group_id: int, supergroup_id: int) -> None:
+        """A group becomes a supergroup with a new id."""
+        old = self.chats[group_id]
+        old.migrated_to = supergroup_id
+        self.chats[supergroup_id] = StubChat(supergroup_id, "supergroup", title=old.title, admins=set(old.admins))
+
+    def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue a raw update (a malformed one too); `update_id` is assigned."""
+        update = {"update_id": next(self._update_ids), **payload}
+        self.updates.append(update)
+        asyncio.get_running_loop().create_task(self._notify(self._new_update))
+        return update
+
+    # -- reading what happened ---------------------------------------------------------------------
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        return list(self.messages.get(chat_id, []))
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until `predicate()` holds, re-checking whenever the bot sends something."""
+        deadline = time.monotonic() + timeout
+        async with self._new_message:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out after {timeout}s waiting for the bot")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_message.wait(), min(remaining, 0.2))
+
+    # -- HTTP ---------------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        params = await _read_params(request)
+        method = request.match_info["method"]
+        method_key = method.lower()
+        chat_id = _int_or_none(params.get("chat_id"))
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        delay = self.latency
+        for fault in self.faults:
+            if fault.delay and fault.status is None and fault.matches(method, chat_id):
+                fault.fired += 1
+                delay += fault.delay
+        if delay:
+            await asyncio.sleep(delay)
+        for fault in self.faults:
+            if fault.status is not None and fault.matches(method, chat_id):
+                fault.fired += 1
+                self._record(method, params, False, f"fault {fault.status}")
+                parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
+                description = fault.description or _default_description(fault.status, fault.retry_after)
+                return _error(fault.status, description, parameters)
+        handler = getattr(self, f"_m_{method_key}", None)
+        if handler is None:
+            self._record(method, params, False, "not found")
+            return _error(404, "Not Found: method not found")
+        try:
+            result = await handler(params)
+        except ApiError as error:
+            self._record(method, params, False, error.description)
+            return _error(error.code, error.description, error.parameters)
+        self._record(method, params, True, None)
+        return web.json_response({"ok": True, "result": result})
+
+    def _record(self, method: str, params: dict[str, Any], ok: bool, error: str | None) -> None:
+        self.calls.append(Call(method, params, ok, error, time.monotonic()))
+        asyncio.get_running_loop().create_task(self._notify(self._new_message))
+
+    async def _notify(self, condition: asyncio.Condition) -> None:
+        async with condition:
+            condition.notify_all()
+
+    # -- methods ------------------------------------------------------------------------------------
+
+    async def _m_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Alliance Bot",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = _int_or_none(params.get("offset")) or 0
+        limit = min(_int_or_none(params.get("limit")) or 100, 100)
+        timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
+        if self.webhook_url:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        if offset:
+            self.updates = [update for update in self.updates if update["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        async with self._new_update:
+            while not self.updates and time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
+        return self.updates[:limit]
+
+    async def _m_setmycommands(self, params: dict[str, Any]) -> bool:
+        commands = _json(params.get("commands")) or []
+        for command in commands:
+            if not (1 <= len(command.get("command", "")) <= 32 and 1 <= len(command.get("description", "")) <= 256):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        scope = _json(params.get("scope")) or {"type": "default"}
+        self.commands[(json.dumps(scope, sort_keys=True), params.get("language_code") or "")] = commands
+        return True
+
+    async def _m_deletemycommands(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = str(params.get("url") or "")
+        return True
+
+    async def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook_url = ""
+        return True
+
+    async def _m_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._chat(params).as_chat()
+
+    async def _m_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        user_id = _int_or_none(params.get("user_id"))
+        if user_id is None:
+            raise ApiError(400, "Bad Request: user_id is required")
+        user = {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": "User"}
+        if user_id in chat.admins or (chat.type == "private" and user_id == chat.id):
+            return {
+                "status": "administrator",
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return {"status": "member", "user": user}
+
+    async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        raw = str(params.get("text") or "")
+        text = self._parse(raw, params.get("parse_mode"), limit=4096, what="message text")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        return await self._deliver(chat, "text", text, raw, params)
+
+    async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("photo", params)
+
+    async def _m_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("document", params)
+
+    async def _m_sendvideo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_media("video", params)
+
+    async def _send_media(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        media = params.get(kind)
+        if not media:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if isinstance(media, str) and media.startswith("http") and "fail" in media:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        raw = str(params.get("caption") or "")
+        caption = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        return await self._deliver(chat, kind, caption, raw, params)
+
+    async def _m_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        source = self.chats.get(_int_or_none(params.get("from_chat_id")) or 0)
+        if source is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        message_id = _int_or_none(params.get("message_id"))
+        original = next((m for m in self.messages.get(source.id, []) if m.message_id == message_id), None)
+        text = original.text if original else f"copy of {source.id}/{message_id}"
+        sent = await self._deliver(chat, "copy", text, original.html if original else None, params)
+        return {"message_id": sent["message_id"]}
+
+    async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        raw = str(params.get("text") or "")
+        text = self._parse(raw, params.get("parse_mode"), limit=4096, what="message text")
+        if text == message.text and _json(params.get("reply_markup")) == message.reply_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        message.text, message.html, message.edits = text, raw, message.edits + 1
+        message.reply_markup = _json(params.get("reply_markup"))
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
+    async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        markup = _json(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.reply_markup, message.edits = markup, message.edits + 1
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
+    async def _m_deletemessage(self, params: dict[str, Any]) -> bool:
+        message = self._message(params)
+        self.messages[message.chat_id].remove(message)
+        return True
+
+    async def _m_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id") or "")
+        if query_id in self.callback_answers:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if utf16_len(str(params.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = params
+        await self._notify(self._new_message)
+        return True
+
+    async def _m_answerinlinequery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("inline_query_id") or "")
+        results = _json(params.get("results")) or []
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [result.get("id") for result in results]
+        if len(set(ids)) != len(ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                self._parse(content["message_text"], content.get("parse_mode"), limit=4096, what="message text")
+        self.inline_answers[query_id] = {**params, "results": results}
+        await self._notify(self._new_message)
+        return True
+
+    # -- checks -------------------------------------------------------------------------------------
+
+    def _chat(self, params: dict[str, Any]) -> StubChat:
+        raw = params.get("chat_id")
+        chat_id = _int_or_none(raw)
+        chat = self.chats.get(chat_id) if chat_id is not None else None
+        if chat is None and isinstance(raw, str) and raw.startswith("@"):
+            chat = next((c for c in self.chats.values() if c.username and "@" + c.username == raw), None)
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat
+
+    def _writable_chat(self, params: dict[str, Any]) -> StubChat:
+        chat = self._chat(params)
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        if chat.blocked:
+            if chat.type == "private":
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        thread = _int_or_none(params.get("message_thread_id"))
+        if thread is not None and not chat.is_forum:
+            raise ApiError(400, "Bad Request: message thread not found")
+        self._check_rate(chat)
+        return chat
+
+    def _check_rate(self, chat: StubChat) -> None:
+        limits = self.rate_limits
+        if limits is None:
+            return
+        now = time.monotonic()
+        global_limit = limits.global_per_second
+        while self._sends and now - self._sends[0] >= 1.0 - limits.slack:
+            self._sends.popleft()
+        chat_sends = self._chat_sends[chat.id]
+        window = limits.private_interval if chat.type == "private" else 60.0
+        allowed = 1 if chat.type == "private" else limits.group_per_minute
+        while chat_sends and now - chat_sends[0] >= window - limits.slack:
+            chat_sends.popleft()
+        if len(self._sends) >= global_limit or len(chat_sends) >= allowed:
+            self.rate_limited += 1
+            retry = 1 if len(self._sends) >= global_limit or chat.type == "private" else 60
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        self._sends.append(now)
+        chat_sends.append(now)
+
+    def _parse(self, raw: str, parse_mode: Any, *, limit: int, what: str) -> str:
+        if parse_mode and str(parse_mode).lower() == "html":
+            try:
+                text = parse_html(raw).text
+            except EntityParseError as error:
+                raise ApiError(400, f"Bad Request: can't parse entities: {error}") from None
+        elif parse_mode:
+            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this stub")
+        else:
+            text = raw
+        text = text.strip()
+        if utf16_len(text) > limit:
+            raise ApiError(400, f"Bad Request: {what} is too long")
+        return text
+
+    def _message(self, params: dict[str, Any]) -> SentMessage:
+        chat = self._chat(params)
+        message_id = _int_or_none(params.get("message_id"))
+        for message in self.messages.get(chat.id, []):
+            if message.message_id == message_id:
+                return message
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    async def _deliver(
+        self, chat: StubChat, kind: str, text: str, raw: str | None, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        markup = _json(params.get("reply_markup"))
+        if markup is not None:
+            _check_markup(markup)
+        message = SentMessage(
+            message_id=next(self._message_ids),
+            chat_id=chat.id,
+            kind=kind,
+            text=text,
+            html=raw,
+            parse_mode=params.get("parse_mode"),
+            reply_markup=markup,
+            message_thread_id=_int_or_none(params.get("message_thread_id")),
+            params=params,
+        )
+        self.messages[chat.id].append(message)
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
+    def _message_payload(self, message: SentMessage) -> dict[str, Any]:
+        chat = self.chats[message.chat_id]
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat.as_chat(),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Alliance Bot", "username": BOT_USERNAME},
+        }
+        if message.kind == "text":
+            payload["text"] = message.text
+        elif message.kind in ("photo", "document", "video"):
+            if message.kind == "photo":
+                payload["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
+            else:
+                payload[message.kind] = {"file_id": "f1", "file_unique_id": "u1"} | (
+                    {"width": 1, "height": 1, "duration": 1} if message.kind == "video" else {}
+                )
+            if message.text:
+                payload["caption"] = message.text
+        if message.message_thread_id is not None:
+            payload["message_thread_id"] = message.message_thread_id
+            payload["is_topic_message"] = True
+        if message.reply_markup:
+            payload["reply_markup"] = message.reply_markup
+        return payload
+
+
+class StubUser:
+    """Acts as a Telegram user in a private chat with the bot."""
+
+    def __init__(
+        self, stub: BotAPIStub, user_id: int, first_name: str, language_code: str | None, username: str | None
+    ) -> None:
+        self.stub = stub
+        self.id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.username = username
+        self._seen = 0
+        self._message_ids = itertools.count(1_000_000)
+
+    def as_user(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            data["language_code"] = self.language_code
+        if self.username:
+            data["username"] = self.username
+        return data
+
+    def send(self, text: str, chat: StubChat | None = None, **extra: Any) -> dict[str, Any]:
+        """The user sends a text message (a command too) to the bot, or to `chat`."""
+        target = chat or self.stub.chats[self.id]
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": target.as_chat(),
+            "from": self.as_user(),
+            "text": text,
+            **extra,
+        }
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.stub.push_update({"message": message})
+
+    def press(self, message: SentMessage, button_text: str | None = None, *, data: str | None = None) -> str:
+        """Press an inline button of a bot message (or send forged `data`); returns the query id."""
+        if data is None:
+            assert button_text is not None
+            data = message.button(button_text)["callback_data"]
+        query_id = f"q{next(self._message_ids)}"
+        chat = self.stub.chats[message.chat_id]
+        self.stub.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.as_user(),
+                    "chat_instance": str(chat.id),
+                    "data": data,
+                    "message": {
+                        "message_id": message.message_id,
+                        "date": int(time.time()),
+                        "chat": chat.as_chat(),
+                        "text": message.text or "-",
+                    },
+                }
+            }
+        )
+        return query_id
+
+    def inline(self, query: str) -> str:
+        """Type `@bot query` in any chat; returns the inline query id."""
+        query_id = f"i{next(self._message_ids)}"
+        self.stub.push_update({"inline_query": {"id": query_id, "from": self.as_user(), "query": query, "offset": ""}})
+        return query_id
+
+    def messages(self) -> list[SentMessage]:
+        return self.stub.sent_to(self.id)
+
+    async def reply(self, timeout: float = 5.0) -> SentMessage:
+        """The next message the bot sends to this user that the test has not read yet."""
+        await self.stub.wait_until(lambda: len(self.stub.sent_to(self.id)) > self._seen, timeout)
+        message = self.stub.sent_to(self.id)[self._seen]
+        self._seen += 1
+        return message
+
+    async def ask(self, text: str, timeout: float = 5.0) -> SentMessage:
+        """Send a text and return the bot's first reply."""
+        self.send(text)
+        return await self.reply(timeout)
+
+    async def callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        await self.stub.wait_until(lambda: query_id in self.stub.callback_answers, timeout)
+        return self.stub.callback_answers[query_id]
+
+    async def inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        await self.stub.wait_until(lambda: query_id in self.stub.inline_answers, timeout)
+        return self.stub.inline_answers[query_id]
+
+
+def _check_markup(markup: dict[str, Any]) -> None:
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            url = button.get("url")
+            if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
+                raise ApiError(400, "Bad Request: inline keyboard button URL is invalid")
+
+
+def _default_description(status: int, retry_after: int | None) -> str:
+    if status == 429:
+        return f"Too Many Requests: retry after {retry_after or 1}"
+    if status == 403:
+        return "Forbidden: bot was blocked by the user"
+    if status >= 500:
+        return "Internal Server Error"
+    return "Bad Request"
+
+
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        params.update(await request.json())
+    elif request.can_read_body:
+        form = await request.post()
+        for key, value in form.items():
+            params[key] = value if isinstance(value, str) else getattr(value, "filename", "file")
+    return params
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
