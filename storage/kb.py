@@ -122,6 +122,16 @@ class KnowledgeBase:
         index.update({f"org:{o.key}": o for o in self.organizations})
         index.update({f"person:{p.key}": p for p in self.people})
 
+    def sorted(self) -> KnowledgeBase:
+        """The same knowledge base with every section in key order (the order the database gives)."""
+        return KnowledgeBase(
+            facts=tuple(sorted(self.facts, key=lambda f: f.key)),
+            roles=tuple(sorted(self.roles, key=lambda r: r.code)),
+            countries=tuple(sorted(self.countries, key=lambda c: c.code)),
+            organizations=tuple(sorted(self.organizations, key=lambda o: o.key)),
+            people=tuple(sorted(self.people, key=lambda p: p.key)),
+        )
+
     def fact(self, key: str) -> Fact | None:
         found: Fact | None = self._by_key.get(f"fact:{key}")
         return found
@@ -185,7 +195,14 @@ class _Reader:
         self.errors.append(f"line {node.start_mark.line + 1}: {where}: {problem}")
 
     def scalar(self, node: yaml.Node) -> Any:
-        return self._loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        try:
+            return self._loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            # Safe loading refuses tags such as !!python/object; report them like any bad value.
+            self.error(node, "value", f"unsupported tag {node.tag}")
+            return None
 
     def mapping(self, node: yaml.Node, where: str) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
