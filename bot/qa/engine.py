@@ -67,6 +67,7 @@ LEADER = _prefixes(
     "төраға", "төрағ",
 )  # fmt: skip
 MEMBERSHIP = _prefixes(
+    "кім бар", "кто из", "who is from",
     "член", "участ", "вход", "состо", "есть ли", "member", "part of", "belong", "join", "in the alliance",
     "мүше", "кір", "қатыс", "бар ма",
 )  # fmt: skip
@@ -646,13 +647,15 @@ async def roles_text(engine: QuestionEngine, language: str) -> str:
     kb = await engine.knowledge_base()
     l10n = localizer(language)
     lines = [l10n("qa-roles-title")]
-    council = kb.fact("council_members_count")
+    council, organizations = kb.fact("council_members_count"), kb.fact("organizations_count")
     for role in kb.roles:
         holders = [o for o in kb.members() if o.role == role.code]
         if holders:
             listed = _escape(_org_list(kb, holders, language))
         elif role.code == "council_member" and council is not None and council.number:
-            listed = l10n("qa-members-unnamed", count=council.number).lstrip("…").strip()
+            listed = l10n("qa-role-council", count=council.number)
+        elif role.code == "member" and organizations is not None and organizations.number:
+            listed = l10n("qa-role-all", count=organizations.number)
         else:
             listed = l10n("qa-role-nobody")
         lines.append(l10n("qa-role-line", role=role.name(language), list=Html(listed)))

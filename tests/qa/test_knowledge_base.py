@@ -27,7 +27,18 @@ def test_seed_holds_exactly_the_known_facts():
         ("igtipc", "co_chair", "KZ"),
         ("shanghai_electric", "co_chair", "CN"),
     ]
-    assert {c.code for c in kb.countries if c.in_alliance} == {"CN", "KZ", "DE", "NZ", "BG", "HU", "SA", "TR", "ID", "MY"}
+    assert {c.code for c in kb.countries if c.in_alliance} == {
+        "CN",
+        "KZ",
+        "DE",
+        "NZ",
+        "BG",
+        "HU",
+        "SA",
+        "TR",
+        "ID",
+        "MY",
+    }
     counts = {f.key: f.number for f in kb.facts if f.number is not None}
     assert counts == {"organizations_count": 26, "countries_count": 22, "council_members_count": 22}
     rows = [*kb.facts, *kb.roles, *kb.countries, *kb.organizations, *kb.people]

@@ -77,3 +77,8 @@ cmd-members = Members of the alliance
 cmd-roles = Roles in the alliance
 cmd-about = About the alliance
 cmd-latest = Latest alliance news
+qa-role-council = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+}; their names are not known
+qa-role-all = all the alliance's organizations ({ $count })

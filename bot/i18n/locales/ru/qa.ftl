@@ -86,3 +86,9 @@ cmd-members = Участники альянса
 cmd-roles = Роли в альянсе
 cmd-about = Об альянсе
 cmd-latest = Последние новости альянса
+qa-role-council = { $count ->
+    [one] { $count } организация
+    [few] { $count } организации
+   *[many] { $count } организаций
+}; их названия неизвестны
+qa-role-all = все организации альянса ({ $count })
