@@ -112,7 +112,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.factory import create_question_engine
+    from bot.qa.engine import create_question_engine
     from storage import Database
     from storage.kb import KnowledgeBaseError, KnowledgeBaseRepository
 

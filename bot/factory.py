@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.middlewares import ChatContextMiddleware
-from bot.qa import QuestionEngine, QuestionThrottle
+from bot.qa import QuestionThrottle, create_question_engine
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
@@ -43,11 +43,6 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 def create_scheduler() -> AsyncIOScheduler:
     """The one scheduler; started in the startup hook, stopped in the shutdown hook."""
     return AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-
-
-def create_question_engine(db: Database) -> QuestionEngine:
-    """The question engine over the knowledge base (the bot and `python -m bot ask` use the same)."""
-    return QuestionEngine(KnowledgeBaseRepository(db))
 
 
 def create_dependencies(settings: Settings) -> dict[str, Any]:

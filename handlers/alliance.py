@@ -66,6 +66,6 @@ def create_router() -> Router:
     router.message.register(roles, Command("roles"))
     router.message.register(about, Command("about"))
     router.message.register(latest, Command("latest"))
-    router.callback_query.register(members_turn, MembersPageChoice.filter(F.page.between(1, MAX_PAGE)))
+    router.callback_query.register(members_turn, MembersPageChoice.filter((F.page >= 1) & (F.page <= MAX_PAGE)))
     router.callback_query.register(members_forged, F.data.startswith("members:"))
     return router

@@ -18,7 +18,8 @@ from bot.feeds.entry import StoredEntry
 from bot.i18n import Html, Localizer, localizer
 from bot.qa.matcher import Entity, EntityIndex, Match
 from bot.qa.text import detect_language, tokens
-from storage.kb import KnowledgeBase, Organization, Source
+from storage import Database
+from storage.kb import KnowledgeBase, KnowledgeBaseRepository, Organization, Source
 
 
 def _words(text: str) -> frozenset[str]:
@@ -547,6 +548,14 @@ class InlineItem:
 def _plain_title(kb: KnowledgeBase, language: str) -> str:
     name = kb.fact("name")
     return name.text.get(language, "") if name else ""
+
+
+def create_question_engine(db: Database) -> QuestionEngine:
+    """The question engine over the stored knowledge base; the bot and `python -m bot ask` share it.
+
+    Lives here rather than in bot.factory so that the CLI does not import aiogram (seconds of start-up).
+    """
+    return QuestionEngine(KnowledgeBaseRepository(db))
 
 
 def org_label(organization: Organization, language: str) -> str:
