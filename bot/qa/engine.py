@@ -259,7 +259,7 @@ class QuestionEngine:
             staff = [p for p in kb.people if p.organization == key]
             if leader and staff:
                 reply.intent = "organization-people"
-                listed = "; ".join(f"{p.name(language)} — {p.position.get(language, '')}" for p in staff)
+                listed = _bounded([f"{p.name(language)} — {p.position.get(language, '')}" for p in staff], l10n, "; ")
                 reply.add(
                     "qa-org-people", *(p.source for p in staff), org=org_label(organization, language), people=listed
                 )
@@ -296,7 +296,7 @@ class QuestionEngine:
                 reply.add(
                     "qa-country-orgs",
                     *(o.source for o in named),
-                    list=", ".join(f"{org_label(o, language)} — {_role_name(kb, o, language)}" for o in named),
+                    list=_bounded([f"{org_label(o, language)} — {_role_name(kb, o, language)}" for o in named], l10n),
                 )
             else:
                 reply.add("qa-country-council", _source_of(kb, "council_members_count"))
@@ -323,7 +323,7 @@ class QuestionEngine:
                 "qa-known-countries",
                 total.source,
                 *(c.source for c in known),
-                list=", ".join(c.name(reply.l10n.language) for c in known),
+                list=_bounded([c.name(reply.l10n.language) for c in known], reply.l10n),
                 count=total.number,
             )
 
@@ -392,7 +392,9 @@ class QuestionEngine:
     def _members(self, kb: KnowledgeBase, l10n: Localizer) -> _Reply:
         reply = _Reply(l10n, "members")
         members = kb.members()
-        listed = "; ".join(f"{org_label(o, l10n.language)} — {_role_name(kb, o, l10n.language)}" for o in members)
+        listed = _bounded(
+            [f"{org_label(o, l10n.language)} — {_role_name(kb, o, l10n.language)}" for o in members], l10n, "; "
+        )
         reply.add("qa-members", *(o.source for o in members), list=listed)
         council = kb.fact("council_members_count")
         if council is not None and council.number:
@@ -566,12 +568,31 @@ def org_label(organization: Organization, language: str) -> str:
 
 
 def _org_list(kb: KnowledgeBase, organizations: list[Organization], language: str) -> str:
-    parts = []
+    parts: list[str] = []
     for organization in organizations:
         country = kb.country(organization.country)
         label = organization.short_name(language) or organization.name(language)
         parts.append(f"{label} ({country.name(language)})" if country else label)
-    return ", ".join(parts)
+    return _bounded(parts, localizer(language))
+
+
+# Fluent refuses arguments over 1000 characters, and a message holds 4096: long lists are cut.
+MAX_LIST_CHARS = 900
+
+
+def _bounded(parts: list[str], l10n: Localizer, separator: str = ", ") -> str:
+    """Parts joined until MAX_LIST_CHARS, then "and N more"."""
+    shown: list[str] = []
+    length = 0
+    for part in parts:
+        if shown and length + len(part) + len(separator) > MAX_LIST_CHARS:
+            break
+        shown.append(part)
+        length += len(part) + len(separator)
+    text = separator.join(shown)
+    if len(shown) < len(parts):
+        text += " " + l10n("qa-more", count=len(parts) - len(shown))
+    return text
 
 
 def _role_name(kb: KnowledgeBase, organization: Organization, language: str) -> str:

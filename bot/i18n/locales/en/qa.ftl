@@ -82,3 +82,4 @@ qa-role-council = { $count ->
    *[other] { $count } organizations
 }; their names are not known
 qa-role-all = all the alliance's organizations ({ $count })
+qa-more = and { $count } more

@@ -46,3 +46,4 @@ cmd-about = Альянс туралы
 cmd-latest = Альянстың соңғы жаңалықтары
 qa-role-council = { $count } ұйым; олардың атаулары белгісіз
 qa-role-all = альянстың барлық ұйымдары ({ $count })
+qa-more = және тағы { $count }

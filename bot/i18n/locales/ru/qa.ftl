@@ -92,3 +92,4 @@ qa-role-council = { $count ->
    *[many] { $count } организаций
 }; их названия неизвестны
 qa-role-all = все организации альянса ({ $count })
+qa-more = и ещё { $count }
