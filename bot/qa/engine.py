@@ -29,6 +29,9 @@ def _words(text: str) -> frozenset[str]:
 RELOAD_SECONDS = 60.0
 NEWS_LIMIT = 5
 SEARCH_LIMIT = 3
+# A question is short; a pasted article would cost seconds of fuzzy matching for nothing.
+MAX_QUESTION_WORDS = 60
+MAX_SEARCH_CHARS = 300
 
 
 class AnnouncementSource(Protocol):
@@ -164,7 +167,7 @@ class QuestionEngine:
     async def find(self, text: str) -> list[Entity]:
         """The organizations, countries and people a text names, in order of appearance."""
         await self.knowledge_base()
-        words = tokens(text)
+        words = tokens(text)[:MAX_QUESTION_WORDS]
         return [match.entity for match in self._index.find(words, kazakh=True)]
 
     async def answer(self, text: str, *, user_language: str) -> Answer:
@@ -172,7 +175,7 @@ class QuestionEngine:
         kb = await self.knowledge_base()
         language = detect_language(text, user_language)
         l10n = localizer(language)
-        words = tokens(text)
+        words = tokens(text)[:MAX_QUESTION_WORDS]
         matches = self._index.find(words, kazakh=language == "kk")
         covered = {n for match in matches for n in range(match.start, match.end)}
         rest = [word for n, word in enumerate(words) if n not in covered]
@@ -521,7 +524,7 @@ class QuestionEngine:
             return await self._news(l10n)
         meaningful = [w for w in rest if w not in _QUESTION_WORDS and len(w) > 2]
         if self._announcements is not None and meaningful:
-            found = await self._announcements.search(text, limit=SEARCH_LIMIT)
+            found = await self._announcements.search(text[:MAX_SEARCH_CHARS], limit=SEARCH_LIMIT)
             if found:
                 lines = [l10n("qa-search-header"), *(_entry_line(item) for item in found)]
                 return Answer(

@@ -1,6 +1,10 @@
 """The engine through its public interface: language, matching, honesty, news, valid HTML."""
 
+import time
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.engine import members_page, roles_text
@@ -158,3 +162,20 @@ def test_throttle_allows_a_burst_then_refuses_politely_once_then_recovers():
     assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.REFUSE_WITH_NOTICE, Verdict.REFUSE_SILENTLY]
     assert throttle.check(2, now=100.0) is Verdict.ALLOW  # per user
     assert throttle.check(1, now=100.6) is Verdict.ALLOW
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=400))
+async def test_any_text_gets_valid_html_and_never_crashes(text):
+    answer = await engine(FakeAnnouncements([stored(1, "Альянс <x>")])).answer(text, user_language="kk")
+    assert answer.language in {"ru", "kk", "en"}
+    assert answer.text.strip()
+    parse_html(answer.text)
+
+
+async def test_a_pasted_article_is_answered_quickly():
+    text = "Альянс Германия Шанхай Электрик " * 800
+    started = time.perf_counter()
+    answer = await engine().answer(text, user_language="ru")
+    assert time.perf_counter() - started < 1.0
+    assert "Shanghai Electric Group — сопредседатель альянса" in answer.text
