@@ -94,7 +94,8 @@ ABOUT = _prefixes(
 ALLIANCE = _prefixes("альянс", "alliance")
 _QUESTION_WORDS = _words(
     "кто что где какие какая какой каких ли ли в из и а the is are a an of in from does do "
-    "which who what whats кім не қай ма ме ба бе па пе және мен да де ли это is there"
+    "which who what whats кім кімдер не қай ма ме ба бе па пе және мен да де ли это is there все all "
+    "a any his its their его их ее оның олардың ка"
 )
 # Words that never name an organization, country or person; the fuzzy matcher skips them.
 IGNORED_WORDS = frozenset({*_QUESTION_WORDS, "альянс", "альянса", "альянсе", "альянсқа", "альянста", "alliance"})
@@ -198,8 +199,9 @@ class QuestionEngine:
             return self._countries(kb, l10n, countries)
         if _mentions(rest, NEWS):
             return None
-        if _mentions(rest, MEMBERSHIP) and not _mentions(rest, COUNT) and self._names_something(text, rest):
-            return self._unknown(kb, l10n, text, rest)
+        if _mentions(rest, MEMBERSHIP) and not _mentions(rest, COUNT):
+            # "Is X a member?" with an X the knowledge base lacks, else "who is in the alliance?".
+            return self._unknown(kb, l10n, text) if _names_something(text, rest) else self._members(kb, l10n)
         if _mentions(rest, SECRETARIAT):
             reply = _Reply(l10n, "secretariat")
             reply.add("qa-secretariat")
@@ -305,10 +307,7 @@ class QuestionEngine:
                 reply.add("qa-country-council", _source_of(kb, "council_members_count"))
         return reply
 
-    def _names_something(self, text: str, rest: list[str]) -> bool:
-        return bool(_unknown_names(text)) or len([w for w in rest if w not in _QUESTION_WORDS]) >= 2
-
-    def _unknown(self, kb: KnowledgeBase, l10n: Localizer, text: str, rest: list[str]) -> _Reply:
+    def _unknown(self, kb: KnowledgeBase, l10n: Localizer, text: str) -> _Reply:
         reply = _Reply(l10n, "unknown")
         names = _unknown_names(text)
         if names:
@@ -613,6 +612,18 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
+_TOPIC_WORDS = (MEMBERSHIP, LEADER, COUNT, COUNTRIES, ORGANIZATIONS, COUNCIL, ROLE, ALLIANCE, ABOUT, NEWS, CO_CHAIR)
+
+
+def _is_topic_word(word: str) -> bool:
+    return word in IGNORED_WORDS or any(_mentions([word], group) for group in _TOPIC_WORDS)
+
+
+def _names_something(text: str, rest: list[str]) -> bool:
+    """Whether a membership question names something besides question and topic words."""
+    return bool(_unknown_names(text)) or any(len(word) > 2 and not _is_topic_word(word) for word in rest)
+
+
 _NAME_RE = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*")
 
 
@@ -621,12 +632,7 @@ def _unknown_names(text: str) -> list[str]:
     found = []
     for word in _NAME_RE.findall(text):
         normal = tokens(word)
-        if not normal or normal[0] in _QUESTION_WORDS or normal[0] in IGNORED_WORDS:
-            continue
-        if any(
-            _mentions(normal, group)
-            for group in (MEMBERSHIP, LEADER, COUNT, COUNTRIES, ORGANIZATIONS, COUNCIL, ROLE, ALLIANCE, ABOUT)
-        ):
+        if not normal or _is_topic_word(normal[0]):
             continue
         found.append(word)
     return found[:4]
