@@ -160,8 +160,11 @@ class QuestionEngine:
         """The knowledge base, re-read at most every `reload_seconds` (so a `kb import` shows up)."""
         async with self._lock:
             if time.monotonic() - self._loaded_at >= self._reload_seconds:
-                self._kb = await self._knowledge.load()
-                self._index = EntityIndex(self._kb, ignored_words=IGNORED_WORDS)
+                kb = await self._knowledge.load()
+                if kb != self._kb or self._loaded_at == -float("inf"):
+                    # Indexing 10,000 organizations takes about a second: keep the event loop free meanwhile.
+                    self._index = await asyncio.to_thread(EntityIndex, kb, ignored_words=IGNORED_WORDS)
+                    self._kb = kb
                 self._loaded_at = time.monotonic()
         return self._kb
 

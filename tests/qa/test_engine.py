@@ -1,5 +1,6 @@
 """The engine through its public interface: language, matching, honesty, news, valid HTML."""
 
+import dataclasses
 import time
 
 import pytest
@@ -142,6 +143,18 @@ async def test_the_knowledge_base_is_read_again_after_the_reload_interval():
         await cached.answer("ACCA21", user_language="en")
         await fresh.answer("ACCA21", user_language="en")
     assert knowledge.loads == 1 + 3
+
+
+async def test_an_imported_change_shows_up_after_the_reload_interval():
+    knowledge = SeedKnowledge()
+    live = QuestionEngine(knowledge, reload_seconds=0)
+    assert "Shanghai Electric (Китай)" in (await live.answer("Кто сопредседатели?", user_language="ru")).text
+    renamed = dataclasses.replace(
+        knowledge.kb.organization("shanghai_electric"), short_names={"ru": "SEG"}, names={"ru": "SEG Group"}
+    )
+    others = tuple(o for o in knowledge.kb.organizations if o.key != "shanghai_electric")
+    knowledge.kb = dataclasses.replace(knowledge.kb, organizations=(*others, renamed))
+    assert "SEG (Китай)" in (await live.answer("Кто сопредседатели?", user_language="ru")).text
 
 
 async def test_inline_results_offer_organizations_by_partial_name_and_news():
