@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.factory import create_bot, create_dependencies, create_dispatcher
+from bot.leadership import Leadership
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -50,8 +51,21 @@ async def run(settings: Settings) -> None:
     if settings.webhook_url:
         await _run_webhook(bot, dp, settings)
     else:
+        await _wait_for_polling_turn(deps["leadership"])
         logger.info("polling.start")
         await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+
+
+async def _wait_for_polling_turn(leadership: Leadership) -> None:
+    """Only one process may long-poll a token; a second one on the same database stands by."""
+    if await leadership.try_acquire():
+        return
+    logger.warning(
+        "polling.standby",
+        extra={"detail": "another instance of this bot is running on this database; standing by until it stops"},
+    )
+    leadership.start()
+    await leadership.wait_held()
 
 
 def webhook_url(settings: Settings) -> str:

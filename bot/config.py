@@ -15,12 +15,13 @@ LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
 class Settings(BaseSettings):
     """Everything the operator can set. Unknown variables are ignored."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_chat_id: int | None = None
     default_language: Language = "ru"
     poll_interval_seconds: int = Field(default=300, ge=10)
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_host: str = "127.0.0.1"
+    lease_seconds: float = Field(default=30, ge=3, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 

@@ -11,8 +11,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
+from bot.health import HealthServer
+from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.qa import QuestionThrottle, create_question_engine
 from bot.session import ResilientSession
@@ -21,6 +24,7 @@ from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
 from storage.kb import KnowledgeBaseRepository
+from storage.leases import LeaseRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -48,6 +52,8 @@ def create_scheduler() -> AsyncIOScheduler:
 def create_dependencies(settings: Settings) -> dict[str, Any]:
     """Long-lived objects that handlers and hooks receive by name."""
     db = Database(settings.database_url)
+    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
+    health = HealthServer(db, leadership, settings.health_host, settings.health_port) if settings.health_port else None
     return {
         "db": db,
         "chats": ChatRepository(db),
@@ -56,6 +62,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "knowledge": KnowledgeBaseRepository(db),
         "questions": create_question_engine(db),
         "question_throttle": QuestionThrottle(),
+        "alerts": AdminAlerts(settings),
+        "leadership": leadership,
+        "health": health,
     }
 
 
@@ -72,15 +81,30 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
 
 
 async def on_startup(
-    bot: Bot, settings: Settings, scheduler: AsyncIOScheduler, knowledge: KnowledgeBaseRepository
+    bot: Bot,
+    settings: Settings,
+    scheduler: AsyncIOScheduler,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    health: HealthServer | None,
+    knowledge: KnowledgeBaseRepository,
 ) -> None:
     await knowledge.ensure_seeded()
+    alerts.attach(bot)
+    leadership.start()
+    if health is not None:
+        await health.start()
     await set_default_commands(bot, settings.default_language)
     if not scheduler.running:
         scheduler.start()
 
 
-async def on_shutdown(scheduler: AsyncIOScheduler, db: Database) -> None:
+async def on_shutdown(
+    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, db: Database
+) -> None:
+    if health is not None:
+        await health.stop()
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    await leadership.stop()
     await db.close()

@@ -1,6 +1,15 @@
 """Rendering: a stored entry (or a digest of entries) into Telegram messages, valid HTML within limits."""
 
+from bot.rendering.cut import CAPTION_LIMIT, MESSAGE_LIMIT, split_html, truncate_html
 from bot.rendering.entry import render_digest, render_entry
 from bot.rendering.message import RenderedMessage
 
-__all__ = ["RenderedMessage", "render_digest", "render_entry"]
+__all__ = [
+    "CAPTION_LIMIT",
+    "MESSAGE_LIMIT",
+    "RenderedMessage",
+    "render_digest",
+    "render_entry",
+    "split_html",
+    "truncate_html",
+]

@@ -3,6 +3,7 @@
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
+from storage.schema.leases import leases
 
 __all__ = [
     "audit_log",
@@ -12,5 +13,6 @@ __all__ = [
     "kb_organizations",
     "kb_people",
     "kb_roles",
+    "leases",
     "metadata",
 ]

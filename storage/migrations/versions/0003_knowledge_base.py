@@ -1,14 +1,14 @@
 """Knowledge base: countries, roles, organizations, people, alliance facts.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

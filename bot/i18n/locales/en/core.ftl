@@ -36,3 +36,4 @@ countries-count = { $count ->
     [one] { $count } country
    *[other] { $count } countries
 }
+alert-heading = ⚠️ <b>Bot alert</b>

@@ -34,3 +34,4 @@ organizations-count = { $count ->
 countries-count = { $count ->
    *[other] { $count } ел
 }
+alert-heading = ⚠️ <b>Бот ескертуі</b>

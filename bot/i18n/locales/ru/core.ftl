@@ -38,3 +38,4 @@ countries-count = { $count ->
     [few] { $count } страны
    *[many] { $count } стран
 }
+alert-heading = ⚠️ <b>Сигнал бота</b>

@@ -1,0 +1,9 @@
+rendering-read-more = Read on the site
+rendering-digest-day = <b>News of the day</b>: { $count ->
+    [one] { $count } item
+   *[other] { $count } items
+}
+rendering-digest-week = <b>News of the week</b>: { $count ->
+    [one] { $count } item
+   *[other] { $count } items
+}

@@ -1,0 +1,11 @@
+rendering-read-more = Читать на сайте
+rendering-digest-day = <b>Новости за день</b>: { $count ->
+    [one] { $count } материал
+    [few] { $count } материала
+   *[many] { $count } материалов
+}
+rendering-digest-week = <b>Новости за неделю</b>: { $count ->
+    [one] { $count } материал
+    [few] { $count } материала
+   *[many] { $count } материалов
+}

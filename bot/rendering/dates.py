@@ -1,0 +1,33 @@
+"""Dates as readers in each language write them: "12 июня 2025", "2025 жылғы 12 маусым", "12 June 2025"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from babel.dates import format_date
+
+# News is dated for readers in Kazakhstan, which keeps UTC+5 nationwide (Asia/Almaty) since March 2024.
+DISPLAY_TZ = timezone(timedelta(hours=5), "Asia/Almaty")
+_DAY_PATTERNS = {"ru": "d MMMM y", "kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of `moment` in Kazakhstan (a naive time is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(DISPLAY_TZ).date()
+
+
+def format_day(day: date, language: str) -> str:
+    """A full date in `language`, month written out."""
+    return format_date(day, _DAY_PATTERNS.get(language, _DAY_PATTERNS["en"]), locale=language)
+
+
+def format_week(monday: date, language: str) -> str:
+    """The range Monday to Sunday, e.g. "9–15 июня 2025" or "30 June 2025 – 6 July 2025"."""
+    sunday = monday + timedelta(days=6)
+    if (monday.year, monday.month) == (sunday.year, sunday.month):
+        if language == "kk":
+            return format_date(sunday, f"y 'жылғы {monday.day}–'d MMMM", locale="kk")
+        return f"{monday.day}–{format_day(sunday, language)}"
+    return f"{format_day(monday, language)} – {format_day(sunday, language)}"
