@@ -1,6 +1,7 @@
 """/members (paged), /roles, /about and /latest."""
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -39,8 +40,14 @@ async def members_turn(
 ) -> None:
     page = await members_page(questions, chat.language, callback_data.page)
     await query.answer()
-    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+    if query.message is None or isinstance(query.message, InaccessibleMessage):
+        return
+    try:
         await query.message.edit_text(page.text, reply_markup=_pager(page, l10n))
+    except TelegramBadRequest as error:
+        # A double tap (or a page past the end, clamped) asks for the page already shown.
+        if "message is not modified" not in error.message:
+            raise
 
 
 async def members_forged(query: CallbackQuery, l10n: Localizer) -> None:

@@ -694,7 +694,11 @@ class KnowledgeBaseRepository:
         """Load the seed file on first run; True when it was loaded now."""
         if not await self.is_empty():
             return False
-        await self.replace(read_knowledge_base_file(seed))
+        try:
+            await self.replace(read_knowledge_base_file(seed))
+        except sa.exc.IntegrityError:
+            # Another replica seeded it at the same moment; its transaction won and ours rolled back.
+            return False
         return True
 
     async def organization_names(self) -> list[str]:

@@ -35,7 +35,7 @@ def _language_of(text: str) -> str:
     return "kk" if "Иә" in text else "en" if text.isascii() or "“" in text else "ru"
 
 
-async def test_members_list_pages_with_buttons_and_ignores_forged_pages(stub: BotAPIStub, settings) -> None:
+async def test_members_list_pages_with_buttons_and_ignores_forged_pages(stub: BotAPIStub, settings, caplog) -> None:
     seed = read_knowledge_base_file(SEED_FILE)
     template = seed.organization("acca21")
     assert isinstance(template, Organization)
@@ -58,10 +58,13 @@ async def test_members_list_pages_with_buttons_and_ignores_forged_pages(stub: Bo
         assert first.text.startswith("Members of the alliance (page 2 of 2)")
         assert "…and 22 Council members whose names are not known." in first.text
         assert [b["text"] for b in first.buttons] == ["◀️ Back"]
+        past_the_end = user.press(first, data="members:7")  # clamped to page 2, already shown
+        assert (await user.callback_answer(past_the_end)) == {"callback_query_id": past_the_end}
         for forged in ("members:999999999", "members:-1", "members:abc", "members:"):
             answer = await user.callback_answer(user.press(first, data=forged))
             assert answer["text"] == "This button is no longer valid."
         assert first.edits == 1
+        assert "Traceback" not in caplog.text and "not modified" not in caplog.text
     finally:
         await running.stop()
 
