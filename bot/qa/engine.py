@@ -58,51 +58,47 @@ class Answer:
     sources: tuple[str, ...] = ()
 
 
-def _prefixes(*words: str) -> tuple[str, ...]:
-    return words
-
-
-# Word beginnings that mark what a question is about, in ru, kk and en (matched on normalized words
-# outside the names the question mentions).
-CO_CHAIR = _prefixes("сопредседат", "co chair", "cochair", "тең төраға", "тең төрағ")
-CHAIR_UNIT = _prefixes("председательск", "chair unit", "төраға ұйым")
-LEADER = _prefixes(
-    "возглав", "руковод", "лидер", "глав", "председат", "lead", "head", "chair", "басқар", "басшы", "жетекш",
-    "төраға", "төрағ",
+# Word beginnings that mark what a question is about, in ru, kk and en, matched on the normalized words
+# outside the names the question mentions; a trailing space means the whole word ("count " is not "country").
+CO_CHAIR = ("сопредседат", "co chair", "cochair", "тең төраға", "тең төрағ")
+CHAIR_UNIT = ("председательск", "chair unit", "төраға ұйым")
+LEADER = (
+    "возглав", "руковод", "лидер", "глав", "председат", "lead", "head ", "heads", "headed", "chair",
+    "басқар", "басшы", "жетекш", "төраға", "төрағ",
 )  # fmt: skip
-MEMBERSHIP = _prefixes(
+MEMBERSHIP = (
     "кім бар", "кто из", "who is from",
     "член", "участ", "вход", "состо", "есть ли", "member", "part of", "belong", "join", "in the alliance",
     "мүше", "кір", "қатыс", "бар ма",
 )  # fmt: skip
-COUNT = _prefixes("сколько", "how many", "number of", "қанша", "количеств", "count")
-COUNTRIES = _prefixes("стран", "countr", "елдер", "елі", "мемлекет", "государств", "nation")
-ORGANIZATIONS = _prefixes("организац", "ұйым", "organi", "member", "участник", "член", "мүше", "состав", "list")
-COUNCIL = _prefixes("совет", "council", "кеңес")
-ROLE = _prefixes("роль", "role", "рөл", "статус", "status", "функци")
-FOUNDED = _prefixes("когда", "when", "қашан", "основ", "созда", "учрежд", "found", "establish", "creat", "құрыл")
-INITIATIVE = _prefixes("инициатив", "initiative", "бастама", "пояс", "belt and road", "белдеу", "bri")
-AIMS = _prefixes("цел", "задач", "зачем", "aim", "goal", "purpose", "objective", "мақсат", "міндет")
-FUND = _prefixes("фонд", "fund", "қор")
-SECRETARIAT = _prefixes("секретариат", "secretariat", "хатшы")
-NEWS = _prefixes("новост", "news", "latest", "жаңалық", "последн", "соңғы", "свеж")
-NAME = _prefixes("назва", "называ", "name", "атау", "аталад")
-ABOUT = _prefixes(
+COUNT = ("сколько", "how many", "number of", "қанша", "количеств", "count ", "counts")
+COUNTRIES = ("стран", "countr", "елдер", "елі", "мемлекет", "государств", "nation")
+ORGANIZATIONS = ("организац", "ұйым", "organi", "member", "участник", "член", "мүше", "состав", "list")
+COUNCIL = ("совет", "council", "кеңес")
+ROLE = ("рол", "role", "рөл", "статус", "status", "функци")
+FOUNDED = ("когда", "when", "қашан", "основ", "созда", "учрежд", "found", "establish", "creat", "құрыл")
+INITIATIVE = ("инициатив", "initiative", "бастама", "пояс", "belt and road", "белдеу", "bri")
+AIMS = ("цел", "задач", "зачем", "aim", "goal", "purpose", "objective", "мақсат", "міндет")
+FUND = ("фонд", "fund", "қор ", "қоры", "қорын", "қорға")
+SECRETARIAT = ("секретариат", "secretariat", "хатшы")
+NEWS = ("новост", "news", "latest", "жаңалық", "последн", "соңғы", "свеж")
+NAME = ("назва", "называ", "name", "атау", "аталад")
+ABOUT = (
     "что такое", "что за", "расскажи", "об альянсе", "о альянсе", "what is", "whats", "tell me", "about",
     "деген не", "туралы", "не істейді",
 )  # fmt: skip
-ALLIANCE = _prefixes("альянс", "alliance")
+ALLIANCE = ("альянс", "alliance")
 _QUESTION_WORDS = _words(
-    "кто что где какие какая какой каких ли ли в из и а the is are a an of in from does do "
-    "which who what whats кім кімдер не қай ма ме ба бе па пе және мен да де ли это is there все all "
-    "a any his its their его их ее оның олардың ка"
+    "кто что где какие какая какой каких ли в из и а это все его их ее "
+    "the is are a an of in from does do which who what whats there all any his its their "
+    "кім кімдер не қай ма ме ба бе па пе және мен да де оның олардың"
 )
 # Words that never name an organization, country or person; the fuzzy matcher skips them.
 IGNORED_WORDS = frozenset({*_QUESTION_WORDS, "альянс", "альянса", "альянсе", "альянсқа", "альянста", "alliance"})
 
 
 def _mentions(words: Sequence[str], prefixes: Iterable[str]) -> bool:
-    joined = " " + " ".join(words)
+    joined = " " + " ".join(words) + " "
     return any(f" {prefix}" in joined for prefix in prefixes)
 
 
@@ -203,8 +199,10 @@ class QuestionEngine:
         if _mentions(rest, NEWS):
             return None
         if _mentions(rest, MEMBERSHIP) and not _mentions(rest, COUNT):
-            # "Is X a member?" with an X the knowledge base lacks, else "who is in the alliance?".
-            return self._unknown(kb, l10n, text) if _names_something(text, rest) else self._members(kb, l10n)
+            # "Is X a member?" with an X the knowledge base lacks, else "which countries / who is in it?".
+            if _names_something(text, rest):
+                return self._unknown(kb, l10n, text)
+            return self._country_list(kb, l10n) if _mentions(rest, COUNTRIES) else self._members(kb, l10n)
         if _mentions(rest, SECRETARIAT):
             reply = _Reply(l10n, "secretariat")
             reply.add("qa-secretariat")
