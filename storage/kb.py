@@ -148,6 +148,10 @@ class KnowledgeBase:
         found: Organization | None = self._by_key.get(f"org:{key}")
         return found
 
+    def person(self, key: str | None) -> Person | None:
+        found: Person | None = self._by_key.get(f"person:{key}")
+        return found
+
     def members(self) -> list[Organization]:
         """Member organizations in role order (chair units, co-chairs, Council members, members)."""
         order = {code: n for n, code in enumerate(ROLE_CODES)}

@@ -180,7 +180,7 @@ class QuestionEngine:
         covered = {n for match in matches for n in range(match.start, match.end)}
         rest = [word for n, word in enumerate(words) if n not in covered]
         reply = self._from_knowledge(kb, l10n, text, rest, matches)
-        if reply is not None:
+        if reply is not None and reply.lines:
             return reply.build()
         return await self._from_news(l10n, text, rest)
 
@@ -244,7 +244,9 @@ class QuestionEngine:
         reply = _Reply(l10n, "person")
         language = l10n.language
         for key in dict.fromkeys(keys):
-            person = next(p for p in kb.people if p.key == key)
+            person = kb.person(key)
+            if person is None:
+                continue
             organization = kb.organization(person.organization)
             args = {"name": person.name(language), "position": person.position.get(language, "")}
             if organization is not None:
@@ -330,16 +332,20 @@ class QuestionEngine:
                 count=total.number,
             )
 
-    def _role_list(self, kb: KnowledgeBase, l10n: Localizer, role: str, key: str) -> _Reply:
-        reply = _Reply(l10n, role)
+    def _role_list(self, kb: KnowledgeBase, l10n: Localizer, role: str, key: str) -> _Reply | None:
         holders = [o for o in kb.members() if o.role == role]
+        if not holders:
+            return None
+        reply = _Reply(l10n, role)
         reply.add(key, *(o.source for o in holders), list=_org_list(kb, holders, l10n.language))
         return reply
 
-    def _leadership(self, kb: KnowledgeBase, l10n: Localizer) -> _Reply:
-        reply = _Reply(l10n, "leadership")
+    def _leadership(self, kb: KnowledgeBase, l10n: Localizer) -> _Reply | None:
         chairs = [o for o in kb.members() if o.role == "chair_unit"]
         cochairs = [o for o in kb.members() if o.role == "co_chair"]
+        if not chairs or not cochairs:
+            return None
+        reply = _Reply(l10n, "leadership")
         reply.add(
             "qa-leadership",
             *(o.source for o in [*chairs, *cochairs]),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.engine import members_page, roles_text
 from bot.qa.text import detect_language, strip_kazakh
+from storage.kb import KnowledgeBase
 from tests.qa.fakes import FakeAnnouncements, SeedKnowledge, stored
 from tests.stub.html import parse_html
 
@@ -192,3 +193,10 @@ async def test_a_pasted_article_is_answered_quickly():
     answer = await engine().answer(text, user_language="ru")
     assert time.perf_counter() - started < 1.0
     assert "Shanghai Electric Group — сопредседатель альянса" in answer.text
+
+
+@pytest.mark.parametrize("question", ["Кто сопредседатели?", "Who leads the alliance?", "Какие страны?", "Germany"])
+async def test_an_empty_knowledge_base_answers_honestly(question):
+    answer = await QuestionEngine(SeedKnowledge(KnowledgeBase())).answer(question, user_language="ru")
+    assert answer.intent == "dont-know"
+    parse_html(answer.text)
