@@ -1,12 +1,17 @@
 """Questions in plain words: any non-command text in private chats; in groups when the bot is addressed."""
 
+import logging
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot.i18n import Localizer
+from bot.metrics import QUESTION_LATENCY
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from storage.chats import Chat
+
+logger = logging.getLogger(__name__)
 
 
 async def _reply(
@@ -18,7 +23,9 @@ async def _reply(
         await message.answer(l10n("qa-throttled"))
     if verdict is not Verdict.ALLOW:
         return
-    answer = await questions.answer(text, user_language=chat.language)
+    with QUESTION_LATENCY.time():
+        answer = await questions.answer(text, user_language=chat.language)
+    logger.info("qa.answer", extra={"intent": answer.intent, "language": answer.language})
     await message.answer(answer.text)
 
 

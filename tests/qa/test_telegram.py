@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 
+from bot.metrics import REGISTRY
 from bot.qa import QuestionThrottle
 from storage.kb import SEED_FILE, Organization, read_knowledge_base_file
 from tests.conftest import RunningBot, start_bot
@@ -13,26 +14,31 @@ from tests.stub.server import BOT_ID, BOT_USERNAME
 
 
 @pytest.mark.parametrize(
-    ("question", "expected"),
+    ("question", "first_line", "source_line"),
     [
-        ("Кто сопредседатели альянса?", "Сопредседатели альянса: МЦЗТИП (Казахстан), Shanghai Electric (Китай)."),
-        ("Германиядан кім бар?", "Иә, Германия — альянс елдерінің бірі."),
-        ("Is France a member?", "The alliance's knowledge base has nothing on “France”, so I cannot say yes."),
+        (
+            "Кто сопредседатели альянса?",
+            "Сопредседатели альянса: МЦЗТИП (Казахстан), Shanghai Electric (Китай).",
+            "Источник: igtipc.org, 2025-06-12",
+        ),
+        ("Германиядан кім бар?", "Иә, Германия — альянс елдерінің бірі.", "Дереккөз: igtipc.org, 2025-06-12"),
+        (
+            "Is France a member?",
+            "The alliance's knowledge base has nothing on “France”, so I cannot say yes.",
+            "Source: igtipc.org, 2025-06-12",
+        ),
     ],
 )
 async def test_a_question_in_each_language_is_answered_in_that_language(
-    app: RunningBot, stub: BotAPIStub, question: str, expected: str
+    app: RunningBot, stub: BotAPIStub, question: str, first_line: str, source_line: str
 ) -> None:
+    answered_before = REGISTRY.get_sample_value("bot_question_latency_seconds_count") or 0
     user = stub.user(2001, language_code="ru")
     reply = await user.ask(question)
-    assert reply.text.splitlines()[0] == expected
-    assert reply.text.splitlines()[-1] == "Источник: igtipc.org, 2025-06-12".replace(
-        "Источник", {"ru": "Источник", "kk": "Дереккөз", "en": "Source"}[_language_of(expected)]
-    )
-
-
-def _language_of(text: str) -> str:
-    return "kk" if "Иә" in text else "en" if text.isascii() or "“" in text else "ru"
+    lines = reply.text.splitlines()
+    assert (lines[0], lines[-1]) == (first_line, source_line)
+    assert reply.params["parse_mode"] == "HTML"
+    assert REGISTRY.get_sample_value("bot_question_latency_seconds_count") == answered_before + 1
 
 
 async def test_members_list_pages_with_buttons_and_ignores_forged_pages(stub: BotAPIStub, settings, caplog) -> None:
