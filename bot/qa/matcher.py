@@ -79,7 +79,6 @@ class EntityIndex:
         self._fuzzy_keys = [key for key, _ in fuzzy]
         self._fuzzy_entities = [entity for _, entity in fuzzy]
         self._fuzzy_lengths = [len(key) for key in self._fuzzy_keys]
-        self.size = len(names)
 
     def find(self, words: list[str], *, kazakh: bool) -> list[Match]:
         """Non-overlapping matches in the question's words, longest and surest first."""

@@ -102,7 +102,6 @@ _SKELETON_RULES = (
     ("ts", "c"),
     ("tz", "c"),
     ("zh", "j"),
-    ("dzh", "j"),
     ("dj", "j"),
     ("ph", "f"),
     ("w", "v"),
