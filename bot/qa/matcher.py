@@ -17,6 +17,9 @@ from storage.kb import KnowledgeBase
 
 # 85 on the transliteration key keeps "Малазия"→Malaysia (91) and refuses "Франция"→Germany (67).
 FUZZY_THRESHOLD = 85.0
+# A short word has room for one typo at most, and common words sit close: "hungry"~Hungary, "chain"~Kain.
+SHORT_KEY_LENGTH = 6
+SHORT_KEY_THRESHOLD = 93.0
 MAX_NAME_WORDS = 10
 MAX_FUZZY_WORDS = 3
 MIN_FUZZY_LENGTH = 4
@@ -114,9 +117,8 @@ class EntityIndex:
             spread = FUZZY_THRESHOLD / (200 - FUZZY_THRESHOLD)
             low = bisect.bisect_left(self._fuzzy_lengths, int(len(query) * spread))
             high = bisect.bisect_right(self._fuzzy_lengths, int(len(query) / spread) + 1)
-            found = process.extract(
-                query, self._fuzzy_keys[low:high], scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=3
-            )
+            cutoff = SHORT_KEY_THRESHOLD if len(query) <= SHORT_KEY_LENGTH else FUZZY_THRESHOLD
+            found = process.extract(query, self._fuzzy_keys[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
             for _, score, position in found:
                 entity = self._fuzzy_entities[low + position]
                 best[entity] = max(score, best.get(entity, 0.0))

@@ -30,7 +30,9 @@ _RU_WORDS = _words(
 )
 _EN_WORDS = _words(
     "who what is are the how many which when does do of in a an member members alliance tell "
-    "about list why where countries country chair chairs leads head news latest role founded aims"
+    "about list why where countries country chair chairs leads head news latest role founded aims "
+    "i am my me you we our can please hello hi and or to for with on at by it this that be was were has have "
+    "there any some not no yes"
 )
 
 _RU = snowballstemmer.stemmer("russian")
