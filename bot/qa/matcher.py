@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -90,7 +91,10 @@ class EntityIndex:
         for length in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
             for start in range(len(words) - length + 1):
                 span = variants[start : start + length]
-                keys = itertools.product(*span) if length <= MAX_COMBINED_WORDS else [tuple(v[-1] for v in span)]
+                if length <= MAX_COMBINED_WORDS:
+                    keys: Iterable[tuple[str, ...]] = itertools.product(*span)
+                else:
+                    keys = {tuple(v[0] for v in span), tuple(v[-1] for v in span)}
                 for key in keys:
                     for entity in self._exact.get(key, ()):
                         candidates.append(Match(entity, start, start + length, 100.0))

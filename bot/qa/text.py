@@ -89,12 +89,16 @@ def stem(token: str) -> str:
 
 
 def stem_variants(token: str, *, kazakh: bool) -> tuple[str, ...]:
-    """The stems a word may match under: as Russian/English, and with Kazakh endings removed."""
-    plain = stem(token)
-    if not kazakh or not _CYRILLIC_RE.search(token):
-        return (plain,)
-    stripped = stem(strip_kazakh(token))
-    return (plain,) if stripped == plain else (plain, stripped)
+    """The stems a word may match under: as Russian/English, and with Kazakh endings removed.
+
+    Snowball stems Китай to "кита" but Китая to "кит": a word ending in й also gets the stem without it.
+    """
+    variants = [stem(token)]
+    if token.endswith("й") and len(token) > 3:
+        variants.append(stem(token[:-1]))
+    if kazakh and _CYRILLIC_RE.search(token):
+        variants.append(stem(strip_kazakh(token)))
+    return tuple(dict.fromkeys(variants))
 
 
 _SKELETON_RULES = (

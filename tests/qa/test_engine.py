@@ -55,6 +55,9 @@ def test_kazakh_endings_are_stripped():
         ("Türkiye", "Турция"),
         ("Турции", "Турция"),
         ("Болгарии", "Болгария"),
+        ("из Китая", "Китай"),
+        ("Китаю", "Китай"),
+        ("Новой Зеландии", "Новая Зеландия"),
     ],
 )
 async def test_inflections_typos_and_variants_find_the_country(question, country):
