@@ -112,10 +112,11 @@ class KnowledgeBase:
     countries: tuple[Country, ...] = ()
     organizations: tuple[Organization, ...] = ()
     people: tuple[Person, ...] = ()
-    _by_key: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _by_key: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        index = self._by_key
+        index: dict[str, Any] = {}
+        object.__setattr__(self, "_by_key", index)  # frozen: the lookup table is built once, here
         index.update({f"fact:{f.key}": f for f in self.facts})
         index.update({f"role:{r.code}": r for r in self.roles})
         index.update({f"country:{c.code}": c for c in self.countries})
