@@ -198,15 +198,15 @@ class QuestionEngine:
             return self._countries(kb, l10n, countries)
         if _mentions(rest, NEWS):
             return None
+        if _mentions(rest, SECRETARIAT):
+            reply = _Reply(l10n, "secretariat")
+            reply.add("qa-secretariat")
+            return reply
         if _mentions(rest, MEMBERSHIP) and not _mentions(rest, COUNT):
             # "Is X a member?" with an X the knowledge base lacks, else "which countries / who is in it?".
             if _names_something(text, rest):
                 return self._unknown(kb, l10n, text)
             return self._country_list(kb, l10n) if _mentions(rest, COUNTRIES) else self._members(kb, l10n)
-        if _mentions(rest, SECRETARIAT):
-            reply = _Reply(l10n, "secretariat")
-            reply.add("qa-secretariat")
-            return reply
         if _mentions(rest, CO_CHAIR):
             return self._role_list(kb, l10n, "co_chair", "qa-co-chairs")
         if _mentions(rest, CHAIR_UNIT):
@@ -619,7 +619,10 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
-_TOPIC_WORDS = (MEMBERSHIP, LEADER, COUNT, COUNTRIES, ORGANIZATIONS, COUNCIL, ROLE, ALLIANCE, ABOUT, NEWS, CO_CHAIR)
+_TOPIC_WORDS = (
+    CO_CHAIR, CHAIR_UNIT, LEADER, MEMBERSHIP, COUNT, COUNTRIES, ORGANIZATIONS, COUNCIL, ROLE, FOUNDED, INITIATIVE,
+    AIMS, FUND, SECRETARIAT, NEWS, NAME, ABOUT, ALLIANCE,
+)  # fmt: skip
 
 
 def _is_topic_word(word: str) -> bool:
