@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")
     remove.add_argument("source", help="source id or URL")
+    disable = feed_commands.add_parser("disable", help="stop polling a source (all its languages, given a URL)")
+    disable.add_argument("source", help="source id or URL")
+    enable = feed_commands.add_parser("enable", help="poll a disabled source again, failures forgotten")
+    enable.add_argument("source", help="source id or URL")
     poll = feed_commands.add_parser("poll", help="poll sources now (all, or one)")
     poll.add_argument("source", nargs="?", help="source id or URL")
 
@@ -172,11 +176,13 @@ def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
         raise CliError(f"{args.file} was not imported: {len(error.errors)} error(s), nothing changed") from None
 
 
-def not_available(issue: str) -> Callable[[Settings, argparse.Namespace], None]:
-    def handler(_settings: Settings, _args: argparse.Namespace) -> None:
-        raise CliError(f"this command is not available yet: {issue} has not landed")
+def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.feeds.commands import FeedCommandError, run_feeds_command
 
-    return handler
+    try:
+        asyncio.run(run_feeds_command(settings, args))
+    except FeedCommandError as error:
+        raise CliError(str(error)) from None
 
 
 HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
@@ -184,7 +190,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "migrate": cmd_migrate,
     "backup": cmd_backup,
     "ask": cmd_ask,
-    "feeds": not_available("news ingestion"),
+    "feeds": cmd_feeds,
     "kb": cmd_kb,
 }
 

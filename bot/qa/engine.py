@@ -19,6 +19,7 @@ from bot.i18n import Html, Localizer, localizer
 from bot.qa.matcher import Entity, EntityIndex, Match
 from bot.qa.text import detect_language, tokens
 from storage import Database
+from storage.entries import EntryRepository
 from storage.kb import KnowledgeBase, KnowledgeBaseRepository, Organization, Source
 
 
@@ -182,7 +183,7 @@ class QuestionEngine:
         reply = self._from_knowledge(kb, l10n, text, rest, matches)
         if reply is not None and reply.lines:
             return reply.build()
-        return await self._from_news(l10n, text, rest)
+        return await self._from_news(l10n, rest)
 
     def _from_knowledge(
         self, kb: KnowledgeBase, l10n: Localizer, text: str, rest: list[str], matches: list[Match]
@@ -525,12 +526,14 @@ class QuestionEngine:
 
     # --- news -----------------------------------------------------------------------------------
 
-    async def _from_news(self, l10n: Localizer, text: str, rest: list[str]) -> Answer:
+    async def _from_news(self, l10n: Localizer, rest: list[str]) -> Answer:
         if _mentions(rest, NEWS):
             return await self._news(l10n)
-        meaningful = [w for w in rest if w not in _QUESTION_WORDS and len(w) > 2]
+        # Search only the words that carry meaning: "кто" or "alliance" would match every announcement.
+        meaningful = [w for w in rest if w not in IGNORED_WORDS and len(w) > 2]
         if self._announcements is not None and meaningful:
-            found = await self._announcements.search(text[:MAX_SEARCH_CHARS], limit=SEARCH_LIMIT)
+            query = " ".join(meaningful)[:MAX_SEARCH_CHARS]
+            found = await self._announcements.search(query, limit=SEARCH_LIMIT)
             if found:
                 lines = [l10n("qa-search-header"), *(_entry_line(item) for item in found)]
                 return Answer(
@@ -562,11 +565,12 @@ def _plain_title(kb: KnowledgeBase, language: str) -> str:
 
 
 def create_question_engine(db: Database) -> QuestionEngine:
-    """The question engine over the stored knowledge base; the bot and `python -m bot ask` share it.
+    """The question engine over the stored knowledge base and announcements; the bot and `python -m bot ask`
+    share it.
 
     Lives here rather than in bot.factory so that the CLI does not import aiogram (seconds of start-up).
     """
-    return QuestionEngine(KnowledgeBaseRepository(db))
+    return QuestionEngine(KnowledgeBaseRepository(db), EntryRepository(db))
 
 
 def org_label(organization: Organization, language: str) -> str:

@@ -2,12 +2,14 @@
 
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
+from storage.schema.feeds import entries, seen_keys, sources
 from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
 from storage.schema.leases import leases
 
 __all__ = [
     "audit_log",
     "chats",
+    "entries",
     "kb_countries",
     "kb_facts",
     "kb_organizations",
@@ -15,4 +17,6 @@ __all__ = [
     "kb_roles",
     "leases",
     "metadata",
+    "seen_keys",
+    "sources",
 ]

@@ -1,14 +1,14 @@
 """Knowledge base: countries, roles, organizations, people, alliance facts.
 
 Revision ID: 0003
-Revises: 0005
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0005"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

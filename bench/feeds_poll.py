@@ -1,0 +1,160 @@
+"""Polling 1,000 local feeds of 50 items: a cold cycle and an all-304 cycle, against a plain feedparser loop.
+
+    python -m bench.feeds_poll [--feeds 1000] [--items 50]
+
+The feeds are served by a separate process on 127.0.0.1, so the CPU time measured here is the client's alone.
+The baseline is what a simple bot does: a sequential `feedparser.parse(url)` per feed (feedparser fetching with
+urllib, conditional GET through its etag argument), storing nothing. Our poller does more per feed (SQLite writes,
+full-text index, dedup, classification), so the ratio shows what that costs, and what 304s save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+
+import feedparser
+from aiohttp import web
+
+from bot.feeds.http import FetchLimits, create_http_session
+from bot.feeds.poller import FeedPoller, PollPolicy
+from storage import Database
+from storage.sources import NewSource, SourceRepository
+
+
+def _feed(number: int, items: int) -> bytes:
+    base = datetime(2025, 6, 1, tzinfo=UTC)
+    parts = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>', f"<title>Feed {number}</title>"]
+    for n in range(items):
+        published = format_datetime(base + timedelta(hours=n))
+        parts.append(
+            f"<item><title>Новость {number}-{n}: зелёные технологии</title>"
+            f"<link>http://news.local/{number}/{n}</link><guid>{number}-{n}</guid><pubDate>{published}</pubDate>"
+            f"<description>{escape('<p>Министерство экологии сообщает о проекте ' + str(n) + '.</p>' * 3)}"
+            "</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+def _serve(feeds: int, items: int, port_queue: multiprocessing.Queue[int]) -> None:
+    bodies = [_feed(number, items) for number in range(feeds)]
+
+    async def handle(request: web.Request) -> web.Response:
+        number = int(request.match_info["number"])
+        etag = f'"feed-{number}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=bodies[number], headers={"ETag": etag, "Content-Type": "application/rss+xml"})
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/feed/{number}", handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        port_queue.put(runner.addresses[0][1])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+class Clock:
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+async def _poller_cycles(urls: list[str], workdir: Path, *, in_thread: bool, name: str) -> tuple[Clock, Clock, int]:
+    db = Database(f"sqlite+aiosqlite:///{workdir}/{name}.sqlite3")
+    await db.migrate()
+    repository = SourceRepository(db)
+    ids = [(await repository.add(NewSource(url, "rss", "ru", f"feed {i}", 300))).id for i, url in enumerate(urls)]
+    policy = PollPolicy(fetch=FetchLimits(timeout_seconds=60), max_concurrency=16, parse_in_thread=in_thread)
+    stored = 0
+    async with create_http_session(policy.fetch) as session:
+        poller = FeedPoller(db, session, policy=policy)
+        with Clock() as cold:
+            outcomes = await poller.poll_now(ids)
+        stored = sum(o.new for o in outcomes)
+        assert all(o.outcome == "ok" for o in outcomes), {o.outcome for o in outcomes}
+        with Clock() as warm:
+            outcomes = await poller.poll_now(ids)
+        assert all(o.outcome == "not_modified" for o in outcomes), {o.outcome for o in outcomes}
+    await db.close()
+    return cold, warm, stored
+
+
+def _baseline(urls: list[str]) -> tuple[Clock, Clock]:
+    etags = {}
+    with Clock() as cold:
+        for url in urls:
+            result = feedparser.parse(url)
+            assert len(result.entries) > 0
+            etags[url] = result.get("etag")
+    with Clock() as warm:
+        for url in urls:
+            assert feedparser.parse(url, etag=etags[url]).get("status") == 304
+    return cold, warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=50)
+    args = parser.parse_args()
+    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
+    server = multiprocessing.Process(target=_serve, args=(args.feeds, args.items, ports), daemon=True)
+    server.start()
+    try:
+        port = ports.get(timeout=60)
+        urls = [f"http://127.0.0.1:{port}/feed/{n}" for n in range(args.feeds)]
+        with tempfile.TemporaryDirectory() as workdir:
+            cold, warm, stored = asyncio.run(_poller_cycles(urls, Path(workdir), in_thread=True, name="full"))
+            sample = urls[: max(1, args.feeds // 5)]
+            direct_cold, _, _ = asyncio.run(_poller_cycles(sample, Path(workdir), in_thread=False, name="direct"))
+            thread_cold, _, _ = asyncio.run(_poller_cycles(sample, Path(workdir), in_thread=True, name="thread"))
+        base_cold, base_warm = _baseline(urls)
+    finally:
+        server.terminate()
+        server.join(10)
+
+    n = args.feeds
+    print(f"{n} feeds x {args.items} items on 127.0.0.1; client CPU only (server in another process)")
+    print(f"{'cycle':<34}{'wall s':>9}{'CPU s':>9}{'CPU ms/feed':>13}")
+    rows = [
+        ("poller cold (stores entries)", cold),
+        ("poller all-304", warm),
+        ("baseline feedparser loop cold", base_cold),
+        ("baseline feedparser loop 304", base_warm),
+    ]
+    for name, clock in rows:
+        print(f"{name:<34}{clock.wall:>9.2f}{clock.cpu:>9.2f}{clock.cpu / n * 1000:>13.2f}")
+    print(f"entries stored in the cold cycle: {stored}")
+    print(
+        f"ratio cold  (poller / baseline): CPU {cold.cpu / base_cold.cpu:.2f}x, wall {cold.wall / base_cold.wall:.2f}x"
+    )
+    print(
+        f"ratio 304   (poller / baseline): CPU {warm.cpu / base_warm.cpu:.2f}x, wall {warm.wall / base_warm.wall:.2f}x"
+    )
+    print(f"ratio poller 304 / poller cold:  CPU {warm.cpu / cold.cpu:.3f}x")
+    print(
+        f"parsing on {len(sample)} feeds cold: in a thread {thread_cold.wall:.2f} s wall / {thread_cold.cpu:.2f} s CPU,"
+        f" directly {direct_cold.wall:.2f} s wall / {direct_cold.cpu:.2f} s CPU"
+        f" (thread/direct CPU {thread_cold.cpu / direct_cold.cpu:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Fetching sources over HTTP: one shared session, conditional GET, caps on time, size and redirects."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+
+USER_AGENT = "AllianceNewsBot/0.1 (+https://igtipc.org; Telegram news bot of the low-carbon technology alliance)"
+_PERMANENT = {301, 308}
+_REDIRECTS = {301, 302, 303, 307, 308}
+MAX_URL_LENGTH = 2048  # the sources.url column
+_MAX_VALIDATOR_LENGTH = 512  # the sources.etag column; longer validators are not worth keeping
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """How long and how much one fetch may take."""
+
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024  # after decompression; feeds are far smaller
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A completed fetch: a body (empty for 304), the final URL and the cache validators."""
+
+    status: int
+    body: bytes
+    url: str  # where the body came from, after redirects
+    permanent_url: str | None  # set when every redirect on the way was permanent
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class FetchError(Exception):
+    """A fetch that failed; `kind` is short and stable for logs and health (timeout, http_404, too_large...)."""
+
+    def __init__(self, kind: str, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+
+
+def check_url(url: str) -> str:
+    """The URL if it is absolute http(s) with a host; otherwise ValueError with a one-line reason."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise ValueError(f"only http:// and https:// URLs can be fetched, got {shown}")
+    if not parts.hostname:
+        raise ValueError("the URL has no host name")
+    if len(url.strip()) > MAX_URL_LENGTH:
+        raise ValueError(f"the URL is longer than {MAX_URL_LENGTH} characters")
+    return url.strip()
+
+
+def create_http_session(limits: FetchLimits | None = None) -> aiohttp.ClientSession:
+    """The one HTTP session for all sources; close it on shutdown.
+
+    Decompression is ours (auto_decompress=False) so the size cap counts decompressed bytes.
+    """
+    limits = limits or FetchLimits()
+    return aiohttp.ClientSession(
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        timeout=aiohttp.ClientTimeout(total=limits.timeout_seconds, sock_connect=min(10.0, limits.timeout_seconds)),
+        connector=aiohttp.TCPConnector(limit=50, limit_per_host=4, ttl_dns_cache=300),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        auto_decompress=False,
+    )
+
+
+class _Decoder:
+    """Streams a gzip or deflate body and stops once the decompressed size passes the cap (gzip bombs)."""
+
+    def __init__(self, encoding: str, max_bytes: int) -> None:
+        self._max = max_bytes
+        self._size = 0
+        self._parts: list[bytes] = []
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # 32: gzip or zlib header, detected
+        else:
+            raise FetchError("bad_encoding", f"unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> None:
+        if self._zlib is None:
+            self._add(chunk)
+            return
+        try:
+            data = self._zlib.decompress(chunk, self._max + 1 - self._size)
+            self._add(data)
+            while self._zlib.unconsumed_tail:
+                data = self._zlib.decompress(self._zlib.unconsumed_tail, self._max + 1 - self._size)
+                self._add(data)
+        except zlib.error as error:
+            raise FetchError("bad_encoding", f"broken compressed body: {error}") from None
+
+    def _add(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._max:
+            raise FetchError("too_large", f"body larger than {self._max} bytes (decompressed)")
+        self._parts.append(data)
+
+    def finish(self) -> bytes:
+        if self._zlib is not None:
+            self._add(self._zlib.flush())
+        return b"".join(self._parts)
+
+
+async def fetch(
+    session: aiohttp.ClientSession,
+    url: str,
+    *,
+    limits: FetchLimits,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> FetchResult:
+    """GET a URL with conditional headers, following redirects by hand (limit, http/https only).
+
+    Raises FetchError for anything but a 2xx or 304 answer within the limits.
+    """
+    request_headers = dict(headers or {})
+    if etag:
+        request_headers["If-None-Match"] = etag
+    if last_modified:
+        request_headers["If-Modified-Since"] = last_modified
+    current = url
+    permanent = True
+    try:
+        async with asyncio.timeout(limits.timeout_seconds):
+            for _hop in range(limits.max_redirects + 1):
+                try:
+                    check_url(current)
+                except ValueError as error:
+                    raise FetchError("bad_url", f"{error}: {current}") from None
+                async with session.get(current, headers=request_headers, allow_redirects=False) as response:
+                    if response.status in _REDIRECTS and "Location" in response.headers:
+                        permanent = permanent and response.status in _PERMANENT
+                        current = urljoin(current, response.headers["Location"])
+                        continue
+                    return await _read(response, url=url, current=current, permanent=permanent, limits=limits)
+    except TimeoutError:
+        raise FetchError("timeout", f"no complete answer within {limits.timeout_seconds:g} s") from None
+    except aiohttp.ClientConnectorError as error:
+        raise FetchError("connection", f"cannot connect: {error.os_error or error}") from None
+    except aiohttp.ClientError as error:
+        raise FetchError("connection", f"{type(error).__name__}: {error}") from None
+    raise FetchError("too_many_redirects", f"more than {limits.max_redirects} redirects")
+
+
+async def _read(
+    response: aiohttp.ClientResponse, *, url: str, current: str, permanent: bool, limits: FetchLimits
+) -> FetchResult:
+    if response.status != 304 and not 200 <= response.status < 300:
+        raise FetchError(
+            f"http_{response.status}", f"HTTP {response.status} {response.reason or ''}".strip(), status=response.status
+        )
+    body = b""
+    if response.status != 304:
+        declared = response.content_length
+        if declared is not None and declared > limits.max_bytes:
+            raise FetchError("too_large", f"body of {declared} bytes is over the {limits.max_bytes} byte cap")
+        decoder = _Decoder(response.headers.get("Content-Encoding", "").strip().lower(), limits.max_bytes)
+        received = 0
+        async for chunk in response.content.iter_chunked(64 * 1024):
+            received += len(chunk)
+            if received > limits.max_bytes:
+                raise FetchError("too_large", f"body larger than {limits.max_bytes} bytes")
+            decoder.feed(chunk)
+        body = decoder.finish()
+    return FetchResult(
+        status=response.status,
+        body=body,
+        url=current,
+        permanent_url=current if permanent and current != url else None,
+        content_type=response.headers.get("Content-Type", ""),
+        etag=_validator(response.headers.get("ETag")),
+        last_modified=_validator(response.headers.get("Last-Modified"), 128),
+    )
+
+
+def _validator(value: str | None, limit: int = _MAX_VALIDATOR_LENGTH) -> str | None:
+    return value if value and len(value) <= limit else None

@@ -1,0 +1,333 @@
+"""Polling sources: fetch, parse, dedup, classify, store, hand new entries over, keep each source's health."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import aiohttp
+
+from bot.config import Settings
+from bot.feeds.classifier import AllianceClassifier
+from bot.feeds.entry import Entry, StoredEntry
+from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
+from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.text import html_to_text
+from bot.i18n import Html, localizer
+from storage import Database
+from storage.entries import EntryRecord, EntryRepository
+from storage.schema.base import utcnow
+from storage.sources import PollState, Source, SourceRepository
+
+logger = logging.getLogger(__name__)
+
+NewEntriesHandler = Callable[[Sequence[StoredEntry]], Awaitable[object]]
+AdminNotifier = Callable[[str], Awaitable[object]]  # AdminAlerts.notify fits: its result is ignored
+OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
+
+MAX_BACKOFF_SECONDS = 24 * 3600
+_RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+_REFUSED = {401, 403}
+
+
+async def _no_new_entries(_entries: Sequence[StoredEntry]) -> None:
+    return None
+
+
+async def _no_admins(message: str) -> None:
+    logger.warning("feeds.admin_alert", extra={"alert": message})
+
+
+async def _no_organizations() -> Iterable[str]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """Limits and health rules for polling."""
+
+    fetch: FetchLimits = field(default_factory=FetchLimits)
+    failure_threshold: int = 10
+    history_size: int = 1000
+    max_concurrency: int = 8
+    parse_in_thread: bool = True  # parsing big feeds must not stall the bot's event loop
+    alert_language: str = "ru"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PollPolicy:
+        return cls(
+            fetch=FetchLimits(timeout_seconds=settings.feed_timeout_seconds, max_bytes=settings.feed_max_bytes),
+            failure_threshold=settings.feed_failure_threshold,
+            history_size=settings.feed_history_size,
+            alert_language=settings.default_language,
+        )
+
+    @property
+    def lease(self) -> timedelta:
+        # Long enough for the slowest possible poll: fetch timeout plus parsing and storing.
+        return timedelta(seconds=self.fetch.timeout_seconds * 3 + 60)
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll of one source did (also what the CLI prints)."""
+
+    source_id: int
+    url: str
+    outcome: str  # ok, not_modified, busy, or a failure kind (timeout, http_404, not_a_feed, ...)
+    new: int = 0
+    updated: int = 0
+    duration_ms: int = 0
+    error: str | None = None
+    disabled: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome not in ("ok", "not_modified", "busy")
+
+
+def backoff_seconds(interval_seconds: int, failures: int) -> int:
+    """Delay before the next try after `failures` failures in a row: doubling from the interval, at most a day."""
+    return min(interval_seconds * (1 << min(failures, 20)), MAX_BACKOFF_SECONDS)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def oldest_first(entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """Unique keys (the first of duplicates wins), ordered oldest first; undated items keep the feed's order
+    (newest first in feeds), so they are reversed."""
+    unique = list({entry.key: entry for entry in reversed(entries)}.values())
+    return sorted(unique, key=lambda entry: entry.published_at or now)
+
+
+def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
+    """An entry ready to store: its key and content hashes, search text and classification."""
+    text = html_to_text(entry.summary_html)
+    verdict = classifier.classify_text(entry.title + "\n" + text)
+    return EntryRecord(
+        entry=entry,
+        key_hash=_digest(entry.key),
+        content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
+        search_text=text,
+        is_alliance=verdict.is_alliance,
+        alliance_reason=verdict.reason,
+    )
+
+
+class FeedPoller:
+    """Polls sources; one instance for the bot, with the one shared HTTP session."""
+
+    def __init__(
+        self,
+        db: Database,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        on_new_entries: NewEntriesHandler = _no_new_entries,
+        notify_admins: AdminNotifier = _no_admins,
+        organization_names: OrganizationNames = _no_organizations,
+        policy: PollPolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sources = SourceRepository(db)
+        self.entries = EntryRepository(db)
+        # Without a session given, the poller opens the shared one on first use (a session needs a running loop,
+        # and factories run before it) and closes it in `close()`.
+        self._session = session
+        self._owns_session = session is None
+        self._on_new_entries = on_new_entries
+        self._notify_admins = notify_admins
+        self._organization_names = organization_names
+        self.policy = policy or PollPolicy()
+        self._clock = clock
+        self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
+        self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = create_http_session(self.policy.fetch)
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session the poller opened itself (call it in the shutdown hook)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def poll_due(self, *, spread_seconds: float = 0.0, limit: int = 500) -> list[PollOutcome]:
+        """Poll every due source once, starting them spread evenly over `spread_seconds`."""
+        due = await self.sources.due(self._clock(), limit=limit)
+        if not due:
+            return []
+        step = spread_seconds / len(due)
+        return list(await asyncio.gather(*(self._poll_later(s.id, i * step, due_only=True) for i, s in enumerate(due))))
+
+    async def poll_now(self, source_ids: Iterable[int]) -> list[PollOutcome]:
+        """Poll these sources now, due or not (the CLI's `feeds poll`)."""
+        return list(
+            await asyncio.gather(*(self._poll_later(source_id, 0.0, due_only=False) for source_id in source_ids))
+        )
+
+    async def _poll_later(self, source_id: int, delay: float, *, due_only: bool) -> PollOutcome:
+        if delay:
+            await asyncio.sleep(delay)
+        async with self._semaphore:
+            now = self._clock()
+            try:
+                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=due_only)
+                if source is None:
+                    logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+                    return PollOutcome(source_id=source_id, url="", outcome="busy")
+                return await self.poll_source(source)
+            except Exception as error:
+                # The database itself failed (locked, gone): this source's lease expires and it is retried.
+                logger.exception("feeds.poll_crashed", extra={"source": source_id})
+                return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
+
+    async def poll_source(self, source: Source) -> PollOutcome:
+        """Poll one claimed source and record the result; never raises for a bad source."""
+        started = time.perf_counter()
+        now = self._clock()
+        try:
+            response = await fetch(
+                self._http(),
+                source.url,
+                limits=self.policy.fetch,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                headers=self._headers(source),
+            )
+            outcome = await self._store(source, response, now, started)
+        except (FetchError, ParseError) as error:
+            return await self._fail(source, error.kind, str(error), now, started, getattr(error, "status", None))
+        except Exception as error:
+            # A bug must cost one poll of one source, never the poller.
+            logger.exception("feeds.poll_crashed", extra={"source": source.id})
+            return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
+        return outcome
+
+    @staticmethod
+    def _headers(source: Source) -> dict[str, str]:
+        accept = "application/json" if source.kind == "govkz" else _RSS_ACCEPT
+        return {"Accept": accept, "Accept-Language": source.language}
+
+    async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
+        new: list[StoredEntry] = []
+        updated = 0
+        if not response.not_modified:
+            parse = parse_govkz if source.kind == "govkz" else parse_rss
+            args = {"content_type": response.content_type, "url": response.url, "language": source.language}
+            if self.policy.parse_in_thread:
+                parsed = await asyncio.to_thread(parse, response.body, now=now, **args)
+            else:
+                parsed = parse(response.body, now=now, **args)
+            classifier = await self._current_classifier()
+            ordered = oldest_first(parsed, now)
+            if len(ordered) < len(parsed):
+                logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
+            records = [entry_record(entry, classifier) for entry in ordered]
+            stored = await self.entries.store_poll(
+                source.id, records, now=now, history_size=max(self.policy.history_size, 2 * len(records))
+            )
+            new, updated = stored.new, stored.updated
+        outcome = "not_modified" if response.not_modified else "ok"
+        state = PollState(
+            outcome=outcome,
+            error=None,
+            checked_at=now,
+            next_check_at=now + timedelta(seconds=source.interval_seconds),
+            consecutive_failures=0,
+            disable=False,
+            succeeded=True,
+            # A 304 may omit the validators; the ones that earned it stay valid.
+            etag=response.etag or (source.etag if response.not_modified else None),
+            last_modified=response.last_modified or (source.last_modified if response.not_modified else None),
+            url=response.permanent_url,
+        )
+        await self.sources.save_poll(source.id, state)
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        if source.consecutive_failures:
+            logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
+        if response.permanent_url:
+            logger.info("feeds.moved", extra={"source": source.id, "from": source.url, "to": response.permanent_url})
+        logger.info(
+            "feeds.poll",
+            extra={
+                "source": source.id,
+                "outcome": outcome,
+                "new": len(new),
+                "updated": updated,
+                "duration_ms": duration_ms,
+            },
+        )
+        if new:
+            try:
+                await self._on_new_entries(new)
+            except Exception:
+                logger.exception("feeds.handoff_failed", extra={"source": source.id, "entries": len(new)})
+        return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
+
+    async def _current_classifier(self) -> AllianceClassifier:
+        try:
+            names = tuple(sorted(set(await self._organization_names())))
+        except Exception:
+            logger.exception("feeds.organization_names_failed")
+            names = self._classifier[0]
+        if names != self._classifier[0]:
+            self._classifier = (names, AllianceClassifier(names))
+        return self._classifier[1]
+
+    async def _fail(
+        self, source: Source, kind: str, error: str, now: datetime, started: float, status: int | None
+    ) -> PollOutcome:
+        failures = source.consecutive_failures + 1
+        disabled = failures >= self.policy.failure_threshold
+        delay = backoff_seconds(source.interval_seconds, failures)
+        state = PollState(
+            outcome=kind,
+            error=error,
+            checked_at=now,
+            next_check_at=now + timedelta(seconds=delay),
+            consecutive_failures=failures,
+            disable=disabled,
+            succeeded=False,
+        )
+        await self.sources.save_poll(source.id, state)
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        logger.warning(
+            "feeds.poll",
+            extra={
+                "source": source.id,
+                "url": source.url,
+                "outcome": kind,
+                "error": error,
+                "failures": failures,
+                "retry_in_s": delay,
+                "duration_ms": duration_ms,
+            },
+        )
+        # Alerts are plain text (the notifier escapes them), so arguments go in raw.
+        texts = localizer(self.policy.alert_language)
+        name = Html(f"#{source.id} {source.title} ({source.url}, {source.language})")
+        if disabled:
+            logger.error("feeds.disabled", extra={"source": source.id, "failures": failures})
+            await self._alert(
+                texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
+            )
+        elif source.kind == "govkz" and status in _REFUSED and source.last_outcome != kind:
+            await self._alert(
+                texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
+            )
+        return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
+
+    async def _alert(self, message: str) -> None:
+        try:
+            await self._notify_admins(message)
+        except Exception:
+            logger.exception("feeds.admin_alert_failed")

@@ -1,0 +1,40 @@
+"""Scheduling the poller: one APScheduler tick that polls due sources, spread over the tick."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.base import BaseScheduler
+
+from bot.config import Settings
+from bot.feeds.poller import FeedPoller
+from storage.schema.base import utcnow
+
+TICK_JOB_ID = "feeds.tick"
+MAX_TICK_SECONDS = 60
+MIN_TICK_SECONDS = 5
+
+
+def tick_seconds(settings: Settings) -> int:
+    """How often due sources are looked for: a fraction of the poll interval, between 5 s and a minute."""
+    return max(MIN_TICK_SECONDS, min(MAX_TICK_SECONDS, settings.poll_interval_seconds // 5))
+
+
+def schedule_polling(scheduler: BaseScheduler, poller: FeedPoller, settings: Settings) -> None:
+    """Add the polling tick (first run at once); `coalesce` and `max_instances=1` keep ticks from piling up.
+
+    Each tick polls the sources that are due (each has its own interval and next-check time), starting them
+    spread over half a tick so they do not all hit the network at once; the per-source lease in the database
+    makes overlapping polls of one source impossible.
+    """
+    seconds = tick_seconds(settings)
+    scheduler.add_job(
+        poller.poll_due,
+        "interval",
+        seconds=seconds,
+        kwargs={"spread_seconds": seconds / 2},
+        id=TICK_JOB_ID,
+        name="poll due news sources",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+        next_run_time=utcnow(),
+    )

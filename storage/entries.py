@@ -1,0 +1,275 @@
+"""The entries repository: stored news items, dedup by key per source, and full-text search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.feeds.entry import Entry, StoredEntry
+from storage.database import Database
+from storage.schema import entries, seen_keys, sources
+
+# SQLite allows many more bound parameters; this keeps every IN list far below any backend's limit.
+_CHUNK = 500
+_MAX_QUERY_TERMS = 12
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """An entry ready to store: the normalized entry plus what ingestion learned about it."""
+
+    entry: Entry
+    key_hash: str
+    content_hash: str
+    search_text: str
+    is_alliance: bool
+    alliance_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What storing one poll's entries did."""
+
+    new: list[StoredEntry]  # oldest first, in the order given
+    updated: int
+
+
+def search_terms(query: str) -> list[str]:
+    """Words of a free-text query as prefixes; nothing of the query's own syntax survives.
+
+    Only letters and digits are kept, so no user text can ever be read as FTS5 or tsquery syntax.
+    Longer words lose their last letter or two, a cheap stem that lets "альянсе" find "Альянс" in ru, kk and en
+    alike (no stemming library covers Kazakh).
+    """
+    terms: list[str] = []
+    for word in _WORD.findall(query.casefold()):
+        term = word[:-2] if len(word) >= 7 else word[:-1] if len(word) >= 5 else word
+        if len(term) >= 2 and term not in terms:
+            terms.append(term)
+    return terms[:_MAX_QUERY_TERMS]
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+_COLUMNS = [*entries.c, sources.c.title.label("source_title")]
+
+
+def _stored(row: sa.Row[tuple[object, ...]]) -> StoredEntry:
+    m = row._mapping
+    return StoredEntry(
+        id=m["id"],
+        source_id=m["source_id"],
+        source_title=m["source_title"],
+        entry=Entry(
+            key=m["key"],
+            url=m["url"],
+            title=m["title"],
+            summary_html=m["summary_html"],
+            image_url=m["image_url"],
+            published_at=m["published_at"],
+            language=m["language"],
+        ),
+        first_seen_at=m["first_seen_at"],
+        is_alliance=m["is_alliance"],
+        alliance_reason=m["alliance_reason"],
+    )
+
+
+def _select() -> sa.Select[tuple[object, ...]]:
+    return sa.select(*_COLUMNS).select_from(entries.join(sources, sources.c.id == entries.c.source_id))
+
+
+class EntryRepository:
+    """Reads and writes `entries` and the per-source `seen_keys` history."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, entry_id: int) -> StoredEntry | None:
+        """The stored entry with this id, or None."""
+        async with self._db.connect() as conn:
+            row = (await conn.execute(_select().where(entries.c.id == entry_id))).first()
+        return _stored(row) if row else None
+
+    async def latest(self, *, limit: int = 5, alliance_only: bool = True) -> list[StoredEntry]:
+        """The newest entries by published time (else first-seen time), newest first."""
+        query = _select()
+        if alliance_only:
+            query = query.where(entries.c.is_alliance.is_(True))
+        published = sa.func.coalesce(entries.c.published_at, entries.c.first_seen_at)
+        query = query.order_by(published.desc(), entries.c.id.desc()).limit(limit)
+        async with self._db.connect() as conn:
+            return [_stored(row) for row in await conn.execute(query)]
+
+    async def search(self, query: str, *, limit: int = 5) -> list[StoredEntry]:
+        """Entries matching any word of a free-text query, best match first; never raises on odd input."""
+        terms = search_terms(query)
+        if not terms or limit <= 0:
+            return []
+        if self._db.is_sqlite:
+            match = " OR ".join(f'"{term}"*' for term in terms)
+            ranked = (
+                sa.text(
+                    "SELECT rowid AS entry_id, bm25(entries_fts) AS rank FROM entries_fts "
+                    "WHERE entries_fts MATCH :match ORDER BY rank LIMIT :limit"
+                )
+                .bindparams(match=match, limit=limit)
+                .columns(entry_id=sa.Integer, rank=sa.Float)
+                .subquery("ranked")
+            )
+            statement = (
+                _select().join(ranked, ranked.c.entry_id == entries.c.id).order_by(ranked.c.rank, entries.c.id.desc())
+            )
+        else:
+            # The same expression as the GIN index in migration 0002, so PostgreSQL can use it.
+            document = sa.func.to_tsvector(
+                "simple", entries.c.title.op("||")(sa.literal_column("' '")).op("||")(entries.c.search_text)
+            )
+            tsquery: sa.ColumnElement[object] = sa.func.to_tsquery("simple", terms[0] + ":*")
+            for term in terms[1:]:
+                tsquery = tsquery.op("||")(sa.func.to_tsquery("simple", term + ":*"))
+            rank = sa.func.ts_rank(document, tsquery)
+            statement = (
+                _select().where(document.op("@@")(tsquery)).order_by(rank.desc(), entries.c.id.desc()).limit(limit)
+            )
+        async with self._db.connect() as conn:
+            return [_stored(row) for row in await conn.execute(statement)]
+
+    async def store_poll(
+        self, source_id: int, records: Sequence[EntryRecord], *, now: datetime, history_size: int
+    ) -> StoreResult:
+        """Store one poll's entries: unseen keys become new entries, known keys with changed content are
+        updated in place, and every key goes into the source's seen history (bounded to `history_size`).
+
+        A key counts as seen while it is in the history or stored as an entry, so an item that drops out of
+        the feed and comes back is never new again.
+        """
+        hashes = [record.key_hash for record in records]
+        async with self._db.begin() as conn:
+            # Write first: SQLite then takes its write lock (waiting politely) before the reads, instead of
+            # failing with "database is locked" when a read transaction later tries to become a writer.
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(updated_at=now))
+            stored: dict[str, tuple[int, str]] = {}
+            seen: set[str] = set()
+            for chunk in _chunks(hashes):
+                rows = await conn.execute(
+                    sa.select(entries.c.key_hash, entries.c.id, entries.c.content_hash).where(
+                        entries.c.source_id == source_id, entries.c.key_hash.in_(chunk)
+                    )
+                )
+                stored.update({row.key_hash: (row.id, row.content_hash) for row in rows})
+                seen.update(
+                    (
+                        await conn.execute(
+                            sa.select(seen_keys.c.key_hash).where(
+                                seen_keys.c.source_id == source_id, seen_keys.c.key_hash.in_(chunk)
+                            )
+                        )
+                    ).scalars()
+                )
+            fresh = [r for r in records if r.key_hash not in stored and r.key_hash not in seen]
+            changed = [r for r in records if r.key_hash in stored and stored[r.key_hash][1] != r.content_hash]
+            for record in changed:
+                await conn.execute(
+                    sa.update(entries)
+                    .where(entries.c.id == stored[record.key_hash][0])
+                    .values(**_entry_values(record), updated_at=now)
+                )
+            new: list[StoredEntry] = []
+            if fresh:
+                new_rows = [
+                    {
+                        **_entry_values(r),
+                        "source_id": source_id,
+                        "key": r.entry.key,
+                        "first_seen_at": now,
+                        "updated_at": now,
+                    }
+                    for r in fresh
+                ]
+                ids = (
+                    (
+                        await conn.execute(
+                            sa.insert(entries).returning(entries.c.id, sort_by_parameter_order=True), new_rows
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                title = (await conn.execute(sa.select(sources.c.title).where(sources.c.id == source_id))).scalar_one()
+                new = [
+                    StoredEntry(
+                        id=entry_id,
+                        source_id=source_id,
+                        source_title=title,
+                        entry=r.entry,
+                        first_seen_at=now,
+                        is_alliance=r.is_alliance,
+                        alliance_reason=r.alliance_reason,
+                    )
+                    for entry_id, r in zip(ids, fresh, strict=True)
+                ]
+            await self._remember(conn, source_id, hashes, seen, now=now, history_size=history_size)
+        return StoreResult(new=new, updated=len(changed))
+
+    async def _remember(
+        self,
+        conn: AsyncConnection,
+        source_id: int,
+        hashes: list[str],
+        seen: set[str],
+        *,
+        now: datetime,
+        history_size: int,
+    ) -> None:
+        unseen = list(dict.fromkeys(h for h in hashes if h not in seen))
+        if unseen:
+            await conn.execute(
+                sa.insert(seen_keys), [{"source_id": source_id, "key_hash": h, "seen_at": now} for h in unseen]
+            )
+        known = [h for h in hashes if h in seen]
+        for chunk in _chunks(known):
+            # Keys still in the feed stay young, so trimming the history never forgets them.
+            await conn.execute(
+                sa.update(seen_keys)
+                .where(seen_keys.c.source_id == source_id, seen_keys.c.key_hash.in_(chunk))
+                .values(seen_at=now)
+            )
+        if unseen:
+            keep = (
+                sa.select(seen_keys.c.key_hash)
+                .where(seen_keys.c.source_id == source_id)
+                .order_by(seen_keys.c.seen_at.desc())
+                .limit(history_size)
+            )
+            await conn.execute(
+                sa.delete(seen_keys).where(
+                    seen_keys.c.source_id == source_id, seen_keys.c.key_hash.not_in(keep.scalar_subquery())
+                )
+            )
+
+
+def _entry_values(record: EntryRecord) -> dict[str, object]:
+    entry = record.entry
+    return {
+        "key_hash": record.key_hash,
+        "url": entry.url,
+        "title": entry.title,
+        "summary_html": entry.summary_html,
+        "search_text": record.search_text,
+        "image_url": entry.image_url,
+        "published_at": entry.published_at,
+        "language": entry.language,
+        "content_hash": record.content_hash,
+        "is_alliance": record.is_alliance,
+        "alliance_reason": record.alliance_reason[:256] if record.alliance_reason else None,
+    }

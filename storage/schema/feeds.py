@@ -1,0 +1,66 @@
+"""News sources, their stored entries and the bounded per-source history of seen item keys."""
+
+import sqlalchemy as sa
+
+from storage.schema.base import UTCDateTime, metadata, utcnow
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # rss or govkz
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("title", sa.String(256), nullable=False),
+    sa.Column("interval_seconds", sa.Integer, nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+    # Removed sources stay as rows so their entries keep a source and seeding never brings them back.
+    sa.Column("removed", sa.Boolean, nullable=False, default=False),
+    sa.Column("etag", sa.String(512), nullable=True),
+    sa.Column("last_modified", sa.String(128), nullable=True),
+    sa.Column("next_check_at", UTCDateTime, nullable=False, default=utcnow, index=True),
+    sa.Column("last_checked_at", UTCDateTime, nullable=True),
+    sa.Column("last_success_at", UTCDateTime, nullable=True),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, default=0),
+    sa.Column("last_outcome", sa.String(32), nullable=True),
+    sa.Column("last_error", sa.String(512), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    # Set while a poll runs (a lease): no two polls of one source overlap, across ticks or replicas.
+    sa.Column("polling_until", UTCDateTime, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    # gov.kz serves every language from one URL, told apart by Accept-Language.
+    sa.UniqueConstraint("url", "language", name="uq_sources_url_language"),
+)
+
+entries = sa.Table(
+    "entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("key_hash", sa.String(40), nullable=False),  # sha1 of key: keys can be long URLs
+    sa.Column("url", sa.String(2048), nullable=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("summary_html", sa.Text, nullable=False),
+    sa.Column("search_text", sa.Text, nullable=False),  # title and summary as plain text, for full-text search
+    sa.Column("image_url", sa.String(2048), nullable=True),
+    sa.Column("published_at", UTCDateTime, nullable=True),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("content_hash", sa.String(40), nullable=False),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("is_alliance", sa.Boolean, nullable=False, default=False),
+    sa.Column("alliance_reason", sa.String(256), nullable=True),
+    sa.UniqueConstraint("source_id", "key_hash", name="uq_entries_source_key"),
+    sa.Index("ix_entries_first_seen_at", "first_seen_at"),
+    sa.Index("ix_entries_alliance_first_seen", "is_alliance", "first_seen_at"),
+)
+
+seen_keys = sa.Table(
+    "seen_keys",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("key_hash", sa.String(40), primary_key=True),
+    sa.Column("seen_at", UTCDateTime, nullable=False),
+    sa.Index("ix_seen_keys_source_seen", "source_id", "seen_at"),
+)

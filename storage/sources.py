@@ -1,0 +1,250 @@
+"""The sources repository: news sources as data, with their polling state and health."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from storage.database import Database
+from storage.schema import sources
+from storage.schema.base import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A news source: where to fetch, how to read it, and how healthy it is."""
+
+    id: int
+    url: str
+    kind: str  # rss or govkz
+    language: str
+    title: str
+    interval_seconds: int
+    enabled: bool
+    removed: bool
+    etag: str | None
+    last_modified: str | None
+    next_check_at: datetime
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    consecutive_failures: int
+    last_outcome: str | None
+    last_error: str | None
+    created_at: datetime
+    polling_until: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    """What is needed to add a source."""
+
+    url: str
+    kind: str
+    language: str
+    title: str
+    interval_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class PollState:
+    """What one poll leaves behind on its source."""
+
+    outcome: str  # ok, not_modified, or a failure kind such as timeout or http_404
+    error: str | None
+    checked_at: datetime
+    next_check_at: datetime
+    consecutive_failures: int
+    disable: bool  # only a failure disables; a success never re-enables what an admin turned off meanwhile
+    succeeded: bool
+    etag: str | None = None
+    last_modified: str | None = None
+    url: str | None = None  # a new URL after a permanent redirect
+
+
+class SourceExistsError(Exception):
+    """A source with this URL and language is already configured."""
+
+
+def _source(row: sa.Row[tuple[object, ...]]) -> Source:
+    return Source(**row._mapping)
+
+
+class SourceRepository:
+    """Reads and writes the `sources` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, new: NewSource) -> Source:
+        """Add a source, due at once; a removed source with the same URL and language comes back instead.
+
+        Raises SourceExistsError when that URL and language is already a configured source.
+        """
+        now = utcnow()
+        async with self._db.begin() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(sources).where(sources.c.url == new.url, sources.c.language == new.language)
+                )
+            ).first()
+            if row is not None and not row.removed:
+                raise SourceExistsError(new.url)
+            values = {
+                "kind": new.kind,
+                "language": new.language,
+                "title": new.title,
+                "interval_seconds": new.interval_seconds,
+                "enabled": True,
+                "removed": False,
+                "next_check_at": now,
+                "consecutive_failures": 0,
+                "updated_at": now,
+            }
+            if row is None:
+                source_id = (
+                    await conn.execute(
+                        sa.insert(sources).values(url=new.url, created_at=now, **values).returning(sources.c.id)
+                    )
+                ).scalar_one()
+            else:
+                source_id = row.id
+                await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+            return _source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one())
+
+    async def seed(self, defaults: Iterable[NewSource]) -> list[Source]:
+        """Add each default whose URL and language were never configured; removed sources stay removed."""
+        added = []
+        async with self._db.begin() as conn:
+            known = {
+                (row.url, row.language) for row in await conn.execute(sa.select(sources.c.url, sources.c.language))
+            }
+            now = utcnow()
+            for new in defaults:
+                if (new.url, new.language) in known:
+                    continue
+                source_id = (
+                    await conn.execute(
+                        sa.insert(sources)
+                        .values(
+                            url=new.url,
+                            kind=new.kind,
+                            language=new.language,
+                            title=new.title,
+                            interval_seconds=new.interval_seconds,
+                            enabled=True,
+                            removed=False,
+                            next_check_at=now,
+                            consecutive_failures=0,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        .returning(sources.c.id)
+                    )
+                ).scalar_one()
+                known.add((new.url, new.language))
+                added.append(_source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one()))
+        return added
+
+    async def get(self, source_id: int) -> Source | None:
+        """The source with this id (removed ones too), or None."""
+        async with self._db.connect() as conn:
+            row = (await conn.execute(sa.select(sources).where(sources.c.id == source_id))).first()
+        return _source(row) if row else None
+
+    async def find(self, id_or_url: str) -> list[Source]:
+        """Configured (not removed) sources with this id, or with this URL (one per language)."""
+        condition = sources.c.url == id_or_url
+        if id_or_url.isdigit():
+            condition = sa.or_(condition, sources.c.id == int(id_or_url))
+        async with self._db.connect() as conn:
+            rows = await conn.execute(
+                sa.select(sources).where(condition, sources.c.removed.is_(False)).order_by(sources.c.id)
+            )
+            return [_source(row) for row in rows]
+
+    async def list_all(self) -> list[Source]:
+        """Every configured source (not removed), by id."""
+        async with self._db.connect() as conn:
+            rows = await conn.execute(sa.select(sources).where(sources.c.removed.is_(False)).order_by(sources.c.id))
+            return [_source(row) for row in rows]
+
+    async def remove(self, source_id: int) -> None:
+        """Stop polling a source for good; its entries stay, and seeding will not add it again."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(sources)
+                .where(sources.c.id == source_id)
+                .values(removed=True, enabled=False, updated_at=utcnow())
+            )
+
+    async def set_enabled(self, source_id: int, enabled: bool) -> None:
+        """Enable (due at once, failures forgotten) or disable a source."""
+        now = utcnow()
+        values: dict[str, object] = {"enabled": enabled, "updated_at": now}
+        if enabled:
+            values |= {"consecutive_failures": 0, "next_check_at": now}
+        async with self._db.begin() as conn:
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+    async def due(self, now: datetime, *, limit: int) -> list[Source]:
+        """Up to `limit` enabled sources whose next check has come, the longest waiting first."""
+        async with self._db.connect() as conn:
+            rows = await conn.execute(
+                sa.select(sources)
+                .where(sources.c.enabled.is_(True), sources.c.removed.is_(False), sources.c.next_check_at <= now)
+                .order_by(sources.c.next_check_at, sources.c.id)
+                .limit(limit)
+            )
+            return [_source(row) for row in rows]
+
+    async def claim(self, source_id: int, now: datetime, *, until: datetime, due_only: bool) -> Source | None:
+        """Take a lease on a source for one poll; None when another poll holds it (or, with `due_only`,
+        when it is no longer due because another poll just finished).
+
+        A compare-and-set on `polling_until`, so two ticks, the CLI and other replicas never poll one source
+        at the same time; `save_poll` releases the lease, and an expired one (a crash) can be taken again.
+        """
+        conditions = [
+            sources.c.id == source_id,
+            sa.or_(sources.c.polling_until.is_(None), sources.c.polling_until < now),
+        ]
+        if due_only:
+            conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
+        async with self._db.begin() as conn:
+            row = (
+                await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until).returning(sources))
+            ).first()
+        return _source(row) if row else None
+
+    async def save_poll(self, source_id: int, state: PollState) -> None:
+        """Record a poll's outcome, health and validators (ETag, Last-Modified) on its source."""
+        values: dict[str, object] = {
+            "last_outcome": state.outcome,
+            "last_error": state.error[:512] if state.error else None,
+            "last_checked_at": state.checked_at,
+            "next_check_at": state.next_check_at,
+            "consecutive_failures": state.consecutive_failures,
+            "polling_until": None,
+            "updated_at": state.checked_at,
+        }
+        if state.disable:
+            values["enabled"] = False
+        if state.succeeded:
+            values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
+        async with self._db.begin() as conn:
+            # The write comes first so SQLite takes its write lock before any read (see EntryRepository).
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+            if state.url:
+                language = sa.select(sources.c.language).where(sources.c.id == source_id).scalar_subquery()
+                taken = await conn.execute(
+                    sa.select(sources.c.id).where(
+                        sources.c.url == state.url, sources.c.language == language, sources.c.id != source_id
+                    )
+                )
+                # Two sources redirecting to one URL keep their own URLs rather than collide.
+                if taken.first() is None:
+                    await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=state.url))

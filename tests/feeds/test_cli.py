@@ -1,0 +1,109 @@
+"""`python -m bot feeds add|list|remove|poll` against a local feed server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.feeds.conftest import FeedSite, items, rss
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["feeds", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.org/feed", "only http:// and https:// URLs can be fetched, got ftp://"),
+        ("example.org/feed", "only http:// and https:// URLs can be fetched, got no scheme"),
+        ("http:///feed", "the URL has no host name"),
+    ],
+)
+def test_add_rejects_a_bad_url_with_one_clear_line(database_url, capsys, url, reason):
+    code, _out, err = run(capsys, "add", url)
+    assert code != 0
+    assert err.strip().splitlines() == [f"error: bad source URL {url!r}: {reason}"]
+
+
+@pytest.fixture
+def feed_url() -> Iterator[str]:
+    """A local feed served from a background thread: the CLI runs its own event loop."""
+    site = FeedSite()
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(site.server.start_server())
+    url = site.serve("/feed", rss(items(3)))
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield url
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.run_until_complete(site.server.close())
+    loop.close()
+
+
+def test_add_list_poll_remove(database_url, capsys, feed_url):
+    url = feed_url
+    code, out, _ = run(capsys, "add", url, "--lang", "en")
+    assert code == 0
+    assert out.startswith("added #5 enabled rss en")
+
+    code, out, _ = run(capsys, "list")
+    listed = out.strip().splitlines()
+    assert len(listed) == 5  # four seeded defaults and ours
+    assert listed[-1].endswith(url)
+
+    code, out, _ = run(capsys, "poll", "5")
+    assert code == 0
+    assert out.startswith("#5 ok new=3 updated=0")
+
+    code, out, _ = run(capsys, "poll", url)
+    assert out.startswith("#5 not_modified new=0")
+
+    code, _, err = run(capsys, "add", url, "--lang", "en")
+    assert (code, err.strip()) == (2, f"error: {url} (en) is already a source")
+
+    code, out, _ = run(capsys, "disable", "5")
+    assert (code, out.strip()) == (0, f"disabled #5 {url} (en)")
+    assert "#5 disabled" in run(capsys, "list")[1]
+    code, out, _ = run(capsys, "poll", "5")  # polling by hand does not turn a disabled source back on
+    assert out.startswith("#5 not_modified")
+    assert "#5 disabled" in run(capsys, "list")[1]
+    assert run(capsys, "enable", url)[0] == 0
+    assert "#5 enabled" in run(capsys, "list")[1]
+
+    code, out, _ = run(capsys, "remove", "5")
+    assert code == 0
+    assert "removed #5" in out
+    code, out, _ = run(capsys, "list")
+    assert url not in out
+
+    code, _, err = run(capsys, "remove", "5")
+    assert code == 2
+    assert "no source with id or URL '5'" in err
+
+
+def test_poll_of_a_failing_source_exits_non_zero_with_the_reason(database_url, capsys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/feed"
+    assert run(capsys, "add", url)[0] == 0
+    code, _, err = run(capsys, "poll", url)
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith("error: source #5 failed: connection: cannot connect")
