@@ -92,7 +92,9 @@ ALLIANCE = ("альянс", "alliance")
 _QUESTION_WORDS = _words(
     "кто что где какие какая какой каких ли в из и а это все его их ее "
     "the is are a an of in from does do which who what whats there all any his its their "
-    "кім кімдер не қай ма ме ба бе па пе және мен да де оның олардың"
+    "кім кімдер не қай ма ме ба бе па пе және мен да де оның олардың "
+    "сейчас теперь уже ещё еще также тоже пожалуйста вообще там тут здесь "
+    "now currently today also too please still yet actually here қазір әлі тағы қазіргі"
 )
 # Words that never name an organization, country or person; the fuzzy matcher skips them.
 IGNORED_WORDS = frozenset({*_QUESTION_WORDS, "альянс", "альянса", "альянсе", "альянсқа", "альянста", "alliance"})
