@@ -23,6 +23,7 @@ from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.fsm import DatabaseStorage
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 
@@ -72,7 +73,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
     if not deps:
         deps = create_dependencies(settings)
-    dp = Dispatcher(settings=settings, **deps)
+    dp = Dispatcher(storage=DatabaseStorage(deps["db"]), settings=settings, **deps)
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)

@@ -3,6 +3,7 @@
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.feeds import entries, seen_keys, sources
+from storage.schema.fsm import fsm_states
 from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
 from storage.schema.leases import leases
 
@@ -10,6 +11,7 @@ __all__ = [
     "audit_log",
     "chats",
     "entries",
+    "fsm_states",
     "kb_countries",
     "kb_facts",
     "kb_organizations",
