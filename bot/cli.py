@@ -115,6 +115,67 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     print(f"backup written: {args.file} ({size} bytes)")
 
 
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.qa.engine import create_question_engine
+    from storage import Database
+    from storage.kb import KnowledgeBaseError, KnowledgeBaseRepository
+
+    async def ask() -> str:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            await KnowledgeBaseRepository(db).ensure_seeded()
+            engine = create_question_engine(db)
+            answer = await engine.answer(args.question, user_language=args.lang or settings.default_language)
+            return answer.text
+        finally:
+            await db.close()
+
+    try:
+        print(asyncio.run(ask()))
+    except KnowledgeBaseError as error:
+        raise CliError(f"the seed knowledge base is invalid: {error}") from None
+
+
+def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
+    from storage import Database
+    from storage.kb import (
+        KnowledgeBaseError,
+        KnowledgeBaseRepository,
+        dump_knowledge_base,
+        read_knowledge_base_file,
+    )
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            repository = KnowledgeBaseRepository(db)
+            if args.kb_command == "import":
+                kb = read_knowledge_base_file(args.file)
+                await repository.replace(kb)
+                return (
+                    f"knowledge base imported from {args.file}: {len(kb.organizations)} organizations, "
+                    f"{len(kb.countries)} countries, {len(kb.people)} people, {len(kb.facts)} facts"
+                )
+            await repository.ensure_seeded()
+            text = dump_knowledge_base(await repository.load())
+            try:
+                args.file.write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
+            return f"knowledge base exported to {args.file}"
+        finally:
+            await db.close()
+
+    try:
+        print(asyncio.run(run()))
+    except KnowledgeBaseError as error:
+        for line in error.errors:
+            print(f"{args.file}: {line}", file=sys.stderr)
+        raise CliError(f"{args.file} was not imported: {len(error.errors)} error(s), nothing changed") from None
+
+
 def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
     from bot.feeds.commands import FeedCommandError, run_feeds_command
 
@@ -124,20 +185,13 @@ def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
         raise CliError(str(error)) from None
 
 
-def not_available(issue: str) -> Callable[[Settings, argparse.Namespace], None]:
-    def handler(_settings: Settings, _args: argparse.Namespace) -> None:
-        raise CliError(f"this command is not available yet: {issue} has not landed")
-
-    return handler
-
-
 HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "run": cmd_run,
     "migrate": cmd_migrate,
     "backup": cmd_backup,
-    "ask": not_available("question answering"),
+    "ask": cmd_ask,
     "feeds": cmd_feeds,
-    "kb": not_available("the knowledge base"),
+    "kb": cmd_kb,
 }
 
 

@@ -6,7 +6,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from bot.config import LANGUAGES
 from bot.i18n import localizer
 
-PUBLIC_COMMANDS = ("start", "help", "language", "settings", "stop")
+PUBLIC_COMMANDS = ("start", "help", "language", "members", "roles", "about", "latest", "settings", "stop")
 
 
 def command_menu(language: str) -> list[BotCommand]:

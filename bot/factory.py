@@ -19,11 +19,14 @@ from bot.delivery.lifecycle import start_delivery, stop_delivery
 from bot.health import HealthServer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
+from bot.qa import QuestionThrottle, create_question_engine
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
+from storage.fsm import DatabaseStorage
+from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
@@ -76,6 +79,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
             official_language=settings.default_language,
             wake=sender.wake,
         ),
+        "knowledge": KnowledgeBaseRepository(db),
+        "questions": create_question_engine(db),
+        "question_throttle": QuestionThrottle(),
         "alerts": AdminAlerts(settings),
         "leadership": leadership,
         "health": health,
@@ -86,7 +92,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; `deps` become its workflow data."""
     if not deps:
         deps = create_dependencies(settings)
-    dp = Dispatcher(settings=settings, **deps)
+    dp = Dispatcher(storage=DatabaseStorage(deps["db"]), settings=settings, **deps)
     dp.update.outer_middleware(ChatContextMiddleware(deps["chats"], settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
@@ -103,7 +109,9 @@ async def on_startup(
     alerts: AdminAlerts,
     leadership: Leadership,
     health: HealthServer | None,
+    knowledge: KnowledgeBaseRepository,
 ) -> None:
+    await knowledge.ensure_seeded()
     alerts.attach(bot)
     leadership.start()
     if health is not None:

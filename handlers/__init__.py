@@ -2,9 +2,12 @@
 
 from aiogram import Router
 
-from handlers import fallback, help, language, membership, settings, start, stop
+from handlers import alliance, fallback, help, inline, language, membership, questions, settings, start, stop
 
 
 def get_routers() -> list[Router]:
     """Fresh routers, in order; the fallback router is last so it sees only what nobody else took."""
-    return [module.create_router() for module in (start, language, help, settings, stop, membership, fallback)]
+    return [
+        module.create_router()
+        for module in (start, language, help, settings, stop, membership, alliance, inline, questions, fallback)
+    ]

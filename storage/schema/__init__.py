@@ -4,6 +4,8 @@ from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.delivery import digest_items, outbox_deliveries, outbox_messages, subscriptions
 from storage.schema.feeds import entries, seen_keys, sources
+from storage.schema.fsm import fsm_states
+from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
 from storage.schema.leases import leases
 
 __all__ = [
@@ -11,6 +13,12 @@ __all__ = [
     "chats",
     "digest_items",
     "entries",
+    "fsm_states",
+    "kb_countries",
+    "kb_facts",
+    "kb_organizations",
+    "kb_people",
+    "kb_roles",
     "leases",
     "metadata",
     "outbox_deliveries",

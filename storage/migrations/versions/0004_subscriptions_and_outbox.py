@@ -1,7 +1,7 @@
 """Subscriptions, digest items and the outbox.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from storage.schema.base import UTCDateTime
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

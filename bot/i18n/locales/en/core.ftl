@@ -14,6 +14,10 @@ help =
     /start — welcome and language
     /language — change the interface language
     /help — this help
+    /members — members of the alliance
+    /roles — roles in the alliance
+    /about — about the alliance
+    /latest — latest alliance news
     /settings — news subscription: what, in which languages, how often
     /stop — stop receiving news
 

@@ -1,0 +1,85 @@
+qa-source = Source: { $links }
+qa-leadership = The alliance is led by its chair units { $chairs } and its co-chairs { $cochairs }.
+qa-chair-units = The alliance's chair units: { $list }.
+qa-co-chairs = The alliance's co-chairs: { $list }.
+qa-org-role = { $org } is a { $role } of the alliance; country: { $country }.
+qa-org-role-nocountry = { $org } is a { $role } of the alliance.
+qa-org-not-member = { $org } is in the knowledge base but is not listed among the alliance's members.
+qa-org-people = { $org }: { $people }.
+qa-country-member = Yes, { $country } is among the alliance's countries.
+qa-country-orgs = Organizations from there: { $list }.
+qa-country-council = Some of the alliance's Council members come from this country; their names are not known.
+qa-country-not-member = { $country } is not listed among the alliance's countries.
+qa-unknown-name = The alliance's knowledge base has nothing on “{ $name }”, so I cannot say yes.
+qa-unknown-thing = The alliance's knowledge base has nothing on this, so I cannot say yes.
+qa-known-countries = Known participating countries: { $list } and others; the full list ({ $count ->
+    [one] { $count } country
+   *[other] { $count } countries
+}) has not been published.
+qa-counts = The alliance has { $orgs ->
+    [one] { $orgs } organization
+   *[other] { $orgs } organizations
+} from { $countries ->
+    [one] { $countries } country
+   *[other] { $countries } countries
+}: { $chairs ->
+    [one] { $chairs } chair unit
+   *[other] { $chairs } chair units
+}, { $cochairs ->
+    [one] { $cochairs } co-chair
+   *[other] { $cochairs } co-chairs
+} and { $council ->
+    [one] { $council } Council member
+   *[other] { $council } Council members
+}.
+qa-countries-count = The alliance has { $count ->
+    [one] { $count } country
+   *[other] { $count } countries
+}.
+qa-council = The alliance's Council has { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}: { $what }.
+qa-members = Members of the alliance: { $list }.
+qa-person = { $name } — { $position }, { $org }.
+qa-person-noorg = { $name } — { $position }.
+qa-about = The { $name } was founded under the { $initiative }. It brings together { $orgs ->
+    [one] { $orgs } organization
+   *[other] { $orgs } organizations
+} from { $countries ->
+    [one] { $countries } country
+   *[other] { $countries } countries
+}: { $what }.
+qa-name = Name: { $name }.
+qa-initiative = The alliance was founded under the { $initiative }.
+qa-aims = The alliance's aims: { $aims }.
+qa-secretariat = The knowledge base has nothing on the alliance's secretariat.
+qa-latest-header = <b>Latest alliance news</b>
+qa-latest-empty = No alliance news has been stored yet.
+qa-search-header = This is what I found in the news:
+qa-dont-know =
+    I don't know the answer: the alliance's knowledge base has nothing on this.
+    You can ask, for example: <i>Who leads the alliance?</i>, <i>Is Germany a member?</i>, <i>How many countries are in the alliance?</i>, <i>Who is Saken Kalkamanov?</i>, <i>Latest news</i>.
+qa-throttled = Too many questions at once — please wait a second and ask again.
+qa-members-title = <b>Members of the alliance</b> (page { $page } of { $pages })
+qa-members-unnamed = …and { $count ->
+    [one] { $count } Council member
+   *[other] { $count } Council members
+} whose names are not known.
+qa-roles-title = <b>Roles in the alliance</b>
+qa-role-line = { $role }: { $list }
+qa-role-nobody = not known
+qa-button-prev = ◀️ Back
+qa-button-next = Next ▶️
+qa-inline-nothing = Nothing found
+qa-inline-nothing-text = The alliance's knowledge base has nothing for “{ $query }”.
+cmd-members = Members of the alliance
+cmd-roles = Roles in the alliance
+cmd-about = About the alliance
+cmd-latest = Latest alliance news
+qa-role-council = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+}; their names are not known
+qa-role-all = all the alliance's organizations ({ $count })
+qa-more = and { $count } more

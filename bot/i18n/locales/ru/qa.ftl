@@ -1,0 +1,95 @@
+qa-source = Источник: { $links }
+qa-leadership = Альянс возглавляют председательские организации { $chairs } и сопредседатели { $cochairs }.
+qa-chair-units = Председательские организации альянса: { $list }.
+qa-co-chairs = Сопредседатели альянса: { $list }.
+qa-org-role = { $org } — { $role } альянса; страна: { $country }.
+qa-org-role-nocountry = { $org } — { $role } альянса.
+qa-org-not-member = { $org } есть в базе знаний, но не значится среди участников альянса.
+qa-org-people = { $org }: { $people }.
+qa-country-member = Да, { $country } — среди стран альянса.
+qa-country-orgs = Организации оттуда: { $list }.
+qa-country-council = Среди членов Совета альянса есть организации из этой страны; их названия неизвестны.
+qa-country-not-member = { $country } не значится среди стран альянса.
+qa-unknown-name = В базе знаний об альянсе нет «{ $name }»: ответить «да» я не могу.
+qa-unknown-thing = В базе знаний об альянсе этого нет: ответить «да» я не могу.
+qa-known-countries = Известные страны-участницы: { $list } и другие; полный список ({ $count ->
+    [one] { $count } страна
+    [few] { $count } страны
+   *[many] { $count } стран
+}) не опубликован.
+qa-counts = В альянсе { $orgs ->
+    [one] { $orgs } организация
+    [few] { $orgs } организации
+   *[many] { $orgs } организаций
+} из { $countries ->
+    [one] { $countries } страны
+   *[many] { $countries } стран
+}: { $chairs ->
+    [one] { $chairs } председательская организация
+    [few] { $chairs } председательские организации
+   *[many] { $chairs } председательских организаций
+}, { $cochairs ->
+    [one] { $cochairs } сопредседатель
+    [few] { $cochairs } сопредседателя
+   *[many] { $cochairs } сопредседателей
+} и { $council ->
+    [one] { $council } член Совета
+    [few] { $council } члена Совета
+   *[many] { $council } членов Совета
+}.
+qa-countries-count = В альянсе { $count ->
+    [one] { $count } страна
+    [few] { $count } страны
+   *[many] { $count } стран
+}.
+qa-council = В Совет альянса входят { $count ->
+    [one] { $count } организация
+    [few] { $count } организации
+   *[many] { $count } организаций
+}: { $what }.
+qa-members = Участники альянса: { $list }.
+qa-person = { $name } — { $position }, { $org }.
+qa-person-noorg = { $name } — { $position }.
+qa-about = { $name } создан в рамках инициативы { $initiative }. В нём { $orgs ->
+    [one] { $orgs } организация
+    [few] { $orgs } организации
+   *[many] { $orgs } организаций
+} из { $countries ->
+    [one] { $countries } страны
+   *[many] { $countries } стран
+}: { $what }.
+qa-name = Название: { $name }.
+qa-initiative = Альянс создан в рамках инициативы { $initiative }.
+qa-aims = Цели альянса: { $aims }.
+qa-secretariat = О секретариате альянса в базе знаний сведений нет.
+qa-latest-header = <b>Последние новости альянса</b>
+qa-latest-empty = Новостей альянса пока нет в базе.
+qa-search-header = Вот что нашлось в новостях:
+qa-dont-know =
+    Не знаю ответа на этот вопрос: в базе знаний об альянсе этого нет.
+    Можно спросить, например: <i>Кто возглавляет альянс?</i>, <i>Входит ли Германия в альянс?</i>, <i>Сколько в альянсе стран?</i>, <i>Кто такой Сакен Калкаманов?</i>, <i>Последние новости</i>.
+qa-throttled = Слишком много вопросов подряд — подождите секунду и спросите снова.
+qa-members-title = <b>Участники альянса</b> (стр. { $page } из { $pages })
+qa-members-unnamed = …и { $count ->
+    [one] { $count } член Совета
+    [few] { $count } члена Совета
+   *[many] { $count } членов Совета
+}, чьи названия неизвестны.
+qa-roles-title = <b>Роли в альянсе</b>
+qa-role-line = { $role }: { $list }
+qa-role-nobody = неизвестно
+qa-button-prev = ◀️ Назад
+qa-button-next = Вперёд ▶️
+qa-inline-nothing = Ничего не найдено
+qa-inline-nothing-text = В базе знаний об альянсе ничего не нашлось по запросу «{ $query }».
+cmd-members = Участники альянса
+cmd-roles = Роли в альянсе
+cmd-about = Об альянсе
+cmd-latest = Последние новости альянса
+qa-role-council = { $count ->
+    [one] { $count } организация
+    [few] { $count } организации
+   *[many] { $count } организаций
+}; их названия неизвестны
+qa-role-all = все организации альянса ({ $count })
+qa-more = и ещё { $count }

@@ -1,0 +1,37 @@
+"""Inline mode: `@bot query` in any chat offers matching organizations and announcements."""
+
+from aiogram import Router
+from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
+
+from bot.i18n import Localizer
+from bot.qa import QuestionEngine
+
+
+async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l10n: Localizer) -> None:
+    query = inline_query.query.strip()[:256]
+    found = await questions.inline_results(query, language=l10n.language)
+    results: list[InlineQueryResultUnion] = [
+        InlineQueryResultArticle(
+            id=item.id,
+            title=item.title,
+            description=item.description,
+            input_message_content=InputTextMessageContent(message_text=item.text),
+        )
+        for item in found
+    ]
+    if not results and query:
+        results.append(
+            InlineQueryResultArticle(
+                id="nothing",
+                title=l10n("qa-inline-nothing"),
+                input_message_content=InputTextMessageContent(message_text=l10n("qa-inline-nothing-text", query=query)),
+            )
+        )
+    await inline_query.answer(results, cache_time=60, is_personal=False)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="inline")
+    router.inline_query.register(inline_answers)
+    return router

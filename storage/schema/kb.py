@@ -1,0 +1,74 @@
+"""The knowledge base: countries, roles, organizations, people and alliance facts, each row with its source.
+
+Names are kept as JSON (a dict per language, or a list of aliases) because the engine loads the whole
+knowledge base into memory and matches there; the database only has to keep it and round-trip it.
+"""
+
+import sqlalchemy as sa
+
+from storage.schema.base import metadata
+
+
+def _source_columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("source_url", sa.String(512), nullable=False),
+        sa.Column("source_date", sa.Date, nullable=False),
+    ]
+
+
+kb_countries = sa.Table(
+    "kb_countries",
+    metadata,
+    sa.Column("code", sa.String(2), primary_key=True),  # ISO 3166-1 alpha-2
+    sa.Column("names", sa.JSON, nullable=False),  # {"ru": "Германия", "kk": ..., "en": ...}
+    sa.Column("aliases", sa.JSON, nullable=False),  # ["Turkey", "Турция", ...]
+    sa.Column("in_alliance", sa.Boolean, nullable=False),
+    *_source_columns(),
+)
+
+kb_roles = sa.Table(
+    "kb_roles",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),  # chair_unit, co_chair, council_member, member, secretariat
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    *_source_columns(),
+)
+
+kb_organizations = sa.Table(
+    "kb_organizations",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(32), sa.ForeignKey("kb_roles.code"), nullable=True),  # None: not a member
+    sa.Column("country", sa.String(2), sa.ForeignKey("kb_countries.code"), nullable=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("website", sa.String(512), nullable=True),
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("short_names", sa.JSON, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("description", sa.JSON, nullable=False),
+    *_source_columns(),
+)
+
+kb_people = sa.Table(
+    "kb_people",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("position", sa.JSON, nullable=False),
+    sa.Column("organization", sa.String(64), sa.ForeignKey("kb_organizations.key"), nullable=True),
+    sa.Column("description", sa.JSON, nullable=False),
+    *_source_columns(),
+)
+
+kb_facts = sa.Table(
+    "kb_facts",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # name, initiative, organizations_count, aims ...
+    sa.Column("number", sa.Integer, nullable=True),
+    sa.Column("text", sa.JSON, nullable=False),  # {"ru": ..., "kk": ..., "en": ...}; may be empty for counts
+    *_source_columns(),
+)
+
+KB_TABLES = (kb_countries, kb_roles, kb_organizations, kb_people, kb_facts)
