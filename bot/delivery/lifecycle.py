@@ -18,7 +18,7 @@ async def start_delivery(
     bot: Bot, sender: Sender, delivery: Delivery, scheduler: AsyncIOScheduler, leadership: Leadership
 ) -> None:
     """Start the sender once this process leads, and the hourly digest job."""
-    sender.start_when(leadership.wait_held, bot)
+    sender.start_when(leadership.wait_held, bot, may_claim=lambda: leadership.held)
     scheduler.add_job(
         send_digests, "cron", minute=0, args=[delivery, leadership], id="delivery-digests", replace_existing=True
     )

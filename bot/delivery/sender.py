@@ -107,6 +107,7 @@ class Sender:
         self._sent_ready = asyncio.Event()
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
+        self._may_claim: Callable[[], bool] = lambda: True
         self._recorder: asyncio.Task[None] | None = None
         self._workers: list[asyncio.Task[None]] = []
         self.stats = SenderStats()
@@ -115,8 +116,15 @@ class Sender:
     def running(self) -> bool:
         return self._claimer is not None
 
-    def start_when(self, ready: Callable[[], Awaitable[None]], bot: Bot) -> None:
-        """Start in the background once `ready()` returns (this process holds the leadership lease)."""
+    def start_when(
+        self, ready: Callable[[], Awaitable[None]], bot: Bot, *, may_claim: Callable[[], bool] | None = None
+    ) -> None:
+        """Start in the background once `ready()` returns (this process holds the leadership lease).
+
+        While `may_claim()` is false (the lease was lost) nothing new is claimed; sends in progress finish.
+        """
+        if may_claim is not None:
+            self._may_claim = may_claim
         if self._waiting is None and not self.running:
             self._waiting = asyncio.create_task(self._start_after(ready, bot), name="sender-waiting")
 
@@ -193,6 +201,9 @@ class Sender:
         pause = self._paused_until - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
+        if not self._may_claim():
+            await asyncio.sleep(self._idle_poll)
+            return
         self._wake.clear()
         rows = await self._outbox.claim(now=utcnow(), limit=self._batch_size, not_before=self._not_before)
         for row in rows:

@@ -281,3 +281,15 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     assert copy.params["from_chat_id"] == str(admin.id)
     assert copy.params["allow_paid_broadcast"] == "true"
     assert (await box.counters(message_id)).sent == 1
+
+
+async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running: RunningBot) -> None:
+    user = await subscribe(stub, 3501, "en")
+    leadership = running.deps["leadership"]
+    leadership.held = False  # as if another replica had taken the lease over
+    await delivery(running).announce([make_entry("While standing by", language="en")])
+    await asyncio.sleep(0.5)
+    assert [m for m in user.messages() if "standing by" in m.text] == []
+    leadership.held = True
+    await drained(outbox(running))
+    assert len([m for m in user.messages() if "standing by" in m.text]) == 1
