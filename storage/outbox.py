@@ -124,12 +124,6 @@ class Outbox:
         async with self._db.begin() as conn:
             return await insert_ignoring_duplicates(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
 
-    async def message(self, message_id: int) -> OutboxMessage | None:
-        """The stored message, or None."""
-        async with self._db.connect() as conn:
-            row = (await conn.execute(sa.select(outbox_messages).where(outbox_messages.c.id == message_id))).first()
-        return _message(row._mapping) if row else None
-
     async def reset_in_flight(self) -> int:
         """Return rows left `sending` by a crash to the queue; they are retried (the only possible duplicates)."""
         async with self._db.begin() as conn:
@@ -339,13 +333,3 @@ class Outbox:
         async with self._db.connect() as conn:
             value = (await conn.execute(sa.select(sa.func.count()).where(d.c.status.in_(PENDING)))).scalar()
         return int(value or 0)
-
-
-def _message(m: sa.RowMapping) -> OutboxMessage:
-    return OutboxMessage(
-        id=m["id"],
-        kind=m["kind"],
-        payload=m["payload"],
-        copy_from_chat_id=m["copy_from_chat_id"],
-        copy_message_id=m["copy_message_id"],
-    )
