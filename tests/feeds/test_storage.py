@@ -15,7 +15,7 @@ from tests.feeds.conftest import FeedSite, Harness, items, rss
 
 
 def _revision_before_feeds() -> str:
-    path = Path(storage.__file__).parent / "migrations" / "versions" / "0002_sources_and_entries.py"
+    path = Path(storage.__file__).parent / "migrations" / "versions" / "0003_sources_and_entries.py"
     spec = importlib.util.spec_from_file_location("feeds_migration", path)
     assert spec is not None
     assert spec.loader is not None

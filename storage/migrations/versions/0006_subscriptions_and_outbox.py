@@ -1,7 +1,7 @@
 """Subscriptions, digest items and the outbox.
 
-Revision ID: 0004
-Revises: 0006
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from storage.schema.base import UTCDateTime
 
-revision = "0004"
-down_revision = "0006"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

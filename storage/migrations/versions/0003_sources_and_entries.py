@@ -1,7 +1,7 @@
 """News sources, entries (with full-text search) and the seen-keys history.
 
-Revision ID: 0002
-Revises: 0005
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from storage.schema.base import UTCDateTime
 
-revision = "0002"
-down_revision = "0005"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Leases for singleton work across processes.
 
-Revision ID: 0005
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 from storage.schema.base import UTCDateTime
 
-revision = "0005"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
