@@ -177,10 +177,35 @@ def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.delivery import Delivery
     from bot.feeds.commands import FeedCommandError, run_feeds_command
+    from storage import Database
+    from storage.kb import KnowledgeBaseRepository
+    from storage.outbox import Outbox
+    from storage.subscriptions import SubscriptionRepository
+
+    async def run() -> None:
+        # Wired like the running bot: new entries are classified with the knowledge base and queued for
+        # subscribers; a running bot's sender sends them.
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            knowledge = KnowledgeBaseRepository(db)
+            await knowledge.ensure_seeded()
+            delivery = Delivery(
+                SubscriptionRepository(db),
+                Outbox(db),
+                official_channel_id=settings.official_channel_id,
+                official_language=settings.default_language,
+            )
+            await run_feeds_command(
+                settings, args, on_new_entries=delivery.announce, organization_names=knowledge.organization_names
+            )
+        finally:
+            await db.close()
 
     try:
-        asyncio.run(run_feeds_command(settings, args))
+        asyncio.run(run())
     except FeedCommandError as error:
         raise CliError(str(error)) from None
 

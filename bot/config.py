@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     admin_chat_id: int | None = None
     default_language: Language = "ru"
     poll_interval_seconds: int = Field(default=300, ge=10)
+    default_sources: bool = True
     feed_timeout_seconds: float = Field(default=20, gt=0, le=300)
     feed_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     feed_failure_threshold: int = Field(default=10, ge=1)

@@ -16,6 +16,9 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.delivery import Delivery, Sender, SubscriptionService
 from bot.delivery.lifecycle import start_delivery, stop_delivery
+from bot.feeds.poller import FeedPoller, PollPolicy
+from bot.feeds.scheduling import schedule_polling
+from bot.feeds.sources import seed_default_sources
 from bot.health import HealthServer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
@@ -29,6 +32,7 @@ from storage.fsm import DatabaseStorage
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 from storage.outbox import Outbox
+from storage.sources import SourceRepository
 from storage.subscriptions import SubscriptionRepository
 
 
@@ -64,6 +68,22 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
     )
     leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
     health = HealthServer(db, leadership, settings.health_host, settings.health_port) if settings.health_port else None
+    alerts = AdminAlerts(settings)
+    knowledge = KnowledgeBaseRepository(db)
+    delivery = Delivery(
+        subscriptions,
+        outbox,
+        official_channel_id=settings.official_channel_id,
+        official_language=settings.default_language,
+        wake=sender.wake,
+    )
+    poller = FeedPoller(
+        db,
+        on_new_entries=delivery.announce,
+        notify_admins=alerts.notify,
+        organization_names=knowledge.organization_names,
+        policy=PollPolicy.from_settings(settings),
+    )
     return {
         "db": db,
         "chats": ChatRepository(db),
@@ -72,17 +92,12 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "outbox": outbox,
         "sender": sender,
         "subscriptions": SubscriptionService(subscriptions, outbox),
-        "delivery": Delivery(
-            subscriptions,
-            outbox,
-            official_channel_id=settings.official_channel_id,
-            official_language=settings.default_language,
-            wake=sender.wake,
-        ),
-        "knowledge": KnowledgeBaseRepository(db),
+        "delivery": delivery,
+        "poller": poller,
+        "knowledge": knowledge,
         "questions": create_question_engine(db),
         "question_throttle": QuestionThrottle(),
-        "alerts": AdminAlerts(settings),
+        "alerts": alerts,
         "leadership": leadership,
         "health": health,
     }
@@ -110,9 +125,15 @@ async def on_startup(
     leadership: Leadership,
     health: HealthServer | None,
     knowledge: KnowledgeBaseRepository,
+    poller: FeedPoller,
+    db: Database,
 ) -> None:
     await knowledge.ensure_seeded()
+    if settings.default_sources:
+        await seed_default_sources(SourceRepository(db), settings)
+    schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held)
     alerts.attach(bot)
+    await leadership.try_acquire()  # so the first polling tick already knows whether this process leads
     leadership.start()
     if health is not None:
         await health.start()
@@ -122,11 +143,12 @@ async def on_startup(
 
 
 async def on_shutdown(
-    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, db: Database
+    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, poller: FeedPoller, db: Database
 ) -> None:
     if health is not None:
         await health.stop()
     if scheduler.running:
         scheduler.shutdown(wait=False)
+    await poller.close()
     await leadership.stop()
     await db.close()

@@ -82,6 +82,7 @@ def make_settings(stub: BotAPIStub, database_url: str, **overrides: Any) -> Sett
         "database_url": database_url,
         "admin_ids": str(ADMIN_ID),
         "send_rate_per_second": 1000,
+        "default_sources": False,  # tests never reach the real sources
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.feeds.http import create_http_session
-from bot.feeds.poller import AdminNotifier, FeedPoller, NewEntriesHandler, PollOutcome, PollPolicy
+from bot.feeds.poller import AdminNotifier, FeedPoller, NewEntriesHandler, OrganizationNames, PollOutcome, PollPolicy
 from bot.feeds.sources import new_source, seed_default_sources
 from storage import Database
 from storage.sources import Source, SourceExistsError, SourceRepository
@@ -57,6 +57,7 @@ async def run_feeds_command(
     *,
     on_new_entries: NewEntriesHandler | None = None,
     notify_admins: AdminNotifier | None = None,
+    organization_names: OrganizationNames | None = None,
 ) -> None:
     """Run one `feeds` action against the configured database (migrated and seeded first).
 
@@ -98,7 +99,11 @@ async def run_feeds_command(
                 await repository.set_enabled(source.id, action == "enable")
                 out(f"{action}d #{source.id} {source.url} ({source.language})")
         elif action == "poll":
-            callbacks = {"on_new_entries": on_new_entries, "notify_admins": notify_admins}
+            callbacks = {
+                "on_new_entries": on_new_entries,
+                "notify_admins": notify_admins,
+                "organization_names": organization_names,
+            }
             await _poll(db, repository, settings, args.source, out, **{k: v for k, v in callbacks.items() if v})
     finally:
         await db.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
@@ -18,16 +20,24 @@ def tick_seconds(settings: Settings) -> int:
     return max(MIN_TICK_SECONDS, min(MAX_TICK_SECONDS, settings.poll_interval_seconds // 5))
 
 
-def schedule_polling(scheduler: BaseScheduler, poller: FeedPoller, settings: Settings) -> None:
+def schedule_polling(
+    scheduler: BaseScheduler, poller: FeedPoller, settings: Settings, *, may_poll: Callable[[], bool] = lambda: True
+) -> None:
     """Add the polling tick (first run at once); `coalesce` and `max_instances=1` keep ticks from piling up.
 
     Each tick polls the sources that are due (each has its own interval and next-check time), starting them
     spread over half a tick so they do not all hit the network at once; the per-source lease in the database
-    makes overlapping polls of one source impossible.
+    makes overlapping polls of one source impossible. `may_poll` is asked at every tick (the leadership lease:
+    only the leading process polls).
     """
     seconds = tick_seconds(settings)
+
+    async def tick(spread_seconds: float) -> None:
+        if may_poll():
+            await poller.poll_due(spread_seconds=spread_seconds)
+
     scheduler.add_job(
-        poller.poll_due,
+        tick,
         "interval",
         seconds=seconds,
         kwargs={"spread_seconds": seconds / 2},
