@@ -81,7 +81,9 @@ async def _poller_cycles(urls: list[str], workdir: Path, *, in_thread: bool, nam
     await db.migrate()
     repository = SourceRepository(db)
     ids = [(await repository.add(NewSource(url, "rss", "ru", f"feed {i}", 300))).id for i, url in enumerate(urls)]
-    policy = PollPolicy(fetch=FetchLimits(timeout_seconds=60), max_concurrency=16, parse_in_thread=in_thread)
+    policy = PollPolicy(
+        fetch=FetchLimits(timeout_seconds=60, allow_private=True), max_concurrency=16, parse_in_thread=in_thread
+    )
     stored = 0
     async with create_http_session(policy.fetch) as session:
         poller = FeedPoller(db, session, policy=policy)

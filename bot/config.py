@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     feed_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     feed_failure_threshold: int = Field(default=10, ge=1)
     feed_history_size: int = Field(default=1000, ge=50)
+    allow_private_sources: bool = False
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
     paid_broadcast: bool = False
     send_concurrency: int | None = Field(default=None, ge=1, le=1000)

@@ -83,6 +83,7 @@ def make_settings(stub: BotAPIStub, database_url: str, **overrides: Any) -> Sett
         "admin_ids": str(ADMIN_ID),
         "send_rate_per_second": 1000,
         "default_sources": False,  # tests never reach the real sources
+        "allow_private_sources": True,  # test feeds are served from 127.0.0.1
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import zlib
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 
 USER_AGENT = "AllianceNewsBot/0.1 (+https://igtipc.org; Telegram news bot of the low-carbon technology alliance)"
 _PERMANENT = {301, 308}
@@ -23,6 +28,7 @@ class FetchLimits:
     timeout_seconds: float = 20.0
     max_bytes: int = 5 * 1024 * 1024  # after decompression; feeds are far smaller
     max_redirects: int = 5
+    allow_private: bool = False  # ALLOW_PRIVATE_SOURCES: loopback, private and link-local hosts may be fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +70,91 @@ def check_url(url: str) -> str:
     return url.strip()
 
 
+class ForbiddenAddressError(OSError):
+    """A source host that is (or resolves to) a loopback, private, link-local or otherwise non-public address."""
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP address must not be fetched from ("loopback", "private"...), or None for a public address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone id is not part of the address
+    except ValueError:
+        return "unparsable"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    checks = (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+    )
+    for name, hit in checks:
+        if hit:
+            return name
+    return None if ip.is_global else "non-public"
+
+
+def forbidden_host_reason(host: str) -> str | None:
+    """A one-line reason when a URL host is an IP literal or a name that is never public; None otherwise.
+
+    Names are checked again after DNS resolution (`PublicOnlyResolver`), on every request and redirect.
+    """
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"{host} is a loopback host; set ALLOW_PRIVATE_SOURCES=true to allow it"
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+    problem = address_problem(host)
+    if problem is None:
+        return None
+    return f"{host} is a {problem} address; set ALLOW_PRIVATE_SOURCES=true to allow it"
+
+
+class PublicOnlyResolver(AbstractResolver):
+    """DNS resolution that refuses names resolving to non-public addresses.
+
+    aiohttp connects to exactly the addresses this returns, so a name cannot pass the check with one
+    address and connect to another (DNS rebinding).
+    """
+
+    def __init__(self) -> None:
+        self._inner = DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        for result in results:
+            problem = address_problem(result["host"])
+            if problem is not None:
+                raise ForbiddenAddressError(
+                    f"{host} resolves to {result['host']}, a {problem} address; "
+                    "set ALLOW_PRIVATE_SOURCES=true to allow it"
+                )
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
 def create_http_session(limits: FetchLimits | None = None) -> aiohttp.ClientSession:
     """The one HTTP session for all sources; close it on shutdown.
 
-    Decompression is ours (auto_decompress=False) so the size cap counts decompressed bytes.
+    Decompression is ours (auto_decompress=False) so the size cap counts decompressed bytes. Unless
+    `limits.allow_private`, host names are resolved by `PublicOnlyResolver` (no server-side request forgery).
     """
     limits = limits or FetchLimits()
+    connector_options: dict[str, Any] = {"limit": 50, "limit_per_host": 4, "ttl_dns_cache": 300}
+    if not limits.allow_private:
+        connector_options["resolver"] = PublicOnlyResolver()
     return aiohttp.ClientSession(
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         timeout=aiohttp.ClientTimeout(total=limits.timeout_seconds, sock_connect=min(10.0, limits.timeout_seconds)),
-        connector=aiohttp.TCPConnector(limit=50, limit_per_host=4, ttl_dns_cache=300),
+        connector=aiohttp.TCPConnector(**connector_options),
         cookie_jar=aiohttp.DummyCookieJar(),
         auto_decompress=False,
     )
@@ -145,6 +226,9 @@ async def fetch(
                     check_url(current)
                 except ValueError as error:
                     raise FetchError("bad_url", f"{error}: {current}") from None
+                reason = None if limits.allow_private else forbidden_host_reason(urlsplit(current).hostname or "")
+                if reason is not None:
+                    raise FetchError("forbidden_address", f"refused {current}: {reason}")
                 async with session.get(current, headers=request_headers, allow_redirects=False) as response:
                     if response.status in _REDIRECTS and "Location" in response.headers:
                         permanent = permanent and response.status in _PERMANENT
@@ -154,6 +238,8 @@ async def fetch(
     except TimeoutError:
         raise FetchError("timeout", f"no complete answer within {limits.timeout_seconds:g} s") from None
     except aiohttp.ClientConnectorError as error:
+        if isinstance(error.os_error, ForbiddenAddressError):
+            raise FetchError("forbidden_address", f"refused {current}: {error.os_error}") from None
         raise FetchError("connection", f"cannot connect: {error.os_error or error}") from None
     except aiohttp.ClientError as error:
         raise FetchError("connection", f"{type(error).__name__}: {error}") from None

@@ -61,7 +61,11 @@ class PollPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> PollPolicy:
         return cls(
-            fetch=FetchLimits(timeout_seconds=settings.feed_timeout_seconds, max_bytes=settings.feed_max_bytes),
+            fetch=FetchLimits(
+                timeout_seconds=settings.feed_timeout_seconds,
+                max_bytes=settings.feed_max_bytes,
+                allow_private=settings.allow_private_sources,
+            ),
             failure_threshold=settings.feed_failure_threshold,
             history_size=settings.feed_history_size,
             alert_language=settings.default_language,

@@ -6,7 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from bot.config import LANGUAGES, Settings
-from bot.feeds.http import check_url
+from bot.feeds.http import check_url, forbidden_host_reason
 from storage.sources import NewSource, Source, SourceRepository
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,10 @@ async def seed_default_sources(repository: SourceRepository, settings: Settings)
 def new_source(url: str, *, kind: str, language: str, settings: Settings, title: str | None = None) -> NewSource:
     """A source described from operator input; ValueError with a one-line reason when the input is wrong."""
     url = check_url(url)
+    if not settings.allow_private_sources:
+        reason = forbidden_host_reason(urlsplit(url).hostname or "")
+        if reason is not None:
+            raise ValueError(reason)
     if kind not in KINDS:
         raise ValueError(f"unknown source kind {kind!r}: use one of {', '.join(KINDS)}")
     if language not in LANGUAGES:

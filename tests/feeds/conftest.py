@@ -174,7 +174,7 @@ class Harness:
         return found
 
 
-TEST_LIMITS = FetchLimits(timeout_seconds=1.0, max_bytes=1024 * 1024, max_redirects=5)
+TEST_LIMITS = FetchLimits(timeout_seconds=1.0, max_bytes=1024 * 1024, max_redirects=5, allow_private=True)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.feeds.conftest import FeedSite, items, rss
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path}/cli.sqlite3"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ALLOW_PRIVATE_SOURCES", "true")  # the feed server is on 127.0.0.1
     return url
 
 

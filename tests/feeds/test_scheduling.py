@@ -75,9 +75,11 @@ async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harn
 
 
 async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes_it(site: FeedSite, db):
-    from bot.feeds.poller import FeedPoller
+    from bot.feeds.poller import FeedPoller, PollPolicy
+    from tests.feeds.conftest import TEST_LIMITS
 
-    poller = FeedPoller(db)  # as a factory builds it, before the event loop runs the bot
+    # As a factory builds it, before the event loop runs the bot (private addresses allowed: the site is local).
+    poller = FeedPoller(db, policy=PollPolicy(fetch=TEST_LIMITS))
     source = await SourceRepository(db).add(NewSource(site.serve("/feed", rss(items(1))), "rss", "ru", "t", 60))
     [outcome] = await poller.poll_now([source.id])
     assert outcome.outcome == "ok"
