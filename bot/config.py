@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     feed_failure_threshold: int = Field(default=10, ge=1)
     feed_history_size: int = Field(default=1000, ge=50)
     allow_private_sources: bool = False
+    outbox_retention_days: int = Field(default=30, ge=1)
+    audit_retention_days: int = Field(default=365, ge=1)
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
     paid_broadcast: bool = False
     send_concurrency: int | None = Field(default=None, ge=1, le=1000)

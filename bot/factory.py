@@ -20,6 +20,7 @@ from bot.feeds.poller import FeedPoller, PollPolicy
 from bot.feeds.scheduling import schedule_polling
 from bot.feeds.sources import seed_default_sources
 from bot.health import HealthServer
+from bot.housekeeping import start_housekeeping
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.qa import QuestionThrottle, create_question_engine
@@ -29,6 +30,7 @@ from storage import Database
 from storage.audit import AuditLog
 from storage.chats import ChatRepository
 from storage.fsm import DatabaseStorage
+from storage.housekeeping import Housekeeping
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 from storage.outbox import Outbox
@@ -100,6 +102,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "alerts": alerts,
         "leadership": leadership,
         "health": health,
+        "housekeeping": Housekeeping(db),
     }
 
 
@@ -112,6 +115,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
+    dp.startup.register(start_housekeeping)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)
     return dp
