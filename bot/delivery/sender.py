@@ -80,7 +80,7 @@ class Sender:
         idle_poll: float = 0.25,
         backoff_base: float = 2.0,
         backoff_cap: float = 600.0,
-        max_errors: int = 5,
+        max_errors: int = 10,  # 2 s doubling to 8.5 min in all: a Telegram outage of minutes loses nothing
         max_attempts: int = 30,
         pacer: ChatPacer | None = None,
     ) -> None:
