@@ -21,7 +21,7 @@ from tests.stub import BotAPIStub
 async def start_delivery_bot(settings: Settings, stub: BotAPIStub, **sender_options: Any) -> RunningBot:
     """The production bot, with a sender that backs off in milliseconds instead of seconds."""
     deps = create_dependencies(settings)
-    options: dict[str, Any] = {"backoff_base": 0.05, "idle_poll": 0.05} | sender_options
+    options: dict[str, Any] = {"backoff_base": 0.05, "backoff_cap": 0.5, "idle_poll": 0.05} | sender_options
     sender = Sender(deps["outbox"], rate=settings.send_rate_per_second, paid=settings.paid_broadcast, **options)
     deps["sender"] = sender
     deps["delivery"] = Delivery(
