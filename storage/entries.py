@@ -221,6 +221,28 @@ class EntryRepository:
             await self._remember(conn, source_id, hashes, seen, now=now, history_size=history_size)
         return StoreResult(new=new, updated=len(changed))
 
+    async def mark_announced(self, entry_ids: Sequence[int], now: datetime) -> None:
+        """Record that these entries reached the outbox (or digest queue)."""
+        async with self._db.begin() as conn:
+            for start in range(0, len(entry_ids), _CHUNK):
+                chunk = list(entry_ids[start : start + _CHUNK])
+                await conn.execute(sa.update(entries).where(entries.c.id.in_(chunk)).values(announced_at=now))
+
+    async def unannounced(self, *, seen_after: datetime, seen_before: datetime, limit: int = 500) -> list[StoredEntry]:
+        """Entries stored but never handed over (a crash or a failed hand-over), first seen in this window."""
+        query = (
+            _select()
+            .where(
+                entries.c.announced_at.is_(None),
+                entries.c.first_seen_at > seen_after,
+                entries.c.first_seen_at < seen_before,
+            )
+            .order_by(entries.c.id)
+            .limit(limit)
+        )
+        async with self._db.connect() as conn:
+            return [_stored(row) for row in await conn.execute(query)]
+
     async def _remember(
         self,
         conn: AsyncConnection,

@@ -31,6 +31,9 @@ AdminNotifier = Callable[[str], Awaitable[object]]  # AdminAlerts.notify fits: i
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600
+# A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
+HANDOFF_GRACE = timedelta(seconds=5)
+HANDOFF_RETRY_WINDOW = timedelta(days=1)
 _RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _REFUSED = {401, 403}
 
@@ -166,6 +169,7 @@ class FeedPoller:
 
     async def poll_due(self, *, spread_seconds: float = 0.0, limit: int = 500) -> list[PollOutcome]:
         """Poll every due source once, starting them spread evenly over `spread_seconds`."""
+        await self.resume_handoffs()
         due = await self.sources.due(self._clock(), limit=limit)
         if not due:
             return []
@@ -271,11 +275,27 @@ class FeedPoller:
             },
         )
         if new:
-            try:
-                await self._on_new_entries(new)
-            except Exception:
-                logger.exception("feeds.handoff_failed", extra={"source": source.id, "entries": len(new)})
+            await self._hand_over(new, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
+
+    async def _hand_over(self, new: Sequence[StoredEntry], source_id: int | None) -> bool:
+        try:
+            await self._on_new_entries(new)
+        except Exception:
+            logger.exception("feeds.handoff_failed", extra={"source": source_id, "entries": len(new)})
+            return False
+        await self.entries.mark_announced([entry.id for entry in new], self._clock())
+        return True
+
+    async def resume_handoffs(self) -> int:
+        """Hand over entries stored but never handed over (the process died in between, or the hand-over
+        failed); the hand-over is idempotent, so one that did complete is not repeated. Returns the entries."""
+        now = self._clock()
+        pending = await self.entries.unannounced(seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE)
+        if pending and await self._hand_over(pending, None):
+            logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
+            return len(pending)
+        return 0
 
     async def _current_classifier(self) -> AllianceClassifier:
         try:

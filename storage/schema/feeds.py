@@ -51,9 +51,12 @@ entries = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("is_alliance", sa.Boolean, nullable=False, default=False),
     sa.Column("alliance_reason", sa.String(256), nullable=True),
+    # Set once the entry is in the outbox (or digest queue); NULL after a crash between storing and handing over.
+    sa.Column("announced_at", UTCDateTime, nullable=True),
     sa.UniqueConstraint("source_id", "key_hash", name="uq_entries_source_key"),
     sa.Index("ix_entries_first_seen_at", "first_seen_at"),
     sa.Index("ix_entries_alliance_first_seen", "is_alliance", "first_seen_at"),
+    sa.Index("ix_entries_announced_at", "announced_at"),
 )
 
 seen_keys = sa.Table(

@@ -1,0 +1,31 @@
+"""An entry stored but never handed over to delivery (the process died in between) is handed over later."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.feeds.poller import HANDOFF_GRACE
+from storage.schema.base import utcnow
+from tests.feeds.conftest import FeedSite, Harness, items, rss
+
+
+async def test_a_lost_handoff_is_resumed_once(site: FeedSite, harness: Harness):
+    source = await harness.add(site.serve("/feed", rss(items(3))))
+    handed = harness.handed_over
+    original = harness.poller._on_new_entries
+
+    async def crash(_entries):
+        raise RuntimeError("the process died here")  # as if killed after the entries were stored
+
+    harness.poller._on_new_entries = crash
+    assert (await harness.poll(source)).new == 3
+    assert handed == []
+    harness.poller._on_new_entries = original
+
+    assert await harness.poller.resume_handoffs() == 0  # within the grace: a hand-over may still be under way
+    harness.poller._clock = lambda: utcnow() + HANDOFF_GRACE + timedelta(seconds=1)
+    assert await harness.poller.resume_handoffs() == 3
+    assert [entry.entry.title for entry in handed[0]] == ["News 0", "News 1", "News 2"]
+    assert await harness.poller.resume_handoffs() == 0  # handed over once
+    await harness.poller.poll_due()
+    assert len(handed) == 1
