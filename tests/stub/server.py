@@ -618,7 +618,7 @@ class StubUser:
         if data is None:
             assert button_text is not None
             data = message.button(button_text)["callback_data"]
-        query_id = f"q{next(self._message_ids)}"
+        query_id = f"q{self.id}-{next(self._message_ids)}"  # unique across users, as Telegram makes them
         chat = self.stub.chats[message.chat_id]
         self.stub.push_update(
             {
@@ -640,7 +640,7 @@ class StubUser:
 
     def inline(self, query: str) -> str:
         """Type `@bot query` in any chat; returns the inline query id."""
-        query_id = f"i{next(self._message_ids)}"
+        query_id = f"i{self.id}-{next(self._message_ids)}"
         self.stub.push_update({"inline_query": {"id": query_id, "from": self.as_user(), "query": query, "offset": ""}})
         return query_id
 
