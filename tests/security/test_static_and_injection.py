@@ -1,0 +1,148 @@
+"""YAML loaded safely and bounded, SQL only with bound parameters, the token never shown, markup never injected."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.rendering import render_entry
+from storage.kb import KnowledgeBaseError, parse_knowledge_base
+from tests.conftest import REPO_ROOT
+from tests.rendering.test_entry import stored
+from tests.stub.html import parse_html
+from tests.stub.server import TOKEN
+
+CODE_DIRS = ("bot", "handlers", "storage")
+# Migrations run fixed DDL written here; no input ever reaches them.
+NOT_SCANNED = ("storage/migrations",)
+
+
+def python_files() -> list[Path]:
+    files = []
+    for directory in CODE_DIRS:
+        for path in sorted((REPO_ROOT / directory).rglob("*.py")):
+            if not any(str(path.relative_to(REPO_ROOT)).startswith(skip) for skip in NOT_SCANNED):
+                files.append(path)
+    assert len(files) > 50
+    return files
+
+
+def calls(tree: ast.AST) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def is_built_string(node: ast.AST) -> bool:
+    """An f-string, % formatting, concatenation or .format(): SQL built from values instead of bound to them."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(part, ast.FormattedValue) for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return True
+    return isinstance(node, ast.Call) and call_name(node) == "format"
+
+
+def test_sql_is_never_built_from_strings():
+    offenders = []
+    for path in python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in calls(tree):
+            sql_call = call_name(call) in ("text", "execute", "exec_driver_sql", "executescript")
+            if sql_call and call.args and is_built_string(call.args[0]):
+                offenders.append(f"{path.relative_to(REPO_ROOT)}:{call.lineno}")
+    assert offenders == []
+
+
+def test_yaml_is_only_loaded_with_the_safe_loader():
+    unsafe = {"load", "load_all", "full_load", "full_load_all", "unsafe_load", "unsafe_load_all"}
+    offenders = []
+    for path in python_files():
+        source = path.read_text(encoding="utf-8")
+        if "yaml" not in source:
+            continue
+        tree = ast.parse(source)
+        for call in calls(tree):
+            func = call.func
+            on_yaml = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "yaml"
+            if on_yaml and func.attr in unsafe:  # type: ignore[union-attr]
+                offenders.append(f"{path.relative_to(REPO_ROOT)}:{call.lineno} yaml.{func.attr}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("Loader", "UnsafeLoader", "FullLoader"):
+                offenders.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno} yaml.{node.attr}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        # Tags are never constructed: the node is only checked for its shape.
+        ('organizations:\n  - !!python/object/apply:os.system ["touch /tmp/pwned"]\n', "expected a mapping"),
+        ("organizations: !!python/name:os.system\n", "organizations"),
+        ("a: " + "x" * 1_000_001, "larger than 1000 kB"),
+    ],
+)
+def test_hostile_yaml_is_refused(document: str, problem: str):
+    with pytest.raises(KnowledgeBaseError) as caught:
+        parse_knowledge_base(document)
+    assert problem in str(caught.value)
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_an_alias_bomb_is_refused_quickly():
+    """A "billion laughs" document: nine levels of ten aliases each."""
+    lines = ['l0: &l0 ["lol"]']
+    for level in range(1, 10):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    lines.append("organizations: *l9")
+    started = time.perf_counter()
+    with pytest.raises(KnowledgeBaseError):
+        parse_knowledge_base("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 2.0
+
+
+def test_the_token_is_not_in_a_failed_start(tmp_path: Path):
+    """An unreachable Bot API: the one-line error names the URL, never the token (which sits in request URLs)."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO_ROOT),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",  # discard port: connection refused
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3",
+        "DEFAULT_SOURCES": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "127.0.0.1:9" in output
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "<b>Bold</b> <i>claim</i>",
+        '<a href="https://evil.example">click</a>',
+        "</a></b><script>alert(1)</script>",
+        "&lt;already escaped&gt; &amp; &#60;b&#62;",
+        "\u202eevil\u202c \x00 \u200b",
+    ],
+)
+def test_feed_titles_never_change_formatting(title: str):
+    message = render_entry(stored(title=title, summary="<p>Body.</p>"), "en")
+    parsed = parse_html(message.text)
+    # The title is shown as text: every tag in the message is the renderer's own, every link the entry's.
+    assert all("evil.example" not in link for link in parsed.links)
+    assert "<b>Bold</b>" in parsed.text or "Bold" not in title
