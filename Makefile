@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The long reliability runs (about 15 minutes): faults during a 5,000-chat fan-out, SIGKILL at random moments,
+# and the 10-minute memory soak. Their figures are in docs/GUARANTEES.md and docs/PERFORMANCE.md.
+soak: $(STAMP)
+	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.crash
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
+# The long reliability runs belong to `make soak`; they run here only when named.
+LONG = {"crash", "faults", "soak"}
 
 
 def available() -> list[str]:
@@ -14,7 +16,7 @@ def available() -> list[str]:
 
 
 def main(names: list[str]) -> int:
-    chosen = names or available()
+    chosen = names or [name for name in available() if name not in LONG]
     unknown = sorted(set(chosen) - set(available()))
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}", file=sys.stderr)
