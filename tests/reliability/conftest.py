@@ -1,7 +1,7 @@
-"""Fixtures for the reliability tests: the feed tests' local site, database and poller harness."""
+"""Fixtures for the reliability tests: the feed tests' local site and poller harness (the database is shared)."""
 
 from __future__ import annotations
 
-from tests.feeds.conftest import db, harness, site
+from tests.feeds.conftest import harness, site
 
-__all__ = ["db", "harness", "site"]
+__all__ = ["harness", "site"]

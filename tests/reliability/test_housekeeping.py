@@ -30,8 +30,13 @@ async def count(db: Database, table: sa.Table) -> int:
 
 
 async def pages(db: Database) -> int:
-    """Pages in use: the file's page count minus the free list (SQLite reuses free pages before growing)."""
+    """Pages in use: the file's page count minus the free list (SQLite reuses free pages before growing).
+
+    0 on PostgreSQL, where space comes back with (auto)vacuum rather than at once: only row counts are compared.
+    """
     async with db.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            return 0
         total = (await conn.execute(sa.text("PRAGMA page_count"))).scalar_one()
         free = (await conn.execute(sa.text("PRAGMA freelist_count"))).scalar_one()
     return int(total) - int(free)
@@ -39,7 +44,7 @@ async def pages(db: Database) -> int:
 
 async def table_counts(db: Database) -> dict[str, int]:
     async with db.connect() as conn:
-        names = [row[0] for row in await conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        names = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
         return {
             name: int((await conn.execute(sa.select(sa.func.count()).select_from(sa.table(name)))).scalar_one())
             for name in names
