@@ -18,8 +18,9 @@ async def test_everyone_gets_both_messages_in_order_despite_faults(stub: BotAPIS
     assert report.missing == 0
     assert report.failed_rows == 0
     assert report.order_broken == 0
-    # The only extra copies are requests the client gave up on (timeout) that the stub completed anyway.
-    assert report.duplicates <= report.timeouts
+    # The only extra copies are of rows retried after an error: requests the client gave up on (timeout)
+    # that the stub completed anyway, as Telegram may.
+    assert report.unexplained_duplicates == 0
     # No retry loop: a row is tried a handful of times, the whole run needs well under two calls per message.
     assert report.max_attempts <= 8
     assert report.send_calls < 2 * 600
