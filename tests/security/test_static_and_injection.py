@@ -12,8 +12,9 @@ import pytest
 
 from bot.rendering import render_entry
 from storage.kb import KnowledgeBaseError, parse_knowledge_base
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, RunningBot
 from tests.rendering.test_entry import stored
+from tests.stub import BotAPIStub
 from tests.stub.html import parse_html
 from tests.stub.server import TOKEN
 
@@ -146,3 +147,19 @@ def test_feed_titles_never_change_formatting(title: str):
     # The title is shown as text: every tag in the message is the renderer's own, every link the entry's.
     assert all("evil.example" not in link for link in parsed.links)
     assert "<b>Bold</b>" in parsed.text or "Bold" not in title
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<b>Что</b> такое <a href='https://evil.example'>альянс</a>?",
+        "</i></b>&amp;&lt;script&gt; Who are the members? <tg-spoiler>x</tg-spoiler>",
+        "Альянс " + "<b>" * 500,
+    ],
+)
+async def test_questions_never_change_the_answers_formatting(stub: BotAPIStub, app: RunningBot, question: str):
+    user = stub.user(6301, language_code="ru")
+    reply = await user.ask(question)
+    parsed = parse_html(reply.html or "")
+    assert all("evil.example" not in link for link in parsed.links)
+    assert "tg-spoiler" not in parsed.tags
