@@ -163,3 +163,21 @@ async def test_questions_never_change_the_answers_formatting(stub: BotAPIStub, a
     parsed = parse_html(reply.html or "")
     assert all("evil.example" not in link for link in parsed.links)
     assert "tg-spoiler" not in parsed.tags
+
+
+def test_the_token_is_in_no_exported_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    """The database, its backup and the knowledge-base export (CLI run with BOT_TOKEN set) hold no token."""
+    from bot.cli import main
+
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3")
+    monkeypatch.setenv("DEFAULT_SOURCES", "false")
+    assert main(["migrate"]) == 0
+    assert main(["backup", str(tmp_path / "backup.sqlite3")]) == 0
+    assert main(["kb", "export", str(tmp_path / "kb.yaml")]) == 0
+    output = capsys.readouterr()
+    files = [path for path in tmp_path.iterdir() if path.is_file()]
+    assert {"bot.sqlite3", "backup.sqlite3", "kb.yaml"} <= {path.name for path in files}
+    secret = TOKEN.split(":")[1].encode()
+    assert all(secret not in path.read_bytes() for path in files)
+    assert TOKEN not in output.out + output.err
