@@ -11,6 +11,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.admin.broadcasts import BroadcastService
+from bot.admin.lifecycle import start_admin
+from bot.admin.moderation import ModerationQueue
+from bot.admin.notices import HeldEntryNotices
+from bot.admin.sources import SourceAdmin
 from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
@@ -27,12 +32,16 @@ from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
+from storage.entries import EntryRepository
 from storage.fsm import DatabaseStorage
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
+from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
 from storage.sources import SourceRepository
+from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
 
 
@@ -77,9 +86,16 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         official_language=settings.default_language,
         wake=sender.wake,
     )
+    moderation = ModerationQueue(
+        HeldEntryRepository(db),
+        EntryRepository(db),
+        delivery,
+        enabled=settings.moderation,
+        on_held=HeldEntryNotices(alerts, settings.default_language),
+    )
     poller = FeedPoller(
         db,
-        on_new_entries=delivery.announce,
+        on_new_entries=moderation.announce,
         notify_admins=alerts.notify,
         organization_names=knowledge.organization_names,
         policy=PollPolicy.from_settings(settings),
@@ -100,6 +116,11 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "alerts": alerts,
         "leadership": leadership,
         "health": health,
+        "moderation": moderation,
+        "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake),
+        "stats": StatsRepository(db),
+        "source_repository": SourceRepository(db),
+        "source_admin": SourceAdmin(SourceRepository(db), poller, settings),
     }
 
 
@@ -112,6 +133,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
+    dp.startup.register(start_admin)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)
     return dp

@@ -260,6 +260,16 @@ class Outbox:
             )
         return int(result.rowcount)
 
+    async def cancel_message(self, message_id: int) -> int:
+        """Stop a message (an admin cancelled a broadcast): its queued rows are cancelled; rows in flight finish."""
+        async with self._db.begin() as conn:
+            result = await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.message_id == message_id, outbox_deliveries.c.status == "queued")
+                .values(status="cancelled", error="cancelled by an admin")
+            )
+        return int(result.rowcount)
+
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its chat, subscription, digest items and pending rows follow the new id."""
         async with self._db.begin() as conn:
