@@ -117,7 +117,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "leadership": leadership,
         "health": health,
         "moderation": moderation,
-        "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake),
+        "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
         "stats": StatsRepository(db),
         "source_repository": SourceRepository(db),
         "source_admin": SourceAdmin(SourceRepository(db), poller, settings),

@@ -13,8 +13,8 @@ from storage.outbox import Recipient
 from storage.schema import broadcasts, chats, subscriptions
 from storage.schema.base import utcnow
 
-LANGUAGE_AUDIENCES = ("lang:ru", "lang:kk", "lang:en")
-SCOPE_AUDIENCES = ("scope:alliance", "scope:all")
+LANGUAGE_AUDIENCES = ("lang-ru", "lang-kk", "lang-en")
+SCOPE_AUDIENCES = ("scope-alliance", "scope-all")
 AUDIENCES = ("all", *LANGUAGE_AUDIENCES, *SCOPE_AUDIENCES, "groups", "private")
 
 
@@ -46,7 +46,7 @@ def _broadcast(row: sa.Row[Any]) -> Broadcast:
 def _audience_filter(audience: str) -> list[sa.ColumnElement[bool]]:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
-    kind, _, value = audience.partition(":")
+    kind, _, value = audience.partition("-")
     if kind == "lang":
         return [chats.c.language == value]
     if kind == "scope":

@@ -34,10 +34,18 @@ class Progress:
 class BroadcastService:
     """Drafts, audiences, scheduling, start, cancel and progress of broadcasts."""
 
-    def __init__(self, broadcasts: BroadcastRepository, outbox: Outbox, *, wake: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        broadcasts: BroadcastRepository,
+        outbox: Outbox,
+        *,
+        wake: Callable[[], None] | None = None,
+        forget: Callable[[int], None] | None = None,
+    ) -> None:
         self._broadcasts = broadcasts
         self._outbox = outbox
         self._wake = wake
+        self._forget = forget  # tells this process's sender to drop claimed rows of a cancelled message
 
     async def draft(self, admin_id: int, source: tuple[int, int], language: str) -> Broadcast:
         """Store the admin's message as a draft broadcast."""
@@ -89,6 +97,8 @@ class BroadcastService:
             return None
         broadcast = await self._broadcasts.get(broadcast_id)
         if broadcast is not None and broadcast.outbox_message_id is not None:
+            if self._forget is not None:
+                self._forget(broadcast.outbox_message_id)
             dropped = await self._outbox.cancel_message(broadcast.outbox_message_id)
             logger.info("broadcast.cancelled", extra={"broadcast": broadcast_id, "rows": dropped})
         return broadcast

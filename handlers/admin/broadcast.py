@@ -32,7 +32,7 @@ class BroadcastDialog(StatesGroup):
 def audience_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for audience in AUDIENCES:
-        label = l10n(f"admin-aud-{audience.replace(':', '-')}")
+        label = l10n(f"admin-aud-{audience}")
         builder.button(text=label, callback_data=BroadcastAction(broadcast=broadcast_id, action="aud", value=audience))
     builder.adjust(1, 3, 2, 2)
     return builder.as_markup()
@@ -97,7 +97,7 @@ async def pressed(
         await message.answer(l10n("admin-bc-preview"))
         await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
         await message.answer(
-            l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{value.replace(':', '-')}")),
+            l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{value}")),
             reply_markup=confirm_keyboard(broadcast.id, l10n),
         )
         return
