@@ -1,6 +1,7 @@
 """Broadcasts end to end: preview and count, 500 recipients with a live report, cancel, schedule across a restart."""
 
 import asyncio
+import itertools
 import time
 from datetime import timedelta
 
@@ -32,7 +33,7 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     assert first.text == "<b>Hello</b> subscribers"  # what the admin sent, copied as it was
     assert first.params["from_chat_id"] in (str(boss.id), boss.id)
     edits = [call.at for call in stub.calls_of("editMessageText")]
-    assert all(later - earlier >= 2.5 for earlier, later in zip(edits, edits[1:], strict=False))
+    assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
     actions = [row["action"] for row in await app.deps["audit"].recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
 

@@ -682,7 +682,7 @@ class StubUser:
         if data is None:
             assert button_text is not None
             data = message.button(button_text)["callback_data"]
-        query_id = f"q{next(self._message_ids)}"
+        query_id = f"q{self.id}-{next(self._message_ids)}"  # unique across users, as in Telegram
         chat = self.stub.chats[message.chat_id]
         self.stub.push_update(
             {
