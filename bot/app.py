@@ -60,6 +60,9 @@ async def run(settings: Settings) -> None:
             await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     except Exception as error:
         await alert_crash(bot, deps["alerts"], settings, error)
+        # A failed startup runs no shutdown hooks: give the lease back and close the database here.
+        await deps["leadership"].stop()
+        await deps["db"].close()
         raise
 
 

@@ -86,12 +86,13 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         official_language=settings.default_language,
         wake=sender.wake,
     )
+    chats = ChatRepository(db)
     moderation = ModerationQueue(
         HeldEntryRepository(db),
         EntryRepository(db),
         delivery,
         enabled=settings.moderation,
-        on_held=HeldEntryNotices(alerts, settings.default_language),
+        on_held=HeldEntryNotices(alerts, chats, settings.default_language),
     )
     poller = FeedPoller(
         db,
@@ -102,7 +103,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
     )
     return {
         "db": db,
-        "chats": ChatRepository(db),
+        "chats": chats,
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
         "outbox": outbox,

@@ -12,6 +12,7 @@ from bot.alerts import AdminAlerts
 from bot.feeds.entry import StoredEntry
 from bot.i18n import localizer
 from bot.rendering import render_entry
+from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +36,23 @@ def moderation_text(entry: StoredEntry, language: str) -> str:
 
 
 class HeldEntryNotices:
-    """Posts each held entry to the admin chat, or to every admin; the bot comes from the alerts."""
+    """Posts each held entry to the admin chat, or to every admin, in that chat's language (bot from the alerts)."""
 
-    def __init__(self, alerts: AdminAlerts, language: str) -> None:
+    def __init__(self, alerts: AdminAlerts, chats: ChatRepository, default_language: str) -> None:
         self._alerts = alerts
-        self._language = language
+        self._chats = chats
+        self._default_language = default_language
 
     async def __call__(self, entry: StoredEntry) -> None:
         bot = self._alerts.bot
         if bot is None:
             return
         for chat_id in self._alerts.recipients():
+            chat = await self._chats.get(chat_id)
+            language = chat.language if chat else self._default_language
             try:
                 await bot.send_message(
-                    chat_id,
-                    moderation_text(entry, self._language),
-                    reply_markup=moderation_keyboard(entry.id, self._language),
+                    chat_id, moderation_text(entry, language), reply_markup=moderation_keyboard(entry.id, language)
                 )
             except TelegramAPIError as error:
                 logger.warning("moderation.notice_failed", extra={"chat_id": chat_id, "error": str(error)})
