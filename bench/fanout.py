@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import tempfile
 import time
@@ -121,11 +122,11 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
     return Result(f"baseline loop, sleep(1/{rate:g})", rate, sent, seconds, cpu, _peak_rss_mb())
 
 
-def run_outbox(url: str, rate: float, paid: bool, window: float, workdir: str) -> Result:
-    return asyncio.run(_outbox(url, rate, paid, window, workdir))
+def run_outbox(url: str, rate: float, paid: bool, window: float, database_url: str) -> Result:
+    return asyncio.run(_outbox(url, rate, paid, window, database_url))
 
 
-async def _outbox(url: str, rate: float, paid: bool, window: float, workdir: str) -> Result:
+async def _outbox(url: str, rate: float, paid: bool, window: float, database_url: str) -> Result:
     from bot.config import Settings
     from bot.delivery import Delivery, Sender
     from bot.factory import create_bot
@@ -137,7 +138,6 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, workdir: str
     from tests.delivery.helpers import make_entry
     from tests.stub.server import TOKEN
 
-    database_url = f"sqlite+aiosqlite:///{workdir}/bench-{int(rate)}.sqlite3"
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         bot_token=TOKEN,
@@ -185,7 +185,9 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, workdir: str
     sent = (await outbox.counters(1)).sent
     await bot.session.close()
     await db.close()
-    name = f"outbox sender, {rate:g}/s" + (" (paid)" if paid else "")
+    name = (
+        f"outbox sender, {rate:g}/s" + (" (paid)" if paid else "") + (" on PG" if "postgresql" in database_url else "")
+    )
     return Result(name, rate, sent, seconds, cpu, _peak_rss_mb(), enqueue_seconds, enqueue_cpu)
 
 
@@ -206,13 +208,38 @@ def measure(job: Any, *args: Any, global_rate: int) -> tuple[Result, dict[str, i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=float, default=WINDOW, help="seconds per cut-off run")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("TEST_DATABASE_URL", ""),
+        help="PostgreSQL URL (default: TEST_DATABASE_URL) for the paid run on PostgreSQL beside SQLite",
+    )
     args = parser.parse_args()
     rows: list[tuple[Result, dict[str, int]]] = []
     with tempfile.TemporaryDirectory() as workdir:
         rows.append(measure(run_baseline, 30.0, False, args.window, global_rate=30))
-        rows.append(measure(run_outbox, 30.0, False, args.window, workdir, global_rate=30))
+        rows.append(
+            measure(run_outbox, 30.0, False, args.window, f"sqlite+aiosqlite:///{workdir}/30.sqlite3", global_rate=30)
+        )
         rows.append(measure(run_baseline, 1000.0, True, args.window, global_rate=1000))
-        rows.append(measure(run_outbox, 1000.0, True, 10 * args.window, workdir, global_rate=1000))
+        rows.append(
+            measure(
+                run_outbox,
+                1000.0,
+                True,
+                10 * args.window,
+                f"sqlite+aiosqlite:///{workdir}/1000.sqlite3",
+                global_rate=1000,
+            )
+        )
+    if args.postgres:
+        from tests.conftest import postgres_database
+
+        database = postgres_database(args.postgres)
+        pg_url = asyncio.run(database.__aenter__())
+        try:
+            rows.append(measure(run_outbox, 1000.0, True, 10 * args.window, pg_url, global_rate=1000))
+        finally:
+            asyncio.run(database.__aexit__())
     print(f"{SUBSCRIBERS} subscribers, stub latency {LATENCY * 1000:.0f} ms, cut-off window {args.window:g} s")
     print(
         f"{'run':30} {'sent':>6} {'secs':>5} {'rate/s':>7} {'of limit':>8} {'429s':>5} "
@@ -224,10 +251,13 @@ def main() -> None:
             f"{result.rate / result.limit:8.0%} {stats['rate_limited']:5d} {result.cpu_us_per_message:10.0f} "
             f"{result.peak_rss_mb:8.0f}"
         )
-    base30, out30, base1000, out1000 = (r for r, _ in rows)
+    base30, out30, base1000, out1000 = (r for r, _ in rows[:4])
     print(f"enqueue of {SUBSCRIBERS} rows: {out1000.enqueue_seconds:.2f} s, {out1000.enqueue_cpu_seconds:.2f} s CPU")
     print(f"ratio outbox/baseline achieved rate at 30/s: {out30.rate / base30.rate:.2f}x")
     print(f"ratio outbox/baseline achieved rate at 1000/s: {out1000.rate / base1000.rate:.1f}x")
+    if len(rows) > 4:
+        pg = rows[4][0]
+        print(f"ratio PostgreSQL/SQLite achieved rate at 1000/s: {pg.rate / out1000.rate:.2f}x")
 
 
 if __name__ == "__main__":

@@ -64,7 +64,9 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 def create_scheduler() -> AsyncIOScheduler:
     """The one scheduler; started in the startup hook, stopped in the shutdown hook."""
-    return AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    return AsyncIOScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
+    )
 
 
 def create_dependencies(settings: Settings) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """/language and the language buttons."""
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
@@ -36,14 +36,9 @@ async def language_chosen(
         await query.message.edit_reply_markup(reply_markup=language_picker(callback_data.code))
 
 
-async def language_forged(query: CallbackQuery, l10n: Localizer) -> None:
-    await query.answer(l10n("button-stale"), show_alert=True)
-
-
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="language")
     router.message.register(choose_language, Command("language"))
     router.callback_query.register(language_chosen, LanguageChoice.filter())
-    router.callback_query.register(language_forged, F.data.startswith("lang:"))
     return router

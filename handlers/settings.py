@@ -1,6 +1,6 @@
 """/settings: the subscription with inline buttons; `/settings include|exclude words` sets word filters."""
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
@@ -159,14 +159,9 @@ async def _apply(
     return await subscriptions.set_paused(chat.id, value == "1")
 
 
-async def settings_forged(query: CallbackQuery, l10n: Localizer) -> None:
-    await query.answer(l10n("button-stale"), show_alert=True)
-
-
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="settings")
     router.message.register(show_settings, Command("settings"))
     router.callback_query.register(settings_pressed, SettingsAction.filter())
-    router.callback_query.register(settings_forged, F.data.startswith("dset:"))
     return router

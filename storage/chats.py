@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from storage.database import Database
 from storage.schema import chats
 from storage.schema.base import utcnow
+from storage.sql import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +52,31 @@ class ChatRepository:
 
         The language is only taken on first contact: a language chosen later is never overwritten.
         """
+        known = await self.get(chat_id)
+        if known and known.active and (known.title, known.username, known.type) == (title, username, type):
+            return known  # the common case costs one read and no write lock
         async with self._db.begin() as conn:
-            row = (await conn.execute(sa.select(chats).where(chats.c.id == chat_id))).first()
-            if row is None:
-                now = utcnow()
-                values = {
-                    "id": chat_id,
-                    "type": type,
-                    "title": title,
-                    "username": username,
-                    "language": language,
-                    "active": True,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                await conn.execute(sa.insert(chats).values(**values))
-                return Chat(**values)  # type: ignore[arg-type]
+            now = utcnow()
+            # Two updates of a new chat can arrive at once (updates are handled concurrently): the
+            # first insert wins, the other reads what it wrote.
+            await insert_ignoring_duplicates(
+                conn,
+                chats,
+                [
+                    {
+                        "id": chat_id,
+                        "type": type,
+                        "title": title,
+                        "username": username,
+                        "language": language,
+                        "active": True,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
+                conflict=["id"],
+            )
+            row = (await conn.execute(sa.select(chats).where(chats.c.id == chat_id))).one()
             chat = _chat(row)
             if not chat.active or chat.title != title or chat.username != username or chat.type != type:
                 await conn.execute(

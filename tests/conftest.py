@@ -51,10 +51,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 class postgres_database:  # noqa: N801 - used as a context manager, reads like a function
     """A fresh PostgreSQL database for one test, dropped afterwards."""
 
+    def __init__(self, server_url: str = "") -> None:
+        self.server_url = server_url or TEST_DATABASE_URL
+
     async def __aenter__(self) -> str:
         import asyncpg
 
-        base = make_url(TEST_DATABASE_URL)
+        base = make_url(self.server_url)
         self.name = f"t_{uuid.uuid4().hex[:16]}"
         self.admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
         conn = await asyncpg.connect(self.admin_dsn)

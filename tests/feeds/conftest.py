@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
@@ -135,20 +133,6 @@ async def site() -> AsyncIterator[FeedSite]:
     await feed_site.server.start_server()
     yield feed_site
     await feed_site.server.close()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh migrated database: a SQLite file, or PostgreSQL (emptied first) when TEST_DATABASE_URL is set."""
-    postgres = os.environ.get("TEST_DATABASE_URL")
-    database = Database(postgres or f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
-    if postgres:
-        async with database.begin() as conn:
-            await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            await conn.execute(sa.text("CREATE SCHEMA public"))
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 @dataclass
