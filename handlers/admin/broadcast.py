@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -182,9 +182,4 @@ def create_router() -> Router:
     router.message.register(got_message, StateFilter(BroadcastDialog.message))
     router.message.register(got_time, StateFilter(BroadcastDialog.when))
     router.callback_query.register(pressed, BroadcastAction.filter())
-    router.callback_query.register(pressed_forged, F.data.startswith("admb:"))
     return router
-
-
-async def pressed_forged(query: CallbackQuery, l10n: Localizer) -> None:
-    await query.answer(l10n("button-stale"), show_alert=True)

@@ -1,6 +1,6 @@
 """Held alliance entries: Approve sends them, Edit title asks for a new title first, Skip drops them."""
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -99,14 +99,9 @@ async def got_title(
     )
 
 
-async def moderation_forged(query: CallbackQuery, l10n: Localizer) -> None:
-    await query.answer(l10n("button-stale"), show_alert=True)
-
-
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin-moderation")
     router.callback_query.register(moderation_pressed, ModerationAction.filter())
-    router.callback_query.register(moderation_forged, F.data.startswith("admm:"))
     router.message.register(got_title, StateFilter(TitleDialog.title))
     return router

@@ -1,6 +1,6 @@
 """/sources: every source with its health and buttons; `/sources add URL [rss|govkz] [ru|kk|en]`."""
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -112,14 +112,9 @@ async def source_pressed(
     await query.message.answer(l10n(f"admin-src-done-{action}", id=source.id))
 
 
-async def source_forged(query: CallbackQuery, l10n: Localizer) -> None:
-    await query.answer(l10n("button-stale"), show_alert=True)
-
-
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin-sources")
     router.message.register(show_sources, Command("sources"))
     router.callback_query.register(source_pressed, SourceAction.filter())
-    router.callback_query.register(source_forged, F.data.startswith("adms:"))
     return router

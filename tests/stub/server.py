@@ -222,8 +222,9 @@ class BotAPIStub:
         """Queue a raw update (a malformed one too); `update_id` is assigned."""
         update = {"update_id": next(self._update_ids), **payload}
         message = payload.get("message")
-        if isinstance(message, dict) and "chat" in message and "message_id" in message:
-            self.user_messages[(message["chat"]["id"], message["message_id"])] = message
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(message, dict) and isinstance(chat, dict) and isinstance(message.get("message_id"), int):
+            self.user_messages[(chat.get("id"), message["message_id"])] = message
         self.updates.append(update)
         asyncio.get_running_loop().create_task(self._notify(self._new_update))
         return update
