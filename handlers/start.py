@@ -29,6 +29,8 @@ async def start(
         await chats.set_language(chat.id, wanted)
         await set_chat_commands(bot, chat.id, wanted, admin=settings.is_admin(chat.id))
         language, l10n = wanted, localizer(wanted)
+    elif chat.is_private and settings.is_admin(chat.id):
+        await set_chat_commands(bot, chat.id, language, admin=True)  # an admin's first /start brings their menu
     name = message.from_user.first_name if message.from_user else (message.chat.title or "")
     # Private users are subscribed at once (before the welcome); a group or channel only by one of its admins.
     if chat.is_private:

@@ -65,8 +65,9 @@ class StatsRepository:
             types = (await conn.execute(sa.select(chats.c.type, n).group_by(chats.c.type))).all()
             sent_day = await count(sa.select(n).where(d.c.status == "sent", d.c.sent_at >= day))
             sent_week = await count(sa.select(n).where(d.c.status == "sent", d.c.sent_at >= week))
-            failed_day = await count(sa.select(n).where(failed, d.c.created_at >= day))
-            failed_week = await count(sa.select(n).where(failed, d.c.created_at >= week))
+            # A row given up keeps the time of its last attempt in next_attempt_at.
+            failed_day = await count(sa.select(n).where(failed, d.c.next_attempt_at >= day))
+            failed_week = await count(sa.select(n).where(failed, d.c.next_attempt_at >= week))
             queue = await count(sa.select(n).where(d.c.status.in_(PENDING)))
         return Figures(
             by_language=by_language,
@@ -96,7 +97,7 @@ class StatsRepository:
             failures = (
                 await conn.execute(
                     sa.select(sa.func.count()).where(
-                        d.c.status == "failed", d.c.created_at >= since, d.c.created_at <= now
+                        d.c.status == "failed", d.c.next_attempt_at >= since, d.c.next_attempt_at <= now
                     )
                 )
             ).scalar()

@@ -37,6 +37,6 @@ async def start_admin(
         try:
             await set_chat_commands(bot, admin_id, language, admin=True)
         except TelegramAPIError as error:
-            # An admin who never opened the bot has no chat yet; the menu comes with their first /start.
+            # An admin who never opened the bot has no chat yet; their first /start sets the menu.
             logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})
     schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, settings.default_language)

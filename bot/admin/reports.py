@@ -21,9 +21,8 @@ def report_text(progress: Progress) -> str:
     """Sent, failed, blocked and left, with the rate and the time still needed, in the admin's language."""
     broadcast, counters = progress.broadcast, progress.counters
     l10n = localizer(broadcast.report_language)
-    state = "sending" if broadcast.status == "sending" and not progress.done else broadcast.status
-    if state == "sending" and progress.done:
-        state = "done"
+    # A broadcast whose rows are all handled reads as done even before the job marks it so.
+    state = "done" if broadcast.status == "sending" and progress.done else broadcast.status
     eta = l10n("admin-seconds", count=progress.eta_seconds) if progress.eta_seconds is not None else "—"
     return l10n(
         "admin-bc-report",

@@ -48,7 +48,7 @@ def confirm_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
-async def ask_message(message: Message, state: FSMContext, l10n: Localizer, audit: AuditLog) -> None:
+async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> None:
     await state.set_state(BroadcastDialog.message)
     await message.answer(l10n("admin-bc-ask"))
 
