@@ -25,6 +25,7 @@ from aiohttp import web
 
 from tests.stub.html import EntityParseError, parse_html, utf16_len
 
+SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copymessage"}
 TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
@@ -257,6 +258,13 @@ class BotAPIStub:
         chat_id = _int_or_none(params.get("chat_id"))
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
+        chat = self.chats.get(chat_id) if chat_id is not None else None
+        if method_key in SEND_METHODS and chat is not None:
+            try:
+                self._check_rate(chat)  # Telegram counts a request when it arrives, not when it is answered
+            except ApiError as error:
+                self._record(method, params, False, error.description)
+                return _error(error.code, error.description, error.parameters)
         delay = self.latency
         for fault in self.faults:
             if fault.delay and fault.status is None and fault.matches(method, chat_id):
@@ -519,7 +527,6 @@ class BotAPIStub:
         thread = _int_or_none(params.get("message_thread_id"))
         if thread is not None and not chat.is_forum:
             raise ApiError(400, "Bad Request: message thread not found")
-        self._check_rate(chat)
         return chat
 
     def _check_rate(self, chat: StubChat) -> None:
