@@ -31,7 +31,12 @@ class AdminAlerts:
     def attach(self, bot: Bot) -> None:
         self._bot = bot
 
-    def _recipients(self) -> list[int]:
+    @property
+    def bot(self) -> Bot | None:
+        return self._bot
+
+    def recipients(self) -> list[int]:
+        """ADMIN_CHAT_ID when set, else every admin."""
         if self._settings.admin_chat_id is not None:
             return [self._settings.admin_chat_id]
         return sorted(self._settings.admin_ids)
@@ -50,7 +55,7 @@ class AdminAlerts:
             return False
         heading = localizer(self._settings.default_language)("alert-heading")
         delivered = False
-        for chat_id in self._recipients():
+        for chat_id in self.recipients():
             try:
                 await self._bot.send_message(
                     chat_id, f"{heading}\n{html.escape(text, quote=False)}"[:4000], parse_mode="HTML"

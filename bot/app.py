@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import signal
 
@@ -11,8 +12,10 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.alerts import AdminAlerts
 from bot.config import Settings
 from bot.factory import create_bot, create_dependencies, create_dispatcher
+from bot.i18n import localizer
 from bot.leadership import Leadership
 
 logger = logging.getLogger(__name__)
@@ -48,12 +51,32 @@ async def run(settings: Settings) -> None:
         await bot.session.close()
         await deps["db"].close()
         raise
-    if settings.webhook_url:
-        await _run_webhook(bot, dp, settings)
-    else:
-        await _wait_for_polling_turn(deps["leadership"])
-        logger.info("polling.start")
-        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    try:
+        if settings.webhook_url:
+            await _run_webhook(bot, dp, settings)
+        else:
+            await _wait_for_polling_turn(deps["leadership"])
+            logger.info("polling.start")
+            await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    except Exception as error:
+        await alert_crash(bot, deps["alerts"], settings, error)
+        # A failed startup runs no shutdown hooks: give the lease back and close the database here.
+        await deps["leadership"].stop()
+        await deps["db"].close()
+        raise
+
+
+async def alert_crash(bot: Bot, alerts: AdminAlerts, settings: Settings, error: Exception) -> None:
+    """Tell the admins the bot went down with an error; a failure to tell them is only logged."""
+    logger.exception("bot.crashed")
+    alerts.attach(bot)
+    text = localizer(settings.default_language)("admin-alert-crash", error=f"{type(error).__name__}: {error}")
+    try:
+        await alerts.notify(html.unescape(text), key="crash")
+    except Exception:
+        logger.exception("bot.crash_alert_failed")
+    finally:
+        await bot.session.close()
 
 
 async def _wait_for_polling_turn(leadership: Leadership) -> None:

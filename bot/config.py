@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     paid_broadcast: bool = False
     send_concurrency: int | None = Field(default=None, ge=1, le=1000)
     official_channel_id: int | None = None
+    moderation: bool = False
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design

@@ -11,6 +11,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.admin.broadcasts import BroadcastService
+from bot.admin.lifecycle import start_admin
+from bot.admin.moderation import ModerationQueue
+from bot.admin.notices import HeldEntryNotices
+from bot.admin.sources import SourceAdmin
 from bot.alerts import AdminAlerts
 from bot.commands import set_default_commands
 from bot.config import Settings
@@ -28,13 +33,17 @@ from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
+from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
+from storage.entries import EntryRepository
 from storage.fsm import DatabaseStorage
 from storage.housekeeping import Housekeeping
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
+from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
 from storage.sources import SourceRepository
+from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
 
 
@@ -81,16 +90,24 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         official_language=settings.default_language,
         wake=sender.wake,
     )
+    chats = ChatRepository(db)
+    moderation = ModerationQueue(
+        HeldEntryRepository(db),
+        EntryRepository(db),
+        delivery,
+        enabled=settings.moderation,
+        on_held=HeldEntryNotices(alerts, chats, settings.default_language),
+    )
     poller = FeedPoller(
         db,
-        on_new_entries=delivery.announce,
+        on_new_entries=moderation.announce,
         notify_admins=alerts.notify,
         organization_names=knowledge.organization_names,
         policy=PollPolicy.from_settings(settings),
     )
     return {
         "db": db,
-        "chats": ChatRepository(db),
+        "chats": chats,
         "audit": AuditLog(db),
         "scheduler": create_scheduler(),
         "outbox": outbox,
@@ -105,6 +122,11 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "leadership": leadership,
         "health": health,
         "housekeeping": Housekeeping(db),
+        "moderation": moderation,
+        "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
+        "stats": StatsRepository(db),
+        "source_repository": SourceRepository(db),
+        "source_admin": SourceAdmin(SourceRepository(db), poller, settings),
     }
 
 
@@ -117,6 +139,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
+    dp.startup.register(start_admin)
     dp.startup.register(start_housekeeping)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)

@@ -2,12 +2,13 @@
 
 from aiogram import Router
 
-from handlers import alliance, fallback, help, inline, language, membership, questions, settings, start, stop
+from handlers import admin, alliance, fallback, help, inline, language, membership, questions, settings, start, stop
 
 
 def get_routers() -> list[Router]:
-    """Fresh routers, in order; the fallback router is last so it sees only what nobody else took."""
+    """Fresh routers, in order: admin first (its dialogs beat questions; it never matches anyone else),
+    the fallback router last so it sees only what nobody else took."""
     return [
         module.create_router()
-        for module in (start, language, help, settings, stop, membership, alliance, inline, questions, fallback)
+        for module in (admin, start, language, help, settings, stop, membership, alliance, inline, questions, fallback)
     ]

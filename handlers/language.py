@@ -5,7 +5,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot.commands import set_chat_commands
-from bot.config import LANGUAGES
+from bot.config import LANGUAGES, Settings
 from bot.i18n import Localizer, localizer
 from handlers.keyboards import LanguageChoice, language_picker
 from storage.chats import Chat, ChatRepository
@@ -16,13 +16,19 @@ async def choose_language(message: Message, chat: Chat, l10n: Localizer) -> None
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageChoice, chat: Chat, chats: ChatRepository, l10n: Localizer, bot: Bot
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    chat: Chat,
+    chats: ChatRepository,
+    l10n: Localizer,
+    bot: Bot,
+    settings: Settings,
 ) -> None:
     if callback_data.code not in LANGUAGES:
         await query.answer(l10n("button-stale"), show_alert=True)
         return
     await chats.set_language(chat.id, callback_data.code)
-    await set_chat_commands(bot, chat.id, callback_data.code)
+    await set_chat_commands(bot, chat.id, callback_data.code, admin=settings.is_admin(chat.id))
     chosen = localizer(callback_data.code)
     await query.answer()
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):

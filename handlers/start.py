@@ -5,7 +5,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.commands import set_chat_commands
-from bot.config import LANGUAGES
+from bot.config import LANGUAGES, Settings
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer, localizer
 from handlers.chat_admin import may_manage, topic_of
@@ -21,13 +21,16 @@ async def start(
     l10n: Localizer,
     bot: Bot,
     subscriptions: SubscriptionService,
+    settings: Settings,
 ) -> None:
     language = chat.language
     wanted = (command.args or "").strip().lower()
     if wanted in LANGUAGES and wanted != language:
         await chats.set_language(chat.id, wanted)
-        await set_chat_commands(bot, chat.id, wanted)
+        await set_chat_commands(bot, chat.id, wanted, admin=settings.is_admin(chat.id))
         language, l10n = wanted, localizer(wanted)
+    elif chat.is_private and settings.is_admin(chat.id):
+        await set_chat_commands(bot, chat.id, language, admin=True)  # an admin's first /start brings their menu
     name = message.from_user.first_name if message.from_user else (message.chat.title or "")
     # Private users are subscribed at once (before the welcome); a group or channel only by one of its admins.
     if chat.is_private:

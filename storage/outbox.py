@@ -228,7 +228,8 @@ class Outbox:
         if plain_text is not None:
             values["plain_text"] = plain_text
         async with self._db.begin() as conn:
-            await conn.execute(sa.update(d).where(d.c.id == row_id).values(**values))
+            # A row cancelled while it was being sent stays cancelled.
+            await conn.execute(sa.update(d).where(d.c.id == row_id, d.c.status.in_(PENDING)).values(**values))
 
     async def fail(self, row_id: int, error: str) -> None:
         """Give up on a row, keeping the error."""
@@ -257,6 +258,20 @@ class Outbox:
                 sa.update(outbox_deliveries)
                 .where(outbox_deliveries.c.chat_id == chat_id, outbox_deliveries.c.status == "queued")
                 .values(status="cancelled", error="unsubscribed")
+            )
+        return int(result.rowcount)
+
+    async def cancel_message(self, message_id: int) -> int:
+        """Stop a message (an admin cancelled a broadcast): its pending rows are cancelled.
+
+        A row being sent at this moment still goes out (and is then recorded `sent`); a claimed row not sent yet
+        is dropped by the sender (`Sender.forget_message`) and never returns to the queue.
+        """
+        async with self._db.begin() as conn:
+            result = await conn.execute(
+                sa.update(outbox_deliveries)
+                .where(outbox_deliveries.c.message_id == message_id, outbox_deliveries.c.status.in_(PENDING))
+                .values(status="cancelled", error="cancelled by an admin")
             )
         return int(result.rowcount)
 

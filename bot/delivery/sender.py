@@ -105,6 +105,7 @@ class Sender:
         self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
         self._sent_ready = asyncio.Event()
+        self._cancelled_messages: set[int] = set()
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
@@ -237,10 +238,16 @@ class Sender:
         while (pause := self._paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(pause)
 
+    def forget_message(self, message_id: int) -> None:
+        """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
+        self._cancelled_messages.add(message_id)
+
     async def _deliver(self, row: ClaimedDelivery) -> None:
         await self._wait_for_pause()
         await self._limiter.acquire()
         await self._wait_for_pause()  # a 429 may have come in while this row waited for the bucket
+        if row.message.id in self._cancelled_messages:
+            return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
         try:
             await self._send(row)

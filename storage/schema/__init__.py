@@ -1,5 +1,6 @@
 """Table definitions, one module per area; all share one MetaData so Alembic sees them together."""
 
+from storage.schema.admin import broadcasts, held_entries
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.delivery import digest_items, outbox_deliveries, outbox_messages, subscriptions
@@ -10,10 +11,12 @@ from storage.schema.leases import leases
 
 __all__ = [
     "audit_log",
+    "broadcasts",
     "chats",
     "digest_items",
     "entries",
     "fsm_states",
+    "held_entries",
     "kb_countries",
     "kb_facts",
     "kb_organizations",

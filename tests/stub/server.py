@@ -78,6 +78,7 @@ class SentMessage:
     message_thread_id: int | None
     params: dict[str, Any]
     edits: int = 0
+    copied_kind: str | None = None  # for a copy: what was copied (text, photo, document, video)
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -154,6 +155,8 @@ class BotAPIStub:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
+        self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what users sent, for copyMessage
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Condition()
@@ -168,6 +171,7 @@ class BotAPIStub:
     async def start(self) -> str:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -218,6 +222,10 @@ class BotAPIStub:
     def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update (a malformed one too); `update_id` is assigned."""
         update = {"update_id": next(self._update_ids), **payload}
+        message = payload.get("message")
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(message, dict) and isinstance(chat, dict) and isinstance(message.get("message_id"), int):
+            self.user_messages[(chat.get("id"), message["message_id"])] = message
         self.updates.append(update)
         asyncio.get_running_loop().create_task(self._notify(self._new_update))
         return update
@@ -403,9 +411,39 @@ class BotAPIStub:
             raise ApiError(400, "Bad Request: chat not found")
         message_id = _int_or_none(params.get("message_id"))
         original = next((m for m in self.messages.get(source.id, []) if m.message_id == message_id), None)
-        text = original.text if original else f"copy of {source.id}/{message_id}"
-        sent = await self._deliver(chat, "copy", text, original.html if original else None, params)
+        from_user = self.user_messages.get((source.id, message_id or 0))
+        if original is not None:
+            text, raw, kind = original.text, original.html, original.kind
+        elif from_user is not None:
+            # A user's message keeps its text or caption (and its entities) in the copy, as in Telegram.
+            kind = next((k for k in ("photo", "document", "video") if k in from_user), "text")
+            text = str(from_user.get("text") or from_user.get("caption") or "")
+            raw = None
+        else:
+            text, raw, kind = f"copy of {source.id}/{message_id}", None, None
+        if "caption" in params:
+            raw = str(params.get("caption") or "")
+            text = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        sent = await self._deliver(chat, "copy", text, raw, params)
+        self.messages[chat.id][-1].copied_kind = kind
         return {"message_id": sent["message_id"]}
+
+    async def _m_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
@@ -620,12 +658,39 @@ class StubUser:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.stub.push_update({"message": message})
 
+    def send_media(
+        self, kind: str, caption: str = "", *, file_name: str = "file", content: bytes = b"", **extra: Any
+    ) -> dict[str, Any]:
+        """The user sends a photo, document or video (with a caption) to the bot; `content` can be downloaded."""
+        file_id = f"{kind}-{next(self._message_ids)}"
+        self.stub.files[file_id] = content
+        media: Any
+        if kind == "photo":
+            media = [{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}]
+        else:
+            media = {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content)}
+            if kind == "document":
+                media["file_name"] = file_name
+            if kind == "video":
+                media |= {"width": 1, "height": 1, "duration": 1}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.stub.chats[self.id].as_chat(),
+            "from": self.as_user(),
+            kind: media,
+            **extra,
+        }
+        if caption:
+            message["caption"] = caption
+        return self.stub.push_update({"message": message})
+
     def press(self, message: SentMessage, button_text: str | None = None, *, data: str | None = None) -> str:
         """Press an inline button of a bot message (or send forged `data`); returns the query id."""
         if data is None:
             assert button_text is not None
             data = message.button(button_text)["callback_data"]
-        query_id = f"q{self.id}-{next(self._message_ids)}"  # unique across users, as Telegram makes them
+        query_id = f"q{self.id}-{next(self._message_ids)}"  # unique across users, as in Telegram
         chat = self.stub.chats[message.chat_id]
         self.stub.push_update(
             {

@@ -1,0 +1,136 @@
+"""Broadcasts: an admin's message copied (copyMessage) to an audience through the outbox, now or at a time.
+
+A scheduled broadcast is a database row with a due time; the leader's job starts it, and the conditional
+status change (scheduled -> sending) makes sure two replicas never start it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.broadcasts import Broadcast, BroadcastRepository
+from storage.outbox import MessageCounters, Outbox
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a running broadcast stands, for the live report."""
+
+    broadcast: Broadcast
+    counters: MessageCounters
+    rate: float  # sent per second since the start
+    eta_seconds: int | None  # None while nothing is sent yet
+
+    @property
+    def done(self) -> bool:
+        return self.counters.done
+
+
+class BroadcastService:
+    """Drafts, audiences, scheduling, start, cancel and progress of broadcasts."""
+
+    def __init__(
+        self,
+        broadcasts: BroadcastRepository,
+        outbox: Outbox,
+        *,
+        wake: Callable[[], None] | None = None,
+        forget: Callable[[int], None] | None = None,
+    ) -> None:
+        self._broadcasts = broadcasts
+        self._outbox = outbox
+        self._wake = wake
+        self._forget = forget  # tells this process's sender to drop claimed rows of a cancelled message
+
+    async def draft(self, admin_id: int, source: tuple[int, int], language: str) -> Broadcast:
+        """Store the admin's message as a draft broadcast."""
+        return await self._broadcasts.create(created_by=admin_id, source=source, language=language)
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """The broadcast, or None."""
+        return await self._broadcasts.get(broadcast_id)
+
+    async def choose_audience(self, broadcast_id: int, audience: str) -> int | None:
+        """Set the audience of a draft; returns the number of recipients, None when it is no longer a draft."""
+        count = len(await self._broadcasts.recipients(audience))
+        if not await self._broadcasts.set_audience(broadcast_id, audience, count):
+            return None
+        return count
+
+    async def schedule(self, broadcast_id: int, due_at: datetime) -> bool:
+        """Send the draft at `due_at` (UTC); False when it is no longer a draft."""
+        return await self._broadcasts.schedule(broadcast_id, due_at)
+
+    async def start(self, broadcast_id: int) -> Broadcast | None:
+        """Start sending a draft or a due scheduled broadcast; None when someone else started or cancelled it."""
+        if not await self._broadcasts.claim_start(broadcast_id):
+            return None
+        return await self.enqueue(broadcast_id)
+
+    async def enqueue(self, broadcast_id: int) -> Broadcast | None:
+        """Put a sending broadcast into the outbox (idempotent: a repeat after a crash adds nothing)."""
+        broadcast = await self._broadcasts.get(broadcast_id)
+        if broadcast is None or broadcast.status != "sending" or broadcast.audience is None:
+            return broadcast
+        message_id = await self._outbox.add_message(
+            "broadcast",
+            dedup_key=f"broadcast:{broadcast.id}",
+            copy_from=(broadcast.source_chat_id, broadcast.source_message_id),
+            created_by=broadcast.created_by,
+        )
+        recipients = await self._broadcasts.recipients(broadcast.audience)
+        await self._outbox.add_deliveries(message_id, recipients)
+        await self._broadcasts.set_outbox(broadcast.id, message_id, len(recipients))
+        logger.info("broadcast.start", extra={"broadcast": broadcast.id, "recipients": len(recipients)})
+        if self._wake is not None:
+            self._wake()
+        return await self._broadcasts.get(broadcast_id)
+
+    async def cancel(self, broadcast_id: int) -> Broadcast | None:
+        """Cancel a draft, a scheduled or a running broadcast (queued rows are not sent); None when it had ended."""
+        if not await self._broadcasts.cancel(broadcast_id):
+            return None
+        broadcast = await self._broadcasts.get(broadcast_id)
+        if broadcast is not None and broadcast.outbox_message_id is not None:
+            if self._forget is not None:
+                self._forget(broadcast.outbox_message_id)
+            dropped = await self._outbox.cancel_message(broadcast.outbox_message_id)
+            logger.info("broadcast.cancelled", extra={"broadcast": broadcast_id, "rows": dropped})
+        return broadcast
+
+    async def set_report(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        """Remember where the live report is."""
+        await self._broadcasts.set_report(broadcast_id, chat_id, message_id)
+
+    async def progress(self, broadcast: Broadcast, now: datetime) -> Progress:
+        """Counters, rate and ETA of a broadcast."""
+        if broadcast.outbox_message_id is None:
+            counters = MessageCounters(0, queued=broadcast.recipients, sent=0, failed=0, blocked=0, cancelled=0)
+        else:
+            counters = await self._outbox.counters(broadcast.outbox_message_id)
+        elapsed = (now - broadcast.started_at).total_seconds() if broadcast.started_at else 0.0
+        handled = counters.sent + counters.failed + counters.blocked
+        rate = handled / elapsed if elapsed > 0 else 0.0
+        eta = round(counters.queued / rate) if rate > 0 else None
+        return Progress(broadcast, counters, rate, eta)
+
+    async def due(self, now: datetime) -> list[Broadcast]:
+        """Scheduled broadcasts whose time has come."""
+        return await self._broadcasts.due(now)
+
+    async def running(self) -> list[Broadcast]:
+        """Broadcasts being sent now."""
+        return await self._broadcasts.with_status("sending")
+
+    async def finish(self, broadcast_id: int) -> bool:
+        """Mark a broadcast whose rows are all handled as done."""
+        return await self._broadcasts.finish(broadcast_id)
+
+    async def recipients_count(self, audience: str) -> int:
+        """How many chats the audience reaches now."""
+        return len(await self._broadcasts.recipients(audience))

@@ -1,0 +1,89 @@
+"""Leader-only admin jobs: start due broadcasts and keep their reports live; watch the sender for stalls."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.admin.broadcasts import BroadcastService
+from bot.admin.reports import post_report, update_report
+from bot.alerts import AdminAlerts
+from bot.i18n import localizer
+from bot.leadership import Leadership
+from storage.schema.base import utcnow
+from storage.stats import StatsRepository
+
+logger = logging.getLogger(__name__)
+REPORT_INTERVAL_SECONDS = 3.0  # Telegram tolerates an edit every few seconds; the report needs no more
+STALL_MINUTES = 10
+FAILURES_PER_WINDOW = 20
+
+
+async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Leadership) -> None:
+    """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report."""
+    if not leadership.held:
+        return
+    now = utcnow()
+    for due in await broadcasts.due(now):
+        started = await broadcasts.start(due.id)
+        if started is not None:
+            await post_report(bot, broadcasts, started)
+    for running in await broadcasts.running():
+        if running.outbox_message_id is None:
+            running = await broadcasts.enqueue(running.id) or running  # started, then crashed before the outbox
+        if running.report_message_id is None:
+            await post_report(bot, broadcasts, running)
+            continue
+        progress = await broadcasts.progress(running, utcnow())
+        final = progress.done and await broadcasts.finish(running.id)
+        if final:
+            finished = await broadcasts.get(running.id)
+            if finished is not None:
+                progress = await broadcasts.progress(finished, utcnow())
+            logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
+        await update_report(bot, progress, final=final)
+
+
+async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership, language: str) -> None:
+    """Alert when due messages wait and nothing was sent for a while, or when many sends fail."""
+    if not leadership.held:
+        return
+    now = utcnow()
+    since = now - timedelta(minutes=STALL_MINUTES)
+    overdue, last_sent, failures = await stats.delivery_health(since, now)
+    l10n = localizer(language)
+    if overdue and (last_sent is None or last_sent < since):
+        await alerts.notify(l10n("admin-alert-stalled", count=overdue, minutes=STALL_MINUTES), key="sender-stalled")
+    if failures >= FAILURES_PER_WINDOW:
+        await alerts.notify(l10n("admin-alert-failures", count=failures, minutes=STALL_MINUTES), key="send-failures")
+
+
+def schedule_admin_jobs(
+    scheduler: AsyncIOScheduler,
+    bot: Bot,
+    broadcasts: BroadcastService,
+    stats: StatsRepository,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    language: str,
+) -> None:
+    """Add both jobs; each does nothing on a process that does not lead."""
+    scheduler.add_job(
+        broadcast_tick,
+        "interval",
+        seconds=REPORT_INTERVAL_SECONDS,
+        args=[bot, broadcasts, leadership],
+        id="admin-broadcasts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        watch_delivery,
+        "interval",
+        minutes=1,
+        args=[stats, alerts, leadership, language],
+        id="admin-watch-delivery",
+        replace_existing=True,
+    )

@@ -1,0 +1,42 @@
+"""The admin console's startup hook: admin command menus and the leader-only admin jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.admin.broadcasts import BroadcastService
+from bot.admin.jobs import schedule_admin_jobs
+from bot.alerts import AdminAlerts
+from bot.commands import set_chat_commands
+from bot.config import Settings
+from bot.leadership import Leadership
+from storage.chats import ChatRepository
+from storage.stats import StatsRepository
+
+logger = logging.getLogger(__name__)
+
+
+async def start_admin(
+    bot: Bot,
+    settings: Settings,
+    scheduler: AsyncIOScheduler,
+    broadcasts: BroadcastService,
+    stats: StatsRepository,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    chats: ChatRepository,
+) -> None:
+    """Admin commands in each admin's own menu (never the public one), and the admin jobs."""
+    for admin_id in sorted(settings.admin_ids):
+        chat = await chats.get(admin_id)
+        language = chat.language if chat else settings.default_language
+        try:
+            await set_chat_commands(bot, admin_id, language, admin=True)
+        except TelegramAPIError as error:
+            # An admin who never opened the bot has no chat yet; their first /start sets the menu.
+            logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})
+    schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, settings.default_language)

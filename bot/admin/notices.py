@@ -1,0 +1,58 @@
+"""Held entries reach the admins as the subscribers would see them, with Approve / Edit title / Skip buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.admin.callbacks import ModerationAction
+from bot.alerts import AdminAlerts
+from bot.feeds.entry import StoredEntry
+from bot.i18n import localizer
+from bot.rendering import render_entry
+from storage.chats import ChatRepository
+
+logger = logging.getLogger(__name__)
+
+
+def moderation_keyboard(entry_id: int, language: str) -> InlineKeyboardMarkup:
+    """Approve, edit the title, or skip."""
+    l10n = localizer(language)
+    buttons = [
+        InlineKeyboardButton(
+            text=l10n(f"admin-mod-button-{action}"),
+            callback_data=ModerationAction(entry=entry_id, action=action).pack(),
+        )
+        for action in ("approve", "title", "skip")
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons])
+
+
+def moderation_text(entry: StoredEntry, language: str) -> str:
+    """The entry rendered for subscribers, under a line saying it waits for approval."""
+    return f"{localizer(language)('admin-mod-held')}\n\n{render_entry(entry, language).text}"
+
+
+class HeldEntryNotices:
+    """Posts each held entry to the admin chat, or to every admin, in that chat's language (bot from the alerts)."""
+
+    def __init__(self, alerts: AdminAlerts, chats: ChatRepository, default_language: str) -> None:
+        self._alerts = alerts
+        self._chats = chats
+        self._default_language = default_language
+
+    async def __call__(self, entry: StoredEntry) -> None:
+        bot = self._alerts.bot
+        if bot is None:
+            return
+        for chat_id in self._alerts.recipients():
+            chat = await self._chats.get(chat_id)
+            language = chat.language if chat else self._default_language
+            try:
+                await bot.send_message(
+                    chat_id, moderation_text(entry, language), reply_markup=moderation_keyboard(entry.id, language)
+                )
+            except TelegramAPIError as error:
+                logger.warning("moderation.notice_failed", extra={"chat_id": chat_id, "error": str(error)})

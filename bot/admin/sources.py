@@ -1,0 +1,74 @@
+"""Sources from Telegram: a new source is fetched and parsed before it is saved; pause, resume, remove, poll."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.feeds.http import FetchError, create_http_session, fetch
+from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.sources import new_source
+from storage.schema.base import utcnow
+from storage.sources import Source, SourceExistsError, SourceRepository
+
+
+class SourceCheckError(Exception):
+    """The URL cannot become a source; the text is one line for the admin."""
+
+
+class SourceAdmin:
+    """What /sources does; the poller polls on demand."""
+
+    def __init__(self, repository: SourceRepository, poller: FeedPoller, settings: Settings) -> None:
+        self._repository = repository
+        self._poller = poller
+        self._settings = settings
+
+    async def list(self) -> list[Source]:
+        """Every configured source (removed ones excluded), with its health."""
+        return [source for source in await self._repository.list_all() if not source.removed]
+
+    async def get(self, source_id: int) -> Source | None:
+        """A configured source, or None."""
+        source = await self._repository.get(source_id)
+        return source if source is not None and not source.removed else None
+
+    async def add(self, url: str, *, kind: str = "rss", language: str | None = None) -> tuple[Source, int]:
+        """Fetch and parse the URL, then save it; returns the source and how many entries it offers now."""
+        try:
+            described = new_source(
+                url, kind=kind, language=language or self._settings.default_language, settings=self._settings
+            )
+        except ValueError as error:
+            raise SourceCheckError(str(error)) from None
+        policy = PollPolicy.from_settings(self._settings)
+        parse = parse_govkz if kind == "govkz" else parse_rss
+        try:
+            async with create_http_session(policy.fetch) as session:
+                response = await fetch(session, described.url, limits=policy.fetch)
+            entries = parse(
+                response.body,
+                content_type=response.content_type,
+                url=response.url,
+                language=described.language,
+                now=utcnow(),
+            )
+        except (FetchError, ParseError) as error:
+            raise SourceCheckError(f"{error.kind}: {error}") from None
+        try:
+            source = await self._repository.add(described)
+        except SourceExistsError:
+            raise SourceCheckError(f"{described.url} ({described.language}) is already a source") from None
+        return source, len(entries)
+
+    async def set_enabled(self, source_id: int, enabled: bool) -> None:
+        """Pause or resume polling of a source."""
+        await self._repository.set_enabled(source_id, enabled)
+
+    async def remove(self, source_id: int) -> None:
+        """Stop polling a source for good; its stored entries stay."""
+        await self._repository.remove(source_id)
+
+    async def poll(self, source_id: int) -> PollOutcome:
+        """Poll a source now, due or not."""
+        (outcome,) = await self._poller.poll_now([source_id])
+        return outcome

@@ -1,0 +1,109 @@
+cmd-broadcast = Admin: broadcast a message
+cmd-sources = Admin: news sources
+cmd-kb = Admin: knowledge base export and import
+cmd-stats = Admin: statistics
+admin-cancelled = Cancelled.
+admin-never = never
+admin-seconds = { $count ->
+    [one] { $count } second
+   *[other] { $count } seconds
+}
+admin-bc-ask = Send the message to broadcast: text with formatting, a photo, a document or a video (with a caption). Any command cancels.
+admin-bc-unsupported = This kind of message cannot be broadcast. Send text, a photo, a document or a video.
+admin-bc-audience = Who should receive it?
+admin-aud-all = Everyone
+admin-aud-lang-ru = Russian
+admin-aud-lang-kk = Kazakh
+admin-aud-lang-en = English
+admin-aud-scope-alliance = Alliance news subscribers
+admin-aud-scope-all = All-news subscribers
+admin-aud-groups = Groups and channels
+admin-aud-private = Private chats only
+admin-bc-preview = Preview, exactly as recipients will see it:
+admin-bc-confirm = Audience: { $audience }. It will reach { $count ->
+    [one] { $count } recipient
+   *[other] { $count } recipients
+}.
+admin-bc-button-now = 📤 Send now
+admin-bc-button-sched = 🕒 Schedule
+admin-bc-button-cancel = ✖️ Cancel
+admin-bc-when = Send the date and time in UTC, for example <code>{ $example }</code>.
+admin-bc-bad-time = I need a future date and time in UTC like <code>{ $example }</code>.
+admin-bc-scheduled = Scheduled for { $when }.
+admin-bc-cancelled = The broadcast is cancelled.
+admin-bc-already-over = This broadcast has already ended.
+admin-bc-state-draft = draft
+admin-bc-state-scheduled = scheduled
+admin-bc-state-sending = sending
+admin-bc-state-done = done
+admin-bc-state-cancelled = cancelled
+admin-bc-report =
+    <b>Broadcast #{ $id }</b>: { $state }
+    Recipients: { $total }
+    Sent: { $sent } · failed: { $failed } · blocked: { $blocked } · left: { $left } · cancelled: { $cancelled }
+    Rate: { $rate }/s · time left: { $eta }
+admin-src-title = <b>News sources</b>
+admin-src-none = No sources are configured. Add one: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-on = ▶️ active
+admin-src-off = ⏸ paused
+admin-src-line =
+    <b>#{ $id }</b> { $state } · { $language } · { $title }
+    { $url }
+    Last success: { $success } · failures in a row: { $failures }
+    Last error: { $error }
+admin-src-button-pause = ⏸ #{ $id }
+admin-src-button-resume = ▶️ #{ $id }
+admin-src-button-poll = 🔄 #{ $id }
+admin-src-button-remove = 🗑 #{ $id }
+admin-src-add-usage = Usage: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-checking = Checking { $url } …
+admin-src-add-failed = The source was not added: { $error }
+admin-src-added = Added source #{ $id } ({ $entries ->
+    [one] { $entries } item in the feed now
+   *[other] { $entries } items in the feed now
+}).
+    { $line }
+admin-src-polling = Polling…
+admin-src-polled = Source #{ $id } polled: { $outcome }, new items: { $new }. Error: { $error }
+admin-src-done-pause = Source #{ $id } is paused.
+admin-src-done-resume = Source #{ $id } is polled again.
+admin-src-done-remove = Source #{ $id } is removed; its stored news stays.
+admin-kb-send-file = Send the knowledge base as a YAML document (as exported by /kb). Any command cancels.
+admin-kb-exported = The knowledge base: { $organizations } organizations. Edit it and send it back after <code>/kb import</code>.
+admin-kb-invalid = Nothing was changed: { $count ->
+    [one] { $count } error
+   *[other] { $count } errors
+} in the file.
+admin-kb-too-big = The file is larger than { $limit } bytes.
+admin-kb-not-utf8 = The file is not UTF-8 text.
+admin-kb-imported = Knowledge base imported: { $organizations } organizations, { $countries } countries, { $people } people.
+admin-stats =
+    <b>Statistics</b>
+
+    <b>Subscribers</b>: active { $active }, paused { $paused }, blocked or gone { $blocked }
+    By language: { $languages }
+    By news: { $scopes }
+    By delivery: { $modes }
+    <b>Chats</b> by type: { $chats }
+
+    <b>Deliveries</b>: sent { $sent_day } in 24 h, { $sent_week } in 7 days
+    Failed or blocked: { $failed_day } in 24 h, { $failed_week } in 7 days
+    Waiting in the queue: { $queue }
+
+    <b>Sources</b>: { $sources } (healthy { $healthy }, failing { $failing }, paused { $disabled })
+admin-mod-held = 🛂 <b>Waiting for approval</b>
+admin-mod-button-approve = ✅ Approve
+admin-mod-button-title = ✏️ Edit title
+admin-mod-button-skip = ⏭ Skip
+admin-mod-decided = This announcement was already decided.
+admin-mod-ask-title = The current title: { $title }
+    Send the new title. Any command cancels.
+admin-mod-bad-title = The title must be 1 to { $limit } characters.
+admin-mod-approved = Approved: { $count ->
+    [one] { $count } message queued.
+   *[other] { $count } messages queued.
+}
+admin-mod-skipped = Skipped: it will not be sent.
+admin-alert-stalled = The sender is stalled: { $count } messages are due and nothing was sent for { $minutes } minutes.
+admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
+admin-alert-crash = The bot could not start: { $error }

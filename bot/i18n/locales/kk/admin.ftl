@@ -1,0 +1,104 @@
+cmd-broadcast = Әкімші: хабарлама тарату
+cmd-sources = Әкімші: жаңалық көздері
+cmd-kb = Әкімші: білім қорын жүктеу және жүктеп алу
+cmd-stats = Әкімші: статистика
+admin-cancelled = Бас тартылды.
+admin-never = ешқашан
+admin-seconds = { $count ->
+   *[other] { $count } секунд
+}
+admin-bc-ask = Таратылатын хабарламаны жіберіңіз: пішімделген мәтін, фото, құжат немесе бейне (жазбасымен). Кез келген команда тоқтатады.
+admin-bc-unsupported = Мұндай хабарламаны таратуға болмайды. Мәтін, фото, құжат немесе бейне жіберіңіз.
+admin-bc-audience = Кімге жіберу керек?
+admin-aud-all = Барлығына
+admin-aud-lang-ru = Орыс тілі
+admin-aud-lang-kk = Қазақ тілі
+admin-aud-lang-en = Ағылшын тілі
+admin-aud-scope-alliance = Альянс жаңалықтарының жазылушыларына
+admin-aud-scope-all = Барлық жаңалықтардың жазылушыларына
+admin-aud-groups = Топтар мен арналарға
+admin-aud-private = Тек жеке чаттарға
+admin-bc-preview = Алдын ала қарау — алушылар осылай көреді:
+admin-bc-confirm = Аудитория: { $audience }. Хабарламаны { $count ->
+   *[other] { $count } алушы
+} алады.
+admin-bc-button-now = 📤 Қазір жіберу
+admin-bc-button-sched = 🕒 Жоспарлау
+admin-bc-button-cancel = ✖️ Бас тарту
+admin-bc-when = Күн мен уақытты UTC бойынша жіберіңіз, мысалы <code>{ $example }</code>.
+admin-bc-bad-time = Болашақтағы күн мен уақыт UTC бойынша <code>{ $example }</code> түрінде керек.
+admin-bc-scheduled = { $when } уақытына жоспарланды.
+admin-bc-cancelled = Тарату тоқтатылды.
+admin-bc-already-over = Бұл тарату аяқталып қойған.
+admin-bc-state-draft = жоба
+admin-bc-state-scheduled = жоспарланған
+admin-bc-state-sending = жіберілуде
+admin-bc-state-done = аяқталды
+admin-bc-state-cancelled = тоқтатылды
+admin-bc-report =
+    <b>Тарату #{ $id }</b>: { $state }
+    Алушылар: { $total }
+    Жіберілді: { $sent } · қате: { $failed } · бұғаттады: { $blocked } · қалды: { $left } · тоқтатылды: { $cancelled }
+    Жылдамдық: { $rate }/с · қалған уақыт: { $eta }
+admin-src-title = <b>Жаңалық көздері</b>
+admin-src-none = Көздер жоқ. Қосу: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-on = ▶️ жұмыс істеп тұр
+admin-src-off = ⏸ кідіртілген
+admin-src-line =
+    <b>#{ $id }</b> { $state } · { $language } · { $title }
+    { $url }
+    Соңғы сәтті сұрау: { $success } · қатарынан қате: { $failures }
+    Соңғы қате: { $error }
+admin-src-button-pause = ⏸ #{ $id }
+admin-src-button-resume = ▶️ #{ $id }
+admin-src-button-poll = 🔄 #{ $id }
+admin-src-button-remove = 🗑 #{ $id }
+admin-src-add-usage = Қосу үлгісі: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-checking = { $url } тексерілуде…
+admin-src-add-failed = Көз қосылмады: { $error }
+admin-src-added = #{ $id } көзі қосылды (қазір таспада { $entries ->
+   *[other] { $entries } материал
+}).
+    { $line }
+admin-src-polling = Сұралуда…
+admin-src-polled = #{ $id } көзі сұралды: { $outcome }, жаңа материалдар: { $new }. Қате: { $error }
+admin-src-done-pause = #{ $id } көзі кідіртілді.
+admin-src-done-resume = #{ $id } көзі қайта сұралады.
+admin-src-done-remove = #{ $id } көзі жойылды; сақталған жаңалықтар қалады.
+admin-kb-send-file = Білім қорын YAML құжаты ретінде жіберіңіз (/kb қалай берсе, солай). Кез келген команда тоқтатады.
+admin-kb-exported = Білім қоры: { $organizations } ұйым. Түзетіп, <code>/kb import</code> кейін қайта жіберіңіз.
+admin-kb-invalid = Ештеңе өзгертілмеді: файлда { $count ->
+   *[other] { $count } қате
+} бар.
+admin-kb-too-big = Файл { $limit } байттан үлкен.
+admin-kb-not-utf8 = Файл UTF-8 мәтіні емес.
+admin-kb-imported = Білім қоры жүктелді: { $organizations } ұйым, { $countries } ел, { $people } адам.
+admin-stats =
+    <b>Статистика</b>
+
+    <b>Жазылушылар</b>: белсенді { $active }, кідіртілген { $paused }, бұғаттаған немесе кеткен { $blocked }
+    Тілдер бойынша: { $languages }
+    Жаңалықтар бойынша: { $scopes }
+    Жеткізу бойынша: { $modes }
+    <b>Чаттар</b> түрлері бойынша: { $chats }
+
+    <b>Жеткізу</b>: тәулікте { $sent_day }, аптада { $sent_week } жіберілді
+    Қате мен бұғаттау: тәулікте { $failed_day }, аптада { $failed_week }
+    Кезекте: { $queue }
+
+    <b>Көздер</b>: { $sources } (жұмыс істейді { $healthy }, қателі { $failing }, кідіртілген { $disabled })
+admin-mod-held = 🛂 <b>Мақұлдауды күтуде</b>
+admin-mod-button-approve = ✅ Мақұлдау
+admin-mod-button-title = ✏️ Тақырыпты өзгерту
+admin-mod-button-skip = ⏭ Өткізіп жіберу
+admin-mod-decided = Бұл хабарландыру бойынша шешім қабылданған.
+admin-mod-ask-title = Қазіргі тақырып: { $title }
+    Жаңа тақырыпты жіберіңіз. Кез келген команда тоқтатады.
+admin-mod-bad-title = Тақырып 1-ден { $limit } таңбаға дейін болуы керек.
+admin-mod-approved = Мақұлданды: кезекте { $count ->
+   *[other] { $count } хабарлама.
+}
+admin-mod-skipped = Өткізілді: жіберілмейді.
+admin-alert-stalled = Жіберу тоқтап қалды: { $count } хабарлама күтуде, { $minutes } минут бойы ештеңе жіберілмеді.
+admin-alert-failures = Соңғы { $minutes } минутта { $count } хабарлама жіберілмеді.
+admin-alert-crash = Бот іске қосылмады: { $error }

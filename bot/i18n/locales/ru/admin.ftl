@@ -1,0 +1,114 @@
+cmd-broadcast = Админ: рассылка
+cmd-sources = Админ: источники новостей
+cmd-kb = Админ: выгрузка и загрузка базы знаний
+cmd-stats = Админ: статистика
+admin-cancelled = Отменено.
+admin-never = никогда
+admin-seconds = { $count ->
+    [one] { $count } секунда
+    [few] { $count } секунды
+   *[many] { $count } секунд
+}
+admin-bc-ask = Пришлите сообщение для рассылки: текст с оформлением, фото, документ или видео (с подписью). Любая команда отменяет.
+admin-bc-unsupported = Такое сообщение разослать нельзя. Пришлите текст, фото, документ или видео.
+admin-bc-audience = Кому отправить?
+admin-aud-all = Всем
+admin-aud-lang-ru = Русский язык
+admin-aud-lang-kk = Казахский язык
+admin-aud-lang-en = Английский язык
+admin-aud-scope-alliance = Подписчикам новостей альянса
+admin-aud-scope-all = Подписчикам всех новостей
+admin-aud-groups = Группам и каналам
+admin-aud-private = Только личным чатам
+admin-bc-preview = Предпросмотр — так увидят получатели:
+admin-bc-confirm = Аудитория: { $audience }. Сообщение получат { $count ->
+    [one] { $count } получатель
+    [few] { $count } получателя
+   *[many] { $count } получателей
+}.
+admin-bc-button-now = 📤 Отправить сейчас
+admin-bc-button-sched = 🕒 Запланировать
+admin-bc-button-cancel = ✖️ Отменить
+admin-bc-when = Пришлите дату и время по UTC, например <code>{ $example }</code>.
+admin-bc-bad-time = Нужны будущие дата и время по UTC в виде <code>{ $example }</code>.
+admin-bc-scheduled = Запланировано на { $when }.
+admin-bc-cancelled = Рассылка отменена.
+admin-bc-already-over = Эта рассылка уже завершена.
+admin-bc-state-draft = черновик
+admin-bc-state-scheduled = запланирована
+admin-bc-state-sending = отправляется
+admin-bc-state-done = завершена
+admin-bc-state-cancelled = отменена
+admin-bc-report =
+    <b>Рассылка #{ $id }</b>: { $state }
+    Получателей: { $total }
+    Отправлено: { $sent } · ошибки: { $failed } · заблокировали: { $blocked } · осталось: { $left } · отменено: { $cancelled }
+    Скорость: { $rate }/с · осталось времени: { $eta }
+admin-src-title = <b>Источники новостей</b>
+admin-src-none = Источников нет. Добавьте: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-on = ▶️ работает
+admin-src-off = ⏸ на паузе
+admin-src-line =
+    <b>#{ $id }</b> { $state } · { $language } · { $title }
+    { $url }
+    Последний успех: { $success } · ошибок подряд: { $failures }
+    Последняя ошибка: { $error }
+admin-src-button-pause = ⏸ #{ $id }
+admin-src-button-resume = ▶️ #{ $id }
+admin-src-button-poll = 🔄 #{ $id }
+admin-src-button-remove = 🗑 #{ $id }
+admin-src-add-usage = Как добавить: <code>/sources add URL [rss|govkz] [ru|kk|en]</code>
+admin-src-checking = Проверяю { $url } …
+admin-src-add-failed = Источник не добавлен: { $error }
+admin-src-added = Добавлен источник #{ $id } (сейчас в ленте { $entries ->
+    [one] { $entries } материал
+    [few] { $entries } материала
+   *[many] { $entries } материалов
+}).
+    { $line }
+admin-src-polling = Опрашиваю…
+admin-src-polled = Источник #{ $id } опрошен: { $outcome }, новых материалов: { $new }. Ошибка: { $error }
+admin-src-done-pause = Источник #{ $id } на паузе.
+admin-src-done-resume = Источник #{ $id } снова опрашивается.
+admin-src-done-remove = Источник #{ $id } удалён; сохранённые новости остаются.
+admin-kb-send-file = Пришлите базу знаний YAML-документом (как её выгружает /kb). Любая команда отменяет.
+admin-kb-exported = База знаний: организаций — { $organizations }. Исправьте и пришлите обратно после <code>/kb import</code>.
+admin-kb-invalid = Ничего не изменено: в файле { $count ->
+    [one] { $count } ошибка
+    [few] { $count } ошибки
+   *[many] { $count } ошибок
+}.
+admin-kb-too-big = Файл больше { $limit } байт.
+admin-kb-not-utf8 = Файл не в кодировке UTF-8.
+admin-kb-imported = База знаний загружена: организаций — { $organizations }, стран — { $countries }, людей — { $people }.
+admin-stats =
+    <b>Статистика</b>
+
+    <b>Подписчики</b>: активны { $active }, на паузе { $paused }, заблокировали или ушли { $blocked }
+    По языкам: { $languages }
+    По новостям: { $scopes }
+    По доставке: { $modes }
+    <b>Чаты</b> по типам: { $chats }
+
+    <b>Доставка</b>: отправлено { $sent_day } за сутки, { $sent_week } за неделю
+    Ошибки и блокировки: { $failed_day } за сутки, { $failed_week } за неделю
+    В очереди: { $queue }
+
+    <b>Источники</b>: { $sources } (исправны { $healthy }, с ошибками { $failing }, на паузе { $disabled })
+admin-mod-held = 🛂 <b>Ждёт одобрения</b>
+admin-mod-button-approve = ✅ Одобрить
+admin-mod-button-title = ✏️ Изменить заголовок
+admin-mod-button-skip = ⏭ Пропустить
+admin-mod-decided = По этому объявлению уже принято решение.
+admin-mod-ask-title = Текущий заголовок: { $title }
+    Пришлите новый заголовок. Любая команда отменяет.
+admin-mod-bad-title = Заголовок — от 1 до { $limit } символов.
+admin-mod-approved = Одобрено: { $count ->
+    [one] в очереди { $count } сообщение.
+    [few] в очереди { $count } сообщения.
+   *[many] в очереди { $count } сообщений.
+}
+admin-mod-skipped = Пропущено: отправлено не будет.
+admin-alert-stalled = Отправка остановилась: { $count } сообщений ждут, и за { $minutes } минут ничего не отправлено.
+admin-alert-failures = За последние { $minutes } минут не удалось отправить { $count } сообщений.
+admin-alert-crash = Бот не смог запуститься: { $error }

@@ -1,0 +1,27 @@
+"""The admin console: only for ADMIN_IDS, only in private chats. For anyone else this router never matches,
+so they get exactly what an unknown command or a stale button gets."""
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message
+
+from bot.config import Settings
+from handlers.admin import broadcast, kb, moderation, sources, stats
+
+
+class IsAdmin(Filter):
+    """The sender is listed in ADMIN_IDS (checked on every update, buttons included)."""
+
+    async def __call__(self, event: Message | CallbackQuery, settings: Settings) -> bool:
+        user = event.from_user
+        return user is not None and settings.is_admin(user.id)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="admin")
+    router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
+    router.callback_query.filter(IsAdmin())
+    router.include_routers(*(module.create_router() for module in (broadcast, sources, kb, stats, moderation)))
+    return router

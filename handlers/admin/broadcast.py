@@ -1,0 +1,185 @@
+"""/broadcast: the message, the audience, a preview with the number of recipients, then now or at a time."""
+
+from datetime import UTC, datetime
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.admin.broadcasts import BroadcastService
+from bot.admin.callbacks import BroadcastAction
+from bot.admin.reports import cancel_keyboard, post_report, update_report
+from bot.i18n import Localizer
+from storage.audit import AuditLog
+from storage.broadcasts import AUDIENCES
+from storage.chats import Chat
+from storage.schema.base import utcnow
+
+MEDIA = ("text", "photo", "document", "video")
+ACTIONS = {"aud", "now", "sched", "cancel"}
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+class BroadcastDialog(StatesGroup):
+    message = State()
+    when = State()
+
+
+def audience_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for audience in AUDIENCES:
+        label = l10n(f"admin-aud-{audience}")
+        builder.button(text=label, callback_data=BroadcastAction(broadcast=broadcast_id, action="aud", value=audience))
+    builder.adjust(1, 3, 2, 2)
+    return builder.as_markup()
+
+
+def confirm_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for action in ("now", "sched", "cancel"):
+        builder.button(
+            text=l10n(f"admin-bc-button-{action}"), callback_data=BroadcastAction(broadcast=broadcast_id, action=action)
+        )
+    builder.adjust(2, 1)
+    return builder.as_markup()
+
+
+async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> None:
+    await state.set_state(BroadcastDialog.message)
+    await message.answer(l10n("admin-bc-ask"))
+
+
+async def got_message(
+    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
+) -> None:
+    if message.text and message.text.startswith("/"):
+        await state.clear()
+        await message.answer(l10n("admin-cancelled"))
+        return
+    if message.content_type not in MEDIA:
+        await message.answer(l10n("admin-bc-unsupported"))
+        return
+    await state.clear()
+    admin_id = message.from_user.id if message.from_user else chat.id
+    draft = await broadcasts.draft(admin_id, (message.chat.id, message.message_id), chat.language)
+    await audit.record("broadcast.draft", actor_id=admin_id, broadcast=draft.id, content=str(message.content_type))
+    await message.answer(l10n("admin-bc-audience"), reply_markup=audience_keyboard(draft.id, l10n))
+
+
+async def pressed(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    state: FSMContext,
+    bot: Bot,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+    audit: AuditLog,
+) -> None:
+    action, value = callback_data.action, callback_data.value
+    broadcast = await broadcasts.get(callback_data.broadcast)
+    valid = action in ACTIONS and (action != "aud" or value in AUDIENCES) and (action == "aud" or not value)
+    if broadcast is None or not valid or query.message is None or isinstance(query.message, InaccessibleMessage):
+        await query.answer(l10n("button-stale"), show_alert=True)
+        return
+    message = query.message
+    admin_id = query.from_user.id
+    if action == "aud":
+        count = await broadcasts.choose_audience(broadcast.id, value)
+        if count is None:
+            await query.answer(l10n("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await audit.record("broadcast.audience", actor_id=admin_id, broadcast=broadcast.id, audience=value)
+        await message.answer(l10n("admin-bc-preview"))
+        await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
+        await message.answer(
+            l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{value}")),
+            reply_markup=confirm_keyboard(broadcast.id, l10n),
+        )
+        return
+    if action == "now":
+        started = await broadcasts.start(broadcast.id) if broadcast.audience else None
+        if started is None:
+            await query.answer(l10n("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await audit.record("broadcast.send", actor_id=admin_id, broadcast=broadcast.id, recipients=started.recipients)
+        await _drop_buttons(message)
+        await post_report(bot, broadcasts, started)
+        return
+    if action == "sched":
+        if broadcast.status != "draft" or broadcast.audience is None:
+            await query.answer(l10n("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await state.set_state(BroadcastDialog.when)
+        await state.update_data(broadcast=broadcast.id)
+        await message.answer(l10n("admin-bc-when", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+        return
+    cancelled = await broadcasts.cancel(broadcast.id)
+    if cancelled is None:
+        await query.answer(l10n("admin-bc-already-over"), show_alert=True)
+        return
+    await query.answer(l10n("admin-bc-cancelled"))
+    await audit.record("broadcast.cancel", actor_id=admin_id, broadcast=broadcast.id, was=broadcast.status)
+    if cancelled.report_message_id is not None:
+        await update_report(bot, await broadcasts.progress(cancelled, utcnow()), final=True)
+    else:
+        await _drop_buttons(message)
+        await message.answer(l10n("admin-bc-cancelled"))
+
+
+async def got_time(
+    message: Message, state: FSMContext, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
+) -> None:
+    text = (message.text or "").strip()
+    if text.startswith("/"):
+        await state.clear()
+        await message.answer(l10n("admin-cancelled"))
+        return
+    due = _parse_time(text)
+    if due is None or due <= utcnow():
+        await message.answer(l10n("admin-bc-bad-time", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+        return
+    broadcast_id = int((await state.get_data()).get("broadcast", 0))
+    await state.clear()
+    broadcast = await broadcasts.get(broadcast_id)
+    if broadcast is None or not await broadcasts.schedule(broadcast_id, due):
+        await message.answer(l10n("button-stale"))
+        return
+    admin_id = message.from_user.id if message.from_user else message.chat.id
+    await audit.record("broadcast.schedule", actor_id=admin_id, broadcast=broadcast_id, due_at=due.isoformat())
+    await message.answer(
+        l10n("admin-bc-scheduled", when=f"{due:%Y-%m-%d %H:%M:%S} UTC"), reply_markup=cancel_keyboard(broadcast)
+    )
+
+
+def _parse_time(text: str) -> datetime | None:
+    for pattern in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+async def _drop_buttons(message: Message) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as error:
+        if "not modified" not in error.message:
+            raise
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="admin-broadcast")
+    router.message.register(ask_message, Command("broadcast"))
+    router.message.register(got_message, StateFilter(BroadcastDialog.message))
+    router.message.register(got_time, StateFilter(BroadcastDialog.when))
+    router.callback_query.register(pressed, BroadcastAction.filter())
+    return router

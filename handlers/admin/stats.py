@@ -1,0 +1,53 @@
+"""/stats: subscribers, chats, deliveries, source health and the queue, in one message."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.i18n import Localizer
+from storage.audit import AuditLog
+from storage.schema.base import utcnow
+from storage.sources import SourceRepository
+from storage.stats import StatsRepository
+
+
+def _counts(values: dict[str, int]) -> str:
+    return ", ".join(f"{key}: {count}" for key, count in sorted(values.items())) or "—"
+
+
+async def show_stats(
+    message: Message, l10n: Localizer, stats: StatsRepository, source_repository: SourceRepository, audit: AuditLog
+) -> None:
+    figures = await stats.figures(utcnow())
+    sources = [source for source in await source_repository.list_all() if not source.removed]
+    failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
+    disabled = sum(1 for source in sources if not source.enabled)
+    await message.answer(
+        l10n(
+            "admin-stats",
+            languages=_counts(figures.by_language),
+            scopes=_counts(figures.by_scope),
+            modes=_counts(figures.by_mode),
+            active=figures.active,
+            paused=figures.paused,
+            blocked=figures.blocked,
+            chats=_counts(figures.chats_by_type),
+            sent_day=figures.sent_day,
+            sent_week=figures.sent_week,
+            failed_day=figures.failed_day,
+            failed_week=figures.failed_week,
+            sources=len(sources),
+            healthy=len(sources) - failing - disabled,
+            failing=failing,
+            disabled=disabled,
+            queue=figures.queue,
+        )
+    )
+    await audit.record("stats.view", actor_id=message.from_user.id if message.from_user else None)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="admin-stats")
+    router.message.register(show_stats, Command("stats"))
+    return router

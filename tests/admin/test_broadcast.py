@@ -1,0 +1,136 @@
+"""Broadcasts end to end: preview and count, 500 recipients with a live report, cancel, schedule across a restart."""
+
+import asyncio
+import itertools
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from storage.schema import broadcasts, outbox_deliveries
+from storage.schema.base import utcnow
+from tests.admin.conftest import add_subscribers, admin, compose, copies
+from tests.conftest import RunningBot, make_settings, start_bot
+from tests.stub import BotAPIStub
+
+
+async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub: BotAPIStub, app: RunningBot) -> None:
+    users = await add_subscribers(app, stub, 500)
+    stub.block(users[7].id)
+    boss = admin(stub)
+    confirm = await compose(boss)
+    assert confirm.text == "Audience: Everyone. It will reach 500 recipients."
+    boss.press(confirm, "Send now")
+    report = await boss.reply()
+    assert report.text.startswith("Broadcast #1")
+    await stub.wait_until(lambda: "done" in report.text, timeout=30)
+    assert copies(stub, users) == 499
+    assert "Sent: 499 · failed: 0 · blocked: 1 · left: 0" in report.text
+    assert report.buttons == []  # the final report stays, without the cancel button
+    first = stub.sent_to(users[0].id)[0]
+    assert first.text == "<b>Hello</b> subscribers"  # what the admin sent, copied as it was
+    assert first.params["from_chat_id"] in (str(boss.id), boss.id)
+    edits = [call.at for call in stub.calls_of("editMessageText")]
+    assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
+    actions = [row["action"] for row in await app.deps["audit"].recent()]
+    assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
+
+
+async def test_photo_broadcast_reaches_every_recipient_with_its_caption(stub: BotAPIStub, app: RunningBot) -> None:
+    users = await add_subscribers(app, stub, 20)
+    boss = admin(stub)
+    assert "Send the message" in (await boss.ask("/broadcast")).text
+    boss.send_media("photo", caption="Alliance meeting, Astana")
+    choose = await boss.reply()
+    boss.press(choose, "Everyone")
+    await boss.reply()  # "Preview ..."
+    preview = await boss.reply()
+    assert (preview.copied_kind, preview.text) == ("photo", "Alliance meeting, Astana")
+    confirm = await boss.reply()
+    boss.press(confirm, "Send now")
+    report = await boss.reply()
+    await stub.wait_until(lambda: "done" in report.text, timeout=15)
+    for user in users:
+        (copy,) = [m for m in stub.sent_to(user.id) if m.kind == "copy"]
+        assert (copy.copied_kind, copy.text) == ("photo", "Alliance meeting, Astana")
+
+
+async def test_audience_by_language_counts_and_reaches_only_that_language(stub: BotAPIStub, app: RunningBot) -> None:
+    ru = await add_subscribers(app, stub, 3, first_id=20_000, language="ru")
+    kk = await add_subscribers(app, stub, 2, first_id=21_000, language="kk")
+    boss = admin(stub)
+    confirm = await compose(boss, "Сәлем", audience="Kazakh")
+    assert confirm.text == "Audience: Kazakh. It will reach 2 recipients."
+    boss.press(confirm, "Send now")
+    report = await boss.reply()
+    await stub.wait_until(lambda: "done" in report.text, timeout=15)
+    assert copies(stub, kk) == 2
+    assert copies(stub, ru) == 0
+
+
+async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database_url: str) -> None:
+    app = await start_bot(make_settings(stub, database_url, send_rate_per_second=30), stub)
+    try:
+        users = await add_subscribers(app, stub, 150)
+        boss = admin(stub)
+        confirm = await compose(boss)
+        boss.press(confirm, "Send now")
+        report = await boss.reply()
+        await stub.wait_until(lambda: copies(stub, users) >= 20, timeout=15)
+        query = boss.press(report, "Cancel")
+        assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
+        await stub.wait_until(lambda: "cancelled" in report.text.splitlines()[0], timeout=10)
+        reached = copies(stub, users)
+        await asyncio.sleep(1.0)  # sends that were in flight at the press finish
+        async with app.deps["db"].connect() as conn:
+            statuses = [row.status for row in (await conn.execute(select(outbox_deliveries))).all()]
+    finally:
+        await app.stop()
+    assert 20 <= reached < 100
+    assert copies(stub, users) <= reached + 12  # at most the sends in flight (the sender's concurrency) finish
+    assert statuses.count("sent") == copies(stub, users)
+    assert statuses.count("cancelled") == 150 - copies(stub, users)
+    assert report.buttons == []
+
+
+async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, database_url: str) -> None:
+    settings = make_settings(stub, database_url)
+    first = await start_bot(settings, stub)
+    users = await add_subscribers(first, stub, 5)
+    boss = admin(stub)
+    confirm = await compose(boss, "Tomorrow's meeting")
+    boss.press(confirm, "Schedule")
+    assert "date and time in UTC" in (await boss.reply()).text
+    assert "future date" in (await boss.ask("yesterday")).text
+    due = utcnow() + timedelta(seconds=4)
+    scheduled = await boss.ask(f"{due:%Y-%m-%d %H:%M:%S}")
+    assert scheduled.text.startswith("Scheduled for")
+    await first.stop()
+    assert copies(stub, users) == 0
+
+    second = await start_bot(settings, stub)
+    try:
+        await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
+        report = await boss.reply(timeout=10)
+        await stub.wait_until(lambda: "done" in report.text, timeout=10)
+        async with second.deps["db"].connect() as conn:
+            (row,) = (await conn.execute(select(broadcasts))).all()
+    finally:
+        await second.stop()
+    assert row.status == "done"
+    assert copies(stub, users) == 5  # sent once, not once per process
+
+
+async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: RunningBot) -> None:
+    users = await add_subscribers(app, stub, 3)
+    boss = admin(stub)
+    confirm = await compose(boss, "Never")
+    boss.press(confirm, "Schedule")
+    await boss.reply()
+    scheduled = await boss.ask(f"{utcnow() + timedelta(seconds=3):%Y-%m-%d %H:%M:%S}")
+    query = boss.press(scheduled, "Cancel")
+    assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
+    await asyncio.sleep(4)  # past the time it was scheduled for
+    async with app.deps["db"].connect() as conn:
+        (row,) = (await conn.execute(select(broadcasts))).all()
+    assert row.status == "cancelled"
+    assert copies(stub, users) == 0

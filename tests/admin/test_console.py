@@ -1,0 +1,116 @@
+"""/sources, /kb and /stats from Telegram, each action in the audit log."""
+
+from sqlalchemy import select
+
+from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
+from storage.schema import audit_log
+from storage.sources import SourceRepository
+from tests.admin.conftest import add_subscribers, admin
+from tests.conftest import ADMIN_ID, RunningBot
+from tests.feeds.conftest import FeedSite, Item, rss
+from tests.stub import BotAPIStub
+
+SOURCE = "https://igtipc.org/2025/06/12/9036"
+
+
+async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:
+    async with app.deps["db"].connect() as conn:
+        rows = (await conn.execute(select(audit_log).order_by(audit_log.c.id))).all()
+    return [(row.actor_id, row.action) for row in rows]
+
+
+async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite
+) -> None:
+    good = site.serve("/feed/", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    broken = site.serve("/page", "<html>not a feed</html>", content_type="text/html")
+    boss = admin(stub)
+    assert "No sources" in (await boss.ask("/sources")).text
+    assert (await boss.ask(f"/sources add {broken}")).text.startswith("Checking")
+    assert (await boss.reply()).text.startswith("The source was not added:")
+    assert (await boss.ask("/sources add ftp://example.org/feed")).text.startswith("Checking")
+    assert "only http:// and https://" in (await boss.reply()).text
+    assert await SourceRepository(app.deps["db"]).list_all() == []
+
+    boss.send(f"/sources add {good} en")
+    await boss.reply()
+    added = await boss.reply()
+    assert added.text.startswith("Added source #1 (1 item in the feed now).")
+    (source,) = await SourceRepository(app.deps["db"]).list_all()
+    assert (source.url, source.language, source.enabled) == (good, "en", True)
+
+    listing = await boss.ask("/sources")
+    assert "#1 ▶️ active · en" in listing.text
+    assert "Last success: never" in listing.text
+    boss.press(listing, "⏸ #1")
+    assert (await boss.reply()).text == "Source #1 is paused."
+    assert not (await SourceRepository(app.deps["db"]).get(1)).enabled  # type: ignore[union-attr]
+    boss.press(listing, "🔄 #1")
+    assert (await boss.reply()).text == "Source #1 polled: ok, new items: 1. Error: —"
+    listing = await boss.ask("/sources")
+    assert "⏸ paused" in listing.text and "Last success: 20" in listing.text
+    boss.press(listing, "▶️ #1")
+    assert (await boss.reply()).text == "Source #1 is polled again."
+    boss.press(listing, "🗑 #1")
+    assert (await boss.reply()).text.startswith("Source #1 is removed")
+    assert "No sources" in (await boss.ask("/sources")).text
+    actions = [action for actor, action in await audit_actions(app) if actor == ADMIN_ID]
+    assert actions == ["source.add", "source.pause", "source.poll", "source.resume", "source.remove"]
+
+
+async def test_kb_export_and_import_with_every_error_and_its_line(stub: BotAPIStub, app: RunningBot) -> None:
+    knowledge: KnowledgeBaseRepository = app.deps["knowledge"]
+    before = await knowledge.load()
+    boss = admin(stub)
+    exported = await boss.ask("/kb")
+    assert exported.kind == "document"
+    assert exported.text.startswith(f"The knowledge base: {len(before.organizations)} organizations")
+
+    assert "YAML document" in (await boss.ask("/kb import")).text
+    bad = (
+        "version: 1\n"
+        "countries:\n"
+        "  - code: DE\n"
+        "    names: {ru: Германия}\n"
+        "    in_alliance: yes please\n"
+        f"    source_url: {SOURCE}\n"
+        "    source_date: 2025-06-12\n"
+        "organizations:\n"
+        "  - key: x\n"
+        "    role: boss\n"
+        "    kind: centre\n"
+        "    names: {en: X}\n"
+        f"    source_url: {SOURCE}\n"
+        "    source_date: not a date\n"
+    )
+    boss.send_media("document", file_name="kb.yaml", content=bad.encode())
+    report = await boss.reply()
+    assert report.text.startswith("Nothing was changed: 3 errors in the file.")
+    assert "line 5: countries[0].in_alliance: expected true or false" in report.text
+    assert "line 10: organizations[0].role" in report.text
+    assert "line 14: organizations[0].source_date: expected a date YYYY-MM-DD" in report.text
+    assert await knowledge.load() == before
+
+    seed = read_knowledge_base_file(SEED_FILE)
+    edited = dump_knowledge_base(seed).replace("Belt and Road Initiative (BRI)", "Belt and Road Initiative")
+    assert (await boss.ask("/kb import")).text
+    boss.send_media("document", file_name="kb.yaml", content=edited.encode())
+    assert (await boss.reply()).text.startswith("Knowledge base imported:")
+    after = await knowledge.load()
+    assert after.fact("initiative").text["en"] == "Belt and Road Initiative"  # type: ignore[union-attr]
+    actions = [action for actor, action in await audit_actions(app) if actor == ADMIN_ID]
+    assert actions == ["kb.export", "kb.import"]
+
+
+async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStub, app: RunningBot) -> None:
+    await add_subscribers(app, stub, 3, first_id=30_000, language="ru")
+    kk = await add_subscribers(app, stub, 2, first_id=31_000, language="kk")
+    await app.deps["subscriptions"].set_paused(kk[0].id, True)
+    stats = await admin(stub).ask("/stats")
+    assert "Subscribers: active 4, paused 1, blocked or gone 0" in stats.text
+    assert "By language: kk: 1, ru: 3" in stats.text
+    assert "By news: alliance: 4" in stats.text
+    assert "By delivery: instant: 4" in stats.text
+    assert "Chats by type: private: 6" in stats.text  # the admin's own chat too
+    assert "Waiting in the queue: 0" in stats.text
+    assert "Sources: 0" in stats.text

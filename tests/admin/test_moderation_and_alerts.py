@@ -1,0 +1,125 @@
+"""Moderation of alliance announcements, and alerts to admins (stalled sender, failures, a crash on start)."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import bot.factory
+from bot.admin.jobs import watch_delivery
+from bot.app import run
+from bot.factory import create_bot, create_dependencies
+from storage.outbox import Recipient
+from storage.schema import outbox_deliveries
+from storage.schema.base import utcnow
+from storage.sources import NewSource, SourceRepository
+from tests.admin.conftest import add_subscribers, admin
+from tests.conftest import ADMIN_ID, make_settings, start_bot
+from tests.feeds.conftest import FeedSite, Item, rss, seed_article
+from tests.stub import BotAPIStub
+
+
+async def test_held_announcement_is_retitled_and_approved_by_an_admin(
+    stub: BotAPIStub, database_url: str, site: FeedSite
+) -> None:
+    article = seed_article()
+    title, body = article.split("\n", 1)
+    feed = rss(
+        [
+            Item(title=title, link="http://igtipc.test/9036", guid="9036", description=body),
+            Item(title="Министр провёл совещание по паводкам", link="http://igtipc.test/1", guid="1"),
+        ]
+    )
+    url = site.serve("/feed/", feed)
+    app = await start_bot(make_settings(stub, database_url, moderation=True), stub)
+    try:
+        (reader,) = await add_subscribers(app, stub, 1)
+        await app.deps["subscriptions"].set_scope(reader.id, "all")
+        boss = admin(stub)
+        await boss.ask("/start")  # the admin's chat is known (in English) before the entry arrives
+        await SourceRepository(app.deps["db"]).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
+        listing = await boss.ask("/sources")
+        boss.press(listing, "🔄 #1")
+        held = await boss.reply(timeout=15)
+        if not held.text.startswith("🛂"):
+            held = await boss.reply(timeout=15)
+        assert held.text.startswith("🛂 Waiting for approval")
+        assert title[:40] in held.text
+        # The ministry item needs no approval and goes out; the alliance one waits.
+        await stub.wait_until(lambda: any("паводк" in m.text for m in reader.messages()), timeout=10)
+        assert not any(title[:40] in m.text for m in reader.messages())
+
+        boss.press(held, "Edit title")
+        assert "Send the new title" in (await _next_not_polled(boss)).text
+        retitled = await boss.ask("Альянс: встреча в Астане")
+        assert retitled.text.startswith("🛂") and "Альянс: встреча в Астане" in retitled.text
+        intruder = stub.user(7003, language_code="en")
+        query = intruder.press(retitled, data=retitled.button("Approve")["callback_data"])
+        await intruder.callback_answer(query)
+        boss.press(retitled, "Approve")
+        await stub.wait_until(lambda: any("встреча в Астане" in m.text for m in reader.messages()), timeout=10)
+        skip = boss.press(held, data=held.button("Skip")["callback_data"])
+        assert (await boss.callback_answer(skip))["text"] == "This announcement was already decided."
+        actions = [row["action"] for row in await app.deps["audit"].recent()]
+    finally:
+        await app.stop()
+    (news,) = [m for m in reader.messages() if "встреча в Астане" in m.text]
+    assert news.text.startswith("Альянс: встреча в Астане")
+    assert "moderation.title" in actions and "moderation.approve" in actions
+
+
+async def _next_not_polled(user: Any) -> Any:
+    message = await user.reply()
+    while message.text.startswith("Source #"):
+        message = await user.reply()
+    return message
+
+
+async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: BotAPIStub, database_url: str) -> None:
+    settings = make_settings(stub, database_url)
+    deps = create_dependencies(settings)
+    db = deps["db"]
+    await db.migrate()
+    bot_ = create_bot(settings)
+    deps["alerts"].attach(bot_)
+    await deps["leadership"].try_acquire()
+    stub.user(ADMIN_ID)
+    try:
+        await deps["chats"].meet(5, type="private", language="ru", title=None, username=None)
+        message_id = await deps["outbox"].add_message("broadcast", payload={"text": "x"})
+        await deps["outbox"].add_deliveries(message_id, [Recipient(5)])
+        async with db.begin() as conn:
+            await conn.execute(sa.update(outbox_deliveries).values(next_attempt_at=utcnow() - timedelta(minutes=30)))
+        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")
+        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")  # rate-limited
+        for chat_id in range(100, 125):
+            await deps["chats"].meet(chat_id, type="private", language="ru", title=None, username=None)
+        await deps["outbox"].add_deliveries(message_id, [Recipient(chat_id) for chat_id in range(100, 125)])
+        async with db.begin() as conn:
+            await conn.execute(
+                sa.update(outbox_deliveries).where(outbox_deliveries.c.chat_id >= 100).values(status="failed")
+            )
+        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")
+    finally:
+        await deps["leadership"].stop()
+        await bot_.session.close()
+        await db.close()
+    alerts = [m.text for m in stub.sent_to(ADMIN_ID)]
+    assert len(alerts) == 2
+    assert "The sender is stalled: 1 messages are due" in alerts[0]
+    assert "25 sends failed in the last 10 minutes" in alerts[1]
+
+
+async def test_a_crash_on_start_alerts_the_admins(
+    stub: BotAPIStub, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken_startup(**_: Any) -> None:
+        raise RuntimeError("the knowledge base is unreadable")
+
+    monkeypatch.setattr(bot.factory, "on_startup", broken_startup)
+    stub.user(ADMIN_ID)
+    with pytest.raises(RuntimeError):
+        await run(make_settings(stub, database_url))
+    (alert,) = stub.sent_to(ADMIN_ID)
+    assert alert.text == "⚠️ Сигнал бота\nБот не смог запуститься: RuntimeError: the knowledge base is unreadable"
