@@ -1,12 +1,14 @@
 """Crash runs: SIGKILL the bot at random moments of polling and fan-out, again and again; restart; count.
 
 Run: `python -m bench.crash` (about a minute; 127.0.0.1 only; `--kills N --subscribers N --seed N`).
-Each round a new item appears in a local feed; the bot (`python -m bot run`, a subprocess) polls it, fans it
-out to every subscriber through the Bot API stub (20 ms per call, so sends are in flight) and is killed with
+Each round either a new item appears in a local feed, which the bot (`python -m bot run`, a subprocess)
+polls and fans out to every subscriber, or an admin's broadcast to everyone is scheduled a second ahead;
+messages go through the Bot API stub (20 ms per call, so sends are in flight) and the bot is killed with
 SIGKILL at a random moment: right after it fetched the feed, or once a random share of the round's messages
-has arrived. After every kill the database must pass `PRAGMA integrity_check`. A last run without a kill
-must then deliver everything: every subscriber has every round's message, and the only duplicates are sends
-that were in flight at a kill (at most SEND_CONCURRENCY per kill). The baseline is one round without kills.
+(news or broadcast) has arrived. After every kill the database must pass `PRAGMA integrity_check`. A last
+run without a kill must then deliver everything: every subscriber has every round's message, and the only
+duplicates are sends that were in flight at a kill (at most SEND_CONCURRENCY per kill). The baseline is one
+round without kills.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from storage import Database
+from storage.broadcasts import BroadcastRepository
 from storage.schema import chats, subscriptions
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
@@ -39,6 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 4_000_000
 CONCURRENCY = 10
 MARK = "Crash round"
+ADMIN_ID = 3_999_999
 
 
 class Feed:
@@ -102,6 +106,19 @@ async def _setup(database_url: str, feed_url: str, subscribers: int) -> None:
     await db.close()
 
 
+async def _schedule_broadcast(stub: BotAPIStub, database_url: str, title: str, subscribers: int) -> None:
+    """An admin's message, scheduled as a broadcast to everyone a second from now (as the admin console does)."""
+    update = stub.user(ADMIN_ID).send(f"{title}: scheduled broadcast")
+    db = Database(database_url)
+    repository = BroadcastRepository(db)
+    broadcast = await repository.create(
+        created_by=ADMIN_ID, source=(ADMIN_ID, update["message"]["message_id"]), language="ru"
+    )
+    assert await repository.set_audience(broadcast.id, "all", subscribers)
+    assert await repository.schedule(broadcast.id, utcnow() + timedelta(seconds=1))
+    await db.close()
+
+
 async def _start(stub: BotAPIStub, database_url: str, workdir: str) -> asyncio.subprocess.Process:
     env = os.environ | {
         "PYTHONPATH": str(REPO_ROOT),
@@ -116,6 +133,7 @@ async def _start(stub: BotAPIStub, database_url: str, workdir: str) -> asyncio.s
         "SEND_RATE_PER_SECOND": "400",
         "SEND_CONCURRENCY": str(CONCURRENCY),
         "LEASE_SECONDS": "3",  # a restarted process takes over from the killed one quickly
+        "ADMIN_IDS": str(ADMIN_ID),
         "LOG_LEVEL": "ERROR",
     }
     return await asyncio.create_subprocess_exec(
@@ -150,12 +168,19 @@ async def crash_run(kills: int, subscribers: int, seed: int) -> dict[str, object
             path = Path(workdir) / "crash.sqlite3"
             database_url = f"sqlite+aiosqlite:///{path}"
             await _setup(database_url, feed.url, subscribers)
+            titles: list[str] = []
             for round_number in range(1, kills + 1):
-                feed.add(round_number)
-                title = f"{MARK} {round_number}"
+                moment = rng.choice(["poll", "fan-out", "broadcast"])
+                if moment == "broadcast":
+                    title = f"{MARK} B{round_number}"
+                    await _schedule_broadcast(stub, database_url, title, subscribers)
+                else:
+                    title = f"{MARK} {round_number}"
+                    feed.add(round_number)
+                titles.append(title)
                 hits_before = len(site.hits("/feed"))
                 process = await _start(stub, database_url, workdir)
-                if rng.random() < 0.4:
+                if moment == "poll":
                     await _wait(lambda: len(site.hits("/feed")) > hits_before, 30)  # noqa: B023
                     await asyncio.sleep(rng.uniform(0.0, 0.05))
                     moments.append("poll")
@@ -165,12 +190,12 @@ async def crash_run(kills: int, subscribers: int, seed: int) -> dict[str, object
                         lambda: sum(1 for (_c, t) in received(stub) if t == title) >= share * subscribers,  # noqa: B023
                         30,
                     )
-                    moments.append(f"fan-out {share:.0%}")
+                    moments.append(f"{moment} {share:.0%}")
                 process.send_signal(signal.SIGKILL)
                 await process.wait()
                 integrity_results.append(integrity(path))
             process = await _start(stub, database_url, workdir)
-            expected = {(FIRST_ID + n, f"{MARK} {r}") for n in range(subscribers) for r in range(1, kills + 1)}
+            expected = {(FIRST_ID + n, title) for n in range(subscribers) for title in titles}
             complete = await _wait(lambda: expected <= set(received(stub)), 120)
             await asyncio.sleep(1.0)  # anything still to come would be a duplicate
             process.send_signal(signal.SIGTERM)

@@ -159,3 +159,32 @@ def test_feeds_add_accepts_them_when_allowed(cli_database, capsys, monkeypatch):
     monkeypatch.setenv("ALLOW_PRIVATE_SOURCES", "true")
     assert main(["feeds", "add", "http://127.0.0.1:8080/feed"]) == 0
     assert "added" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://192.168.0.1/admin", "192.168.0.1 is a private address"),
+        ("http://localhost:8080/feed", "localhost is a loopback host"),
+    ],
+)
+async def test_an_admins_add_source_refuses_private_addresses(tmp_path: Path, url: str, reason: str):
+    """The admin console's "add source" goes through the same check before anything is fetched."""
+    from bot.admin.sources import SourceAdmin, SourceCheckError
+    from bot.config import Settings
+    from bot.feeds.poller import FeedPoller
+    from storage import Database
+    from storage.sources import SourceRepository
+
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
+    await db.migrate()
+    try:
+        settings = Settings(_env_file=None, default_sources=False)  # type: ignore[call-arg]
+        admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings)
+        with pytest.raises(SourceCheckError) as caught:
+            await admin.add(url)
+        assert str(caught.value) == f"{reason}; set ALLOW_PRIVATE_SOURCES=true to allow it"
+        assert await SourceRepository(db).list_all() == []
+    finally:
+        await db.close()
