@@ -66,13 +66,15 @@ class Feed:
 
 
 def received(stub: BotAPIStub) -> Counter[tuple[int, str]]:
-    """Copies per (chat, round title)."""
+    """Copies per (subscriber chat, round title); the admin's own chat (reports, answers) is not counted."""
     counts: Counter[tuple[int, str]] = Counter()
     for chat_id, messages in stub.messages.items():
+        if chat_id < FIRST_ID:
+            continue
         for message in messages:
             if MARK in message.text:
-                title = message.text.split("\n", 1)[0]
-                counts[(chat_id, title[title.index(MARK) :].split(":")[0].strip())] += 1
+                rest = message.text[message.text.index(MARK) :]
+                counts[(chat_id, rest.split("\n", 1)[0].split(":")[0].strip())] += 1
     return counts
 
 
