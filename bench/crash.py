@@ -78,6 +78,13 @@ def received(stub: BotAPIStub) -> Counter[tuple[int, str]]:
     return counts
 
 
+def _per_title(counts: Counter[tuple[int, str]]) -> dict[str, int]:
+    extra: Counter[str] = Counter()
+    for (_chat, title), n in counts.items():
+        extra[title] += n - 1
+    return {title: n for title, n in extra.items() if n}
+
+
 def integrity(path: Path) -> str:
     with sqlite3.connect(path) as conn:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -214,6 +221,8 @@ async def crash_run(kills: int, subscribers: int, seed: int) -> dict[str, object
         "complete": complete,
         "missing": len(expected - set(counts)),
         "duplicates": sum(n - 1 for n in counts.values()),
+        "duplicates per title": _per_title(counts),
+        "missing per title": dict(Counter(title for _chat, title in expected - set(counts))),
         "bound": kills * CONCURRENCY,
         "integrity": Counter(integrity_results),
         "exit": process.returncode,
