@@ -159,6 +159,9 @@ class BotAPIStub:
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+        # What users send is numbered by the stub, not per StubUser: a user object made twice for one
+        # chat must not reuse message ids (Telegram never does, and copyMessage looks them up).
+        self.user_message_ids = itertools.count(1_000_000)
         self._new_update = asyncio.Condition()
         self._new_message = asyncio.Condition()
         self._sends: deque[float] = deque()
@@ -632,7 +635,7 @@ class StubUser:
         self.language_code = language_code
         self.username = username
         self._seen = 0
-        self._message_ids = itertools.count(1_000_000)
+        self._message_ids = stub.user_message_ids
 
     def as_user(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
