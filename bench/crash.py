@@ -27,13 +27,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from storage import Database
 from storage.broadcasts import BroadcastRepository
-from storage.schema import chats, subscriptions
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
+from tests.delivery.helpers import subscribe_many
 from tests.feeds.conftest import FeedSite, Item, rss
 from tests.stub import BotAPIStub
 from tests.stub.server import TOKEN
@@ -93,24 +91,8 @@ def integrity(path: Path) -> str:
 async def _setup(database_url: str, feed_url: str, subscribers: int) -> None:
     db = Database(database_url)
     await db.migrate()
-    now = utcnow()
     ids = range(FIRST_ID, FIRST_ID + subscribers)
-    async with db.begin() as conn:
-        await conn.execute(
-            sa.insert(chats),
-            [
-                {"id": i, "type": "private", "language": "ru", "active": True, "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
-        await conn.execute(
-            sa.insert(subscriptions),
-            [
-                {"chat_id": i, "scope": "all", "languages": "ru", "mode": "instant", "digest_hour": 9}
-                | {"paused": False, "include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
+    await subscribe_many(db, ids, scope="all")
     await SourceRepository(db).add(NewSource(feed_url, "rss", "ru", "Crash feed", 10))
     await db.close()
 

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-import sqlalchemy as sa
-
 SUBSCRIBERS = 20_000
 FIRST_ID = 10_000_000
 LATENCY = 0.05
@@ -115,7 +113,7 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
             await bot.send_message(chat_id, text, allow_paid_broadcast=True if paid else None)
             sent += 1
         except TelegramAPIError:
-            pass  # the common loop just moves on (and loses the message)
+            continue  # the common loop just moves on (and loses the message)
         await asyncio.sleep(1 / rate)
     seconds, cpu = time.monotonic() - started, _cpu() - cpu
     await bot.session.close()
@@ -132,10 +130,8 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     from bot.factory import create_bot
     from storage import Database
     from storage.outbox import Outbox
-    from storage.schema import chats, subscriptions
-    from storage.schema.base import utcnow
     from storage.subscriptions import SubscriptionRepository
-    from tests.delivery.helpers import make_entry
+    from tests.delivery.helpers import make_entry, subscribe_many
     from tests.stub.server import TOKEN
 
     settings = Settings(  # type: ignore[call-arg]
@@ -148,24 +144,8 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     )
     db = Database(database_url)
     await db.migrate()
-    now = utcnow()
     ids = range(FIRST_ID, FIRST_ID + SUBSCRIBERS)
-    async with db.begin() as conn:
-        await conn.execute(
-            sa.insert(chats),
-            [
-                {"id": i, "type": "private", "language": "ru", "active": True, "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
-        await conn.execute(
-            sa.insert(subscriptions),
-            [
-                {"chat_id": i, "scope": "alliance", "languages": "ru", "mode": "instant", "digest_hour": 9}
-                | {"paused": False, "include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
+    await subscribe_many(db, ids)
     outbox = Outbox(db)
     sender = Sender(outbox, rate=rate, paid=paid, concurrency=settings.send_concurrency)
     delivery = Delivery(SubscriptionRepository(db), outbox, wake=sender.wake)

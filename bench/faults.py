@@ -29,10 +29,10 @@ from bot.factory import create_bot
 from bot.session import ResilientSession
 from storage import Database
 from storage.outbox import Outbox
-from storage.schema import chats, outbox_deliveries, subscriptions
+from storage.schema import outbox_deliveries
 from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry
+from tests.delivery.helpers import make_entry, subscribe_many
 from tests.stub import BotAPIStub
 from tests.stub.server import TOKEN, Fault, RateLimits
 
@@ -92,26 +92,6 @@ class FaultReport:
         ]
 
 
-async def _subscribe(db: Database, ids: range) -> None:
-    now = utcnow()
-    async with db.begin() as conn:
-        await conn.execute(
-            sa.insert(chats),
-            [
-                {"id": i, "type": "private", "language": "ru", "active": True, "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
-        await conn.execute(
-            sa.insert(subscriptions),
-            [
-                {"chat_id": i, "scope": "alliance", "languages": "ru", "mode": "instant", "digest_hour": 9}
-                | {"paused": False, "include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-                for i in ids
-            ],
-        )
-
-
 async def _storms(stub: BotAPIStub, plan: FaultPlan, fired: list[Fault]) -> None:
     while True:
         await asyncio.sleep(plan.storm_every)
@@ -131,7 +111,7 @@ async def fault_fanout(stub: BotAPIStub, workdir: Path, recipients: int, plan: F
     stub.rate_limits = RateLimits(global_per_second=int(plan.rate * 1.25))
     db = Database(database_url)
     await db.migrate()
-    await _subscribe(db, ids)
+    await subscribe_many(db, ids)
     outbox = Outbox(db)
     sender = Sender(outbox, rate=plan.rate, concurrency=plan.concurrency, backoff_base=0.1, backoff_cap=2.0)
     delivery = Delivery(SubscriptionRepository(db), outbox, wake=sender.wake)

@@ -21,8 +21,7 @@ from bot.delivery import Delivery
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry
-from tests.delivery.test_crash import subscribe_many
+from tests.delivery.helpers import make_entry, subscribe_many
 from tests.foundation.test_health import free_port
 from tests.stub import BotAPIStub
 from tests.stub.server import TOKEN

@@ -6,9 +6,13 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from bot.feeds.entry import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
+from storage.schema import chats, subscriptions
+from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 
 _ids = itertools.count(1)
@@ -53,3 +57,21 @@ async def add_subscriber(db: Database, chat_id: int, *, language: str = "ru", **
     await repo.subscribe(chat_id, languages=prefs.pop("languages", [language]), message_thread_id=thread)
     if prefs:
         await repo.update(chat_id, **prefs)
+
+
+async def subscribe_many(db: Database, ids: range, *, scope: str = "alliance") -> None:
+    """Many private Russian-speaking subscribers at once (instant delivery), for fan-outs and benchmarks."""
+    now = utcnow()
+    chat_rows = [
+        {"id": i, "type": "private", "title": None, "username": None, "language": "ru", "active": True}
+        | {"created_at": now, "updated_at": now}
+        for i in ids
+    ]
+    subscription_rows = [
+        {"chat_id": i, "scope": scope, "languages": "ru", "mode": "instant", "digest_hour": 9, "paused": False}
+        | {"include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
+        for i in ids
+    ]
+    async with db.begin() as conn:
+        await conn.execute(sa.insert(chats), chat_rows)
+        await conn.execute(sa.insert(subscriptions), subscription_rows)

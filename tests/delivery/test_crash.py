@@ -8,38 +8,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bot.delivery import Delivery
 from storage import Database
 from storage.outbox import Outbox
-from storage.schema import chats, subscriptions
-from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry
+from tests.delivery.helpers import make_entry, subscribe_many
 from tests.stub import BotAPIStub
 from tests.stub.server import TOKEN
 
 RECIPIENTS = 2000
 CONCURRENCY = 20
 FIRST_ID = 500_000
-
-
-async def subscribe_many(db: Database, ids: range) -> None:
-    now = utcnow()
-    chat_rows = [
-        {"id": i, "type": "private", "title": None, "username": None, "language": "ru", "active": True}
-        | {"created_at": now, "updated_at": now}
-        for i in ids
-    ]
-    subscription_rows = [
-        {"chat_id": i, "scope": "alliance", "languages": "ru", "mode": "instant", "digest_hour": 9, "paused": False}
-        | {"include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-        for i in ids
-    ]
-    async with db.begin() as conn:
-        await conn.execute(sa.insert(chats), chat_rows)
-        await conn.execute(sa.insert(subscriptions), subscription_rows)
 
 
 async def start_bot_process(stub: BotAPIStub, database_url: str, cwd: Path) -> asyncio.subprocess.Process:
