@@ -41,6 +41,7 @@ from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
+RECORD_ATTEMPTS = 5
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -374,12 +375,19 @@ class Sender:
         batch, self._sent = self._sent, []
         if not batch:
             return
-        try:
-            await self._outbox.mark_sent([row_id for row_id, _ in batch])
-            self.stats.sent += len(batch)
-        except Exception:
-            # The rows stay `sending` and are retried after a restart: a possible duplicate, never a loss.
-            logger.exception("sender.record_failed", extra={"rows": len(batch)})
+        ids = [row_id for row_id, _ in batch]
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                await self._outbox.mark_sent(ids)
+                self.stats.sent += len(batch)
+                break
+            except Exception:
+                # A transient database error (a deadlock on PostgreSQL, a dropped connection) is retried;
+                # after the last attempt the rows stay `sending` and are sent again after a restart: a
+                # possible duplicate, never a loss.
+                logger.exception("sender.record_failed", extra={"rows": len(batch), "attempt": attempt})
+                if attempt < RECORD_ATTEMPTS:
+                    await asyncio.sleep(0.2 * attempt)
         for _, future in batch:
             if not future.done():
                 future.set_result(None)

@@ -22,7 +22,7 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     boss.press(confirm, "Send now")
     report = await boss.reply()
     assert report.text.startswith("Broadcast #1")
-    await stub.wait_until(lambda: "done" in report.text, timeout=30)
+    await stub.wait_until(lambda: "done" in report.text, timeout=90)  # ~6 s alone; CI machines are shared
     assert copies(stub, users) == 499
     assert "Sent: 499 · failed: 0 · blocked: 1 · left: 0" in report.text
     assert report.buttons == []  # the final report stays, without the cancel button
@@ -48,7 +48,7 @@ async def test_photo_broadcast_reaches_every_recipient_with_its_caption(stub: Bo
     confirm = await boss.reply()
     boss.press(confirm, "Send now")
     report = await boss.reply()
-    await stub.wait_until(lambda: "done" in report.text, timeout=15)
+    await stub.wait_until(lambda: "done" in report.text, timeout=30)
     for user in users:
         (copy,) = [m for m in stub.sent_to(user.id) if m.kind == "copy"]
         assert (copy.copied_kind, copy.text) == ("photo", "Alliance meeting, Astana")
@@ -62,7 +62,7 @@ async def test_audience_by_language_counts_and_reaches_only_that_language(stub: 
     assert confirm.text == "Audience: Kazakh. It will reach 2 recipients."
     boss.press(confirm, "Send now")
     report = await boss.reply()
-    await stub.wait_until(lambda: "done" in report.text, timeout=15)
+    await stub.wait_until(lambda: "done" in report.text, timeout=30)
     assert copies(stub, kk) == 2
     assert copies(stub, ru) == 0
 
@@ -111,7 +111,7 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
     try:
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
         report = await boss.reply(timeout=10)
-        await stub.wait_until(lambda: "done" in report.text, timeout=10)
+        await stub.wait_until(lambda: "done" in report.text, timeout=30)
         async with second.deps["db"].connect() as conn:
             (row,) = (await conn.execute(select(broadcasts))).all()
     finally:
