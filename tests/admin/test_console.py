@@ -8,9 +8,8 @@ from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.feeds.conftest import FeedSite, Item, rss
+from tests.qa.test_knowledge_base import BAD_KB_YAML
 from tests.stub import BotAPIStub
-
-SOURCE = "https://igtipc.org/2025/06/12/9036"
 
 
 async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:
@@ -67,22 +66,7 @@ async def test_kb_export_and_import_with_every_error_and_its_line(stub: BotAPISt
     assert exported.text.startswith(f"The knowledge base: {len(before.organizations)} organizations")
 
     assert "YAML document" in (await boss.ask("/kb import")).text
-    bad = (
-        "version: 1\n"
-        "countries:\n"
-        "  - code: DE\n"
-        "    names: {ru: Германия}\n"
-        "    in_alliance: yes please\n"
-        f"    source_url: {SOURCE}\n"
-        "    source_date: 2025-06-12\n"
-        "organizations:\n"
-        "  - key: x\n"
-        "    role: boss\n"
-        "    kind: centre\n"
-        "    names: {en: X}\n"
-        f"    source_url: {SOURCE}\n"
-        "    source_date: not a date\n"
-    )
+    bad = BAD_KB_YAML
     boss.send_media("document", file_name="kb.yaml", content=bad.encode())
     report = await boss.reply()
     assert report.text.startswith("Nothing was changed: 3 errors in the file.")

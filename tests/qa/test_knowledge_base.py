@@ -16,6 +16,23 @@ from storage.kb import (
 )
 
 SOURCE = "https://igtipc.org/2025/06/12/9036"
+# Three errors on three lines: a non-boolean, an unknown role, a bad date.
+BAD_KB_YAML = (
+    "version: 1\n"
+    "countries:\n"
+    "  - code: DE\n"
+    "    names: {ru: Германия}\n"
+    "    in_alliance: yes please\n"
+    f"    source_url: {SOURCE}\n"
+    "    source_date: 2025-06-12\n"
+    "organizations:\n"
+    "  - key: x\n"
+    "    role: boss\n"
+    "    kind: centre\n"
+    "    names: {en: X}\n"
+    f"    source_url: {SOURCE}\n"
+    "    source_date: not a date\n"
+)
 
 
 def test_seed_holds_exactly_the_known_facts():
@@ -69,20 +86,7 @@ async def test_a_bad_file_reports_every_error_with_its_line_and_changes_nothing(
     await repository.ensure_seeded()
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "version: 1\n"
-        "countries:\n"
-        "  - code: DE\n"
-        "    names: {ru: Германия}\n"
-        "    in_alliance: yes please\n"
-        f"    source_url: {SOURCE}\n"
-        "    source_date: 2025-06-12\n"
-        "organizations:\n"
-        "  - key: x\n"
-        "    role: boss\n"
-        "    kind: centre\n"
-        "    names: {en: X}\n"
-        f"    source_url: {SOURCE}\n"
-        "    source_date: not a date\n",
+        BAD_KB_YAML,
         encoding="utf-8",
     )
     with pytest.raises(KnowledgeBaseError) as caught:
