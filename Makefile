@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot domain handlers storage
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
