@@ -182,6 +182,9 @@ class Composer:
 
     def _on_count(self, question: Parse) -> Reply | None:
         attributes = question.attributes
+        countable = attributes & {"countries", "council", "membership", "co_chairs", "chair_units"}
+        if not (countable or question.body or question.mentions_alliance or question.entities) and question.leftovers:
+            return None  # "how many is two plus two" counts nothing of the alliance
         if "co_chairs" in attributes:
             return self.role_list("co_chair", "qa-co-chairs")
         if "chair_units" in attributes:
@@ -198,7 +201,7 @@ class Composer:
     def _on_role(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
-        return None
+        return self.roles()
 
     def _on_founded(self, question: Parse) -> Reply | None:
         reply = self.fact("founding", "founded")
@@ -489,6 +492,25 @@ class Composer:
             return None
         reply = Reply(self.l10n, "aims")
         reply.add("qa-aims", aims.source, aims=aims.text[self.language])
+        return reply
+
+    def roles(self) -> Reply:
+        """Every role and who holds it, or that it is not known (also the /roles text)."""
+        kb, l10n = self.kb, self.l10n
+        reply = Reply(l10n, "roles")
+        reply.add("qa-roles-title")
+        council, organizations = kb.fact("council_members_count"), kb.fact("organizations_count")
+        for role in kb.roles:
+            holders = [o for o in kb.members() if o.role == role.code]
+            if holders:
+                listed = escape(self.org_list(holders))
+            elif role.code == "council_member" and council is not None and council.number:
+                listed = l10n("qa-role-council", count=council.number)
+            elif role.code == "member" and organizations is not None and organizations.number:
+                listed = l10n("qa-role-all", count=organizations.number)
+            else:
+                listed = l10n("qa-role-nobody")
+            reply.add("qa-role-line", role.source, role=role.name(self.language), list=Html(listed))
         return reply
 
     def not_stated(self, intent: str) -> Reply:

@@ -90,6 +90,8 @@ class KeyMatcher(Generic[T]):
         lengths = {len(word)} | {n for n in range(MIN_FUZZY_LENGTH - 1, len(word)) if n + 1 in self._fuzzy_lengths}
         lengths |= {n for n in range(MIN_FUZZY_LENGTH, len(word)) if n in self._fuzzy_lengths or n - 1 in self._fuzzy_lengths}
         for length in sorted(lengths):
+            if length < MIN_FUZZY_LENGTH:
+                continue
             part = word[:length]
             for variant in {part, *_deletions(part)}:
                 for entry in self._deleted.get(variant, ()):
@@ -114,6 +116,8 @@ def word_matches(word: str, pattern: str, *, prefix: bool, max_extra: int) -> Hi
         return None
     for length in (len(pattern) - 1, len(pattern), len(pattern) + 1) if prefix else (len(word),):
         extra = len(word) - length
+        if length < MIN_FUZZY_LENGTH:
+            continue
         if 0 <= extra <= (min(max_extra, MAX_TYPO_EXTRA) if prefix else 0) and OSA.distance(word[:length], pattern, score_cutoff=1) <= 1:
             return Hit(None, False, extra)
     return None

@@ -3,7 +3,7 @@
 Evidence per language: its function words and question words (lexicon.yaml), Kazakh letters, Kazakh
 endings on names (Германиядан), and the language of a name spelled exactly as the knowledge base has it.
 A Cyrillic word never counts for English; a Latin word that is both English and a Latin-typed Russian or
-Kazakh word ("a", "me") counts half for each. Ties go to the user's interface language when it is among
+Kazakh word ("a", "me") counts fully for English and half for the others. Ties go to the user's interface language when it is among
 them, else to Russian for Cyrillic text and English for Latin.
 """
 
@@ -29,7 +29,9 @@ class LanguageRequest:
     positions: frozenset[int]
 
 
-def requested_language(text: str, words: Sequence[Word], found: Sequence[Found]) -> LanguageRequest | None:
+def requested_language(
+    text: str, words: Sequence[Word], found: Sequence[Found], lexicon: Lexicon
+) -> LanguageRequest | None:
     """The language a user asks the answer in, if they do.
 
     A language word counts as a request only with a request word in its clause ("ответь на английском",
@@ -43,7 +45,11 @@ def requested_language(text: str, words: Sequence[Word], found: Sequence[Found])
         clause = clauses[item.start]
         members = [n for n, c in enumerate(clauses) if c == clause]
         requests = {n for f in found if f.kind == "request" for n in range(f.start, f.end) if clauses[n] == clause}
-        others = [n for n in members if not item.start <= n < item.end and n not in requests]
+        others = [
+            n
+            for n in members
+            if not item.start <= n < item.end and n not in requests and not lexicon.is_function_word(words[n])
+        ]
         if requests or (not others and len(set(clauses)) > 1):
             return LanguageRequest(item.name, frozenset(members))
     return None
@@ -79,7 +85,9 @@ def detect_language(
         languages |= {f.language for f in found if f.start <= position < f.end and f.kind == "intent"}
         _vote(scores, word, languages, 1.0)
     for match in names:
-        _vote(scores, words[match.start], set(match.languages), NAME_WEIGHT)
+        if len(match.languages) == 1:
+            # A name spelled the same in several languages (ACCA21, Германия) tells nothing.
+            _vote(scores, words[match.start], set(match.languages), NAME_WEIGHT)
         if match.ending in KAZAKH_ENDINGS:
             scores["kk"] += ENDING_WEIGHT
         elif match.ending in RUSSIAN_ENDINGS and words[match.start].cyrillic:
@@ -102,11 +110,11 @@ def _vote(scores: dict[str, float], word: Word, languages: set[str], weight: flo
     if word.cyrillic:
         languages.discard("en")
     elif "en" in languages and len(languages) > 1:
-        # "a", "me": English, and Latin-typed Russian or Kazakh too.
-        share = weight / 2
-        scores["en"] += share
+        # "a", "me", "contact": English, and Latin-typed Russian or Kazakh too; a Latin word is more likely
+        # English.
+        scores["en"] += weight
         for language in languages - {"en"}:
-            scores[language] += share / (len(languages) - 1)
+            scores[language] += weight / 2 / (len(languages) - 1)
         return
     for language in languages:
         scores[language] += weight / len(languages)

@@ -50,21 +50,8 @@ async def members_page(engine: HasKnowledge, language: str, page: int) -> Member
 async def roles_text(engine: HasKnowledge, language: str) -> str:
     """The /roles text: every role and who holds it, or that it is not known."""
     kb = await engine.knowledge_base()
-    l10n = localizer(language)
-    composer = Composer(kb, l10n)
-    lines = [l10n("qa-roles-title")]
-    council, organizations = kb.fact("council_members_count"), kb.fact("organizations_count")
-    for role in kb.roles:
-        holders = [o for o in kb.members() if o.role == role.code]
-        if holders:
-            listed = escape(composer.org_list(holders))
-        elif role.code == "council_member" and council is not None and council.number:
-            listed = l10n("qa-role-council", count=council.number)
-        elif role.code == "member" and organizations is not None and organizations.number:
-            listed = l10n("qa-role-all", count=organizations.number)
-        else:
-            listed = l10n("qa-role-nobody")
-        lines.append(l10n("qa-role-line", role=role.name(language), list=Html(listed)))
-    if kb.roles:
-        lines.append("\n" + l10n("qa-source", links=Html(link(kb.roles[0].source))))
-    return "\n".join(lines)
+    reply = Composer(kb, localizer(language)).roles()
+    if not kb.roles:
+        return reply.lines[0]
+    # One source line for the whole list, after a blank line, as every answer has.
+    return "\n".join(reply.lines) + "\n\n" + localizer(language)("qa-source", links=Html(link(kb.roles[0].source)))

@@ -54,22 +54,31 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
     """Normalise, find the question in the message, detect its language and parse it."""
     whole = words(message)[: MAX_QUESTION_WORDS * 4]
     whole_found = lexicon.find(whole)
-    request = requested_language(message, whole, whole_found)
+    request = requested_language(message, whole, whole_found, lexicon)
     text = message
     if request is None and len(whole) > 3:
         text = find_question(message, lexicon)
     question = words(text)[:MAX_QUESTION_WORDS] if text is not message else whole[:MAX_QUESTION_WORDS]
     found = whole_found if text is message and len(whole) <= MAX_QUESTION_WORDS else lexicon.find(question)
     skip = _request_positions(request, text is message)
-    chosen = [f for f in choose(found) if not (set(range(f.start, f.end)) & skip)]
+    # Language and request words are question words only when they make a request ("Kazakh members" is not).
+    understood = [f for f in found if f.kind not in ("language", "request")]
+    chosen = [f for f in choose(understood) if not (set(range(f.start, f.end)) & skip)]
     question_words = frozenset(n for f in chosen for n in range(f.start, f.end)) | skip
-    matches = _plausible(names.find(question, skip=question_words), question, chosen)
+    # "Министерство экологии" is a name; "ministry" alone only tells what kind of body is asked about.
+    intent_words = frozenset(n for f in chosen if f.kind == "intent" for n in range(f.start, f.end)) | skip
+    matches = _plausible(names.find(question, skip=intent_words), question, chosen)
     detected = detect_language(text, question, chosen, matches, lexicon, user_language)
     intent, score, tied, attributes, exact = _score(chosen, lexicon)
     covered = question_words | {n for m in matches for n in range(m.start, m.end)}
     leftovers = [
         w for n, w in enumerate(question) if n not in covered and not lexicon.is_function_word(w) and len(w.key) > 1
     ]
+    mentions_alliance = any(lexicon.names_the_alliance(w) for w in question)
+    if intent is not None and not exact and not matches and not mentions_alliance and leftovers:
+        # One question word guessed from a typo among words we do not know ("the supply chain" is not
+        # "the chair"): nothing was understood.
+        intent, score, tied, attributes = None, 0.0, (), frozenset()
     unknown = tuple(w.text for w in leftovers if w.capitalized)
     return Parse(
         text=text,
@@ -85,7 +94,7 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
         institution=next((f.name for f in chosen if f.kind == "institution"), None),
         body=any(f.kind == "body" for f in chosen),
         exact=exact and all(m.exact for m in matches),
-        mentions_alliance=any(lexicon.names_the_alliance(w) for w in question),
+        mentions_alliance=mentions_alliance,
         words=tuple(question),
     )
 
