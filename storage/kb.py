@@ -218,7 +218,9 @@ class KnowledgeBaseRepository:
                     .order_by(kb_organizations.c.key)
                 )
             ).all()
-        return unique(name for row in rows
+        return unique(
+            name
+            for row in rows
             for name in [*row.names.values(), *row.short_names.values(), *row.aliases, *all_forms(row.forms or {})]
         )
 

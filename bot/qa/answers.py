@@ -272,8 +272,8 @@ class Composer:
             built = part([entity.key]) if part else self.organizations([entity.key], leader=False)
             reply.lines += built.lines
             reply.sources.update(built.sources)
-            if built.intent == "not-member":
-                reply.intent = "not-member"
+            if built.intent == "not-member" or len(entities) == 1:
+                reply.intent = built.intent
         if question.unknown_names:
             reply.add("qa-unknown-name", name=" ".join(question.unknown_names))
         return reply
@@ -304,7 +304,9 @@ class Composer:
             staff = [p for p in self.kb.people if p.organization == key]
             if leader and staff:
                 reply.intent = "organization-people"
-                listed = bounded([f"{p.name(language)} — {p.position.get(language, '')}" for p in staff], self.l10n, "; ")
+                listed = bounded(
+                    [f"{p.name(language)} — {p.position.get(language, '')}" for p in staff], self.l10n, "; "
+                )
                 reply.add(
                     "qa-org-people", *(p.source for p in staff), org=org_label(organization, language), people=listed
                 )

@@ -199,7 +199,7 @@ class QuestionEngine:
             source = f'<a href="{html.escape(best.url)}">{html.escape(_host(best.url))}, {best.date}</a>'
             text = l10n("qa-retrieved", passage=escape(best.text)) + "\n\n" + l10n("qa-source", links=source)
             return Answer(l10n.language, text, "retrieved", (best.url,), outcome="low")
-        meaningful = [w for w in question.leftovers if len(w) > 2]
+        meaningful = [w.lower() for w in question.leftovers if len(w) > 2]
         found: list[StoredEntry] = []
         if self._announcements is not None and meaningful:
             found = await self._announcements.search(" ".join(meaningful)[:MAX_SEARCH_CHARS], limit=SEARCH_LIMIT)

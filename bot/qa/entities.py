@@ -72,7 +72,9 @@ class EntityIndex:
         names: list[_Name] = []
         for organization in kb.organizations:
             entity = Entity("org", organization.key)
-            names += _names(entity, organization.names, organization.short_names, organization.aliases, organization.forms)
+            names += _names(
+                entity, organization.names, organization.short_names, organization.aliases, organization.forms
+            )
         for country in kb.countries:
             names += _names(Entity("country", country.code), country.names, {}, country.aliases, country.forms)
         for person in kb.people:

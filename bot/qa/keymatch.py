@@ -88,7 +88,9 @@ class KeyMatcher(Generic[T]):
         found: list[Hit[T]] = []
         # A prefix pattern is compared with the word's beginning of about its own length.
         lengths = {len(word)} | {n for n in range(MIN_FUZZY_LENGTH - 1, len(word)) if n + 1 in self._fuzzy_lengths}
-        lengths |= {n for n in range(MIN_FUZZY_LENGTH, len(word)) if n in self._fuzzy_lengths or n - 1 in self._fuzzy_lengths}
+        lengths |= {
+            n for n in range(MIN_FUZZY_LENGTH, len(word)) if n in self._fuzzy_lengths or n - 1 in self._fuzzy_lengths
+        }
         for length in sorted(lengths):
             if length < MIN_FUZZY_LENGTH:
                 continue
@@ -101,8 +103,6 @@ class KeyMatcher(Generic[T]):
                     if OSA.distance(part, entry.key, score_cutoff=1) <= 1:
                         found.append(Hit(entry.payload, False, extra))
         return found
-
-
 
 
 def word_matches(word: str, pattern: str, *, prefix: bool, max_extra: int) -> Hit[None] | None:
@@ -118,6 +118,9 @@ def word_matches(word: str, pattern: str, *, prefix: bool, max_extra: int) -> Hi
         extra = len(word) - length
         if length < MIN_FUZZY_LENGTH:
             continue
-        if 0 <= extra <= (min(max_extra, MAX_TYPO_EXTRA) if prefix else 0) and OSA.distance(word[:length], pattern, score_cutoff=1) <= 1:
+        if (
+            0 <= extra <= (min(max_extra, MAX_TYPO_EXTRA) if prefix else 0)
+            and OSA.distance(word[:length], pattern, score_cutoff=1) <= 1
+        ):
             return Hit(None, False, extra)
     return None

@@ -131,9 +131,7 @@ def _plausible(matches: list[Match], question: Sequence[Word], found: Sequence[F
     return [m for m in matches if m.exact or about_something or question[m.start].capitalized]
 
 
-def _score(
-    found: Sequence[Found], lexicon: Lexicon
-) -> tuple[str | None, float, tuple[str, ...], frozenset[str], bool]:
+def _score(found: Sequence[Found], lexicon: Lexicon) -> tuple[str | None, float, tuple[str, ...], frozenset[str], bool]:
     hits: dict[str, dict[int, list[Found]]] = {}
     for item in found:
         if item.kind == "intent":
