@@ -29,6 +29,7 @@ from bot.housekeeping import start_housekeeping
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.qa import QuestionThrottle, create_question_engine
+from bot.qa.feedback import create_question_log
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
@@ -118,6 +119,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "knowledge": knowledge,
         "questions": create_question_engine(db),
         "question_throttle": QuestionThrottle(),
+        "question_log": create_question_log(db),
         "alerts": alerts,
         "leadership": leadership,
         "health": health,

@@ -199,6 +199,24 @@ class KnowledgeBaseRepository:
             return False
         return True
 
+    async def add_form(self, kind: str, key: str, language: str, form: str) -> bool:
+        """Add one form (another way people write a name) to a country, organization or person; False when
+        there is no such row. The engine picks it up at its next reload."""
+        table, column = {
+            "country": (kb_countries, "code"),
+            "org": (kb_organizations, "key"),
+            "person": (kb_people, "key"),
+        }[kind]
+        async with self._db.begin() as conn:
+            row = (await conn.execute(sa.select(table.c.forms).where(table.c[column] == key).with_for_update())).first()
+            if row is None:
+                return False
+            forms = {lang: list(values) for lang, values in (row.forms or {}).items()}
+            if form not in forms.setdefault(language, []):
+                forms[language].append(form)
+            await conn.execute(sa.update(table).where(table.c[column] == key).values(forms=forms))
+        return True
+
     async def organization_names(self) -> list[str]:
         """Every name, short name and alias, in every language, of the alliance's member organizations.
 

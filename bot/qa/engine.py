@@ -28,7 +28,7 @@ from bot.qa.listing import MembersPage, members_page, roles_text
 from bot.qa.normalize import words
 from bot.qa.parse import Parse, chosen, parse
 from bot.qa.retrieval import Passage, Retriever
-from domain.knowledge import KnowledgeBase
+from domain.knowledge import KnowledgeBase, Organization, Person
 from storage import Database
 from storage.entries import EntryRepository
 from storage.kb import KnowledgeBaseRepository
@@ -93,7 +93,8 @@ def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon) ->
     for fact in kb.facts:
         for language, text in fact.text.items():
             passages.append(Passage(text, language, fact.source.url, fact.source.date.isoformat()))
-    for record in (*kb.people, *kb.organizations):
+    described: list[Person | Organization] = [*kb.people, *kb.organizations]
+    for record in described:
         for language, text in record.description.items():
             passages.append(
                 Passage(f"{record.name(language)}: {text}", language, record.source.url, record.source.date.isoformat())

@@ -22,10 +22,55 @@ MAX_NAME_WORDS = 12
 MAX_ENDING = 6
 # Kazakh case, plural and possessive endings (as keys) that tell a Kazakh question from a Russian one.
 KAZAKH_ENDINGS = frozenset(
-    "dan den tan ten nan nen da de ta te na ne ga ge ca ce nin din tin ni di ti si lar ler dar der tar ter "
-    "dagi degi tagi tegi ndagi ndegi men ben pen mn lic lic dic tic".split()
+    [
+        "dan",
+        "den",
+        "tan",
+        "ten",
+        "nan",
+        "nen",
+        "da",
+        "de",
+        "ta",
+        "te",
+        "na",
+        "ne",
+        "ga",
+        "ge",
+        "ca",
+        "ce",
+        "nin",
+        "din",
+        "tin",
+        "ni",
+        "di",
+        "ti",
+        "si",
+        "lar",
+        "ler",
+        "dar",
+        "der",
+        "tar",
+        "ter",
+        "dagi",
+        "degi",
+        "tagi",
+        "tegi",
+        "ndagi",
+        "ndegi",
+        "men",
+        "ben",
+        "pen",
+        "mn",
+        "lic",
+        "lic",
+        "dic",
+        "tic",
+    ]
 )
-RUSSIAN_ENDINGS = frozenset("a u e i om ov ev am ah ami ei oi iu ia ie ii".split())
+RUSSIAN_ENDINGS = frozenset(
+    ["a", "u", "e", "i", "om", "ov", "ev", "am", "ah", "ami", "ei", "oi", "iu", "ia", "ie", "ii"]
+)
 
 
 @dataclass(frozen=True, slots=True)

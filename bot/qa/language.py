@@ -3,8 +3,8 @@
 Evidence per language: its function words and question words (lexicon.yaml), Kazakh letters, Kazakh
 endings on names (Германиядан), and the language of a name spelled exactly as the knowledge base has it.
 A Cyrillic word never counts for English; a Latin word that is both English and a Latin-typed Russian or
-Kazakh word ("a", "me") counts fully for English and half for the others. Ties go to the user's interface language when it is among
-them, else to Russian for Cyrillic text and English for Latin.
+Kazakh word ("a", "me") counts fully for English and half for the others. Ties go to the user's interface
+language when it is among them, else to Russian for Cyrillic text and English for Latin.
 """
 
 from __future__ import annotations

@@ -124,4 +124,15 @@ qa-choice-contacts = Contacts
 qa-choice-website = The website
 qa-choice-fund-amount = The fund's size
 qa-feedback-thanks = Thank you for the rating!
-qa-button-stale = This button is no longer valid.
+admin-stats-qa = <b>Questions</b>, 30 days: 👍 { $up }, 👎 { $down }, unanswered or unsure { $missed } (details: /kb misses)
+admin-qa-misses-title = <b>Frequent questions without a sure answer</b> (30 days; 👍 { $up }, 👎 { $down }, { $missed } in all)
+admin-qa-miss = { $number }. ×{ $count } [{ $language }] { $question }
+admin-qa-no-misses = There are none.
+admin-qa-how-to-fix =
+    Add a way of writing a name: <code>/kb alias country:CODE|org:key|person:key language form</code>, e.g. <code>/kb alias country:DE en Deutschland</code>.
+    Add a fact: export the knowledge base with /kb, add the fact with its source and load it with /kb import.
+admin-qa-alias-usage = Format: <code>/kb alias country:DE en Deutschland</code> (country, org or person; language ru, kk, en or zh).
+admin-qa-alias-kind = “{ $target }”: give country:CODE, org:key or person:key.
+admin-qa-alias-language = The language “{ $language }” is not supported: ru, kk, en or zh.
+admin-qa-alias-unknown = The knowledge base has no “{ $target }”.
+admin-qa-alias-added = Done: “{ $alias }” now means { $target }. The bot takes it up within a minute.

@@ -88,4 +88,15 @@ qa-choice-contacts = Байланыс
 qa-choice-website = Сайт
 qa-choice-fund-amount = Қордың көлемі
 qa-feedback-thanks = Бағаңызға рахмет!
-qa-button-stale = Бұл батырма енді жарамсыз.
+admin-stats-qa = <b>Сұрақтар</b>, 30 күн: 👍 { $up }, 👎 { $down }, жауапсыз не күмәнді { $missed } (толығырақ: /kb misses)
+admin-qa-misses-title = <b>Сенімді жауабы жоқ жиі сұрақтар</b> (30 күн; 👍 { $up }, 👎 { $down }, барлығы { $missed })
+admin-qa-miss = { $number }. ×{ $count } [{ $language }] { $question }
+admin-qa-no-misses = Ондай сұрақ жоқ.
+admin-qa-how-to-fix =
+    Атаудың жазылуын қосу: <code>/kb alias country:код|org:кілт|person:кілт тіл жазылуы</code>, мысалы <code>/kb alias country:DE kk германдар</code>.
+    Факт қосу: /kb арқылы қорды жүктеп алып, фактіні дереккөзімен жазып, /kb import арқылы жүктеңіз.
+admin-qa-alias-usage = Пішімі: <code>/kb alias country:DE kk германдар</code> (country, org не person; тілі ru, kk, en не zh).
+admin-qa-alias-kind = «{ $target }»: country:КОД, org:кілт не person:кілт деп көрсетіңіз.
+admin-qa-alias-language = «{ $language }» тілі қолдау таппайды: ru, kk, en не zh.
+admin-qa-alias-unknown = Білім қорында «{ $target }» жоқ.
+admin-qa-alias-added = Дайын: «{ $alias }» енді { $target } дегенді білдіреді. Бот мұны бір минут ішінде ескереді.

@@ -134,4 +134,15 @@ qa-choice-contacts = Контакты
 qa-choice-website = Сайт
 qa-choice-fund-amount = Размер фонда
 qa-feedback-thanks = Спасибо за оценку!
-qa-button-stale = Эта кнопка больше не действует.
+admin-stats-qa = <b>Вопросы</b> за 30 дней: 👍 { $up }, 👎 { $down }, без ответа или с сомнением { $missed } (подробно: /kb misses)
+admin-qa-misses-title = <b>Частые вопросы без уверенного ответа</b> (30 дней; 👍 { $up }, 👎 { $down }, всего таких { $missed })
+admin-qa-miss = { $number }. ×{ $count } [{ $language }] { $question }
+admin-qa-no-misses = Таких вопросов нет.
+admin-qa-how-to-fix =
+    Добавить написание имени: <code>/kb alias страна:код|org:ключ|person:ключ язык написание</code>, например <code>/kb alias country:DE ru германцы</code>.
+    Добавить факт: выгрузите базу командой /kb, допишите факт с источником и загрузите через /kb import.
+admin-qa-alias-usage = Формат: <code>/kb alias country:DE ru германцы</code> (country, org или person; язык ru, kk, en или zh).
+admin-qa-alias-kind = «{ $target }»: укажите country:КОД, org:ключ или person:ключ.
+admin-qa-alias-language = Язык «{ $language }» не поддерживается: ru, kk, en или zh.
+admin-qa-alias-unknown = В базе знаний нет «{ $target }».
+admin-qa-alias-added = Готово: «{ $alias }» теперь означает { $target }. Бот учтёт это в течение минуты.
