@@ -159,7 +159,9 @@ def _score(found: Sequence[Found], lexicon: Lexicon) -> tuple[str | None, float,
                 scores.pop(beaten, None)
     if not scores:
         return None, 0.0, (), present, True
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    # Equal scores keep the order the words came in: the first-mentioned reading is offered first.
+    first = {name: min(f.start for group in hits[name].values() for f in group) for name in scores}
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], first[item[0]]))
     best, best_score = ranked[0]
     tied = tuple(name for name, score in ranked[1:] if best_score - score <= TIE_MARGIN)
     return best, best_score, tied, present - {best}, exact[best]
