@@ -156,9 +156,43 @@ class KnowledgeBase:
 
     def members(self) -> list[Organization]:
         """Member organizations in role order (chair units, co-chairs, Council members, members)."""
-        order = {code: n for n, code in enumerate(ROLE_CODES)}
-        named = [o for o in self.organizations if o.role is not None]
-        return sorted(named, key=lambda o: (order.get(o.role or "", 99), o.key))
+        cached: list[Organization] | None = self._by_key.get("members")
+        if cached is None:
+            # Sorted once per knowledge base: answers ask for it often, and it may hold 10,000 rows.
+            order = {code: n for n, code in enumerate(ROLE_CODES)}
+            named = [o for o in self.organizations if o.role is not None]
+            cached = self._by_key["members"] = sorted(named, key=lambda o: (order.get(o.role or "", 99), o.key))
+        return list(cached)
+
+    def member_sources(self) -> list[Source]:
+        """The distinct sources of all members (most share one article), computed once."""
+        cached: list[Source] | None = self._by_key.get("member_sources")
+        if cached is None:
+            cached = self._by_key["member_sources"] = list({o.source.url: o.source for o in self.members()}.values())
+        return list(cached)
+
+    def warm(self) -> None:
+        """Compute the cached views now (in the indexing thread) rather than on a user's question."""
+        self.member_sources()
+        self._groups("role")
+        self._groups("country")
+
+    def members_in_role(self, role: str | None) -> list[Organization]:
+        """Members holding one role, in `members()` order."""
+        return list(self._groups("role").get(role, ()))
+
+    def members_from(self, country: str | None) -> list[Organization]:
+        """Members from one country, in `members()` order."""
+        return list(self._groups("country").get(country, ()))
+
+    def _groups(self, attribute: str) -> dict[str | None, list[Organization]]:
+        groups: dict[str | None, list[Organization]] | None = self._by_key.get(f"groups:{attribute}")
+        if groups is None:
+            groups = {}
+            for organization in self.members():
+                groups.setdefault(getattr(organization, attribute), []).append(organization)
+            self._by_key[f"groups:{attribute}"] = groups
+        return groups
 
 
 def pick(values: Mapping[str, str], language: str) -> str | None:

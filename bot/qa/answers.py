@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.i18n import Html, Localizer
@@ -87,18 +88,21 @@ def org_label(organization: Organization, language: str) -> str:
     return f"{name} ({short})" if short and short not in name else name
 
 
-def bounded(parts: list[str], l10n: Localizer, separator: str = ", ") -> str:
-    """Parts joined until MAX_LIST_CHARS, then "and N more"."""
+def bounded(parts: Iterable[str], l10n: Localizer, separator: str = ", ", *, total: int | None = None) -> str:
+    """Parts joined until MAX_LIST_CHARS, then "and N more". Parts are taken lazily: with `total` given, a
+    list of 10,000 organizations costs the few labels shown."""
+    items = parts if total is not None else list(parts)
+    count = total if total is not None else len(items)  # type: ignore[arg-type]
     shown: list[str] = []
     length = 0
-    for part in parts:
+    for part in items:
         if shown and length + len(part) + len(separator) > MAX_LIST_CHARS:
             break
         shown.append(part)
         length += len(part) + len(separator)
     text = separator.join(shown)
-    if len(shown) < len(parts):
-        text += " " + l10n("qa-more", count=len(parts) - len(shown))
+    if len(shown) < count:
+        text += " " + l10n("qa-more", count=count - len(shown))
     return text
 
 
@@ -337,13 +341,10 @@ class Composer:
                 reply.add("qa-country-not-member", country.source, country=country.name(self.language))
                 continue
             reply.add("qa-country-member", country.source, country=country.name(self.language))
-            named = [o for o in self.kb.members() if o.country == code]
+            named = self.kb.members_from(code)
             if named:
-                reply.add(
-                    "qa-country-orgs",
-                    *(o.source for o in named),
-                    list=bounded([f"{org_label(o, self.language)} — {self.role_name(o)}" for o in named], self.l10n),
-                )
+                labels = (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in named)
+                reply.add("qa-country-orgs", *_sources(named), list=bounded(labels, self.l10n, total=len(named)))
             else:
                 reply.add("qa-country-council", self.source_of("council_members_count"))
         return reply
@@ -351,13 +352,15 @@ class Composer:
     def role_holders(self, roles: tuple[str, ...], countries: list[str], intent: str) -> Reply:
         """Organizations holding these roles that come from these countries."""
         reply = Reply(self.l10n, intent)
-        holders = [o for o in self.kb.members() if o.role in roles and o.country in countries]
+        holders = [o for country in countries for o in self.kb.members_from(country) if o.role in roles]
         if not holders:
             return self.countries(countries)
         reply.add(
             "qa-holders",
-            *(o.source for o in holders),
-            list=bounded([f"{org_label(o, self.language)} — {self.role_name(o)}" for o in holders], self.l10n),
+            *_sources(holders),
+            list=bounded(
+                (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in holders), self.l10n, total=len(holders)
+            ),
             country=", ".join(c.name(self.language) for c in self.kb.countries if c.code in countries),
         )
         return reply
@@ -384,25 +387,25 @@ class Composer:
             )
 
     def leadership(self) -> Reply | None:
-        chairs = [o for o in self.kb.members() if o.role == "chair_unit"]
-        cochairs = [o for o in self.kb.members() if o.role == "co_chair"]
+        chairs = self.kb.members_in_role("chair_unit")
+        cochairs = self.kb.members_in_role("co_chair")
         if not chairs and not cochairs:
             return None
         reply = Reply(self.l10n, "leadership")
         reply.add(
             "qa-leadership",
-            *(o.source for o in chairs + cochairs),
+            *_sources(chairs + cochairs),
             chairs=self.org_list(chairs),
             cochairs=self.org_list(cochairs),
         )
         return reply
 
     def role_list(self, role: str, key: str) -> Reply | None:
-        holders = [o for o in self.kb.members() if o.role == role]
+        holders = self.kb.members_in_role(role)
         if not holders:
             return None
         reply = Reply(self.l10n, role)
-        reply.add(key, *(o.source for o in holders), list=self.org_list(holders))
+        reply.add(key, *_sources(holders), list=self.org_list(holders))
         return reply
 
     def counts(self, *, countries_only: bool) -> Reply | None:
@@ -416,7 +419,6 @@ class Composer:
         if organizations is None or countries is None or council is None:
             return None
         reply = Reply(self.l10n, "count")
-        members = self.kb.members()
         reply.add(
             "qa-counts",
             organizations.source,
@@ -424,8 +426,8 @@ class Composer:
             council.source,
             orgs=organizations.number or 0,
             countries=countries.number or 0,
-            chairs=sum(o.role == "chair_unit" for o in members),
-            cochairs=sum(o.role == "co_chair" for o in members),
+            chairs=len(self.kb.members_in_role("chair_unit")),
+            cochairs=len(self.kb.members_in_role("co_chair")),
             council=council.number or 0,
         )
         return reply
@@ -447,8 +449,9 @@ class Composer:
     def members(self) -> Reply:
         reply = Reply(self.l10n, "members")
         members = self.kb.members()
-        listed = bounded([f"{org_label(o, self.language)} — {self.role_name(o)}" for o in members], self.l10n, "; ")
-        reply.add("qa-members", *(o.source for o in members), list=listed)
+        labels = (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in members)
+        listed = bounded(labels, self.l10n, "; ", total=len(members))
+        reply.add("qa-members", *self.kb.member_sources(), list=listed)
         council = self.kb.fact("council_members_count")
         if council is not None and council.number:
             reply.add("qa-members-unnamed", council.source, count=council.number)
@@ -503,7 +506,7 @@ class Composer:
         reply.add("qa-roles-title")
         council, organizations = kb.fact("council_members_count"), kb.fact("organizations_count")
         for role in kb.roles:
-            holders = [o for o in kb.members() if o.role == role.code]
+            holders = kb.members_in_role(role.code)
             if holders:
                 listed = escape(self.org_list(holders))
             elif role.code == "council_member" and council is not None and council.number:
@@ -519,7 +522,7 @@ class Composer:
         """The knowledge base does not hold this; say where an official answer may be found."""
         reply = Reply(self.l10n, intent, outcome="not_stated")
         reply.add("qa-not-stated", what=self.l10n(f"qa-attr-{intent.replace('_', '-')}"))
-        official = [o for o in self.kb.members() if o.website]
+        official = [o for role in LEADING_ROLES for o in self.kb.members_in_role(role) if o.website]
         if official:
             sites = ", ".join(
                 f'{escape(org_label(o, self.language))}: <a href="{html.escape(o.website or "")}">'
@@ -553,12 +556,12 @@ class Composer:
     # --- helpers ------------------------------------------------------------------------------------
 
     def org_list(self, organizations: list[Organization]) -> str:
-        parts: list[str] = []
-        for organization in organizations:
-            country = self.kb.country(organization.country)
-            label = organization.short_name(self.language) or organization.name(self.language)
-            parts.append(f"{label} ({country.name(self.language)})" if country else label)
-        return bounded(parts, self.l10n)
+        return bounded((self._short_label(o) for o in organizations), self.l10n, total=len(organizations))
+
+    def _short_label(self, organization: Organization) -> str:
+        country = self.kb.country(organization.country)
+        label = organization.short_name(self.language) or organization.name(self.language)
+        return f"{label} ({country.name(self.language)})" if country else label
 
     def role_name(self, organization: Organization) -> str:
         role = self.kb.role(organization.role)
@@ -567,6 +570,11 @@ class Composer:
     def source_of(self, key: str) -> Source | None:
         fact = self.kb.fact(key)
         return fact.source if fact else None
+
+
+def _sources(organizations: list[Organization]) -> list[Source]:
+    """The distinct sources of many organizations (most share one article)."""
+    return list({o.source.url: o.source for o in organizations}.values())
 
 
 def _of(question: Parse, kind: str) -> list[str]:

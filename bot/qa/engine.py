@@ -28,7 +28,7 @@ from bot.qa.listing import MembersPage, members_page, roles_text
 from bot.qa.normalize import words
 from bot.qa.parse import Parse, chosen, parse
 from bot.qa.retrieval import Passage, Retriever
-from domain.knowledge import KnowledgeBase, Organization, Person
+from domain.knowledge import TEXT_LANGUAGES, KnowledgeBase, Organization, Person
 from storage import Database
 from storage.entries import EntryRepository
 from storage.kb import KnowledgeBaseRepository
@@ -105,6 +105,9 @@ def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon) ->
             Passage(entry.title or "", "", entry.url or "", item.published.date().isoformat(), title=entry.title or "")
         )
     ignored = frozenset().union(*lex.function_words.values())
+    kb.warm()
+    for language in TEXT_LANGUAGES:
+        Composer(kb, localizer(language)).about()  # loads each language's messages before the first question
     return _Indexes(kb, EntityIndex(kb), Retriever(passages, ignored=ignored))
 
 

@@ -133,12 +133,14 @@ class EntityIndex:
             stem, prefix, extra = _rule(name.words[position])
             self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra)
 
-    def find(self, question: list[Word], *, skip: frozenset[int] = frozenset()) -> list[Match]:
+    def find(
+        self, question: list[Word], *, skip: frozenset[int] = frozenset(), no_anchor: frozenset[int] = frozenset()
+    ) -> list[Match]:
         """Non-overlapping matches, longest and surest first, in question order; `skip`: positions that are
-        question words, never names."""
+        question words, never names; `no_anchor`: positions that may be inside a name but never its rarest word."""
         candidates: list[Match] = []
         for position, word in enumerate(question):
-            if position in skip:
+            if position in skip or position in no_anchor:
                 continue
             for hit in self._anchors.match(word.key):
                 number, anchor = hit.payload

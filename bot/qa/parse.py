@@ -67,7 +67,9 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
     question_words = frozenset(n for f in chosen for n in range(f.start, f.end)) | skip
     # "Министерство экологии" is a name; "ministry" alone only tells what kind of body is asked about.
     intent_words = frozenset(n for f in chosen if f.kind == "intent" for n in range(f.start, f.end)) | skip
-    matches = _plausible(names.find(question, skip=intent_words), question, chosen)
+    # A function word ("alliance", "the") may sit inside a name, but never starts the search for one.
+    function_words = frozenset(n for n, w in enumerate(question) if lexicon.is_function_word(w))
+    matches = _plausible(names.find(question, skip=intent_words, no_anchor=function_words), question, chosen)
     detected = detect_language(text, question, chosen, matches, lexicon, user_language)
     intent, score, tied, attributes, exact = _score(chosen, lexicon)
     covered = question_words | {n for m in matches for n in range(m.start, m.end)}
