@@ -71,11 +71,12 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=131072)
 def key(word: str) -> str:
     """The script-independent key of one word (see `_KEY_RULES`)."""
-    text = anyascii(fold(word)).lower()
+    # The soft sign comes out as an apostrophe, which nobody types: drop it before the rules see the letters.
+    text = _NOT_KEY_RE.sub("", anyascii(fold(word)).lower())
     text = _SOFT_J_RE.sub("i", text)
     for old, new in _KEY_RULES:
         text = text.replace(old, new)
-    return _REPEATS_RE.sub(r"\1", _NOT_KEY_RE.sub("", text))
+    return _REPEATS_RE.sub(r"\1", text)
 
 
 def words(text: str) -> list[Word]:
