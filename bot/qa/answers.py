@@ -124,16 +124,23 @@ class Composer:
     def respond(self, question: Parse, *, not_stated: bool) -> Reply | None:
         """The answer to a parsed question, or None when nothing in the knowledge base fits."""
         intent, entities = question.intent, list(question.entities)
-        if intent is not None and question.tied and not_stated is False:
-            return self.ask_back(question)
+        if intent is not None and question.tied and not not_stated:
+            readings = [self._reading(question, name) for name in (intent, *question.tied)]
+            texts = {tuple(reply.lines) if reply else () for reply in readings}
+            if len(texts) > 1:
+                return self.ask_back(question)
+            # Every reading gives the same answer ("what does IGTIPC do in the alliance"): no need to ask.
         if not_stated and intent is not None:
             return self.not_stated(intent)
+        return self._reading(question, intent)
+
+    def _reading(self, question: Parse, intent: str | None) -> Reply | None:
         handler = getattr(self, f"_on_{intent}", None) if intent is not None else None
         if handler is not None:
             reply: Reply | None = handler(question)
             return reply
-        if entities:
-            return self.cards(entities, question)
+        if question.entities:
+            return self.cards(list(question.entities), question)
         return None
 
     def _on_leadership(self, question: Parse) -> Reply | None:
@@ -206,6 +213,11 @@ class Composer:
         if question.entities:
             return self.cards(list(question.entities), question)
         return self.roles()
+
+    def _on_activity(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        return self.about() if question.mentions_alliance or not question.leftovers else None
 
     def _on_founded(self, question: Parse) -> Reply | None:
         reply = self.fact("founding", "founded")

@@ -100,13 +100,14 @@ class _Name:
     languages: tuple[str, ...]
 
 
-def _rule(word_key: str) -> tuple[str, bool, int]:
+def _rule(word_key: str, *, last: bool = True) -> tuple[str, bool, int]:
     """How a name word is matched: its stem, whether as a beginning, and how many letters may follow."""
     if len(word_key) <= 3 or word_key.isdigit():
         return word_key, False, 0
     if len(word_key) == 4:
         return word_key, True, 4
-    cut = 1 if len(word_key) <= 6 else 2
+    # An adjective before the noun changes more of its ending: Новая → Новой, Новую.
+    cut = 3 if not last and len(word_key) >= 6 else 1 if len(word_key) <= 6 else 2
     return word_key[:-cut], True, MAX_ENDING + cut
 
 
@@ -130,8 +131,8 @@ class EntityIndex:
         for number, name in enumerate(names):
             # The rarest word, and the longest among equals: it finds the fewest candidates.
             position = min(range(len(name.words)), key=lambda n: (frequency[name.words[n]], -len(name.words[n])))
-            stem, prefix, extra = _rule(name.words[position])
-            self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra)
+            stem, prefix, extra = _rule(name.words[position], last=position == len(name.words) - 1)
+            self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra, typo_key=name.words[position])
 
     def find(
         self, question: list[Word], *, skip: frozenset[int] = frozenset(), no_anchor: frozenset[int] = frozenset()
@@ -156,9 +157,9 @@ class EntityIndex:
             return None
         exact = True
         for offset, name_word in enumerate(name.words):
-            stem, prefix, extra = _rule(name_word)
+            stem, prefix, extra = _rule(name_word, last=offset == len(name.words) - 1)
             # Only the last word of a name takes an ending ("Новой Зеландии" has two, so allow each).
-            hit = word_matches(question[start + offset].key, stem, prefix=prefix, max_extra=extra)
+            hit = word_matches(question[start + offset].key, stem, prefix=prefix, max_extra=extra, typo_key=name_word)
             if hit is None:
                 return None
             exact = exact and hit.exact

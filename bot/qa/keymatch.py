@@ -35,6 +35,7 @@ class _Pattern(Generic[T]):
     payload: T
     prefix: bool
     max_extra: int  # for a prefix: how many letters may follow
+    typo_key: str  # what a word with a typo is compared with (a name's whole word, not its stem)
 
 
 def _deletions(text: str) -> set[str]:
@@ -51,12 +52,24 @@ class KeyMatcher(Generic[T]):
         self._fuzzy_lengths: set[int] = set()
         self._cache: dict[str, tuple[Hit[T], ...]] = {}
 
-    def add(self, pattern: str, payload: T, *, prefix: bool = False, max_extra: int = 64, fuzzy: bool = True) -> None:
-        entry = _Pattern(pattern, payload, prefix, max_extra)
+    def add(
+        self,
+        pattern: str,
+        payload: T,
+        *,
+        prefix: bool = False,
+        max_extra: int = 64,
+        fuzzy: bool = True,
+        typo_key: str | None = None,
+    ) -> None:
+        """`typo_key`: compare typed words with this rather than with `pattern` (a stem is too short to
+        tell a typo from another word: "chanel" is one letter from "chine", three from "chinese")."""
+        typo = typo_key or pattern
+        entry = _Pattern(pattern, payload, prefix, max_extra, typo)
         (self._prefix if prefix else self._whole).setdefault(pattern, []).append(entry)
-        if fuzzy and len(pattern) >= MIN_FUZZY_LENGTH:
-            self._fuzzy_lengths.add(len(pattern))
-            for variant in {pattern, *_deletions(pattern)}:
+        if fuzzy and len(typo) >= MIN_FUZZY_LENGTH:
+            self._fuzzy_lengths.add(len(typo))
+            for variant in {typo, *_deletions(typo)}:
                 self._deleted.setdefault(variant, []).append(entry)
         self._cache.clear()
 
@@ -100,21 +113,24 @@ class KeyMatcher(Generic[T]):
                     extra = len(word) - length
                     if (extra and not entry.prefix) or extra > min(entry.max_extra, MAX_TYPO_EXTRA):
                         continue
-                    if OSA.distance(part, entry.key, score_cutoff=1) <= 1:
+                    if OSA.distance(part, entry.typo_key, score_cutoff=1) <= 1:
                         found.append(Hit(entry.payload, False, extra))
         return found
 
 
-def word_matches(word: str, pattern: str, *, prefix: bool, max_extra: int) -> Hit[None] | None:
+def word_matches(
+    word: str, pattern: str, *, prefix: bool, max_extra: int, typo_key: str | None = None
+) -> Hit[None] | None:
     """One word against one pattern, by the same rules as `KeyMatcher.match` (for checking a phrase's
     other words once its rarest one has been found)."""
     if word == pattern:
         return Hit(None, True, 0)
     if prefix and word.startswith(pattern) and len(word) - len(pattern) <= max_extra:
         return Hit(None, True, len(word) - len(pattern))
-    if len(pattern) < MIN_FUZZY_LENGTH:
+    typo = typo_key or pattern
+    if len(typo) < MIN_FUZZY_LENGTH:
         return None
-    for length in (len(pattern) - 1, len(pattern), len(pattern) + 1) if prefix else (len(word),):
+    for length in (len(typo) - 1, len(typo), len(typo) + 1) if prefix else (len(word),):
         extra = len(word) - length
         if length < MIN_FUZZY_LENGTH:
             continue

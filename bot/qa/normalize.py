@@ -32,7 +32,7 @@ _KEY_RULES = (
     ("kh", "h"),
     ("zh", "j"),
     ("dj", "j"),
-    ("ts", "c"),
+    ("ts", "c"),  # not at the end of a word (see key): English plurals end in -ts
     ("tz", "c"),
     ("ph", "f"),
     ("w", "v"),
@@ -74,8 +74,12 @@ def key(word: str) -> str:
     # The soft sign comes out as an apostrophe, which nobody types: drop it before the rules see the letters.
     text = _NOT_KEY_RE.sub("", anyascii(fold(word)).lower())
     text = _SOFT_J_RE.sub("i", text)
+    final_ts = text.endswith("ts")
     for old, new in _KEY_RULES:
         text = text.replace(old, new)
+    if final_ts and text.endswith("c"):
+        # "units", "contacts": English plurals, not ц (a word ending in ц is rare, and "nemets" still works).
+        text = text[:-1] + "ts"
     return _REPEATS_RE.sub(r"\1", text)
 
 

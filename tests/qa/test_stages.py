@@ -154,3 +154,14 @@ async def test_the_question_log_groups_misses_counts_votes_and_prunes(db: Databa
     votes = await log.votes(since=now - timedelta(days=1))
     assert (votes.up, votes.down, votes.missed) == (1, 0, 2)
     assert await log.prune(before=now + timedelta(seconds=1)) == 3
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_every_intent_has_a_button_label_and_every_unstated_one_its_wording(language):
+    from bot.i18n import localizer
+
+    l10n = localizer(language)
+    for name, intent in lexicon().intents.items():
+        assert l10n(f"qa-choice-{name.replace('_', '-')}")
+        if intent.not_stated:
+            assert l10n(f"qa-attr-{name.replace('_', '-')}")

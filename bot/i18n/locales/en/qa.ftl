@@ -136,3 +136,4 @@ admin-qa-alias-kind = “{ $target }”: give country:CODE, org:key or person:ke
 admin-qa-alias-language = The language “{ $language }” is not supported: ru, kk, en or zh.
 admin-qa-alias-unknown = The knowledge base has no “{ $target }”.
 admin-qa-alias-added = Done: “{ $alias }” now means { $target }. The bot takes it up within a minute.
+qa-choice-activity = What it does

@@ -100,3 +100,4 @@ admin-qa-alias-kind = «{ $target }»: country:КОД, org:кілт не person:
 admin-qa-alias-language = «{ $language }» тілі қолдау таппайды: ru, kk, en не zh.
 admin-qa-alias-unknown = Білім қорында «{ $target }» жоқ.
 admin-qa-alias-added = Дайын: «{ $alias }» енді { $target } дегенді білдіреді. Бот мұны бір минут ішінде ескереді.
+qa-choice-activity = Немен айналысады

@@ -146,3 +146,4 @@ admin-qa-alias-kind = «{ $target }»: укажите country:КОД, org:клю
 admin-qa-alias-language = Язык «{ $language }» не поддерживается: ru, kk, en или zh.
 admin-qa-alias-unknown = В базе знаний нет «{ $target }».
 admin-qa-alias-added = Готово: «{ $alias }» теперь означает { $target }. Бот учтёт это в течение минуты.
+qa-choice-activity = Чем занимается
