@@ -123,7 +123,7 @@ class Composer:
 
     def respond(self, question: Parse, *, not_stated: bool) -> Reply | None:
         """The answer to a parsed question, or None when nothing in the knowledge base fits."""
-        intent, entities = question.intent, list(question.entities)
+        intent = question.intent
         if intent is not None and question.tied and not not_stated:
             readings = [self._reading(question, name) for name in (intent, *question.tied)]
             texts = {tuple(reply.lines) if reply else () for reply in readings}

@@ -27,11 +27,13 @@ LATIN = {
     "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
     "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "ы": "y", "э": "e", "ю": "yu", "я": "ya", "ь": "",
 }  # fmt: skip
-# Letter pairs whose Latin spelling is another letter's ("сх" is "sh", as ш): ambiguous for a reader too.
-AMBIGUOUS = ("сх", "зх", "цх", "кх", "тс", "шч")
-RUSSIAN = st.text(alphabet="".join(LATIN), min_size=1, max_size=10).filter(
-    lambda w: w.strip("ь") and not any(pair in w.replace("ь", "") for pair in AMBIGUOUS)
-)
+# Russian words as syllables (a consonant, a vowel): random letter strings such as "сх" are ambiguous in Latin
+# letters for a reader too ("sh" is ш).
+CONSONANTS = "бвгджзйклмнпрстфхцчш"
+VOWELS = "аеиоуыэюя"
+RUSSIAN = st.lists(
+    st.tuples(st.sampled_from(CONSONANTS), st.sampled_from(VOWELS)).map("".join), min_size=1, max_size=4
+).map("".join)
 
 
 def _parse(text: str, user: str = "ru"):
