@@ -202,3 +202,12 @@ async def test_an_empty_knowledge_base_answers_honestly(question):
     answer = await QuestionEngine(SeedKnowledge(KnowledgeBase())).answer(question, user_language="ru")
     assert answer.intent == "dont-know"
     parse_html(answer.text)
+
+
+async def test_inline_goes_through_the_pipeline_in_the_users_language_each_result_once():
+    items = await engine().inline_results("Германия Калкаманов Германия", language="en")
+    assert len({item.id for item in items}) == len(items)
+    titles = [item.title for item in items]
+    assert "Germany" in titles and "Saken Kalkamanov" in titles
+    answer = await engine().inline_results("kto sopredsedateli", language="kk")
+    assert answer[0].text.startswith("Альянстың тең төрағалары: МЦЗТИП (Қазақстан)")
