@@ -88,7 +88,8 @@ class _Indexes:
     passages: Retriever
 
 
-def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon) -> _Indexes:
+def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon, names: EntityIndex | None) -> _Indexes:
+    """The indexes for a knowledge base and announcements; `names` is reused when only the news changed."""
     passages: list[Passage] = []
     for fact in kb.facts:
         for language, text in fact.text.items():
@@ -105,10 +106,12 @@ def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon) ->
             Passage(entry.title or "", "", entry.url or "", item.published.date().isoformat(), title=entry.title or "")
         )
     ignored = frozenset().union(*lex.function_words.values())
-    kb.warm()
-    for language in TEXT_LANGUAGES:
-        Composer(kb, localizer(language)).about()  # loads each language's messages before the first question
-    return _Indexes(kb, EntityIndex(kb), Retriever(passages, ignored=ignored))
+    if names is None:
+        kb.warm()
+        for language in TEXT_LANGUAGES:
+            Composer(kb, localizer(language)).about()  # loads each language's messages before the first question
+        names = EntityIndex(kb)
+    return _Indexes(kb, names, Retriever(passages, ignored=ignored))
 
 
 class QuestionEngine:
@@ -126,7 +129,7 @@ class QuestionEngine:
         self._reload_seconds = reload_seconds
         self._loaded_at = -float("inf")
         self._lexicon = lexicon()
-        self._indexes = _build(KnowledgeBase(), [], self._lexicon)
+        self._indexes = _build(KnowledgeBase(), [], self._lexicon, None)
         self._news_ids: tuple[int, ...] = ()
         self._lock = asyncio.Lock()
 
@@ -140,9 +143,11 @@ class QuestionEngine:
                 kb = await self._knowledge.load()
                 news = await self._latest(INDEXED_ANNOUNCEMENTS)
                 news_ids = tuple(item.id for item in news)
-                if kb != self._indexes.kb or self._loaded_at == -float("inf") or news_ids != self._news_ids:
-                    # Indexing 10,000 organizations takes a while: keep the event loop free meanwhile.
-                    self._indexes = await asyncio.to_thread(_build, kb, news, self._lexicon)
+                changed = kb != self._indexes.kb or self._loaded_at == -float("inf")
+                if changed or news_ids != self._news_ids:
+                    # Indexing 10,000 organizations takes seconds: keep the event loop free meanwhile.
+                    names = None if changed else self._indexes.names
+                    self._indexes = await asyncio.to_thread(_build, kb, news, self._lexicon, names)
                     self._news_ids = news_ids
                 self._loaded_at = time.monotonic()
         return self._indexes
