@@ -157,7 +157,10 @@ def _score(found: Sequence[Found], lexicon: Lexicon) -> tuple[str | None, float,
     present = frozenset(scores)
     for name in list(scores):
         for beaten in lexicon.intents[name].beats:
-            if beaten in scores and name in scores and lexicon.intents[beaten].beats.isdisjoint({name}):
+            if beaten not in scores or name not in scores or name in lexicon.intents[beaten].beats:
+                continue
+            # A guess from a typo beats nothing surer than itself ("curious" is not "creat*").
+            if exact[name] or scores[name] >= scores[beaten]:
                 scores.pop(beaten, None)
     if not scores:
         return None, 0.0, (), present, True
