@@ -12,10 +12,10 @@ import pytest
 from bot.config import Settings
 from bot.delivery import Delivery, Sender
 from bot.factory import create_dependencies
+from local_telegram import BotAPIStub
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
 async def start_delivery_bot(settings: Settings, stub: BotAPIStub, **sender_options: Any) -> RunningBot:
