@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.container import Services, bootstrap
 from bot.factory import create_bot, create_dispatcher
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parent.parent

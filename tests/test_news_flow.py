@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from local_telegram import BotAPIStub, SentMessage, parse_html
 from storage import Database
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.feeds.conftest import FeedSite, Item, rss, seed_article
-from tests.stub import BotAPIStub, SentMessage, parse_html
 
 
 @pytest.fixture

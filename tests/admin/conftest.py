@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from local_telegram import BotAPIStub, SentMessage
+from local_telegram.server import StubUser
 from storage.chats import ChatRepository
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.feeds.conftest import FeedSite
-from tests.stub import BotAPIStub, SentMessage
-from tests.stub.server import StubUser
 
 
 async def add_subscribers(

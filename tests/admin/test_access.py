@@ -3,10 +3,10 @@
 from sqlalchemy import func, select
 
 from bot.i18n import localizer
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot
-from tests.stub import BotAPIStub
 
 ADMIN_COMMANDS = ["/broadcast", "/sources", "/sources add http://127.0.0.1:9/feed", "/kb", "/kb import", "/stats"]
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
 async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub: BotAPIStub, app: RunningBot) -> None:

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
 from storage.schema import audit_log
 from storage.sources import SourceRepository
@@ -9,7 +10,6 @@ from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.feeds.conftest import FeedSite, Item, rss
 from tests.qa.test_knowledge_base import BAD_KB_YAML
-from tests.stub import BotAPIStub
 
 
 async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:

@@ -11,6 +11,7 @@ from bot.admin.jobs import watch_delivery
 from bot.app import run
 from bot.container import bootstrap
 from bot.factory import create_bot
+from local_telegram import BotAPIStub
 from storage.outbox import Recipient
 from storage.schema import outbox_deliveries
 from storage.schema.base import utcnow
@@ -18,7 +19,6 @@ from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.feeds.conftest import FeedSite, Item, rss, seed_article
-from tests.stub import BotAPIStub
 
 
 async def test_held_announcement_is_retitled_and_approved_by_an_admin(

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Settings
+from local_telegram import BotAPIStub
 from storage.outbox import Outbox
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
 def fast_retries(settings: Settings) -> Settings:

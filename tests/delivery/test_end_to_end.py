@@ -5,13 +5,13 @@ import time
 from datetime import UTC, datetime
 
 from bot.delivery import Delivery
+from local_telegram import BotAPIStub, Fault
+from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
-from tests.stub import BotAPIStub, Fault
-from tests.stub.server import RateLimits
 
 
 async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from bot.alerts import AdminAlerts
 from bot.leadership import Leadership
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.leases import LeaseRepository
 from tests.conftest import ADMIN_ID, REPO_ROOT, RunningBot
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 
 async def test_only_one_holder_and_a_standby_takes_over(db: Database) -> None:

@@ -5,8 +5,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import WEBHOOK_PATH, create_webhook_app, webhook_url
 from bot.container import bootstrap
 from bot.factory import create_bot, create_dispatcher
+from local_telegram import BotAPIStub
 from tests.conftest import make_settings
-from tests.stub import BotAPIStub
 
 
 async def test_webhook_checks_the_secret_and_handles_updates(stub: BotAPIStub, database_url: str) -> None:

@@ -6,10 +6,10 @@ import dataclasses
 import pytest
 
 from bot.metrics import REGISTRY
+from local_telegram import BotAPIStub
+from local_telegram.server import BOT_ID, BOT_USERNAME
 from storage.kb import SEED_FILE, Organization, read_knowledge_base_file
 from tests.conftest import RunningBot, start_bot
-from tests.stub import BotAPIStub
-from tests.stub.server import BOT_ID, BOT_USERNAME
 
 
 @pytest.mark.parametrize(

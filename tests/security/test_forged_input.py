@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import string
 
+from local_telegram import BotAPIStub
 from tests.conftest import RunningBot
-from tests.stub import BotAPIStub
 
 VALID = {
     *(f"dset:scope:{s}" for s in ("alliance", "all")),
