@@ -17,6 +17,7 @@ from bot.container import Services
 from bot.delivery.lifecycle import start_delivery, stop_delivery
 from bot.feeds.poller import FeedPoller
 from bot.feeds.scheduling import schedule_polling
+from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
 from bot.leadership import Leadership
@@ -24,7 +25,7 @@ from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
 from storage import Database
-from storage.fsm import DatabaseStorage
+from storage.fsm import DialogStateRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -46,7 +47,9 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 def create_dispatcher(services: Services) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; the services become its workflow data."""
-    dp = Dispatcher(storage=DatabaseStorage(services.db), services=services, **services.workflow_data())
+    dp = Dispatcher(
+        storage=DatabaseStorage(DialogStateRepository(services.db)), services=services, **services.workflow_data()
+    )
     dp.update.outer_middleware(ChatContextMiddleware(services.chats, services.settings))
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)

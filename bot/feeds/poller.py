@@ -14,11 +14,11 @@ import aiohttp
 
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
 from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
 from storage.schema.base import utcnow
