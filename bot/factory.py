@@ -24,6 +24,7 @@ from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
+from handlers.errors import apologise
 from storage import Database
 from storage.fsm import DialogStateRepository
 
@@ -52,6 +53,7 @@ def create_dispatcher(services: Services) -> Dispatcher:
     )
     dp.update.outer_middleware(ChatContextMiddleware(services.chats, services.settings))
     dp.include_routers(*get_routers())
+    dp.errors.register(apologise)
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
