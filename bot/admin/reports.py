@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.broadcasts import BroadcastService, Progress
@@ -71,8 +71,5 @@ async def update_report(bot: Bot, progress: Progress, *, final: bool) -> None:
             message_id=broadcast.report_message_id,
             reply_markup=None if final else cancel_keyboard(broadcast),
         )
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": error.message})
     except TelegramAPIError as error:
         logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": str(error)})

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -168,11 +167,7 @@ def _parse_time(text: str) -> datetime | None:
 
 
 async def _drop_buttons(message: Message) -> None:
-    try:
-        await message.edit_reply_markup(reply_markup=None)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    await message.edit_reply_markup(reply_markup=None)
 
 
 def create_router() -> Router:
