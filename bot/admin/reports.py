@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.broadcasts import BroadcastService, Progress
-from bot.admin.callbacks import BroadcastAction
+from bot.admin.callbacks import BroadcastAction, BroadcastStep
 from bot.i18n import localizer
 from storage.broadcasts import Broadcast
 from storage.schema.base import utcnow
@@ -42,7 +42,7 @@ def report_text(progress: Progress) -> str:
 def cancel_keyboard(broadcast: Broadcast) -> InlineKeyboardMarkup:
     """The one button of a running or scheduled broadcast."""
     text = localizer(broadcast.report_language)("admin-bc-button-cancel")
-    data = BroadcastAction(broadcast=broadcast.id, action="cancel").pack()
+    data = BroadcastAction(broadcast=broadcast.id, action=BroadcastStep.CANCEL).pack()
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]])
 
 
