@@ -1,1 +1,5 @@
-"""The bottom layer: plain records that every other layer may import, and that import nothing of ours."""
+"""Domain records: what the bot knows about news, sources, subscribers and the alliance.
+
+The bottom layer: plain dataclasses that storage, services and handlers all import; it imports none of them
+(nor aiogram or SQLAlchemy).
+"""

@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.feeds.entry import StoredEntry
 from bot.i18n import Localizer, localizer
 from bot.qa.answers import Answer, Composer, escape, org_label
 from bot.qa.entities import Entity, EntityIndex
@@ -28,6 +27,7 @@ from bot.qa.listing import MembersPage, members_page, roles_text
 from bot.qa.normalize import words
 from bot.qa.parse import Parse, chosen, parse
 from bot.qa.retrieval import Passage, Retriever
+from domain.entries import StoredEntry
 from domain.knowledge import TEXT_LANGUAGES, KnowledgeBase, Organization, Person
 from storage import Database
 from storage.entries import EntryRepository

@@ -4,7 +4,7 @@ the question's language; the ask-back buttons; 👍/👎; the admins' misses vie
 import pytest
 
 from tests.conftest import ADMIN_ID, RunningBot
-from tests.stub import BotAPIStub
+from local_telegram import BotAPIStub
 
 
 @pytest.mark.parametrize(
@@ -72,5 +72,5 @@ async def test_an_admin_alias_is_understood_after_the_reload(app: RunningBot, st
     assert added.text.startswith("Готово: «Дойчланд» теперь означает country:DE.")
     refused = await admin.ask("/kb alias country:XX ru Нигде")
     assert refused.text == "В базе знаний нет «country:XX»."
-    kb = await app.deps["knowledge"].load()
+    kb = await app.services.knowledge.load()
     assert "Дойчланд" in kb.country("DE").forms["ru"]
