@@ -340,6 +340,10 @@ class Composer:
                     reply.add("qa-org-role-nocountry", organization.source, **args)
             if description := organization.description.get(language):
                 reply.lines.append(escape(sentence(description)))
+            if organization.website:
+                site = html.escape(organization.website)
+                link_text = html.escape(re.sub(r"^https?://", "", organization.website))
+                reply.add("qa-org-website", site=Html(f'<a href="{site}">{link_text}</a>'))
         return reply
 
     def countries(self, codes: list[str]) -> Reply:

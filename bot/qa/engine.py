@@ -180,7 +180,8 @@ class QuestionEngine:
         intent = question.intent
         if intent == "news":
             return await self._news(l10n)
-        not_stated = intent is not None and self._lexicon.intents[intent].not_stated
+        spec = self._lexicon.intents[intent] if intent is not None else None
+        not_stated = spec is not None and spec.not_stated and not (spec.entity_card and question.entities)
         if (
             intent is not None
             and not not_stated

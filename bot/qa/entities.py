@@ -141,7 +141,7 @@ class EntityIndex:
         question words, never names; `no_anchor`: positions that may be inside a name but never its rarest word."""
         candidates: list[Match] = []
         for position, word in enumerate(question):
-            if position in skip or position in no_anchor:
+            if position in no_anchor:
                 continue
             for hit in self._anchors.match(word.key):
                 number, anchor = hit.payload
@@ -153,7 +153,10 @@ class EntityIndex:
     def _align(self, question: list[Word], start: int, number: int, skip: frozenset[int]) -> Match | None:
         name = self._names[number]
         end = start + len(name.words)
-        if start < 0 or end > len(question) or any(n in skip for n in range(start, end)):
+        if start < 0 or end > len(question):
+            return None
+        if len(name.words) == 1 and start in skip:
+            # A question word alone is never a name; inside a longer name it may be ("председатель правления").
             return None
         exact = True
         for offset, name_word in enumerate(name.words):

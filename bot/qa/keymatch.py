@@ -113,6 +113,10 @@ class KeyMatcher(Generic[T]):
                     extra = len(word) - length
                     if (extra and not entry.prefix) or extra > min(entry.max_extra, MAX_TYPO_EXTRA):
                         continue
+                    if extra and part[-1] != entry.typo_key[-1]:
+                        # A different last letter with more letters after it is another ending, not a typo
+                        # ("байланысты" is not "байланысу…").
+                        continue
                     if OSA.distance(part, entry.typo_key, score_cutoff=1) <= 1:
                         found.append(Hit(entry.payload, False, extra))
         return found

@@ -51,7 +51,11 @@ def requested_language(
             if not item.start <= n < item.end and n not in requests and not lexicon.is_function_word(words[n])
         ]
         if requests or (not others and len(set(clauses)) > 1):
-            return LanguageRequest(item.name, frozenset(members))
+            # Only the request's own words leave the question: "Tell me in Russian who the co-chairs are".
+            taken = set(range(item.start, item.end)) | requests
+            if not others:
+                taken |= set(members)
+            return LanguageRequest(item.name, frozenset(taken))
     return None
 
 
@@ -95,6 +99,9 @@ def detect_language(
     latin = sum(word.latin for word in words) > len(words) / 2
     if not latin:
         scores["en"] = -1.0
+    elif not any(scores.values()) and any(not _in_names(n, names) for n in range(len(words))):
+        # Latin letters, no word of any language known, and not only names ("Central Asia?"): English.
+        return "en"
     best = max(scores.values())
     tied = [language for language, score in scores.items() if score == best]
     if user_language in tied:
@@ -118,3 +125,7 @@ def _vote(scores: dict[str, float], word: Word, languages: set[str], weight: flo
         return
     for language in languages:
         scores[language] += weight / len(languages)
+
+
+def _in_names(position: int, names: Sequence[Match]) -> bool:
+    return any(match.start <= position < match.end for match in names)

@@ -46,6 +46,7 @@ class Intent:
     groups: int  # 0: any trigger; n: all n groups must match
     beats: frozenset[str]
     not_stated: bool
+    entity_card: bool  # not stated for the alliance, but a named entity's card answers it
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,14 @@ class Lexicon:
             groups = spec.get("all_of", [])
             beats = frozenset(spec.get("beats", []))
             weight = float(spec.get("weight", 1.0))
-            self.intents[name] = Intent(name, weight, len(groups), beats, bool(spec.get("not_stated", False)))
+            self.intents[name] = Intent(
+                name,
+                weight,
+                len(groups),
+                beats,
+                bool(spec.get("not_stated", False)),
+                bool(spec.get("entity_card", False)),
+            )
             self._add_entries("intent", name, spec, weight, 0)
             for number, group in enumerate(groups, start=1):
                 self._add_entries("intent", name, group, weight, number)

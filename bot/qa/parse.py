@@ -70,6 +70,10 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
     # A function word ("alliance", "the") may sit inside a name, but never starts the search for one.
     function_words = frozenset(n for n, w in enumerate(question) if lexicon.is_function_word(w))
     matches = _plausible(names.find(question, skip=intent_words, no_anchor=function_words), question, chosen)
+    # Question words inside a longer name are part of the name ("и.о. председателя правления").
+    in_names = {n for m in matches if m.length > 1 for n in range(m.start, m.end)}
+    chosen = [f for f in chosen if not (set(range(f.start, f.end)) & in_names)]
+    question_words = frozenset(n for f in chosen for n in range(f.start, f.end)) | skip
     detected = detect_language(text, question, chosen, matches, lexicon, user_language)
     intent, score, tied, attributes, exact = _score(chosen, lexicon)
     covered = question_words | {n for m in matches for n in range(m.start, m.end)}

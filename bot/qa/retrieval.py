@@ -1,10 +1,11 @@
 """Stage 5, retrieval: when no intent fits, the knowledge-base passage or stored announcement that best
 matches the question's words (BM25 with bm25s), shown with its source above a threshold.
 
-Words are compared by the first letters of their script-independent keys (a cheap stem that works across
-Cyrillic, Kazakh and Latin typing); function words are left out. A passage is shown only when it holds at
-least MIN_SHARED of the question's words and at least MIN_SHARE of them: "How does the supply chain work?"
-shares one word with "works under the Ministry", which is not an answer.
+Words are compared by the first five letters of their script-independent keys (a cheap stem that works
+across Cyrillic, Kazakh and Latin typing); function words are left out. A passage is shown only when it
+holds at least MIN_SHARED of the question's words (one, for a question of one or two) and at least
+MIN_SHARE of them: "How does the supply chain work?" shares one word with "works under the Ministry",
+which is not an answer.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import bm25s
 
 from bot.qa.normalize import words
 
-STEM_LENGTH = 6
+STEM_LENGTH = 5
 MIN_SHARED = 2
 MIN_SHARE = 0.5
+# A question of one or two words ("стартапы поддерживают?") may share one of them with its passage.
+SHORT_QUESTION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ class Retriever:
             if score <= 0 or passage.language not in ("", language):
                 continue
             shared = len(self._stems[int(number)] & set(query))
-            if shared >= min(MIN_SHARED, len(query)) and shared / len(query) >= MIN_SHARE:
+            needed = 1 if len(query) <= SHORT_QUESTION else MIN_SHARED
+            if shared >= needed and shared / len(query) >= MIN_SHARE:
                 found.append(passage)
         return found[:limit]

@@ -3,8 +3,8 @@ the question's language; the ask-back buttons; 👍/👎; the admins' misses vie
 
 import pytest
 
-from tests.conftest import ADMIN_ID, RunningBot
 from local_telegram import BotAPIStub
+from tests.conftest import ADMIN_ID, RunningBot
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,6 @@ admin-qa-alias-language = The language “{ $language }” is not supported: ru,
 admin-qa-alias-unknown = The knowledge base has no “{ $target }”.
 admin-qa-alias-added = Done: “{ $alias }” now means { $target }. The bot takes it up within a minute.
 qa-choice-activity = What it does
+qa-org-website = Website: { $site }
+qa-attr-staff = how many people work for the alliance
+qa-choice-staff = Staff

@@ -101,3 +101,6 @@ admin-qa-alias-language = «{ $language }» тілі қолдау таппайд
 admin-qa-alias-unknown = Білім қорында «{ $target }» жоқ.
 admin-qa-alias-added = Дайын: «{ $alias }» енді { $target } дегенді білдіреді. Бот мұны бір минут ішінде ескереді.
 qa-choice-activity = Немен айналысады
+qa-org-website = Сайты: { $site }
+qa-attr-staff = альянс қызметкерлерінің саны
+qa-choice-staff = Қызметкерлер

@@ -147,3 +147,6 @@ admin-qa-alias-language = Язык «{ $language }» не поддерживае
 admin-qa-alias-unknown = В базе знаний нет «{ $target }».
 admin-qa-alias-added = Готово: «{ $alias }» теперь означает { $target }. Бот учтёт это в течение минуты.
 qa-choice-activity = Чем занимается
+qa-org-website = Сайт: { $site }
+qa-attr-staff = сколько в альянсе сотрудников
+qa-choice-staff = Сотрудники
