@@ -2,7 +2,8 @@
 
 A message of several sentences is cut at . ! ? before a capital letter and at new lines; each sentence
 scores by its question mark and the question words (lexicon intents) it holds, and the best one is the
-question (the last among equals, since people ask after the introduction). A one-sentence message is the question itself.
+question (the last among equals, since people ask after the introduction). A one-sentence message is the
+question itself.
 """
 
 from __future__ import annotations
