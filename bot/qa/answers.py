@@ -204,7 +204,7 @@ class Composer:
             return self.council()
         if question.entities and "countries" not in attributes:
             return self.cards(list(question.entities), question)
-        return self.counts(countries_only="countries" in attributes)
+        return self.counts(countries_only="countries" in attributes and not question.body)
 
     def _on_council(self, question: Parse) -> Reply | None:
         return self.council()

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.i18n import Localizer, localizer
+from bot.i18n import Html, Localizer, localizer
 from bot.qa.answers import Answer, Composer, escape, org_label
 from bot.qa.entities import Entity, EntityIndex
 from bot.qa.lexicon import Lexicon, lexicon
@@ -207,7 +207,7 @@ class QuestionEngine:
         if facts:
             best = facts[0]
             source = f'<a href="{html.escape(best.url)}">{html.escape(_host(best.url))}, {best.date}</a>'
-            text = l10n("qa-retrieved", passage=escape(best.text)) + "\n\n" + l10n("qa-source", links=source)
+            text = l10n("qa-retrieved", passage=best.text) + "\n\n" + l10n("qa-source", links=Html(source))
             return Answer(l10n.language, text, "retrieved", (best.url,), outcome="low")
         meaningful = [w.lower() for w in question.leftovers if len(w) > 2]
         found: list[StoredEntry] = []

@@ -211,3 +211,11 @@ async def test_inline_goes_through_the_pipeline_in_the_users_language_each_resul
     assert "Germany" in titles and "Saken Kalkamanov" in titles
     answer = await engine().inline_results("kto sopredsedateli", language="kk")
     assert answer[0].text.startswith("Альянстың тең төрағалары: МЦЗТИП (Қазақстан)")
+
+
+async def test_a_retrieved_passage_links_its_source_and_escapes_once():
+    answer = await engine().answer("стартапы поддерживают?", user_language="ru")
+    assert answer.intent == "retrieved"
+    assert "стартапов" in answer.text
+    assert "https://igtipc.org/2025/06/12/9036" in parse_html(answer.text).links
+    assert "&amp;" not in answer.text and "&lt;" not in answer.text

@@ -140,3 +140,5 @@ qa-choice-activity = What it does
 qa-org-website = Website: { $site }
 qa-attr-staff = how many people work for the alliance
 qa-choice-staff = Staff
+qa-attr-venue = where the alliance's forums and meetings take place
+qa-choice-venue = The venue

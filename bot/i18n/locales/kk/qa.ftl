@@ -104,3 +104,5 @@ qa-choice-activity = Немен айналысады
 qa-org-website = Сайты: { $site }
 qa-attr-staff = альянс қызметкерлерінің саны
 qa-choice-staff = Қызметкерлер
+qa-attr-venue = альянстың форумдары мен кездесулері қайда өтетіні
+qa-choice-venue = Өтетін орны

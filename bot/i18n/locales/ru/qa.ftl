@@ -150,3 +150,5 @@ qa-choice-activity = Чем занимается
 qa-org-website = Сайт: { $site }
 qa-attr-staff = сколько в альянсе сотрудников
 qa-choice-staff = Сотрудники
+qa-attr-venue = где проходят форумы и встречи альянса
+qa-choice-venue = Место проведения
