@@ -17,7 +17,6 @@ from domain.knowledge import (
     TEXT_LANGUAGES,
     Country,
     Fact,
-    Forms,
     KnowledgeBase,
     Organization,
     Person,
@@ -32,11 +31,16 @@ from storage.kb_yaml import (
     MAX_FILE_BYTES,
     SEED_FILE,
     KnowledgeBaseError,
+    country_row,
     dump_knowledge_base,
+    fact_row,
     forms_record,
     organization_record,
+    organization_row,
     parse_knowledge_base,
+    person_row,
     read_knowledge_base_file,
+    role_row,
 )
 from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles
 
@@ -115,71 +119,16 @@ class KnowledgeBaseRepository:
         async with self._db.begin() as conn:
             for table in (kb_people, kb_organizations, kb_facts, kb_countries, kb_roles):
                 await conn.execute(sa.delete(table))
-            if kb.roles:
-                await conn.execute(
-                    sa.insert(kb_roles),
-                    [
-                        {"code": r.code, "names": dict(r.names), "aliases": list(r.aliases), **_cols(r.source)}
-                        for r in kb.roles
-                    ],
-                )
-            if kb.countries:
-                await conn.execute(
-                    sa.insert(kb_countries),
-                    [
-                        {
-                            "code": c.code,
-                            "names": dict(c.names),
-                            "aliases": list(c.aliases),
-                            "forms": _forms(c.forms),
-                            "in_alliance": c.in_alliance,
-                            **_cols(c.source),
-                        }
-                        for c in kb.countries
-                    ],
-                )
-            if kb.organizations:
-                await conn.execute(
-                    sa.insert(kb_organizations),
-                    [
-                        {
-                            "key": o.key,
-                            "role": o.role,
-                            "country": o.country,
-                            "kind": o.kind,
-                            "website": o.website,
-                            "names": dict(o.names),
-                            "short_names": dict(o.short_names),
-                            "aliases": list(o.aliases),
-                            "forms": _forms(o.forms),
-                            "description": dict(o.description),
-                            **_cols(o.source),
-                        }
-                        for o in kb.organizations
-                    ],
-                )
-            if kb.people:
-                await conn.execute(
-                    sa.insert(kb_people),
-                    [
-                        {
-                            "key": p.key,
-                            "names": dict(p.names),
-                            "aliases": list(p.aliases),
-                            "forms": _forms(p.forms),
-                            "position": dict(p.position),
-                            "organization": p.organization,
-                            "description": dict(p.description),
-                            **_cols(p.source),
-                        }
-                        for p in kb.people
-                    ],
-                )
-            if kb.facts:
-                await conn.execute(
-                    sa.insert(kb_facts),
-                    [{"key": f.key, "number": f.number, "text": dict(f.text), **_cols(f.source)} for f in kb.facts],
-                )
+            # Parents before children (roles and countries, organizations, people), as the foreign keys need.
+            for table, rows in (
+                (kb_roles, [role_row(r) for r in kb.roles]),
+                (kb_countries, [country_row(c) for c in kb.countries]),
+                (kb_organizations, [organization_row(o) for o in kb.organizations]),
+                (kb_people, [person_row(p) for p in kb.people]),
+                (kb_facts, [fact_row(f) for f in kb.facts]),
+            ):
+                if rows:
+                    await conn.execute(sa.insert(table), rows)
 
     async def is_empty(self) -> bool:
         """True when nothing has been loaded yet."""
@@ -241,11 +190,3 @@ class KnowledgeBaseRepository:
             for row in rows
             for name in [*row.names.values(), *row.short_names.values(), *row.aliases, *all_forms(row.forms or {})]
         )
-
-
-def _cols(source: Source) -> dict[str, Any]:
-    return {"source_url": source.url, "source_date": source.date}
-
-
-def _forms(forms: Forms) -> dict[str, list[str]]:
-    return {language: list(values) for language, values in forms.items()}

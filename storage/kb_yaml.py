@@ -403,67 +403,71 @@ def read_knowledge_base_file(path: Path) -> KnowledgeBase:
 
 def dump_knowledge_base(kb: KnowledgeBase) -> str:
     """The knowledge base as YAML in the import format (import → export → import gives the same)."""
-
-    def source(s: Source) -> dict[str, Any]:
-        return {"source_url": s.url, "source_date": s.date}
-
     document: dict[str, Any] = {
         "version": FORMAT_VERSION,
-        "facts": [
-            {
-                "key": f.key,
-                **({"number": f.number} if f.number is not None else {}),
-                "text": dict(f.text),
-                **source(f.source),
-            }
-            for f in kb.facts
-        ],
-        "roles": [
-            {"code": r.code, "names": dict(r.names), "aliases": list(r.aliases), **source(r.source)} for r in kb.roles
-        ],
-        "countries": [
-            {
-                "code": c.code,
-                "names": dict(c.names),
-                "aliases": list(c.aliases),
-                **_dump_forms(c.forms),
-                "in_alliance": c.in_alliance,
-                **source(c.source),
-            }
-            for c in kb.countries
-        ],
-        "organizations": [
-            {
-                "key": o.key,
-                "role": o.role,
-                "country": o.country,
-                "kind": o.kind,
-                "website": o.website,
-                "names": dict(o.names),
-                "short_names": dict(o.short_names),
-                "aliases": list(o.aliases),
-                **_dump_forms(o.forms),
-                "description": dict(o.description),
-                **source(o.source),
-            }
-            for o in kb.organizations
-        ],
-        "people": [
-            {
-                "key": p.key,
-                "names": dict(p.names),
-                "aliases": list(p.aliases),
-                **_dump_forms(p.forms),
-                "position": dict(p.position),
-                "organization": p.organization,
-                "description": dict(p.description),
-                **source(p.source),
-            }
-            for p in kb.people
-        ],
+        "facts": [fact_row(f) for f in kb.facts],
+        "roles": [role_row(r) for r in kb.roles],
+        "countries": [country_row(c) for c in kb.countries],
+        "organizations": [organization_row(o) for o in kb.organizations],
+        "people": [person_row(p) for p in kb.people],
     }
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=4096)
 
 
-def _dump_forms(forms: Forms) -> dict[str, Any]:
-    return {"forms": {language: list(values) for language, values in forms.items()}} if forms else {}
+# One row per record, in the file's field order; the repository writes the same rows into its tables.
+
+
+def source_row(source: Source) -> dict[str, Any]:
+    return {"source_url": source.url, "source_date": source.date}
+
+
+def fact_row(f: Fact) -> dict[str, Any]:
+    return {"key": f.key, "number": f.number, "text": dict(f.text), **source_row(f.source)}
+
+
+def role_row(r: Role) -> dict[str, Any]:
+    return {"code": r.code, "names": dict(r.names), "aliases": list(r.aliases), **source_row(r.source)}
+
+
+def country_row(c: Country) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "names": dict(c.names),
+        "aliases": list(c.aliases),
+        "forms": _forms_row(c.forms),
+        "in_alliance": c.in_alliance,
+        **source_row(c.source),
+    }
+
+
+def organization_row(o: Organization) -> dict[str, Any]:
+    return {
+        "key": o.key,
+        "role": o.role,
+        "country": o.country,
+        "kind": o.kind,
+        "website": o.website,
+        "names": dict(o.names),
+        "short_names": dict(o.short_names),
+        "aliases": list(o.aliases),
+        "forms": _forms_row(o.forms),
+        "description": dict(o.description),
+        **source_row(o.source),
+    }
+
+
+def person_row(p: Person) -> dict[str, Any]:
+    return {
+        "key": p.key,
+        "names": dict(p.names),
+        "aliases": list(p.aliases),
+        "forms": _forms_row(p.forms),
+        "position": dict(p.position),
+        "organization": p.organization,
+        "description": dict(p.description),
+        **source_row(p.source),
+    }
+
+
+def _forms_row(forms: Forms) -> dict[str, list[str]]:
+    return {language: list(values) for language, values in forms.items()}
