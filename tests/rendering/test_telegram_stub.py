@@ -13,8 +13,13 @@ from bot.factory import create_bot
 from bot.rendering import RenderedMessage, render_digest, render_entry, split_html
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
+from tests.feeds.conftest import FeedSite
 from tests.rendering.test_entry import stored
 
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 HOSTILE = (
     "<p onclick='x()'>Альянс &nbsp;<b>основан<i> в Шанхае</b></i> &lt;3 &amp; 5 > 4</p>"
     "<script>document.write('<b>')</script><iframe>x</iframe>"
@@ -42,9 +47,11 @@ async def send(bot: Bot, chat_id: int, message: RenderedMessage, *, as_photo: bo
         await bot.send_message(chat_id, message.text, reply_markup=markup)
 
 
-async def test_hostile_entry_is_accepted_as_text_and_as_photo(stub: BotAPIStub, bot: Bot) -> None:
+async def test_hostile_entry_is_accepted_as_text_and_as_photo(stub: BotAPIStub, bot: Bot, site: FeedSite) -> None:
     user = stub.user(5001)
-    message = render_entry(stored(summary=HOSTILE, image="https://igtipc.org/forum.jpg"), "kk")
+    # Telegram fetches a photo given by URL; the stub fetches it from this local site.
+    image = site.serve("/forum.jpg", PNG, content_type="image/png")
+    message = render_entry(stored(summary=HOSTILE, image=image), "kk")
     await send(bot, user.id, message, as_photo=False)
     await send(bot, user.id, message, as_photo=True)
     text, photo = stub.sent_to(user.id)
