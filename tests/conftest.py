@@ -1,7 +1,8 @@
 """Fixtures shared by all tests: the Bot API stub, settings, a migrated database, a running bot.
 
-The database backend is SQLite; when TEST_DATABASE_URL is set (a PostgreSQL server, as .ci/run
-sets it), every test that uses `database_url` runs once more on a fresh PostgreSQL database.
+The database backend is SQLite; every test that uses `database_url` also has a PostgreSQL case (marked
+`postgres`), which runs on a fresh database when TEST_DATABASE_URL is set (as .ci/run sets it) and is
+reported as skipped, with the reason, when it is not.
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ from storage import Database
 
 ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-BACKENDS = ["sqlite", "postgres"] if TEST_DATABASE_URL else ["sqlite"]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL case: TEST_DATABASE_URL is not set"),
+        ],
+    ),
+]
 
 
 @pytest.fixture
@@ -134,6 +143,30 @@ async def start_bot(settings: Settings, stub: BotAPIStub, **extra_deps: Any) -> 
     if task.done():
         task.result()
     return RunningBot(settings, bot, dp, deps, task)
+
+
+async def settled(app: RunningBot, stub: BotAPIStub, timeout: float = 15.0) -> None:
+    """Wait until the bot has taken every update pushed so far and finished handling it.
+
+    The event a negative check waits for: a getUpdates poll whose offset confirms the last update, then no
+    handler still running (aiogram handles each update in a task of its own).
+    """
+    last = max((update["update_id"] for update in stub.updates), default=0)
+    polls = len(stub.calls)
+
+    def confirmed() -> bool:
+        return (
+            any(
+                call.method == "getUpdates" and int(call.params.get("offset") or 0) > last
+                for call in stub.calls[polls:]
+            )
+            or not stub.updates
+        )
+
+    await stub.wait_until(confirmed, timeout)
+    async with asyncio.timeout(timeout):
+        while app.dp._handle_update_tasks:
+            await asyncio.gather(*app.dp._handle_update_tasks, return_exceptions=True)
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_ARTICLE = REPO_ROOT.parent / "shared" / "seed" / "alliance-article-ru.txt"
+SEED_ARTICLE = REPO_ROOT / "tests" / "fixtures" / "alliance-article-ru.txt"
 
 
 def seed_article() -> str:
-    """The Center's alliance article (ru); CI places shared/ beside the repository."""
+    """The Center's alliance article (ru), kept in tests/fixtures."""
     if not SEED_ARTICLE.is_file():
-        pytest.fail(f"the seed article is missing: expected {SEED_ARTICLE} (shared/ must sit beside the repository)")
+        pytest.fail(f"the seed article is missing: expected {SEED_ARTICLE}")
     return SEED_ARTICLE.read_text(encoding="utf-8")
 
 
