@@ -87,7 +87,8 @@ class ApiError(Exception):
 @dataclass
 class Fault:
     """Fail matching calls: `status` 429/5xx/403/400, or `delay` seconds (longer than the client's
-    timeout makes a timeout). `times` limits how often it fires; `probability` makes it random."""
+    timeout makes a timeout), or hold them until `gate` is set (Telegram slow for as long as a test
+    needs). `times` limits how often it fires; `probability` makes it random."""
 
     method: str | None = None
     chat_id: int | None = None
@@ -95,6 +96,7 @@ class Fault:
     description: str | None = None
     retry_after: int | tuple[int, ...] | None = None  # a tuple gives each firing the next value, cycling
     delay: float = 0.0
+    gate: asyncio.Event | None = None
     times: int | None = None
     probability: float = 1.0
     fired: int = 0
@@ -203,6 +205,7 @@ class BotAPIStub:
         self.max_long_poll: float = 0.3  # short long-polls let a test stop the bot quickly
         self.rate_limits: RateLimits | None = None
         self.rate_limited: int = 0  # 429s the stub answered because the bot sent too fast
+        self.held: int = 0  # calls waiting at a Fault's gate
         self.webhook_url: str = ""
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
@@ -330,11 +333,17 @@ class BotAPIStub:
                 return _error(error.code, error.description, error.parameters)
         delay = self.latency
         for fault in self.faults:
-            if fault.delay and fault.status is None and fault.matches(method, chat_id):
+            if fault.delay and fault.status is None and fault.gate is None and fault.matches(method, chat_id):
                 fault.fired += 1
                 delay += fault.delay
         if delay:
             await asyncio.sleep(delay)
+        for fault in self.faults:
+            if fault.gate is not None and fault.status is None and fault.matches(method, chat_id):
+                fault.fired += 1
+                self.held += 1
+                await fault.gate.wait()
+                self.held -= 1
         for fault in self.faults:
             if fault.status is not None and fault.matches(method, chat_id):
                 fault.fired += 1

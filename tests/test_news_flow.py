@@ -24,6 +24,7 @@ async def site() -> AsyncIterator[FeedSite]:
     await feed_site.server.close()
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_alliance_article_reaches_subscribers_in_their_language(
     stub: BotAPIStub, site: FeedSite, database_url: str
 ) -> None:

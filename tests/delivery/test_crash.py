@@ -15,7 +15,7 @@ from local_telegram.server import TOKEN
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry, subscribe_many
+from tests.delivery.helpers import drained_database, make_entry, subscribe_many
 
 RECIPIENTS = 2000
 CONCURRENCY = 20
@@ -66,7 +66,7 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_the_in_fligh
     second = await start_bot_process(stub, database_url, tmp_path)
     try:
         await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS, timeout=60)
-        await asyncio.sleep(0.5)  # anything still to come would be a duplicate
+        await drained_database(database_url)  # nothing is left to send: anything more would be a duplicate
     finally:
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), 20)

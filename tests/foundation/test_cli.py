@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT
 
@@ -80,6 +82,7 @@ async def test_bad_token_fails_fast_with_one_line(tmp_path: Path, stub: BotAPISt
     assert "wrongtoken" not in result.stderr
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_unreachable_api_is_named(tmp_path: Path) -> None:
     env = {"BOT_TOKEN": "111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
     result = await asyncio.to_thread(run_cli, cwd=tmp_path, env=env)

@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.alerts import AdminAlerts
 from bot.leadership import Leadership
 from local_telegram import BotAPIStub
@@ -84,6 +86,7 @@ class BotProcess:
         return await asyncio.to_thread(self.process.wait, 20)
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_second_instance_stands_by_until_the_first_stops(stub: BotAPIStub, tmp_path: Path) -> None:
     first = BotProcess(stub, tmp_path)
     second: BotProcess | None = None
