@@ -33,6 +33,9 @@ SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copyme
 TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"  # noqa: S105 - the local server's own token, no secret
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
+# How long a caller waits for the bot by default. Generous on purpose: it bounds how long a failure takes to
+# show, it is no speed limit, and a shared CI machine under load may take seconds for what is instant alone.
+WAIT = 30.0
 # Telegram's update types; without allowed_updates every type but these three is delivered.
 UPDATE_TYPES = {
     "message",
@@ -304,7 +307,7 @@ class BotAPIStub:
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
         """Wait until `predicate()` holds, re-checking whenever the bot sends something."""
         deadline = time.monotonic() + timeout
         async with self._new_message:
@@ -854,23 +857,23 @@ class StubUser:
     def messages(self) -> list[SentMessage]:
         return self.stub.sent_to(self.id)
 
-    async def reply(self, timeout: float = 5.0) -> SentMessage:
+    async def reply(self, timeout: float = WAIT) -> SentMessage:
         """The next message the bot sends to this user that the test has not read yet."""
         await self.stub.wait_until(lambda: len(self.stub.sent_to(self.id)) > self._seen, timeout)
         message = self.stub.sent_to(self.id)[self._seen]
         self._seen += 1
         return message
 
-    async def ask(self, text: str, timeout: float = 5.0) -> SentMessage:
+    async def ask(self, text: str, timeout: float = WAIT) -> SentMessage:
         """Send a text and return the bot's first reply."""
         self.send(text)
         return await self.reply(timeout)
 
-    async def callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def callback_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.callback_answers, timeout)
         return self.stub.callback_answers[query_id]
 
-    async def inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def inline_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.inline_answers, timeout)
         return self.stub.inline_answers[query_id]
 

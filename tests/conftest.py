@@ -17,13 +17,19 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.factory import create_bot, create_dependencies, create_dispatcher
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
+from local_telegram.server import TOKEN, WAIT
 from storage import Database
+from tests.support.feeds import FeedSite
+
+# Hypothesis' per-example deadline measures the machine, not the code: on shared CI cores it flakes.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +46,29 @@ BACKENDS = [
 ]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A `slow` test (subprocesses, thousands of sends) gets five times the per-test timeout: on busy shared cores
+    it may take minutes, and the timeout is there to catch a hang, not to measure speed."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(600))
+
+
 @pytest.fixture
 async def stub() -> AsyncIterator[BotAPIStub]:
     server = BotAPIStub()
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[FeedSite]:
+    """A local web site on 127.0.0.1 whose pages a test sets (feeds, images Telegram fetches)."""
+    feed_site = FeedSite()
+    await feed_site.server.start_server()
+    yield feed_site
+    await feed_site.server.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -139,13 +162,13 @@ async def start_bot(settings: Settings, stub: BotAPIStub, **extra_deps: Any) -> 
     dp = create_dispatcher(settings, **deps)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done(), timeout=10)
+    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done())
     if task.done():
         task.result()
     return RunningBot(settings, bot, dp, deps, task)
 
 
-async def settled(app: RunningBot, stub: BotAPIStub, timeout: float = 15.0) -> None:
+async def settled(app: RunningBot, stub: BotAPIStub, timeout: float = WAIT) -> None:
     """Wait until the bot has taken every update pushed so far and finished handling it.
 
     The event a negative check waits for: a getUpdates poll whose offset confirms the last update, then no

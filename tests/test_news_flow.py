@@ -13,7 +13,7 @@ from local_telegram import BotAPIStub, SentMessage, parse_html
 from storage import Database
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
-from tests.feeds.conftest import FeedSite, Item, rss, seed_article
+from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
     second = await start_bot(settings, stub)
     try:
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
-        report = await boss.reply(timeout=10)
+        report = await boss.reply()
         await stub.wait_until(lambda: "done" in report.text, timeout=30)
         async with second.deps["db"].connect() as conn:
             (row,) = (await conn.execute(select(broadcasts))).all()

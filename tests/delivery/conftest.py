@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.delivery import Delivery, Sender
 from bot.factory import create_dependencies
 from local_telegram import BotAPIStub
+from local_telegram.server import WAIT
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import RunningBot, make_settings, start_bot
@@ -34,7 +35,7 @@ async def start_delivery_bot(settings: Settings, stub: BotAPIStub, **sender_opti
     return await start_bot(settings, stub, **deps)
 
 
-async def drained(outbox: Outbox, within: float = 10.0) -> None:
+async def drained(outbox: Outbox, within: float = WAIT) -> None:
     """Wait until nothing is queued or being sent."""
     deadline = time.monotonic() + within
     while await outbox.pending_count():

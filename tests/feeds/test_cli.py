@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.feeds.conftest import FeedSite, items, rss
+from tests.support.feeds import FeedSite, items, rss
 
 
 @pytest.fixture

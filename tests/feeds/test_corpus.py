@@ -9,7 +9,7 @@ import pytest
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.parsing import ParseError, parse_rss
 from bot.feeds.poller import entry_record, oldest_first
-from tests.feeds.conftest import REPO_ROOT
+from tests.support.feeds import REPO_ROOT
 
 CORPUS = REPO_ROOT / "tests" / "fixtures" / "feedparser_corpus"
 

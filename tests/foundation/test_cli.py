@@ -17,7 +17,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     clean["PYTHONPATH"] = str(REPO_ROOT)
     clean.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=120
     )
 
 

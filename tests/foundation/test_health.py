@@ -14,7 +14,7 @@ from local_telegram import BotAPIStub, Fault
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.delivery.helpers import make_entry
-from tests.feeds.conftest import FeedSite, items, rss
+from tests.support.feeds import FeedSite, items, rss
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import pytest
 from bot.alerts import AdminAlerts
 from bot.leadership import Leadership
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
+from local_telegram.server import TOKEN, WAIT
 from storage import Database
 from storage.leases import LeaseRepository
 from tests.conftest import ADMIN_ID, REPO_ROOT, RunningBot
@@ -74,7 +74,7 @@ class BotProcess:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    async def wait_for_log(self, text: str, timeout: float = 30) -> None:
+    async def wait_for_log(self, text: str, timeout: float = 2 * WAIT) -> None:  # a process starting on busy cores
         async with asyncio.timeout(timeout):
             while not any(text in line for line in self.lines):
                 assert self.process.poll() is None or any(text in line for line in self.lines), "".join(self.lines)

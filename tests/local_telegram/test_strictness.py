@@ -19,13 +19,9 @@ from hypothesis import strategies as st
 
 from local_telegram import BotAPIStub, EntityParseError, Fault, parse_html
 from local_telegram.urls import LinkError, normalise_link
-from tests.feeds.conftest import FeedSite
+from tests.support.feeds import PNG, FeedSite
 
 PACKAGE = Path(__file__).resolve().parents[2] / "local_telegram"
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 TOKEN_CHARS = string.ascii_letters + string.digits + ".-"
 
 

@@ -14,7 +14,8 @@ from bot.rendering import CAPTION_LIMIT, MESSAGE_LIMIT, render_entry
 from local_telegram.html import EntityParseError, parse_html, utf16_len
 from storage.entries import EntryRepository
 from storage.schema import sources
-from tests.feeds.conftest import REPO_ROOT, FeedSite, Harness
+from tests.feeds.conftest import Harness
+from tests.support.feeds import REPO_ROOT, FeedSite
 
 CORPUS = REPO_ROOT / "tests" / "fixtures" / "feedparser_corpus"
 HEADER = re.compile(rb"^Header:\s*([A-Za-z0-9-]+):[ \t]*(.*?)\s*$", re.MULTILINE)

@@ -13,13 +13,9 @@ from bot.factory import create_bot
 from bot.rendering import RenderedMessage, render_digest, render_entry, split_html
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
-from tests.feeds.conftest import FeedSite
 from tests.rendering.test_entry import stored
+from tests.support.feeds import PNG, FeedSite
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 HOSTILE = (
     "<p onclick='x()'>Альянс &nbsp;<b>основан<i> в Шанхае</b></i> &lt;3 &amp; 5 > 4</p>"
     "<script>document.write('<b>')</script><iframe>x</iframe>"
