@@ -58,7 +58,7 @@ async def test_alliance_article_reaches_subscribers_in_their_language(
     try:
         await ru_user.ask("/start")
         await en_user.ask("/start")
-        db: Database = running.deps["db"]
+        db: Database = running.services.db
         await SourceRepository(db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 10))  # polled at the next tick
         await stub.wait_until(lambda: any(is_news(m) for m in ru_user.messages()), timeout=30)
     finally:

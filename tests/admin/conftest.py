@@ -13,8 +13,8 @@ async def add_subscribers(
     app: RunningBot, stub: BotAPIStub, count: int, *, first_id: int = 10_000, language: str = "ru"
 ) -> list[StubUser]:
     """`count` private subscribers the stub knows, stored without going through /start (keeps tests fast)."""
-    chats: ChatRepository = app.deps["chats"]
-    repository = SubscriptionRepository(app.deps["db"])
+    chats: ChatRepository = app.services.chats
+    repository = SubscriptionRepository(app.services.db)
     users = []
     for user_id in range(first_id, first_id + count):
         users.append(stub.user(user_id, language_code=language))

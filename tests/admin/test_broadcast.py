@@ -22,7 +22,7 @@ async def ticked_after(app: RunningBot, moment: datetime, timeout: float = 30.0)
     The job's next run begins only after the previous one ended, so the second look past `moment` means the
     first one, and whatever it started, is over.
     """
-    service = app.deps["broadcasts"]
+    service = app.services.broadcasts
     looked = asyncio.Event()
     looks: list[datetime] = []
     original = service.due
@@ -60,7 +60,7 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     assert first.params["from_chat_id"] in (str(boss.id), boss.id)
     edits = [call.at for call in stub.calls_of("editMessageText")]
     assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
-    actions = [row["action"] for row in await app.deps["audit"].recent()]
+    actions = [row["action"] for row in await app.services.audit.recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
 
 
@@ -114,10 +114,10 @@ async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database
         assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
         await stub.wait_until(lambda: "cancelled" in report.text.splitlines()[0], timeout=30)
         gate.set()
-        await drained(app.deps["outbox"])  # the held sends finish; nothing more is claimed
-        async with app.deps["db"].connect() as conn:
+        await drained(app.services.outbox)  # the held sends finish; nothing more is claimed
+        async with app.services.db.connect() as conn:
             statuses = [row.status for row in (await conn.execute(select(outbox_deliveries))).all()]
-        in_flight = app.deps["sender"].concurrency
+        in_flight = app.services.sender.concurrency
     finally:
         await app.stop()
     assert reached >= 20
@@ -148,7 +148,7 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
         report = await boss.reply()
         await stub.wait_until(lambda: "done" in report.text, timeout=30)
-        async with second.deps["db"].connect() as conn:
+        async with second.services.db.connect() as conn:
             (row,) = (await conn.execute(select(broadcasts))).all()
     finally:
         await second.stop()
@@ -168,7 +168,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
     # The leader's job would start it: wait for a run of that job that looks past the time it was due.
     await ticked_after(app, due_at.replace(microsecond=0))
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0

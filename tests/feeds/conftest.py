@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.feeds.entry import StoredEntry
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
+from domain.entries import StoredEntry
 from storage import Database
 from storage.sources import NewSource, Source, SourceRepository
 

@@ -48,10 +48,10 @@ async def test_health_and_metrics(stub: BotAPIStub, database_url: str, site: Fee
         user = stub.user(7001, language_code="ru")
         await user.ask("/start")
         url = site.serve("/feed", rss(items(1)))
-        source = await SourceRepository(running.deps["db"]).add(NewSource(url, "rss", "ru", "Local feed", 300))
-        await running.deps["poller"].poll_now([source.id])
+        source = await SourceRepository(running.services.db).add(NewSource(url, "rss", "ru", "Local feed", 300))
+        await running.services.poller.poll_now([source.id])
         stub.faults.append(Fault(method="sendMessage", chat_id=user.id, status=429, retry_after=1, times=1))
-        await running.deps["delivery"].announce([make_entry("Alliance meeting in Astana", language="ru")])
+        await running.services.delivery.announce([make_entry("Alliance meeting in Astana", language="ru")])
         await stub.wait_until(lambda: any("Astana" in m.text for m in user.messages()), timeout=20)
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:

@@ -43,7 +43,7 @@ async def test_an_expired_lease_is_taken_over(db: Database) -> None:
 
 async def test_alerts_reach_admins_once_per_interval(app: RunningBot, stub: BotAPIStub) -> None:
     stub.user(ADMIN_ID, language_code="ru")
-    alerts: AdminAlerts = app.deps["alerts"]
+    alerts: AdminAlerts = app.services.alerts
     assert await alerts.notify("source 3 <disabled>", key="source:3")
     assert not await alerts.notify("source 3 <disabled>", key="source:3")
     [message] = stub.sent_to(ADMIN_ID)
