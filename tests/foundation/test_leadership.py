@@ -74,7 +74,7 @@ class BotProcess:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    async def wait_for_log(self, text: str, timeout: float = 2 * WAIT) -> None:  # a process starting on busy cores
+    async def wait_for_log(self, text: str, timeout: float = 4 * WAIT) -> None:  # a process starting on busy cores
         async with asyncio.timeout(timeout):
             while not any(text in line for line in self.lines):
                 assert self.process.poll() is None or any(text in line for line in self.lines), "".join(self.lines)
