@@ -1,70 +1,40 @@
 """Telegram HTML as a tree the page builds with DOM calls (never innerHTML), so no markup reaches the page.
 
-A node is a string (text) or {"tag": ..., "href"?: ..., "children": [...]}; tags are mapped to the few the
-page styles, unknown ones keep only their text, and links only http, https and mailto.
+The bot's own Telegram HTML parser (bot.rendering.markup) gives balanced tokens; a node is then a string
+(text) or {"tag": ..., "href"?: ..., "children": [...]}. Links keep only http, https and mailto.
 """
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html
+import re
 from typing import Any
 
+from bot.rendering.markup import Open, parse_telegram_html
+
 Node = str | dict[str, Any]
-TAGS = {
-    "b": "b",
-    "strong": "b",
-    "i": "i",
-    "em": "i",
-    "u": "u",
-    "ins": "u",
-    "s": "s",
-    "strike": "s",
-    "del": "s",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "a": "a",
-    "tg-spoiler": "spoiler",
-}
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root: list[Node] = []
-        self._stack: list[tuple[str, list[Node]]] = [("", self.root)]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        name = TAGS.get(tag)
-        if tag == "span" and values.get("class") == "tg-spoiler":
-            name = "spoiler"
-        children: list[Node] = []
-        if name is not None:
-            node: dict[str, Any] = {"tag": name, "children": children}
-            href = values.get("href") or ""
-            if name == "a" and href.startswith(SAFE_SCHEMES):
-                node["href"] = href
-            self._stack[-1][1].append(node)
-        else:
-            # An unknown tag keeps its text in place, in its parent.
-            children = self._stack[-1][1]
-        self._stack.append((tag, children))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self._stack) - 1, 0, -1):
-            if self._stack[depth][0] == tag:
-                del self._stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self._stack[-1][1].append(data)
+PAGE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_HREF = re.compile(r'href="([^"]*)"')
 
 
 def telegram_html_tree(markup: str) -> list[Node]:
     """The nodes of a message sent in HTML parse mode."""
-    builder = _TreeBuilder()
-    builder.feed(markup)
-    builder.close()
-    return builder.root
+    root: list[Node] = []
+    stack = [root]
+    for token in parse_telegram_html(markup):
+        if isinstance(token, str):
+            stack[-1].append(token)
+        elif isinstance(token, Open):
+            children: list[Node] = []
+            node: dict[str, Any] = {
+                "tag": "spoiler" if token.name == "tg-spoiler" else token.name,
+                "children": children,
+            }
+            href = _HREF.search(token.markup)
+            if token.name == "a" and href and html.unescape(href.group(1)).startswith(PAGE_LINK_SCHEMES):
+                node["href"] = html.unescape(href.group(1))
+            stack[-1].append(node)
+            stack.append(children)
+        elif len(stack) > 1:
+            stack.pop()
+    return root

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import string
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,23 @@ def test_escaped_text_is_text_on_the_page(text: str) -> None:
     assert page_text(telegram_html_tree(html.escape(text, quote=False))) == text
 
 
-@given(st.sampled_from(["javascript:alert(1)", "data:text/html,x", "vbscript:x", " javascript:x"]), st.text())
-def test_links_keep_only_safe_schemes(href: str, label: str) -> None:
+def hrefs(nodes: list[Node]) -> list[str]:
+    found = []
+    for node in nodes:
+        if isinstance(node, dict):
+            found += ([node["href"]] if "href" in node else []) + hrefs(node["children"])
+    return found
+
+
+@given(st.sampled_from(["javascript:alert(1)", "data:text/html,x", "vbscript:x", " javascript:x", "tg://x"]), st.text())
+def test_links_keep_only_safe_schemes_and_their_text(href: str, label: str) -> None:
     tree = telegram_html_tree(f'<a href="{html.escape(href)}">{html.escape(label, quote=False)}</a>')
-    assert tree[0]["tag"] == "a" and "href" not in tree[0]
+    assert hrefs(tree) == []
+    assert page_text(tree) == label
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + "-._~/?#=&%+:@!$'()*,;"))
+def test_safe_links_are_kept(path: str) -> None:
+    url = "https://igtipc.org/" + path
+    tree = telegram_html_tree(f'<a href="{html.escape(url)}">source</a>')
+    assert hrefs(tree) == [url]

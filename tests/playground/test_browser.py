@@ -68,7 +68,7 @@ def browser() -> Iterator[WebDriver]:
     _require_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1500"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1650"):
         options.add_argument(argument)
     # The driver is given, so selenium-manager has nothing to look up or download.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
