@@ -88,6 +88,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         outbox,
         official_channel_id=settings.official_channel_id,
         official_language=settings.default_language,
+        timezone=settings.timezone,
         wake=sender.wake,
     )
     chats = ChatRepository(db)

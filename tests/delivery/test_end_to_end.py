@@ -30,7 +30,7 @@ def outbox(app: RunningBot) -> Outbox:
 
 async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:
     ru = await subscribe(stub, 2001, "ru")
-    en = await subscribe(stub, 2002, "en")  # alliance news in English only
+    en = await subscribe(stub, 2002, "en")  # English news; a Russian-only announcement comes as it exists
     paused = await subscribe(stub, 2003, "ru")
     stopped = await subscribe(stub, 2004, "ru")
     stranger = stub.user(2005, language_code="ru")  # never pressed /start
@@ -50,7 +50,8 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
         return [m.text for m in stub.sent_to(user_id) if "Alliance <meeting> & more" in m.text]
 
     assert len(news(ru.id)) == 1
-    assert news(en.id) == news(paused.id) == news(stopped.id) == news(stranger.id) == []
+    assert [text.splitlines()[0] for text in news(en.id)] == ["Only in Russian:"]
+    assert news(paused.id) == news(stopped.id) == news(stranger.id) == []
     (topic_post,) = [m for m in stub.sent_to(forum.id) if "Alliance" in m.text]
     assert topic_post.message_thread_id == 77
 
@@ -146,8 +147,13 @@ async def test_digest_user_gets_one_digest_at_their_hour(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Morning news"), make_entry("Noon news")])
     await drained(outbox(running))
     assert [m for m in user.messages() if "news" in m.text] == []
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, tzinfo=UTC))
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
+    # 18:00 in Almaty, where a Russian-speaking reader lives until they choose a zone, is 13:00 UTC.
+    for tick in (datetime(2026, 12, 1, 12, 45, tzinfo=UTC), datetime(2026, 12, 1, 18, tzinfo=UTC)):
+        await delivery(running).send_due_digests(tick)
+    await drained(outbox(running))
+    assert [m for m in user.messages() if "news" in m.text] == []
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, tzinfo=UTC))
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, 15, tzinfo=UTC))
     await drained(outbox(running))
     (digest,) = [m for m in user.messages() if "news" in m.text]
     assert digest.text.index("Noon news") < digest.text.index("Morning news")  # newest first
