@@ -113,7 +113,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "scheduler": create_scheduler(),
         "outbox": outbox,
         "sender": sender,
-        "subscriptions": SubscriptionService(subscriptions, outbox),
+        "subscriptions": SubscriptionService(
+            subscriptions, outbox, chats=chats, entries=EntryRepository(db), timezone=settings.timezone
+        ),
         "delivery": delivery,
         "poller": poller,
         "knowledge": knowledge,

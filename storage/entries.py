@@ -19,6 +19,25 @@ _CHUNK = 500
 # An entry joins a story first seen at most this long ago; older look-alikes are news of their own.
 STORY_WINDOW = timedelta(days=30)
 _STORY_KEYS = ("url_key", "title_key", "fingerprint")
+_VERSIONS_PER_STORY = 4
+
+
+def one_per_story(found: Sequence[StoredEntry], languages: Sequence[str]) -> list[StoredEntry]:
+    """One entry per story, in the order the stories first appear, each in the first of `languages` it exists in
+    (else the version that came first)."""
+
+    def rank(stored: StoredEntry) -> int:
+        language = stored.entry.language
+        return languages.index(language) if language in languages else len(languages)
+
+    best: dict[int, StoredEntry] = {}
+    for stored in found:
+        current = best.get(stored.story)
+        if current is None or rank(stored) < rank(current):
+            best[stored.story] = stored
+    return list(best.values())
+
+
 _MAX_QUERY_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
 
@@ -107,15 +126,21 @@ class EntryRepository:
             row = (await conn.execute(_select().where(entries.c.id == entry_id))).first()
         return _stored(row) if row else None
 
-    async def latest(self, *, limit: int = 5, alliance_only: bool = True) -> list[StoredEntry]:
-        """The newest entries by published time (else first-seen time), newest first."""
+    async def latest(
+        self, *, limit: int = 5, alliance_only: bool = True, languages: Sequence[str] = ()
+    ) -> list[StoredEntry]:
+        """The newest stories by published time (else first-seen time), newest first: one entry per story, in the
+        first of `languages` it exists in (else its first version), so an article from two sources, republished,
+        or in three languages is listed once."""
         query = _select()
         if alliance_only:
             query = query.where(entries.c.is_alliance.is_(True))
         published = sa.func.coalesce(entries.c.published_at, entries.c.first_seen_at)
-        query = query.order_by(published.desc(), entries.c.id.desc()).limit(limit)
+        # Versions of one story are published close together: a few times the limit finds `limit` stories.
+        query = query.order_by(published.desc(), entries.c.id.desc()).limit(limit * _VERSIONS_PER_STORY)
         async with self._db.connect() as conn:
-            return [_stored(row) for row in await conn.execute(query)]
+            found = [_stored(row) for row in await conn.execute(query)]
+        return one_per_story(found, languages)[:limit]
 
     async def search(self, query: str, *, limit: int = 5) -> list[StoredEntry]:
         """Entries matching any word of a free-text query, best match first; never raises on odd input."""
@@ -149,7 +174,7 @@ class EntryRepository:
                 _select().where(document.op("@@")(tsquery)).order_by(rank.desc(), entries.c.id.desc()).limit(limit)
             )
         async with self._db.connect() as conn:
-            return [_stored(row) for row in await conn.execute(statement)]
+            return one_per_story([_stored(row) for row in await conn.execute(statement)], ())
 
     async def store_poll(
         self, source_id: int, records: Sequence[EntryRecord], *, now: datetime, history_size: int

@@ -14,6 +14,7 @@ from bot.feeds.entry import StoredEntry
 from bot.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
 from bot.rendering import render_digest, render_entry
 from bot.rendering.dates import local_day
+from storage.entries import one_per_story
 from storage.outbox import Outbox, Recipient
 from storage.schema.base import utcnow
 from storage.subscriptions import DigestItem, Subscriber, SubscriptionRepository
@@ -154,18 +155,3 @@ class Delivery:
             if self._wake is not None:
                 self._wake()
         return queued
-
-
-def one_per_story(entries: Sequence[StoredEntry], order: Sequence[str]) -> list[StoredEntry]:
-    """One entry per story, in the first of `order`'s languages it exists in (else its first version)."""
-    best: dict[int, StoredEntry] = {}
-    for stored in entries:
-        current = best.get(stored.story)
-        if current is None or _rank(stored, order) < _rank(current, order):
-            best[stored.story] = stored
-    return list(best.values())
-
-
-def _rank(stored: StoredEntry, order: Sequence[str]) -> int:
-    language = stored.entry.language
-    return order.index(language) if language in order else len(order)
