@@ -107,3 +107,7 @@ admin-mod-skipped = Skipped: it will not be sent.
 admin-alert-stalled = The sender is stalled: { $count } messages are due and nothing was sent for { $minutes } minutes.
 admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
+admin-chat-type-private = private
+admin-chat-type-group = groups
+admin-chat-type-supergroup = supergroups
+admin-chat-type-channel = channels

@@ -102,3 +102,7 @@ admin-mod-skipped = Өткізілді: жіберілмейді.
 admin-alert-stalled = Жіберу тоқтап қалды: { $count } хабарлама күтуде, { $minutes } минут бойы ештеңе жіберілмеді.
 admin-alert-failures = Соңғы { $minutes } минутта { $count } хабарлама жіберілмеді.
 admin-alert-crash = Бот іске қосылмады: { $error }
+admin-chat-type-private = жеке
+admin-chat-type-group = топтар
+admin-chat-type-supergroup = супертоптар
+admin-chat-type-channel = арналар

@@ -112,3 +112,7 @@ admin-mod-skipped = Пропущено: отправлено не будет.
 admin-alert-stalled = Отправка остановилась: { $count } сообщений ждут, и за { $minutes } минут ничего не отправлено.
 admin-alert-failures = За последние { $minutes } минут не удалось отправить { $count } сообщений.
 admin-alert-crash = Бот не смог запуститься: { $error }
+admin-chat-type-private = личные
+admin-chat-type-group = группы
+admin-chat-type-supergroup = супергруппы
+admin-chat-type-channel = каналы
