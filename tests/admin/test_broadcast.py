@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 ALMATY = ZoneInfo("Asia/Almaty")  # an English-speaking admin starts in the bot's TIMEZONE
 
@@ -34,7 +34,7 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     assert first.params["from_chat_id"] in (str(boss.id), boss.id)
     edits = [call.at for call in stub.calls_of("editMessageText")]
     assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
-    actions = [row["action"] for row in await app.deps["audit"].recent()]
+    actions = [row["action"] for row in await app.services.audit.recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
 
 
@@ -84,7 +84,7 @@ async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database
         await stub.wait_until(lambda: "cancelled" in report.text.splitlines()[0], timeout=10)
         reached = copies(stub, users)
         await asyncio.sleep(1.0)  # sends that were in flight at the press finish
-        async with app.deps["db"].connect() as conn:
+        async with app.services.db.connect() as conn:
             statuses = [row.status for row in (await conn.execute(select(outbox_deliveries))).all()]
     finally:
         await app.stop()
@@ -116,7 +116,7 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
         report = await boss.reply(timeout=10)
         await stub.wait_until(lambda: "done" in report.text, timeout=30)
-        async with second.deps["db"].connect() as conn:
+        async with second.services.db.connect() as conn:
             (row,) = (await conn.execute(select(broadcasts))).all()
     finally:
         await second.stop()
@@ -134,7 +134,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
     query = boss.press(scheduled, "Cancel")
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
     await asyncio.sleep(4)  # past the time it was scheduled for
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0
@@ -152,7 +152,7 @@ async def test_the_schedule_prompt_example_is_in_the_admins_zone_and_accepted(
     example = prompt.text.split("for example ")[1].split(".")[0]
     scheduled = await boss.ask(example)
     assert scheduled.text.startswith("Scheduled for"), scheduled.text
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "scheduled"
     local = row.due_at.astimezone(ZoneInfo("Europe/Berlin"))

@@ -15,8 +15,8 @@ from bot.rendering.cut import truncate_tokens
 from bot.rendering.markup import serialize
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import is_boundary
+from local_telegram.html import parse_html, utf16_len
 from tests.rendering.telegram import check
-from tests.stub.html import parse_html, utf16_len
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")

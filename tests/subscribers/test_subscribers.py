@@ -12,14 +12,13 @@ from bot.delivery import Delivery
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.poller import entry_record
+from local_telegram import BotAPIStub, StubUser
 from storage.entries import EntryRepository
 from storage.schema import outbox_deliveries
 from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
-from tests.stub import BotAPIStub
-from tests.stub.server import StubUser
 
 RU_TITLE = "Альянс по низкоуглеродным технологиям провёл заседание"
 KK_TITLE = "Төмен көміртекті технологиялар альянсы отырыс өткізді"
@@ -35,11 +34,11 @@ async def running(stub: BotAPIStub, database_url: str) -> AsyncIterator[RunningB
 
 
 def delivery(app: RunningBot) -> Delivery:
-    return app.deps["delivery"]  # type: ignore[no-any-return]
+    return app.services.delivery
 
 
 async def sources(app: RunningBot, *languages: str) -> list[Source]:
-    repo = SourceRepository(app.deps["db"])
+    repo = SourceRepository(app.services.db)
     return [
         await repo.add(NewSource(f"https://feeds.example/{i}/{lang}", "rss", lang, f"Feed {i}", 300))
         for i, lang in enumerate(languages)
@@ -66,7 +65,7 @@ async def store(
         published_at=published or datetime(2026, 12, 1, 6, tzinfo=UTC),
         language=source.language,
     )
-    result = await EntryRepository(app.deps["db"]).store_poll(
+    result = await EntryRepository(app.services.db).store_poll(
         source.id, [entry_record(entry, AllianceClassifier())], now=utcnow(), history_size=100
     )
     return result.new
@@ -96,7 +95,7 @@ async def test_one_article_from_two_sources_or_a_new_guid_is_pushed_and_listed_o
     again = await store(running, center, RU_TITLE, "https://igtipc.org/?p=9100", key="guid-2")
     assert [e.story for e in copy + again] == [first[0].id, first[0].id]
     await delivery(running).announce(copy + again)
-    await drained(running.deps["outbox"])
+    await drained(running.services.outbox)
     assert len(news(reader, RU_TITLE)) == 1
     before = len(reader.messages())
     reader.send("/latest")
@@ -112,7 +111,7 @@ async def test_a_story_in_three_languages_reaches_a_reader_once_edited_into_thei
     picture = "https://www.gov.kz/uploads/forum.jpg"
     kk_version = await store(running, kk, KK_TITLE, GOVKZ.format(id=501, lang="kk"), image=picture)
     await delivery(running).announce(kk_version)
-    await drained(running.deps["outbox"])
+    await drained(running.services.outbox)
     (first,) = [m for m in reader.messages() if KK_TITLE in m.text]
     assert first.kind == "photo" and first.text.startswith("Только на казахском:")
     ru_version = await store(running, ru, RU_TITLE, GOVKZ.format(id=501, lang="ru"), image=picture)
@@ -120,7 +119,7 @@ async def test_a_story_in_three_languages_reaches_a_reader_once_edited_into_thei
     await delivery(running).announce(ru_version)
     await stub.wait_until(lambda: first.edits == 1)
     await delivery(running).announce(en_version)  # not preferred to the Russian one: nothing happens
-    await drained(running.deps["outbox"])
+    await drained(running.services.outbox)
     assert first.text.startswith(RU_TITLE) and "Только на" not in first.text  # the caption, edited in place
     assert news(reader, RU_TITLE, KK_TITLE, EN_TITLE) == [first.text]
     assert first.edits == 1
@@ -139,7 +138,7 @@ async def test_an_announcement_in_another_language_arrives_unless_only_my_langua
     (ru,) = await sources(running, "ru")
     await delivery(running).announce(await store(running, ru, RU_TITLE, "https://igtipc.org/2026/12/01/9200/"))
     await stub.wait_until(lambda: len(news(english, RU_TITLE)) == 1)
-    await drained(running.deps["outbox"])
+    await drained(running.services.outbox)
     assert news(english, RU_TITLE)[0].startswith("Only in Russian:")
     assert news(strict, RU_TITLE) == []
 
@@ -154,7 +153,7 @@ async def test_changing_the_language_offers_the_news_languages(stub: BotAPIStub,
     reader.press(offer, "Only in English")
     await stub.wait_until(lambda: offer.edits == 1)
     assert offer.text == "News languages: English."
-    assert (await running.deps["subscriptions"].get(reader.id)).languages == ("en",)
+    assert (await running.services.subscriptions.get(reader.id)).languages == ("en",)
 
 
 async def test_a_new_subscriber_chooses_the_latest_three_and_never_gets_the_backlog_again(
@@ -180,14 +179,14 @@ async def test_a_new_subscriber_chooses_the_latest_three_and_never_gets_the_back
     titles = [text.splitlines()[0] for text in news(reader, RU_TITLE)]
     assert titles == [f"{RU_TITLE} {day}" for day in (2, 3, 4)]  # the latest three, oldest first
     # Pausing and resuming, or /start again, brings nothing old back; only new news comes.
-    await running.deps["subscriptions"].set_paused(reader.id, True)
+    await running.services.subscriptions.set_paused(reader.id, True)
     await delivery(running).announce(await store(running, ru, "Альянс: низкоуглерод, пауза", "https://igtipc.org/p"))
-    await running.deps["subscriptions"].set_paused(reader.id, False)
+    await running.services.subscriptions.set_paused(reader.id, False)
     assert len((await reader.ask("/start")).text) > 0
     fresh = await store(running, ru, "Альянс: низкоуглерод, новое", "https://igtipc.org/n")
     await delivery(running).announce(fresh)
     await stub.wait_until(lambda: len(news(reader, "новое")) == 1)
-    await drained(running.deps["outbox"])
+    await drained(running.services.outbox)
     assert len(news(reader, RU_TITLE)) == 3 and news(reader, "пауза") == []
     assert not any("три последних" in m.text for m in reader.messages()[2:])
 
@@ -203,7 +202,7 @@ async def test_news_in_quiet_hours_waits_for_the_readers_morning(stub: BotAPIStu
     await delivery(running).announce(await store(running, ru, RU_TITLE, "https://igtipc.org/2026/12/01/9500/"))
     await stub.wait_until(lambda: len(news(awake, RU_TITLE)) == 1)  # the same announcement reached the other
     assert news(sleeper, RU_TITLE) == []
-    async with running.deps["db"].connect() as conn:
+    async with running.services.db.connect() as conn:
         (waiting,) = (
             await conn.execute(
                 sa.select(outbox_deliveries.c.next_attempt_at, outbox_deliveries.c.status).where(
@@ -217,7 +216,7 @@ async def test_news_in_quiet_hours_waits_for_the_readers_morning(stub: BotAPIStu
 
 async def test_time_zone_from_settings_moves_digests_and_is_shown(stub: BotAPIStub, running: RunningBot) -> None:
     reader = await subscriber(stub, 3601, "en")
-    await running.deps["subscriptions"].set_mode(reader.id, "daily")
+    await running.services.subscriptions.set_mode(reader.id, "daily")
     panel = await reader.ask("/settings")
     assert "daily digest at 09:00 (Almaty (UTC+5))" in panel.text
     reader.press(panel, "🕒")
