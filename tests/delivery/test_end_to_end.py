@@ -17,6 +17,7 @@ from tests.delivery.helpers import make_entry
 async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
     user = stub.user(user_id, language_code=language)
     await user.ask("/start")
+    await user.reply()  # the first-taste question
     return user
 
 
@@ -39,7 +40,7 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
     admin = stub.user(2006)
     forum = stub.group(-1002007, "Forum", is_forum=True, admins={admin.id})
     admin.send("/start", chat=forum, message_thread_id=77, is_topic_message=True)
-    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 2)  # welcome and "subscribed"
+    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 3)  # welcome, "subscribed", the first taste
 
     entry = make_entry("Alliance <meeting> & more", language="ru")
     await delivery(running).announce([entry])
@@ -64,7 +65,7 @@ async def test_blocked_user_is_deactivated_after_one_403(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Second")])
     await drained(outbox(running))
     sends = [c for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(user.id)]
-    assert len(sends) == 2  # the welcome and the one refused announcement, nothing after
+    assert len(sends) == 3  # the welcome, the first-taste question and the one refused announcement, nothing after
     assert (await running.services.chats.get(user.id)).active is False
 
 
@@ -260,7 +261,7 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     first = users[0]
     times = [c.at for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(first.id)]
     assert times[-1] - times[-2] >= 0.95  # two announcements to one private chat, a second apart
-    assert [m.text.split("\n")[0] for m in first.messages()[1:]] == ["One", "Two"]
+    assert [m.text.split("\n")[0] for m in first.messages()[2:]] == ["One", "Two"]  # after welcome and taste
 
 
 async def test_last_news_language_stays(stub: BotAPIStub, running: RunningBot) -> None:
