@@ -40,6 +40,12 @@ def load_settings() -> Settings:
         raise CliError(f"{name} in {_env_file()} is invalid: {first['msg']}") from None
 
 
+def source_kinds() -> tuple[str, ...]:
+    from bot.feeds.kinds import KINDS
+
+    return KINDS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -57,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     add = feed_commands.add_parser("add", help="add a source")
     add.add_argument("url")
-    add.add_argument("--kind", choices=("rss", "govkz"), default="rss")
+    add.add_argument("--kind", choices=source_kinds(), default="rss")
     add.add_argument("--lang", choices=LANGUAGES, default=None)
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")

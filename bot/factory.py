@@ -15,16 +15,19 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.container import Services
 from bot.delivery.lifecycle import start_delivery, stop_delivery
+from bot.edits import UnchangedEditIsDone
 from bot.feeds.poller import FeedPoller
 from bot.feeds.scheduling import schedule_polling
+from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import ResilientSession
 from handlers import get_routers
+from handlers.errors import apologise
 from storage import Database
-from storage.fsm import DatabaseStorage
+from storage.fsm import DialogStateRepository
 
 
 class MissingTokenError(RuntimeError):
@@ -37,6 +40,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         raise MissingTokenError("BOT_TOKEN")
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(UnchangedEditIsDone())
     return Bot(
         token=settings.token,
         session=session,
@@ -46,9 +50,12 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 def create_dispatcher(services: Services) -> Dispatcher:
     """The dispatcher with every router, middleware and hook; the services become its workflow data."""
-    dp = Dispatcher(storage=DatabaseStorage(services.db), services=services, **services.workflow_data())
+    dp = Dispatcher(
+        storage=DatabaseStorage(DialogStateRepository(services.db)), services=services, **services.workflow_data()
+    )
     dp.update.outer_middleware(ChatContextMiddleware(services.chats, services.settings))
     dp.include_routers(*get_routers())
+    dp.errors.register(apologise)
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)

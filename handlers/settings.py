@@ -4,7 +4,6 @@
 from dataclasses import replace
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -209,7 +208,7 @@ async def settings_pressed(
         label = zone_label(found or callback_data.value, l10n.language, utcnow())
         await query.answer(l10n("delivery-timezone-saved", zone=label))
         if not isinstance(message, InaccessibleMessage):
-            await _edit(message, l10n("delivery-timezone-saved", zone=label), None)
+            await message.edit_text(l10n("delivery-timezone-saved", zone=label), reply_markup=None)
         return
     subscription = await _apply(callback_data, chat, subscriptions, query, message)
     if subscription is None:
@@ -217,19 +216,11 @@ async def settings_pressed(
         return
     await query.answer(l10n("delivery-saved"))
     if not isinstance(message, InaccessibleMessage):
+        # Pressing the only remaining language changes nothing: an unchanged edit is done (bot/edits.py).
         zone_name = subscriptions.zone_of(chat)
-        await _edit(
-            message, settings_text(subscription, l10n, zone_name), settings_keyboard(subscription, l10n, zone_name)
+        await message.edit_text(
+            settings_text(subscription, l10n, zone_name), reply_markup=settings_keyboard(subscription, l10n, zone_name)
         )
-
-
-async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as error:
-        # Pressing the only remaining language changes nothing, and Telegram refuses an identical edit.
-        if "not modified" not in error.message:
-            raise
 
 
 async def _apply(

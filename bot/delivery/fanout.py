@@ -10,10 +10,10 @@ from datetime import date, datetime
 
 from bot.delivery.matching import choose_version, entry_text, reading_order, wants_topic
 from bot.delivery.snapshot import dump_entry, load_entry
-from bot.feeds.entry import StoredEntry
 from bot.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
 from bot.rendering import render_digest, render_entry
 from bot.rendering.dates import local_day
+from domain.entries import StoredEntry
 from storage.entries import one_per_story
 from storage.outbox import Outbox, Recipient
 from storage.schema.base import utcnow

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.feeds.entry import StoredEntry
+from domain.entries import StoredEntry
 from storage.subscriptions import Subscription
 
 MAX_WORDS = 20

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bot.feeds.entry import Entry
+from domain.entries import Entry
 
 # Query parameters that say who sent the reader, not what the page is; and the page's language on gov.kz.
 _IGNORED_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|yclid|mc_cid|mc_eid|_openstat|from|ref|lang|igshid)$", re.I)

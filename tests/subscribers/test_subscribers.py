@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from bot.delivery import Delivery
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.poller import entry_record
+from domain.entries import Entry, StoredEntry
 from local_telegram import BotAPIStub, StubUser
 from storage.entries import EntryRepository
 from storage.schema import outbox_deliveries

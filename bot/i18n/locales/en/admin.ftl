@@ -111,3 +111,4 @@ admin-chat-type-private = private
 admin-chat-type-group = groups
 admin-chat-type-supergroup = supergroups
 admin-chat-type-channel = channels
+admin-alert-handler-error = A handler failed on an update ({ $error }); the user was asked to try again. Details are in the log.

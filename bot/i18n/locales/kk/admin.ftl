@@ -106,3 +106,4 @@ admin-chat-type-private = жеке
 admin-chat-type-group = топтар
 admin-chat-type-supergroup = супертоптар
 admin-chat-type-channel = арналар
+admin-alert-handler-error = Өңдегіш жаңартуда құлады ({ $error }); пайдаланушыдан қайталау сұралды. Толығырақ журналда.

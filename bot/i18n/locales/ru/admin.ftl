@@ -116,3 +116,4 @@ admin-chat-type-private = личные
 admin-chat-type-group = группы
 admin-chat-type-supergroup = супергруппы
 admin-chat-type-channel = каналы
+admin-alert-handler-error = Обработчик упал на обновлении ({ $error }); пользователя попросили повторить. Подробности в журнале.
