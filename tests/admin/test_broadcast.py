@@ -3,6 +3,7 @@
 import asyncio
 import itertools
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +15,8 @@ from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
 from tests.delivery.conftest import drained
+
+ALMATY = ZoneInfo("Asia/Almaty")  # an English-speaking admin starts in the bot's TIMEZONE
 
 
 async def ticked_after(app: RunningBot, moment: datetime, timeout: float = 30.0) -> None:
@@ -135,11 +138,12 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
     boss = admin(stub)
     confirm = await compose(boss, "Tomorrow's meeting")
     boss.press(confirm, "Schedule")
-    assert "date and time in UTC" in (await boss.reply()).text
+    assert "date and time on your clock (Almaty (UTC+5))" in (await boss.reply()).text
     assert "future date" in (await boss.ask("yesterday")).text
     due = utcnow() + timedelta(seconds=4)
-    scheduled = await boss.ask(f"{due:%Y-%m-%d %H:%M:%S}")
+    scheduled = await boss.ask(f"{due.astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")  # the admin's clock, not UTC
     assert scheduled.text.startswith("Scheduled for")
+    assert f"{due.astimezone(ALMATY):%H:%M} (Almaty, UTC+5)" in scheduled.text
     await first.stop()
     assert copies(stub, users) == 0
 
@@ -163,7 +167,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
     boss.press(confirm, "Schedule")
     await boss.reply()
     due_at = utcnow() + timedelta(seconds=3)
-    scheduled = await boss.ask(f"{due_at:%Y-%m-%d %H:%M:%S}")
+    scheduled = await boss.ask(f"{due_at.astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")
     query = boss.press(scheduled, "Cancel")
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
     # The leader's job would start it: wait for a run of that job that looks past the time it was due.
@@ -172,3 +176,23 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0
+
+
+async def test_the_schedule_prompt_example_is_in_the_admins_zone_and_accepted(
+    stub: BotAPIStub, app: RunningBot
+) -> None:
+    boss = admin(stub)
+    assert (await boss.ask("/settings timezone europe/berlin")).text.startswith("Time zone: Berlin")
+    confirm = await compose(boss, "At the example time")
+    boss.press(confirm, "Schedule")
+    prompt = await boss.reply()
+    assert "(Berlin (UTC+1))" in prompt.text or "(Berlin (UTC+2))" in prompt.text
+    example = prompt.text.split("for example ")[1].split(".")[0]
+    scheduled = await boss.ask(example)
+    assert scheduled.text.startswith("Scheduled for"), scheduled.text
+    async with app.services.db.connect() as conn:
+        (row,) = (await conn.execute(select(broadcasts))).all()
+    assert row.status == "scheduled"
+    local = row.due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{local:%Y-%m-%d %H:%M}" == example
+    assert timedelta(minutes=59) < row.due_at - utcnow() < timedelta(minutes=62)
