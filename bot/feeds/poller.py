@@ -17,8 +17,10 @@ from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
+from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from bot.metrics import record_poll
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
@@ -118,6 +120,7 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
     """An entry ready to store: its key and content hashes, search text and classification."""
     text = html_to_text(entry.summary_html)
     verdict = classifier.classify_text(entry.title + "\n" + text)
+    keys = story_keys(entry, text)
     return EntryRecord(
         entry=entry,
         key_hash=_digest(entry.key),
@@ -125,6 +128,9 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
         search_text=text,
         is_alliance=verdict.is_alliance,
         alliance_reason=verdict.reason,
+        url_key=keys.url_key,
+        title_key=keys.title_key,
+        fingerprint=keys.fingerprint,
     )
 
 
@@ -273,6 +279,7 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
+        record_poll(outcome, duration_ms / 1000)
         if new:
             await self._hand_over(new, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
@@ -347,6 +354,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )
+        record_poll("disabled" if disabled else "error", duration_ms / 1000)
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 
     async def _alert(self, message: str) -> None:

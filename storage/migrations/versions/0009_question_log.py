@@ -2,7 +2,7 @@
 the question log keeps what the engine missed and the 👍/👎 given to its answers, without user identity.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from storage.schema.base import UTCDateTime
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
