@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -26,10 +28,12 @@ from bot.feeds.scheduling import schedule_polling
 from bot.feeds.sources import seed_default_sources
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
+from bot.i18n import localizer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.qa import QuestionThrottle, create_question_engine
 from bot.session import ResilientSession
+from bot.supervision import Supervisor, Watchdog, watch_stalls
 from handlers import get_routers
 from storage import Database
 from storage.audit import AuditLog
@@ -76,11 +80,22 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
     db = Database(settings.database_url)
     outbox = Outbox(db)
     subscriptions = SubscriptionRepository(db)
+    supervisor = Supervisor()
     sender = Sender(
-        outbox, rate=settings.send_rate_per_second, paid=settings.paid_broadcast, concurrency=settings.send_concurrency
+        outbox,
+        rate=settings.send_rate_per_second,
+        paid=settings.paid_broadcast,
+        concurrency=settings.send_concurrency,
+        supervisor=supervisor,
     )
-    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
-    health = HealthServer(db, leadership, settings.health_host, settings.health_port) if settings.health_port else None
+    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds, supervisor=supervisor)
+    stats = StatsRepository(db)
+    watchdog = Watchdog(stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
+    health = (
+        HealthServer(db, leadership, settings.health_host, settings.health_port, watchdog)
+        if settings.health_port
+        else None
+    )
     alerts = AdminAlerts(settings)
     knowledge = KnowledgeBaseRepository(db)
     delivery = Delivery(
@@ -124,7 +139,9 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "housekeeping": Housekeeping(db),
         "moderation": moderation,
         "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
-        "stats": StatsRepository(db),
+        "stats": stats,
+        "supervisor": supervisor,
+        "watchdog": watchdog,
         "source_repository": SourceRepository(db),
         "source_admin": SourceAdmin(SourceRepository(db), poller, settings),
     }
@@ -156,12 +173,23 @@ async def on_startup(
     knowledge: KnowledgeBaseRepository,
     poller: FeedPoller,
     db: Database,
+    supervisor: Supervisor,
+    watchdog: Watchdog,
 ) -> None:
+    alerts.attach(bot)
+    supervisor.configure(alerts, task_failure_text(settings.default_language))
     await knowledge.ensure_seeded()
     if settings.default_sources:
         await seed_default_sources(SourceRepository(db), settings)
-    schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held)
-    alerts.attach(bot)
+    schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held, supervisor=supervisor)
+    scheduler.add_job(
+        supervisor.job("watchdog", watch_stalls),
+        "interval",
+        minutes=1,
+        args=[watchdog, alerts, settings.default_language],
+        id="watchdog",
+        replace_existing=True,
+    )
     await leadership.try_acquire()  # so the first polling tick already knows whether this process leads
     leadership.start()
     if health is not None:
@@ -171,8 +199,19 @@ async def on_startup(
         scheduler.start()
 
 
+def task_failure_text(language: str) -> Callable[[str, str], str]:
+    """The supervisor's alert text in the admins' language (plain text: the alerts escape it)."""
+    l10n = localizer(language)
+    return lambda task, error: html.unescape(l10n("admin-alert-task-failed", task=task, error=error))
+
+
 async def on_shutdown(
-    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, poller: FeedPoller, db: Database
+    scheduler: AsyncIOScheduler,
+    leadership: Leadership,
+    health: HealthServer | None,
+    poller: FeedPoller,
+    db: Database,
+    supervisor: Supervisor,
 ) -> None:
     if health is not None:
         await health.stop()
@@ -180,4 +219,5 @@ async def on_shutdown(
         scheduler.shutdown(wait=False)
     await poller.close()
     await leadership.stop()
+    await supervisor.stop()
     await db.close()

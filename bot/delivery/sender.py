@@ -17,6 +17,7 @@ import math
 import random
 import re
 import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,12 +37,21 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 
 from bot.delivery.pacing import ChatPacer
+from bot.metrics import record_send
 from bot.rendering import RenderedMessage
+from bot.supervision import Supervisor
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5
+# Cancelled message ids remembered (oldest forgotten first): a cancelled broadcast's claimed rows are
+# dropped within seconds, so a long memory buys nothing and would grow for the life of the process.
+CANCELLED_MEMORY = 10_000
+# A 429 is the chat's own limit unless this many different chats hit one within FLOOD_WINDOW seconds:
+# then it is the bot's global limit, and every worker holds off.
+FLOOD_CHATS = 3
+FLOOD_WINDOW = 1.0
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -84,8 +94,10 @@ class Sender:
         max_errors: int = 10,  # 2 s doubling to 8.5 min in all: a Telegram outage of minutes loses nothing
         max_attempts: int = 30,
         pacer: ChatPacer | None = None,
+        supervisor: Supervisor | None = None,
     ) -> None:
         self._bot: Bot | None = None
+        self._supervisor = supervisor or Supervisor()
         self._outbox = outbox
         self.rate = rate
         self._paid = paid
@@ -106,7 +118,8 @@ class Sender:
         self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
         self._sent_ready = asyncio.Event()
-        self._cancelled_messages: set[int] = set()
+        self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
+        self._recent_429s: deque[tuple[float, int]] = deque()
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
@@ -128,7 +141,7 @@ class Sender:
         if may_claim is not None:
             self._may_claim = may_claim
         if self._waiting is None and not self.running:
-            self._waiting = asyncio.create_task(self._start_after(ready, bot), name="sender-waiting")
+            self._waiting = self._supervisor.spawn("sender-waiting", lambda: self._start_after(ready, bot))
 
     async def _start_after(self, ready: Callable[[], Awaitable[None]], bot: Bot) -> None:
         await ready()
@@ -142,9 +155,10 @@ class Sender:
         resumed = await self._outbox.reset_in_flight()
         if resumed:
             logger.warning("sender.resumed_in_flight", extra={"rows": resumed})
-        self._recorder = asyncio.create_task(self._record_loop(), name="sender-recorder")
-        self._workers = [asyncio.create_task(self._work(), name=f"sender-{i}") for i in range(self.concurrency)]
-        self._claimer = asyncio.create_task(self._claim_loop(), name="sender-claimer")
+        spawn = self._supervisor.spawn
+        self._recorder = spawn("sender-recorder", self._record_loop)
+        self._workers = [spawn(f"sender-{i}", self._work) for i in range(self.concurrency)]
+        self._claimer = spawn("sender-claimer", self._claim_loop)
         logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
 
     def wake(self) -> None:
@@ -241,7 +255,9 @@ class Sender:
 
     def forget_message(self, message_id: int) -> None:
         """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
-        self._cancelled_messages.add(message_id)
+        self._cancelled_messages[message_id] = None
+        while len(self._cancelled_messages) > CANCELLED_MEMORY:
+            self._cancelled_messages.popitem(last=False)
 
     async def _deliver(self, row: ClaimedDelivery) -> None:
         await self._wait_for_pause()
@@ -250,9 +266,11 @@ class Sender:
         if row.message.id in self._cancelled_messages:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
+        started = time.perf_counter()
         try:
             await self._send(row)
         except TelegramRetryAfter as error:
+            record_send("rate_limited", time.perf_counter() - started)
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
@@ -268,6 +286,7 @@ class Sender:
         except TelegramAPIError as error:
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
+            record_send("sent", time.perf_counter() - started)
             await self._record_sent(row.id)
 
     async def _send(self, row: ClaimedDelivery) -> None:
@@ -290,7 +309,6 @@ class Sender:
         if rendered.button_text and rendered.button_url:
             button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
             markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
-        text = plain_text(rendered.text) if row.plain_text else rendered.text
         parse_mode = {"parse_mode": None} if row.plain_text else {}
         if rendered.photo_url and rendered.caption is not None:
             caption = plain_text(rendered.caption) if row.plain_text else rendered.caption
@@ -310,20 +328,53 @@ class Sender:
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
-        await bot.send_message(
-            chat_id=row.chat_id,
-            text=text,
-            message_thread_id=row.message_thread_id,
-            reply_markup=markup,
-            allow_paid_broadcast=paid,
-            **parse_mode,
-        )
+        await self._send_text(bot, row, rendered.text, markup, plain=row.plain_text)
+
+    async def _send_text(
+        self, bot: Bot, row: ClaimedDelivery, text: str, markup: InlineKeyboardMarkup | None, *, plain: bool
+    ) -> None:
+        """Send the text; a 400 for its button, then for its links, falls back to less before it counts.
+
+        Telegram refuses the whole message for one URL it does not accept; every recipient should still get
+        the news: first without the button, then as plain text (no links at all).
+        """
+        paid = True if self._paid else None
+        thread = row.message_thread_id
+        try:
+            await bot.send_message(
+                chat_id=row.chat_id,
+                text=plain_text(text) if plain else text,
+                message_thread_id=thread,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                **({"parse_mode": None} if plain else {}),
+            )
+            return
+        except TelegramBadRequest as error:
+            if _is_chat_gone(error.message) or _is_parse_error(error.message) or (markup is None and plain):
+                raise
+            logger.warning("sender.fallback", extra={"row": row.id, "error": error.message, "button": bool(markup)})
+        await self._limiter.acquire()
+        if markup is not None:
+            await self._send_text(bot, row, text, None, plain=plain)
+        else:
+            await self._send_text(bot, row, text, None, plain=True)
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
-        # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
+        # The row is tried again after `retry_after`; until then its chat gets nothing (only a chat's oldest
+        # pending row is ever claimed), so one chat's limit pauses that chat only. Several chats limited at
+        # once is the bot's global limit: then every worker holds off.
         self.stats.rate_limited += 1
-        self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
-        logger.warning("sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id})
+        now = time.monotonic()
+        self._recent_429s.append((now, row.chat_id))
+        while self._recent_429s and self._recent_429s[0][0] < now - FLOOD_WINDOW:
+            self._recent_429s.popleft()
+        flood = len({chat for _, chat in self._recent_429s}) >= FLOOD_CHATS
+        if flood:
+            self._paused_until = max(self._paused_until, now + retry_after)
+        logger.warning(
+            "sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id, "global": flood}
+        )
         if row.attempts >= self._max_attempts:
             await self._fail(row, f"still rate limited after {row.attempts} attempts")
             return
@@ -336,6 +387,7 @@ class Sender:
             return
         delay = min(self._backoff_cap, self._backoff_base * 2**row.errors) * random.uniform(0.75, 1.0)
         self.stats.retried += 1
+        record_send("retry")
         await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True)
 
     async def _bad_request(self, row: ClaimedDelivery, error: str) -> None:
@@ -350,11 +402,13 @@ class Sender:
 
     async def _block(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.blocked += 1
+        record_send("blocked")
         dropped = await self._outbox.block_chat(row.chat_id, error)
         logger.info("sender.chat_blocked", extra={"chat_id": row.chat_id, "rows": dropped, "error": error})
 
     async def _fail(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.failed += 1
+        record_send("failed")
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
         await self._outbox.fail(row.id, error)
 

@@ -107,3 +107,5 @@ admin-mod-skipped = Skipped: it will not be sent.
 admin-alert-stalled = The sender is stalled: { $count } messages are due and nothing was sent for { $minutes } minutes.
 admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
+admin-alert-task-failed = The background task “{ $task }” failed and is restarting: { $error }
+admin-alert-poller-stalled = Polling has stalled: a source has been waiting to be polled for { $minutes } min.

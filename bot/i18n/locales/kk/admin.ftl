@@ -102,3 +102,5 @@ admin-mod-skipped = Өткізілді: жіберілмейді.
 admin-alert-stalled = Жіберу тоқтап қалды: { $count } хабарлама күтуде, { $minutes } минут бойы ештеңе жіберілмеді.
 admin-alert-failures = Соңғы { $minutes } минутта { $count } хабарлама жіберілмеді.
 admin-alert-crash = Бот іске қосылмады: { $error }
+admin-alert-task-failed = «{ $task }» фондық тапсырмасы құлап, қайта іске қосылуда: { $error }
+admin-alert-poller-stalled = Дереккөздерді сұрау тоқтап қалды: дереккөз { $minutes } минуттан бері сұралмай тұр.

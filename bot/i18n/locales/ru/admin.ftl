@@ -112,3 +112,5 @@ admin-mod-skipped = Пропущено: отправлено не будет.
 admin-alert-stalled = Отправка остановилась: { $count } сообщений ждут, и за { $minutes } минут ничего не отправлено.
 admin-alert-failures = За последние { $minutes } минут не удалось отправить { $count } сообщений.
 admin-alert-crash = Бот не смог запуститься: { $error }
+admin-alert-task-failed = Фоновая задача «{ $task }» упала и перезапускается: { $error }
+admin-alert-poller-stalled = Опрос источников остановился: источник ждёт опроса уже { $minutes } мин.
