@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.delivery.matching import entry_text, wants
 from bot.delivery.snapshot import dump_entry, load_entry
 from bot.feeds.entry import StoredEntry
-from bot.rendering import render_digest, render_entry
+from bot.rendering import render_digest, render_entry_off_loop
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import DigestItem, SubscriptionRepository
 
@@ -68,7 +68,7 @@ class Delivery:
                 message_id = await self._outbox.add_message(
                     "entry",
                     dedup_key=f"entry:{stored.id}:{language}",
-                    payload=asdict(render_entry(stored, language)),
+                    payload=asdict(await render_entry_off_loop(stored, language)),
                 )
                 queued += await self._outbox.add_deliveries(message_id, recipients)
         if digest:

@@ -236,6 +236,9 @@ class FeedPoller:
             else:
                 parsed = parse(response.body, now=now, **args)
             classifier = await self._current_classifier()
+            notes = [note for entry in parsed for note in entry.notes]
+            if notes:
+                logger.info("feeds.urls_dropped", extra={"source": source.id, "count": len(notes), "first": notes[0]})
             ordered = oldest_first(parsed, now)
             if len(ordered) < len(parsed):
                 logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
