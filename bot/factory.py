@@ -32,7 +32,7 @@ from bot.i18n import localizer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.qa import QuestionThrottle, create_question_engine
-from bot.session import ResilientSession
+from bot.session import FloodRetry, ResilientSession
 from bot.supervision import Supervisor, Watchdog, watch_stalls
 from handlers import get_routers
 from storage import Database
@@ -61,6 +61,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         raise MissingTokenError("BOT_TOKEN")
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(FloodRetry())  # every call the bot makes waits out flood limits, in this one place
     return Bot(
         token=settings.token,
         session=session,

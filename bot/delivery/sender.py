@@ -39,6 +39,7 @@ from aiolimiter import AsyncLimiter
 from bot.delivery.pacing import ChatPacer
 from bot.metrics import record_send
 from bot.rendering import RenderedMessage
+from bot.session import OWN_RETRIES
 from bot.supervision import Supervisor
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
@@ -233,6 +234,7 @@ class Sender:
         return utcnow() + timedelta(seconds=wait) if wait > 0 else None
 
     async def _work(self) -> None:
+        OWN_RETRIES.set(True)  # this task's 429s come back here: the chat is paused, not the worker
         while True:
             row = await self._queue.get()
             if self._queue.qsize() < self.concurrency:
