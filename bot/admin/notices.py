@@ -9,13 +9,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.callbacks import ModerationAction
 from bot.alerts import AdminAlerts
-from bot.feeds.entry import StoredEntry
 from bot.i18n import localizer
 from bot.rendering import MESSAGE_LIMIT
 from bot.rendering.cut import truncate_tokens
 from bot.rendering.entry import entry_tokens
 from bot.rendering.markup import parse_telegram_html, visible_text
 from bot.rendering.utf16 import utf16_len
+from domain.entries import StoredEntry
 from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)

@@ -14,11 +14,12 @@ import aiohttp
 
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
-from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.parsing import ParseError
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
 from storage.schema.base import utcnow
@@ -34,7 +35,6 @@ MAX_BACKOFF_SECONDS = 24 * 3600
 # A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
-_RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _REFUSED = {401, 403}
 
 
@@ -222,14 +222,13 @@ class FeedPoller:
 
     @staticmethod
     def _headers(source: Source) -> dict[str, str]:
-        accept = "application/json" if source.kind == "govkz" else _RSS_ACCEPT
-        return {"Accept": accept, "Accept-Language": source.language}
+        return {"Accept": SOURCE_KINDS[source.kind].accept, "Accept-Language": source.language}
 
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
         updated = 0
         if not response.not_modified:
-            parse = parse_govkz if source.kind == "govkz" else parse_rss
+            parse = SOURCE_KINDS[source.kind].read
             args = {"content_type": response.content_type, "url": response.url, "language": source.language}
             if self.policy.parse_in_thread:
                 parsed = await asyncio.to_thread(parse, response.body, now=now, **args)
@@ -347,7 +346,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
             )
-        elif source.kind == "govkz" and status in _REFUSED and source.last_outcome != kind:
+        elif SOURCE_KINDS[source.kind].alert_on_refusal and status in _REFUSED and source.last_outcome != kind:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )

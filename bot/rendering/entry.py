@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bot.feeds.entry import StoredEntry
 from bot.feeds.urls import telegram_url
 from bot.i18n import localizer
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
@@ -15,6 +14,7 @@ from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_ht
 from bot.rendering.message import RenderedMessage
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import utf16_fit, utf16_len
+from domain.entries import StoredEntry
 
 PERIODS = ("day", "week")
 # Entries with more HTML than this render in a worker thread: even linear work on a large body should not

@@ -3,10 +3,10 @@
 from sqlalchemy import func, select
 
 from bot.i18n import localizer
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot
-from tests.stub import BotAPIStub
 
 ADMIN_COMMANDS = ["/broadcast", "/sources", "/sources add http://127.0.0.1:9/feed", "/kb", "/kb import", "/stats"]
 
@@ -23,7 +23,7 @@ async def test_non_admin_gets_the_unknown_command_answer_for_every_admin_command
     # Not an admin dialog either: a photo afterwards is just an unsupported message.
     user.send_media("photo", caption="not a broadcast")
     assert (await user.reply()).text == localizer("en")("not-understood")
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         assert (await conn.execute(select(func.count()).select_from(broadcasts))).scalar() == 0
 
 
@@ -52,7 +52,7 @@ async def test_a_captured_admin_button_pressed_by_a_non_admin_does_nothing(stub:
     assert len(stub.calls_of("copyMessage")) == sent_before
     assert copies(stub, users) == 0
     assert intruder.messages() == []
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         assert (await conn.execute(select(broadcasts.c.status))).scalar() == "draft"
         assert (await conn.execute(select(func.count()).select_from(outbox_deliveries))).scalar() == 0
     # The admin's own button still works afterwards.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from local_telegram import BotAPIStub, Fault
 from storage.outbox import Outbox, Recipient
 from tests.conftest import RunningBot, make_settings, start_bot
 from tests.delivery.conftest import start_delivery_bot
-from tests.stub import BotAPIStub, Fault
 
 
 async def test_a_burst_of_users_is_answered_though_telegram_answers_429(stub: BotAPIStub, database_url: str) -> None:
@@ -36,7 +36,7 @@ async def test_a_429_in_one_chat_pauses_that_chat_only(stub: BotAPIStub, databas
         busy, calm = stub.group(-100_701, "Busy"), stub.group(-100_702, "Calm")
         # The busy group hit its own limit: Telegram asks for a long wait there, and there only.
         stub.faults.append(Fault(method="sendMessage", chat_id=busy.id, status=429, retry_after=120, times=1))
-        outbox: Outbox = running.deps["outbox"]
+        outbox: Outbox = running.services.outbox
         for n in range(3):
             message_id = await outbox.add_message("broadcast", dedup_key=f"m{n}", payload={"text": f"News {n}"})
             await outbox.add_deliveries(message_id, [Recipient(busy.id), Recipient(calm.id)])

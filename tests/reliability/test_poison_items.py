@@ -24,6 +24,7 @@ from bot.feeds.urls import LINK_SCHEMES, telegram_url
 from bot.rendering import render_entry, render_entry_off_loop
 from bot.rendering.markup import Open, serialize
 from bot.rendering.sanitize import MAX_DEPTH, MAX_TAGS, bounded_markup, sanitize
+from local_telegram import BotAPIStub, Fault, parse_html
 from storage import Database
 from storage.outbox import Outbox, Recipient
 from storage.sources import NewSource, SourceRepository
@@ -31,7 +32,6 @@ from tests.conftest import make_settings, start_bot
 from tests.delivery.conftest import start_delivery_bot
 from tests.delivery.helpers import add_subscriber, make_entry
 from tests.feeds.conftest import FeedSite
-from tests.stub import BotAPIStub, Fault, parse_html
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
@@ -208,7 +208,7 @@ async def test_poisoned_items_do_not_keep_ordinary_ones_from_subscribers(
     reader = stub.user(5101, language_code="ru")
     running = await start_bot(make_settings(stub, database_url, poll_interval_seconds=10), stub)
     try:
-        db: Database = running.deps["db"]
+        db: Database = running.services.db
         await add_subscriber(db, reader.id, scope="all")
         await SourceRepository(db).add(NewSource(url, "rss", "ru", "Site", 10))
         await stub.wait_until(lambda: len(reader.messages()) >= 5, timeout=30)
@@ -228,7 +228,7 @@ async def test_a_refused_button_or_link_falls_back_before_the_item_fails(stub: B
             Fault(method="sendMessage", chat_id=second.id, status=400, description="Bad Request: wrong HTTP URL",
                   times=2),
         ]  # fmt: skip
-        outbox: Outbox = running.deps["outbox"]
+        outbox: Outbox = running.services.outbox
         payload = {
             "text": '<b>News</b> <a href="https://intranet/x">link</a>',
             "button_text": "Read",

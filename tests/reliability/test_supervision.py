@@ -16,6 +16,7 @@ from bot.alerts import AdminAlerts
 from bot.factory import create_bot
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
+from local_telegram import BotAPIStub
 from storage import Database
 from storage.leases import LeaseHolder, LeaseRepository
 from storage.outbox import Outbox, Recipient
@@ -24,7 +25,6 @@ from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.foundation.test_health import free_port
-from tests.stub import BotAPIStub
 
 
 class FlakyLeases(LeaseRepository):
@@ -139,17 +139,17 @@ async def test_healthz_reports_a_stalled_sender_and_recovers(stub: BotAPIStub, d
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.deps["sender"].running, timeout=10)
+        await stub.wait_until(lambda: running.services.sender.running, timeout=10)
         assert (await healthz(port))[0] == 200
-        await running.deps["sender"].stop()  # the sender is dead, the bot still answers
+        await running.services.sender.stop()  # the sender is dead, the bot still answers
         stub.user(4242, language_code="en")
-        outbox: Outbox = running.deps["outbox"]
+        outbox: Outbox = running.services.outbox
         message_id = await outbox.add_message("broadcast", dedup_key="stall", payload={"text": "Hello"})
         await outbox.add_deliveries(message_id, [Recipient(4242)])
         body = await wait_health(port, lambda status, _body: status == 503)
         assert body["ok"] is False
         assert any(reason.startswith("sender: 1 deliveries overdue") for reason in body["stalled"])
-        await running.deps["sender"].start(running.bot)
+        await running.services.sender.start(running.bot)
         await stub.wait_until(lambda: bool(stub.sent_to(4242)), timeout=10)
         assert (await wait_health(port, lambda status, _body: status == 200))["stalled"] == []
     finally:
@@ -160,11 +160,11 @@ async def test_healthz_reports_a_stalled_poller(stub: BotAPIStub, database_url: 
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.deps["leadership"].held, timeout=10)
-        running.deps["scheduler"].pause()  # polling ticks no longer run
-        sources = SourceRepository(running.deps["db"])
+        await stub.wait_until(lambda: running.services.leadership.held, timeout=10)
+        running.services.scheduler.pause()  # polling ticks no longer run
+        sources = SourceRepository(running.services.db)
         source = await sources.add(NewSource("http://127.0.0.1:9/feed", "rss", "ru", "Stuck", 300))
-        async with running.deps["db"].begin() as conn:
+        async with running.services.db.begin() as conn:
             overdue = utcnow() - timedelta(minutes=5)
             await conn.execute(
                 sources_table.update().where(sources_table.c.id == source.id).values(next_check_at=overdue)
@@ -172,5 +172,5 @@ async def test_healthz_reports_a_stalled_poller(stub: BotAPIStub, database_url: 
         body = await wait_health(port, lambda status, _body: status == 503)
         assert any(reason.startswith("poller: a source due") for reason in body["stalled"])
     finally:
-        running.deps["scheduler"].resume()
+        running.services.scheduler.resume()
         await running.stop()

@@ -109,3 +109,4 @@ admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
 admin-alert-task-failed = The background task “{ $task }” failed and is restarting: { $error }
 admin-alert-poller-stalled = Polling has stalled: a source has been waiting to be polled for { $minutes } min.
+admin-alert-handler-error = A handler failed on an update ({ $error }); the user was asked to try again. Details are in the log.
