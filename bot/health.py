@@ -10,9 +10,10 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.leadership import Leadership
-from bot.metrics import REGISTRY
+from bot.metrics import QUEUE_LENGTH, REGISTRY
 from bot.supervision import Watchdog
 from storage import Database
+from storage.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,13 @@ def create_health_app(db: Database, leadership: Leadership, watchdog: Watchdog |
         healthy = status["database"] == "ok" and not stalls
         return web.json_response({"ok": healthy, **status}, status=200 if healthy else 503)
 
+    outbox = Outbox(db)
+
     async def metrics(_request: web.Request) -> web.Response:
+        try:
+            QUEUE_LENGTH.set(await outbox.pending_count())  # read at scrape time: always current
+        except Exception:
+            logger.warning("metrics.queue_unavailable")
         return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()

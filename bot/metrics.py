@@ -79,7 +79,10 @@ def record_send(outcome: str, duration: float | None = None) -> None:
         RATE_LIMITED.inc()
 
 
-def record_question(outcome: str, duration: float) -> None:
-    """One question answered: `outcome` is answered or unknown (nothing known matched)."""
-    QUESTIONS.labels(outcome=outcome).inc()
+UNKNOWN_INTENTS = frozenset({"unknown"})  # the answer engine found nothing it knows
+
+
+def record_question(intent: str, duration: float) -> None:
+    """One question answered with this intent: counted as `unknown` (nothing known matched) or `answered`."""
+    QUESTIONS.labels(outcome="unknown" if intent in UNKNOWN_INTENTS else "answered").inc()
     QUESTION_LATENCY.observe(duration)

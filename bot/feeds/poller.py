@@ -19,6 +19,7 @@ from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from bot.metrics import record_poll
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
@@ -262,6 +263,7 @@ class FeedPoller:
         )
         await self.sources.save_poll(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(outcome, duration_ms / 1000, source=source.id, failures=0)
         if source.consecutive_failures:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
@@ -326,6 +328,7 @@ class FeedPoller:
         )
         await self.sources.save_poll(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(kind, duration_ms / 1000, source=source.id, failures=failures)
         logger.warning(
             "feeds.poll",
             extra={

@@ -1,12 +1,21 @@
-"""/healthz and /metrics as a load balancer and Prometheus see them."""
+"""/healthz and /metrics as a load balancer and Prometheus see them, moved by the bot's own work.
+
+The test only watches: the real bot polls a local feed, delivers to a subscriber and answers a question;
+nothing here records a metric itself.
+"""
 
 import socket
+from collections.abc import AsyncIterator
 
 import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import record_poll, record_send
 from local_telegram import BotAPIStub
+from storage.sources import NewSource
 from tests.conftest import make_settings, start_bot
+from tests.delivery.helpers import add_subscriber
+from tests.feeds.conftest import FeedSite, Item, rss
 
 
 def free_port() -> int:
@@ -15,23 +24,60 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_health_and_metrics(stub: BotAPIStub, database_url: str) -> None:
+async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of /metrics by name and labels."""
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as response:
+        assert response.status == 200
+        text = await response.text()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[FeedSite]:
+    feed_site = FeedSite()
+    await feed_site.server.start_server()
+    yield feed_site
+    await feed_site.server.close()
+
+
+async def test_health_and_metrics_move_with_the_bots_own_work(
+    stub: BotAPIStub, site: FeedSite, database_url: str
+) -> None:
     port = free_port()
-    running = await start_bot(make_settings(stub, database_url, health_port=port), stub)
+    url = site.serve("/feed/", rss([Item(title="Metrics news", link="https://site.kz/m", guid="m")]))
+    reader = stub.user(5301, language_code="en")
+    running = await start_bot(make_settings(stub, database_url, health_port=port, poll_interval_seconds=10), stub)
     try:
-        record_poll("ok", 0.2)
-        record_send("sent")
-        record_send("rate_limited")
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                assert response.status == 200
-                health = await response.json()
-            async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
-                metrics = await response.text()
-        assert health["ok"] and health["database"] == "ok"
-        assert 0 <= health["last_poll_age_seconds"] < 60
-        assert 'bot_sends_total{outcome="sent"}' in metrics
-        assert "bot_telegram_429_total" in metrics
-        assert "bot_poll_duration_seconds_bucket" in metrics
+        before = await scrape(port)
+        await add_subscriber(running.services.db, reader.id, language="en", scope="all", languages=["en", "ru"])
+        source = await running.services.source_repository.add(NewSource(url, "rss", "ru", "Site", 10))
+        await stub.wait_until(lambda: any(m.text.startswith("Metrics news") for m in reader.messages()), timeout=30)
+        await reader.ask("What is the alliance?")
+        await reader.ask("Is France a member?")
+        after = await scrape(port)
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+            health = await response.json()
     finally:
         await running.stop()
+
+    def moved(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert moved("bot_polls_total", outcome="ok") >= 1
+    assert moved("bot_poll_duration_seconds_count") >= 1
+    assert moved("bot_sends_total", outcome="sent") >= 1
+    assert moved("bot_send_latency_seconds_count") >= 1
+    assert moved("bot_questions_total", outcome="answered") >= 1
+    assert moved("bot_questions_total", outcome="unknown") >= 1
+    assert after[("bot_source_consecutive_failures", (("source", str(source.id)),))] == 0
+    assert after[("bot_source_last_success_timestamp_seconds", (("source", str(source.id)),))] > 0
+    assert after[("bot_outbox_queue_length", ())] == 0
+    assert health["ok"] and health["database"] == "ok" and health["stalled"] == []
+    assert 0 <= health["last_poll_age_seconds"] < 60
+    assert 0 <= health["last_send_age_seconds"] < 60
