@@ -18,6 +18,7 @@ from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.container import Services
 from bot.delivery.lifecycle import start_delivery, stop_delivery
+from bot.edits import UnchangedEditIsDone
 from bot.feeds.poller import FeedPoller
 from bot.feeds.scheduling import schedule_polling
 from bot.fsm import DatabaseStorage
@@ -44,6 +45,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         raise MissingTokenError("BOT_TOKEN")
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(UnchangedEditIsDone())
     session.middleware(FloodRetry())  # every call the bot makes waits out flood limits, in this one place
     return Bot(
         token=settings.token,

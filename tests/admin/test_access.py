@@ -47,7 +47,7 @@ async def test_a_captured_admin_button_pressed_by_a_non_admin_does_nothing(stub:
         query = intruder.press(confirm, data=confirm.button(label)["callback_data"])
         answer = await intruder.callback_answer(query)
         assert answer["text"] == localizer("en")("button-stale")
-    forged = intruder.press(confirm, data="admb:1:now:")
+    forged = intruder.press(confirm, data="admb:1:now")
     assert (await intruder.callback_answer(forged))["text"] == localizer("en")("button-stale")
     assert len(stub.calls_of("copyMessage")) == sent_before
     assert copies(stub, users) == 0
@@ -68,8 +68,12 @@ async def test_forged_or_stale_admin_buttons_from_the_admin_are_refused(stub: Bo
     confirm = await compose(boss)
     stale = localizer("en")("button-stale")
     for data in (
+        "admb:99:now",
         "admb:99:now:",
+        "admba:1:nobody",
+        "admba:99:all",
         "admb:1:aud:nobody",
+        "admb:1:explode",
         "admb:1:explode:",
         "admb:x:now:",
         "adms:5:pause",
