@@ -21,6 +21,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -41,11 +42,14 @@ from bot.metrics import record_send
 from bot.rendering import RenderedMessage
 from bot.session import OWN_RETRIES
 from bot.supervision import Supervisor
+from storage.database import is_transient
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
-RECORD_ATTEMPTS = 5
+RECORD_ATTEMPTS = 5  # at shutdown; while running, outcomes are retried until the database answers
+RECORD_RETRY_CAP = 10.0
+T = TypeVar("T")
 # Cancelled message ids remembered (oldest forgotten first): a cancelled broadcast's claimed rows are
 # dropped within seconds, so a long memory buys nothing and would grow for the life of the process.
 CANCELLED_MEMORY = 10_000
@@ -196,7 +200,7 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._recorder
             self._recorder = None
-        await self._flush_sent()
+        await self._flush_sent(final=True)
         await self._outbox.release(unstarted)
         logger.info("sender.stop", extra={"sent": self.stats.sent})
 
@@ -247,7 +251,7 @@ class Sender:
                 raise
             except Exception as error:
                 logger.exception("sender.unexpected", extra={"row": row.id})
-                await self._outbox.fail(row.id, f"{type(error).__name__}: {error}")
+                await self._durably(self._outbox.fail, row.id, f"{type(error).__name__}: {error}")
                 self.stats.failed += 1
 
     async def _wait_for_pause(self) -> None:
@@ -277,8 +281,10 @@ class Sender:
         except TelegramMigrateToChat as error:
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
             self.stats.migrated += 1
-            await self._outbox.migrate_chat(row.chat_id, error.migrate_to_chat_id)
-            await self._outbox.retry(row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}")
+            await self._durably(self._outbox.migrate_chat, row.chat_id, error.migrate_to_chat_id)
+            await self._durably(
+                self._outbox.retry, row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}"
+            )
         except TelegramForbiddenError as error:
             await self._block(row, error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:
@@ -381,7 +387,9 @@ class Sender:
             await self._fail(row, f"still rate limited after {row.attempts} attempts")
             return
         self.stats.retried += 1
-        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=retry_after), error="429 retry_after")
+        await self._durably(
+            self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=retry_after), error="429 retry_after"
+        )
 
     async def _transient(self, row: ClaimedDelivery, error: str) -> None:
         if row.errors + 1 >= self._max_errors or row.attempts >= self._max_attempts:
@@ -390,7 +398,9 @@ class Sender:
         delay = min(self._backoff_cap, self._backoff_base * 2**row.errors) * random.uniform(0.75, 1.0)
         self.stats.retried += 1
         record_send("retry")
-        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True)
+        await self._durably(
+            self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True
+        )
 
     async def _bad_request(self, row: ClaimedDelivery, error: str) -> None:
         if _is_chat_gone(error):
@@ -398,21 +408,43 @@ class Sender:
         elif _is_parse_error(error) and not row.plain_text:
             logger.warning("sender.html_refused", extra={"row": row.id, "error": error})
             self.stats.retried += 1
-            await self._outbox.retry(row.id, at=utcnow(), error=error, plain_text=True)
+            await self._durably(self._outbox.retry, row.id, at=utcnow(), error=error, plain_text=True)
         else:
             await self._fail(row, error)
 
     async def _block(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.blocked += 1
         record_send("blocked")
-        dropped = await self._outbox.block_chat(row.chat_id, error)
+        dropped = await self._durably(self._outbox.block_chat, row.chat_id, error)
         logger.info("sender.chat_blocked", extra={"chat_id": row.chat_id, "rows": dropped, "error": error})
 
     async def _fail(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.failed += 1
         record_send("failed")
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
-        await self._outbox.fail(row.id, error)
+        await self._durably(self._outbox.fail, row.id, error)
+
+    async def _durably(
+        self, operation: Callable[..., Awaitable[T]], *args: Any, attempts: int | None = None, **kwargs: Any
+    ) -> T:
+        """Record an outcome in the outbox, retrying while the database is briefly unusable (locked beyond
+        its timeout, disk full, a PostgreSQL restart); `attempts=None` retries until it works or the sender
+        stops. A row whose outcome is not recorded would stay `sending` until the next start: neither
+        delivered again nor counted."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await operation(*args, **kwargs)
+            except Exception as error:
+                if not is_transient(error) or (attempts is not None and attempt >= attempts):
+                    raise
+                delay = min(RECORD_RETRY_CAP, 0.2 * 2 ** min(attempt, 10))
+                logger.warning(
+                    "sender.record_retry",
+                    extra={"operation": operation.__name__, "attempt": attempt, "error": f"{type(error).__name__}"},
+                )
+                await asyncio.sleep(delay)
 
     async def _record_sent(self, row_id: int) -> None:
         # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
@@ -427,23 +459,19 @@ class Sender:
             self._sent_ready.clear()
             await self._flush_sent()
 
-    async def _flush_sent(self) -> None:
+    async def _flush_sent(self, *, final: bool = False) -> None:
         batch, self._sent = self._sent, []
         if not batch:
             return
         ids = [row_id for row_id, _ in batch]
-        for attempt in range(1, RECORD_ATTEMPTS + 1):
-            try:
-                await self._outbox.mark_sent(ids)
-                self.stats.sent += len(batch)
-                break
-            except Exception:
-                # A transient database error (a deadlock on PostgreSQL, a dropped connection) is retried;
-                # after the last attempt the rows stay `sending` and are sent again after a restart: a
-                # possible duplicate, never a loss.
-                logger.exception("sender.record_failed", extra={"rows": len(batch), "attempt": attempt})
-                if attempt < RECORD_ATTEMPTS:
-                    await asyncio.sleep(0.2 * attempt)
+        try:
+            # While running, until the database answers again (the workers wait meanwhile: nothing is sent
+            # twice); at shutdown a few attempts, then the rows stay `sending` and are sent again after the
+            # restart: a possible duplicate, never a loss.
+            await self._durably(self._outbox.mark_sent, ids, attempts=RECORD_ATTEMPTS if final else None)
+            self.stats.sent += len(batch)
+        except Exception:
+            logger.exception("sender.record_failed", extra={"rows": len(batch)})
         for _, future in batch:
             if not future.done():
                 future.set_result(None)
