@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 
 from aiogram import Bot, Dispatcher
@@ -10,6 +11,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.lifecycle import start_admin
@@ -33,6 +35,8 @@ from handlers import get_routers
 from handlers.errors import apologise
 from storage import Database
 from storage.fsm import DialogStateRepository
+
+logger = logging.getLogger(__name__)
 
 
 class MissingTokenError(RuntimeError):
@@ -97,9 +101,29 @@ async def on_startup(
     leadership.start()
     if health is not None:
         await health.start()
-    await set_default_commands(bot, settings.default_language)
+    await _set_commands_or_retry(bot, settings.default_language, scheduler, supervisor)
     if not scheduler.running:
         scheduler.start()
+
+
+COMMANDS_RETRY_JOB = "commands-retry"
+
+
+async def _set_commands_or_retry(bot: Bot, language: str, scheduler: AsyncIOScheduler, supervisor: Supervisor) -> None:
+    """The command menu is a nicety: when setMyCommands fails the bot starts anyway and tries again every
+    minute until it works (the supervisor reports each failure, rate-limited)."""
+
+    async def retry() -> None:
+        await set_default_commands(bot, language)
+        scheduler.remove_job(COMMANDS_RETRY_JOB)
+
+    try:
+        await set_default_commands(bot, language)
+    except (TelegramAPIError, TelegramNetworkError) as error:
+        logger.warning("commands.failed", extra={"error": str(error), "retry_in_s": 60})
+        scheduler.add_job(
+            supervisor.job("command-menu", retry), "interval", minutes=1, id=COMMANDS_RETRY_JOB, replace_existing=True
+        )
 
 
 def task_failure_text(language: str) -> Callable[[str, str], str]:

@@ -27,7 +27,7 @@ async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l
                 input_message_content=InputTextMessageContent(message_text=l10n("qa-inline-nothing-text", query=query)),
             )
         )
-    await inline_query.answer(results, cache_time=60, is_personal=False)
+    await inline_query.answer(results, cache_time=60, is_personal=True)
 
 
 def create_router() -> Router:

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from bot.commands import set_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.i18n import Localizer, localizer
+from handlers.chat_admin import may_manage
 from handlers.keyboards import LanguageChoice, language_picker
 from storage.chats import Chat, ChatRepository
 
@@ -26,6 +27,10 @@ async def language_chosen(
 ) -> None:
     if callback_data.code not in LANGUAGES:
         await query.answer(l10n("button-stale"), show_alert=True)
+        return
+    message = query.message
+    if message is not None and not await may_manage(bot, message.chat, query.from_user):
+        await query.answer(l10n("language-admins-only"), show_alert=True)  # a group's language is its admins'
         return
     await chats.set_language(chat.id, callback_data.code)
     await set_chat_commands(bot, chat.id, callback_data.code, admin=settings.is_admin(chat.id))
