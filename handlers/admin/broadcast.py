@@ -53,10 +53,6 @@ async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> N
 async def got_message(
     message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
 ) -> None:
-    if message.text and message.text.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     if message.content_type not in MEDIA:
         await message.answer(l10n("admin-bc-unsupported"))
         return
@@ -173,10 +169,6 @@ async def got_time(
     message: Message, state: FSMContext, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
 ) -> None:
     text = (message.text or "").strip()
-    if text.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     due = _parse_time(text)
     if due is None or due <= utcnow():
         await message.answer(l10n("admin-bc-bad-time", example=f"{utcnow():%Y-%m-%d %H:%M}"))
