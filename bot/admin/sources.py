@@ -6,7 +6,7 @@ from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
-from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy, poll_headers
 from bot.feeds.sources import new_source
 from storage.schema.base import utcnow
 from storage.sources import Source, SourceExistsError, SourceRepository
@@ -45,7 +45,12 @@ class SourceAdmin:
         parse = SOURCE_KINDS[described.kind].read
         try:
             async with create_http_session(policy.fetch) as session:
-                response = await fetch(session, described.url, limits=policy.fetch)
+                response = await fetch(
+                    session,
+                    described.url,
+                    limits=policy.fetch,
+                    headers=poll_headers(described.kind, described.language),
+                )
             entries = parse(
                 response.body,
                 content_type=response.content_type,

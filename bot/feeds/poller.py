@@ -99,6 +99,12 @@ class PollOutcome:
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
+def poll_headers(kind: str, language: str) -> dict[str, str]:
+    """The request headers of a poll; the admin's check of a new source sends the same (a site that answers by
+    Accept or Accept-Language would otherwise pass the check and fail every poll, or the other way round)."""
+    return {"Accept": SOURCE_KINDS[kind].accept, "Accept-Language": language}
+
+
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
     """Delay before the next try after `failures` failures in a row: doubling from the interval, at most a day."""
     return min(interval_seconds * (1 << min(failures, 20)), MAX_BACKOFF_SECONDS)
@@ -210,7 +216,7 @@ class FeedPoller:
                 limits=self.policy.fetch,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                headers=self._headers(source),
+                headers=poll_headers(source.kind, source.language),
             )
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -220,10 +226,6 @@ class FeedPoller:
             logger.exception("feeds.poll_crashed", extra={"source": source.id})
             return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
         return outcome
-
-    @staticmethod
-    def _headers(source: Source) -> dict[str, str]:
-        return {"Accept": SOURCE_KINDS[source.kind].accept, "Accept-Language": source.language}
 
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []

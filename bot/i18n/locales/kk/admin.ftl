@@ -105,3 +105,4 @@ admin-alert-crash = Бот іске қосылмады: { $error }
 admin-alert-task-failed = «{ $task }» фондық тапсырмасы құлап, қайта іске қосылуда: { $error }
 admin-alert-poller-stalled = Дереккөздерді сұрау тоқтап қалды: дереккөз { $minutes } минуттан бері сұралмай тұр.
 admin-alert-handler-error = Өңдегіш жаңартуда құлады ({ $error }); пайдаланушыдан қайталау сұралды. Толығырақ журналда.
+admin-kb-more-errors = …және тағы { $count } қате.

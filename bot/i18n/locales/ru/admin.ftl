@@ -115,3 +115,4 @@ admin-alert-crash = Бот не смог запуститься: { $error }
 admin-alert-task-failed = Фоновая задача «{ $task }» упала и перезапускается: { $error }
 admin-alert-poller-stalled = Опрос источников остановился: источник ждёт опроса уже { $minutes } мин.
 admin-alert-handler-error = Обработчик упал на обновлении ({ $error }); пользователя попросили повторить. Подробности в журнале.
+admin-kb-more-errors = …и ещё ошибок: { $count }.
