@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 
 from local_telegram import BotAPIStub
+from storage.sources import NewSource
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
 from tests.feeds.conftest import FeedSite, Item, rss
@@ -58,3 +59,21 @@ async def test_a_new_source_is_checked_with_the_headers_of_its_polls(picky_site:
     assert offered == 1
     [outcome] = await app.services.poller.poll_now([source.id])
     assert outcome.outcome == "ok"
+
+
+async def test_sources_are_paged_within_telegrams_keyboard_limits(stub: BotAPIStub, app: RunningBot) -> None:
+    for n in range(43):
+        await app.services.source_repository.add(NewSource(f"https://site{n}.kz/feed", "rss", "ru", f"Site {n}", 300))
+    boss = admin(stub)
+    seen: set[str] = set()
+    listing = await boss.ask("/sources")
+    for _ in range(10):
+        rows = listing.reply_markup["inline_keyboard"] if listing.reply_markup else []
+        assert sum(len(row) for row in rows) <= 100 and all(len(row) <= 8 for row in rows)
+        seen.update(f"#{n} " for n in range(1, 44) if f"#{n} " in listing.text)
+        following = [button for button in listing.buttons if "Next" in button["text"]]
+        if not following:
+            break
+        boss.press(listing, data=following[0]["callback_data"])
+        listing = await boss.reply()
+    assert seen == {f"#{n} " for n in range(1, 44)}  # every source reachable, page by page

@@ -111,3 +111,6 @@ admin-alert-task-failed = The background task “{ $task }” failed and is rest
 admin-alert-poller-stalled = Polling has stalled: a source has been waiting to be polled for { $minutes } min.
 admin-alert-handler-error = A handler failed on an update ({ $error }); the user was asked to try again. Details are in the log.
 admin-kb-more-errors = …and { $count } more problems.
+admin-src-page = (page { $page } of { $pages })
+admin-src-prev = ◀ Previous
+admin-src-next = Next ▶

@@ -106,3 +106,6 @@ admin-alert-task-failed = «{ $task }» фондық тапсырмасы құл
 admin-alert-poller-stalled = Дереккөздерді сұрау тоқтап қалды: дереккөз { $minutes } минуттан бері сұралмай тұр.
 admin-alert-handler-error = Өңдегіш жаңартуда құлады ({ $error }); пайдаланушыдан қайталау сұралды. Толығырақ журналда.
 admin-kb-more-errors = …және тағы { $count } қате.
+admin-src-page = ({ $pages } беттің { $page }-беті)
+admin-src-prev = ◀ Артқа
+admin-src-next = Әрі қарай ▶

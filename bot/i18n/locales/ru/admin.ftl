@@ -116,3 +116,6 @@ admin-alert-task-failed = Фоновая задача «{ $task }» упала �
 admin-alert-poller-stalled = Опрос источников остановился: источник ждёт опроса уже { $minutes } мин.
 admin-alert-handler-error = Обработчик упал на обновлении ({ $error }); пользователя попросили повторить. Подробности в журнале.
 admin-kb-more-errors = …и ещё ошибок: { $count }.
+admin-src-page = (страница { $page } из { $pages })
+admin-src-prev = ◀ Назад
+admin-src-next = Далее ▶
