@@ -464,6 +464,19 @@ class BotAPIStub:
         await self._notify(self._new_message)
         return self._message_payload(message)
 
+    async def _m_editmessagecaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        if message.kind not in ("photo", "document", "video", "copy"):
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        raw = str(params.get("caption") or "")
+        text = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        if text == message.text and _json(params.get("reply_markup")) == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.text, message.html, message.edits = text, raw, message.edits + 1
+        message.reply_markup = _json(params.get("reply_markup"))
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
         markup = _json(params.get("reply_markup"))

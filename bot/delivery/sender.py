@@ -39,7 +39,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.delivery.pacing import ChatPacer
 from bot.metrics import record_send
-from bot.rendering import RenderedMessage
+from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
 from bot.session import OWN_RETRIES
 from bot.supervision import Supervisor
 from storage.database import is_transient
@@ -122,6 +122,7 @@ class Sender:
         self._room = asyncio.Event()
         self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
+        self._sent_messages: dict[int, tuple[int, str]] = {}  # row -> the Telegram message it became
         self._sent_ready = asyncio.Event()
         self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
         self._recent_429s: deque[tuple[float, int]] = deque()
@@ -274,7 +275,7 @@ class Sender:
         self._pacer.record(row.chat_id)
         started = time.perf_counter()
         try:
-            await self._send(row)
+            sent = await self._send(row)
         except TelegramRetryAfter as error:
             record_send("rate_limited", time.perf_counter() - started)
             await self._rate_limited(row, error.retry_after)
@@ -295,33 +296,37 @@ class Sender:
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
             record_send("sent", time.perf_counter() - started)
-            await self._record_sent(row.id)
+            await self._record_sent(row.id, sent)
 
-    async def _send(self, row: ClaimedDelivery) -> None:
+    async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
+        """Send (or, for a later version of a story, edit) the row's message; returns (message id, text|photo)."""
         bot = self._bot
         if bot is None:
             raise RuntimeError("the sender was not started")
         message = row.message
         paid = True if self._paid else None
         if message.copy_from_chat_id is not None and message.copy_message_id is not None:
-            await bot.copy_message(
+            copied = await bot.copy_message(
                 chat_id=row.chat_id,
                 from_chat_id=message.copy_from_chat_id,
                 message_id=message.copy_message_id,
                 message_thread_id=row.message_thread_id,
                 allow_paid_broadcast=paid,
             )
-            return
+            return copied.message_id, "copy"
         rendered = RenderedMessage(**(message.payload or {}))
         markup = None
         if rendered.button_text and rendered.button_url:
             button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
             markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
         parse_mode = {"parse_mode": None} if row.plain_text else {}
+        if row.edit_target is not None:
+            text = plain_text(rendered.text) if row.plain_text else rendered.text
+            return await self._edit(row, rendered, text, markup, parse_mode)
         if rendered.photo_url and rendered.caption is not None:
             caption = plain_text(rendered.caption) if row.plain_text else rendered.caption
             try:
-                await bot.send_photo(
+                photo = await bot.send_photo(
                     chat_id=row.chat_id,
                     photo=rendered.photo_url,
                     caption=caption,
@@ -330,18 +335,19 @@ class Sender:
                     allow_paid_broadcast=paid,
                     **parse_mode,
                 )
-                return
+                return photo.message_id, "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
-        await self._send_text(bot, row, rendered.text, markup, plain=row.plain_text)
+        return await self._send_text(bot, row, rendered.text, markup, plain=row.plain_text)
 
     async def _send_text(
         self, bot: Bot, row: ClaimedDelivery, text: str, markup: InlineKeyboardMarkup | None, *, plain: bool
-    ) -> None:
-        """Send the text; a 400 for its button, then for its links, falls back to less before it counts.
+    ) -> tuple[int, str]:
+        """Send the text, returning its message id and "text"; a 400 for its button, then for its links, falls
+        back to less before it counts.
 
         Telegram refuses the whole message for one URL it does not accept; every recipient should still get
         the news: first without the button, then as plain text (no links at all).
@@ -349,7 +355,7 @@ class Sender:
         paid = True if self._paid else None
         thread = row.message_thread_id
         try:
-            await bot.send_message(
+            sent = await bot.send_message(
                 chat_id=row.chat_id,
                 text=plain_text(text) if plain else text,
                 message_thread_id=thread,
@@ -357,16 +363,46 @@ class Sender:
                 allow_paid_broadcast=paid,
                 **({"parse_mode": None} if plain else {}),
             )
-            return
+            return sent.message_id, "text"
         except TelegramBadRequest as error:
             if _is_chat_gone(error.message) or _is_parse_error(error.message) or (markup is None and plain):
                 raise
             logger.warning("sender.fallback", extra={"row": row.id, "error": error.message, "button": bool(markup)})
         await self._limiter.acquire()
         if markup is not None:
-            await self._send_text(bot, row, text, None, plain=plain)
-        else:
-            await self._send_text(bot, row, text, None, plain=True)
+            return await self._send_text(bot, row, text, None, plain=plain)
+        return await self._send_text(bot, row, text, None, plain=True)
+
+    async def _edit(
+        self,
+        row: ClaimedDelivery,
+        rendered: RenderedMessage,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        parse_mode: dict[str, None],
+    ) -> tuple[int, str] | None:
+        # The preferred language's version came after another one: the reader's message is rewritten, not repeated.
+        bot = self._bot
+        if bot is None or row.edit_target is None:
+            raise RuntimeError("the sender was not started")
+        message_id, kind = row.edit_target
+        try:
+            if kind == "photo":
+                caption = (
+                    rendered.caption if rendered.caption is not None else truncate_html(rendered.text, CAPTION_LIMIT)
+                )
+                caption = plain_text(caption) if row.plain_text else caption
+                await bot.edit_message_caption(
+                    chat_id=row.chat_id, message_id=message_id, caption=caption, reply_markup=markup, **parse_mode
+                )
+            else:
+                await bot.edit_message_text(
+                    chat_id=row.chat_id, message_id=message_id, text=text, reply_markup=markup, **parse_mode
+                )
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:
+                raise
+        return message_id, kind
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # The row is tried again after `retry_after`; until then its chat gets nothing (only a chat's oldest
@@ -446,9 +482,11 @@ class Sender:
                 )
                 await asyncio.sleep(delay)
 
-    async def _record_sent(self, row_id: int) -> None:
+    async def _record_sent(self, row_id: int, message: tuple[int, str] | None) -> None:
         # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if message is not None:
+            self._sent_messages[row_id] = message
         self._sent.append((row_id, future))
         self._sent_ready.set()
         await future
@@ -464,11 +502,14 @@ class Sender:
         if not batch:
             return
         ids = [row_id for row_id, _ in batch]
+        messages = {row_id: self._sent_messages.pop(row_id) for row_id in ids if row_id in self._sent_messages}
         try:
             # While running, until the database answers again (the workers wait meanwhile: nothing is sent
             # twice); at shutdown a few attempts, then the rows stay `sending` and are sent again after the
             # restart: a possible duplicate, never a loss.
-            await self._durably(self._outbox.mark_sent, ids, attempts=RECORD_ATTEMPTS if final else None)
+            await self._durably(
+                self._outbox.mark_sent, ids, messages=messages, attempts=RECORD_ATTEMPTS if final else None
+            )
             self.stats.sent += len(batch)
         except Exception:
             logger.exception("sender.record_failed", extra={"rows": len(batch)})

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from bot.feeds.urls import telegram_url
 from bot.i18n import localizer
+from bot.localtime import KAZAKHSTAN
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
 from bot.rendering.dates import format_day, format_week, local_day
 from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_html, serialize, visible_text
@@ -36,14 +37,20 @@ def _is_web_url(url: str | None) -> bool:
     return telegram_url(url) is not None
 
 
-def entry_tokens(stored: StoredEntry, language: str) -> list[Token]:
-    """The whole entry as tokens: bold title, date and source, then the cleaned summary."""
+def entry_tokens(stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False) -> list[Token]:
+    """The whole entry as tokens: bold title, date (on the reader's clock) and source, then the cleaned summary.
+
+    A `fallback` (the story exists in none of the reader's news languages) opens with a line saying so ("only in
+    Russian").
+    """
     entry = stored.entry
     tokens: list[Token] = []
+    if fallback:
+        tokens += [_ITALIC, localizer(language)(f"rendering-only-in-{entry.language}"), _END_ITALIC, "\n"]
     title = _plain(entry.title)
     if title:
         tokens += [_BOLD, title, _END_BOLD, "\n"]
-    meta = format_day(local_day(stored.published), language)
+    meta = format_day(local_day(stored.published, zone), language)
     source = _plain(stored.source_title)
     tokens.append(f"{meta} · {source}" if source else meta)
     body, complete = sanitize(
@@ -57,14 +64,16 @@ def entry_tokens(stored: StoredEntry, language: str) -> list[Token]:
     return tokens
 
 
-def render_entry(stored: StoredEntry, language: str) -> RenderedMessage:
-    """One message for an entry in the recipient's interface language.
+def render_entry(
+    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+) -> RenderedMessage:
+    """One message for an entry in the recipient's interface language, dated on the recipient's clock (`zone`).
 
     With an image the message is a photo whose caption is cut to 1024 UTF-16 units; `text` (at most 4096 units)
     is the fallback when the photo cannot be sent.
     """
     entry = stored.entry
-    tokens = entry_tokens(stored, language)
+    tokens = entry_tokens(stored, language, zone, fallback=fallback)
     text = truncate_tokens(tokens, MESSAGE_LIMIT)
     photo_url = entry.image_url if _is_web_url(entry.image_url) else None
     caption = truncate_tokens(tokens, CAPTION_LIMIT) if photo_url else None
@@ -78,11 +87,13 @@ def render_entry(stored: StoredEntry, language: str) -> RenderedMessage:
     )
 
 
-async def render_entry_off_loop(stored: StoredEntry, language: str) -> RenderedMessage:
+async def render_entry_off_loop(
+    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+) -> RenderedMessage:
     """`render_entry`, in a thread when the entry is large."""
     if len(stored.entry.summary_html) < OFF_LOOP_CHARS:
-        return render_entry(stored, language)
-    return await asyncio.to_thread(render_entry, stored, language)
+        return render_entry(stored, language, zone, fallback=fallback)
+    return await asyncio.to_thread(render_entry, stored, language, zone, fallback=fallback)
 
 
 def _digest_item(stored: StoredEntry) -> list[Token]:
@@ -103,7 +114,9 @@ def _group_label(day: date, period: str, language: str) -> str:
     return format_day(day, language) if period == "day" else format_week(day, language)
 
 
-def render_digest(entries: Sequence[StoredEntry], language: str, period: str) -> list[RenderedMessage]:
+def render_digest(
+    entries: Sequence[StoredEntry], language: str, period: str, zone: str = KAZAKHSTAN
+) -> list[RenderedMessage]:
     """Messages for a digest of entries (`period` is "day" or "week"), newest first.
 
     Entries are grouped by day or by week (Monday to Sunday), each group under its date; the first message opens
@@ -120,7 +133,7 @@ def render_digest(entries: Sequence[StoredEntry], language: str, period: str) ->
     length = utf16_len(visible_text(heading))  # of the last message
     current_group: date | None = None
     for stored in ordered:
-        day = local_day(stored.published)
+        day = local_day(stored.published, zone)
         group = day - timedelta(days=day.weekday()) if period == "week" else day
         label: list[Token] = [_ITALIC, _group_label(group, period, language), _END_ITALIC]
         item = _digest_item(stored)
