@@ -5,10 +5,8 @@ nothing here records a metric itself.
 """
 
 import socket
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from local_telegram import BotAPIStub
@@ -16,6 +14,7 @@ from storage.sources import NewSource
 from tests.conftest import make_settings, start_bot
 from tests.delivery.helpers import add_subscriber
 from tests.feeds.conftest import FeedSite, Item, rss
+from tests.feeds.conftest import site as site  # the local feed site fixture
 
 
 def free_port() -> int:
@@ -34,14 +33,6 @@ async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], flo
         for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[FeedSite]:
-    feed_site = FeedSite()
-    await feed_site.server.start_server()
-    yield feed_site
-    await feed_site.server.close()
 
 
 async def test_health_and_metrics_move_with_the_bots_own_work(

@@ -9,13 +9,11 @@ import asyncio
 import dataclasses
 import ipaddress
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from html import escape, unescape
 from urllib.parse import urlsplit
 
 import nh3
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -174,14 +172,6 @@ async def test_a_large_item_renders_off_the_event_loop() -> None:
     beating.cancel()
     assert ticks > before + 1  # the loop kept running other tasks while the entry rendered
     assert rendered.text
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[FeedSite]:
-    feed_site = FeedSite()
-    await feed_site.server.start_server()
-    yield feed_site
-    await feed_site.server.close()
 
 
 async def test_poisoned_items_do_not_keep_ordinary_ones_from_subscribers(
