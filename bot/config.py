@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     watchdog_stall_seconds: float = Field(default=600, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    playground_port: int = Field(default=8090, ge=0, le=65535)
+    playground_telegram_port: int = Field(default=0, ge=0, le=65535)
+    playground_admin_id: int = Field(default=1000, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

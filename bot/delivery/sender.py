@@ -280,6 +280,7 @@ class Sender:
             record_send("rate_limited", time.perf_counter() - started)
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
+            record_send("retry")
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
             self.stats.migrated += 1
             await self._durably(self._outbox.migrate_chat, row.chat_id, error.migrate_to_chat_id)
@@ -287,12 +288,16 @@ class Sender:
                 self._outbox.retry, row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}"
             )
         except TelegramForbiddenError as error:
+            record_send("blocked")
             await self._block(row, error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:
+            record_send("failed")
             await self._bad_request(row, error.message)
         except (TelegramServerError, TelegramNetworkError) as error:
+            record_send("retry")
             await self._transient(row, f"{type(error).__name__}: {error.message}")
         except TelegramAPIError as error:
+            record_send("failed")
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
             record_send("sent", time.perf_counter() - started)
@@ -433,7 +438,6 @@ class Sender:
             return
         delay = min(self._backoff_cap, self._backoff_base * 2**row.errors) * random.uniform(0.75, 1.0)
         self.stats.retried += 1
-        record_send("retry")
         await self._durably(
             self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True
         )
@@ -450,13 +454,11 @@ class Sender:
 
     async def _block(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.blocked += 1
-        record_send("blocked")
         dropped = await self._durably(self._outbox.block_chat, row.chat_id, error)
         logger.info("sender.chat_blocked", extra={"chat_id": row.chat_id, "rows": dropped, "error": error})
 
     async def _fail(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.failed += 1
-        record_send("failed")
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
         await self._durably(self._outbox.fail, row.id, error)
 

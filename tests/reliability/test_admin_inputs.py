@@ -12,7 +12,7 @@ from local_telegram import BotAPIStub
 from storage.sources import NewSource
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
-from tests.feeds.conftest import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, rss
 
 
 async def test_a_deeply_nested_knowledge_base_file_gets_an_answer(stub: BotAPIStub, app: RunningBot) -> None:

@@ -29,7 +29,7 @@ from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.delivery.conftest import start_delivery_bot
 from tests.delivery.helpers import add_subscriber, make_entry
-from tests.feeds.conftest import FeedSite
+from tests.support.feeds import FeedSite
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
