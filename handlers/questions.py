@@ -1,13 +1,14 @@
 """Questions in plain words: any non-command text in private chats; in groups when the bot is addressed."""
 
 import logging
+import time
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot.i18n import Localizer
-from bot.metrics import QUESTION_LATENCY
+from bot.metrics import record_question
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.feedback import QuestionLog
 from handlers.qa_feedback import answer_keyboard
@@ -31,8 +32,9 @@ async def _reply(
         await message.answer(l10n("qa-throttled"))
     if verdict is not Verdict.ALLOW:
         return
-    with QUESTION_LATENCY.time():
-        answer = await questions.answer(text, user_language=chat.language)
+    started = time.perf_counter()
+    answer = await questions.answer(text, user_language=chat.language)
+    record_question(answer.intent, time.perf_counter() - started)
     logger.info("qa.answer", extra={"intent": answer.intent, "language": answer.language})
     log_id = await question_log.record(text, answer)
     await message.answer(answer.text, reply_markup=answer_keyboard(answer, log_id))

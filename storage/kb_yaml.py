@@ -41,6 +41,10 @@ class KnowledgeBaseError(Exception):
         super().__init__("; ".join(errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""))
         self.errors = errors
 
+    def first(self, limit: int = 20) -> tuple[list[str], int]:
+        """The first `limit` problems and how many more there are (a reply lists those, not thousands)."""
+        return self.errors[:limit], max(0, len(self.errors) - limit)
+
 
 # --- YAML validation -----------------------------------------------------------------------------
 
@@ -267,6 +271,9 @@ def parse_knowledge_base(text: str) -> KnowledgeBase:
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
+    except RecursionError:
+        # PyYAML composes nested collections recursively; a file nested this deep is no knowledge base.
+        raise KnowledgeBaseError(["the file is nested too deeply to be a knowledge base"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""

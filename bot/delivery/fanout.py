@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.delivery.matching import choose_version, entry_text, reading_order, wants_topic
 from bot.delivery.snapshot import dump_entry, load_entry
 from bot.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
-from bot.rendering import render_digest, render_entry
+from bot.rendering import render_digest, render_entry_off_loop
 from bot.rendering.dates import local_day
 from domain.entries import StoredEntry
 from storage.entries import one_per_story
@@ -113,7 +113,9 @@ class Delivery:
                     "entry",
                     dedup_key=f"entry:{stored.id}:{rendering.language}:{rendering.day.isoformat()}{fallback}",
                     payload=asdict(
-                        render_entry(stored, rendering.language, rendering.zone, fallback=rendering.fallback)
+                        await render_entry_off_loop(
+                            stored, rendering.language, rendering.zone, fallback=rendering.fallback
+                        )
                     ),
                     story=(stored.story, stored.entry.language),
                 )
