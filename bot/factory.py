@@ -12,6 +12,7 @@ from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
+from bot.admin.charts import StatsCharts
 from bot.admin.lifecycle import start_admin
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
@@ -125,6 +126,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "moderation": moderation,
         "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
         "stats": StatsRepository(db),
+        "stats_charts": StatsCharts(StatsRepository(db)),
         "source_repository": SourceRepository(db),
         "source_admin": SourceAdmin(SourceRepository(db), poller, settings),
     }

@@ -1,10 +1,12 @@
-"""/stats: subscribers, chats, deliveries, source health and the queue, in one message."""
+"""/stats: subscribers, chats, deliveries, source health and the queue in one message, then the charts."""
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
+from bot.admin.charts import StatsCharts
 from bot.i18n import Localizer
+from bot.rendering.dates import format_day
 from storage.audit import AuditLog
 from storage.schema.base import utcnow
 from storage.sources import SourceRepository
@@ -16,9 +18,15 @@ def _counts(values: dict[str, int]) -> str:
 
 
 async def show_stats(
-    message: Message, l10n: Localizer, stats: StatsRepository, source_repository: SourceRepository, audit: AuditLog
+    message: Message,
+    l10n: Localizer,
+    stats: StatsRepository,
+    stats_charts: StatsCharts,
+    source_repository: SourceRepository,
+    audit: AuditLog,
 ) -> None:
-    figures = await stats.figures(utcnow())
+    now = utcnow()
+    figures = await stats.figures(now)
     sources = [source for source in await source_repository.list_all() if not source.removed]
     failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
     disabled = sum(1 for source in sources if not source.enabled)
@@ -42,6 +50,15 @@ async def show_stats(
             disabled=disabled,
             queue=figures.queue,
         )
+    )
+    chart = await stats_charts.render(now, l10n)
+    await message.answer_photo(
+        BufferedInputFile(chart.png, filename=f"stats-{chart.last_day:%Y-%m-%d}.png"),
+        caption=l10n(
+            "admin-chart-caption",
+            first=format_day(chart.first_day, l10n.language),
+            last=format_day(chart.last_day, l10n.language),
+        ),
     )
     await audit.record("stats.view", actor_id=message.from_user.id if message.from_user else None)
 

@@ -64,6 +64,14 @@ class Fault:
         return self.probability >= 1.0 or random.random() < self.probability
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (multipart), kept whole so a test can look at what a user would open."""
+
+    filename: str
+    content: bytes
+
+
 @dataclass
 class SentMessage:
     """A message the bot sent (or copied), as a recipient would see it."""
@@ -79,6 +87,7 @@ class SentMessage:
     params: dict[str, Any]
     edits: int = 0
     copied_kind: str | None = None  # for a copy: what was copied (text, photo, document, video)
+    upload: Upload | None = None  # the file the bot uploaded with a photo or document, as received
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -405,7 +414,13 @@ class BotAPIStub:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         raw = str(params.get("caption") or "")
         caption = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
-        return await self._deliver(chat, kind, caption, raw, params)
+        if isinstance(media, str) and media.startswith("attach://"):
+            media = params.get(media.removeprefix("attach://"))
+            if not isinstance(media, Upload):
+                raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if isinstance(media, Upload) and not media.content:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        return await self._deliver(chat, kind, caption, raw, params, media if isinstance(media, Upload) else None)
 
     async def _m_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
@@ -576,7 +591,13 @@ class BotAPIStub:
         raise ApiError(400, "Bad Request: message to edit not found")
 
     async def _deliver(
-        self, chat: StubChat, kind: str, text: str, raw: str | None, params: dict[str, Any]
+        self,
+        chat: StubChat,
+        kind: str,
+        text: str,
+        raw: str | None,
+        params: dict[str, Any],
+        upload: Upload | None = None,
     ) -> dict[str, Any]:
         markup = _json(params.get("reply_markup"))
         if markup is not None:
@@ -591,6 +612,7 @@ class BotAPIStub:
             reply_markup=markup,
             message_thread_id=_int_or_none(params.get("message_thread_id")),
             params=params,
+            upload=upload,
         )
         self.messages[chat.id].append(message)
         await self._notify(self._new_message)
@@ -780,7 +802,10 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     elif request.can_read_body:
         form = await request.post()
         for key, value in form.items():
-            params[key] = value if isinstance(value, str) else getattr(value, "filename", "file")
+            if isinstance(value, web.FileField):
+                params[key] = Upload(value.filename, value.file.read())
+            else:
+                params[key] = value
     return params
 
 
