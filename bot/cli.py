@@ -10,6 +10,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("url")
     add.add_argument("--kind", choices=("rss", "govkz"), default="rss")
     add.add_argument("--lang", choices=LANGUAGES, default=None)
+    add.add_argument("--interval", type=int, default=None, help="seconds between polls (default POLL_INTERVAL_SECONDS)")
+    _add_header_options(add)
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")
     remove.add_argument("source", help="source id or URL")
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     enable.add_argument("source", help="source id or URL")
     poll = feed_commands.add_parser("poll", help="poll sources now (all, or one)")
     poll.add_argument("source", nargs="?", help="source id or URL")
+    _add_source_settings_commands(feed_commands)
 
     kb = commands.add_parser("kb", help="load or dump the knowledge base (YAML)")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
@@ -75,6 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="write a consistent online backup of the database")
     backup.add_argument("file", type=Path)
     return parser
+
+
+def _add_header_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--header", action="append", metavar="'NAME: VALUE'", help="extra request header (repeatable), e.g. a cookie"
+    )
+    parser.add_argument("--user-agent", default=None, help="User-Agent for this source (sites behind a WAF)")
+
+
+def _add_source_settings_commands(feed_commands: Any) -> None:
+    """`feeds set-interval`, `set-headers`, `import` and `export`."""
+    interval = feed_commands.add_parser("set-interval", help="poll a source (all its languages, given a URL) every N s")
+    interval.add_argument("source", help="source id or URL")
+    interval.add_argument("seconds", type=int)
+    headers = feed_commands.add_parser("set-headers", help="replace a source's extra request headers (none: clear)")
+    headers.add_argument("source", help="source id or URL")
+    _add_header_options(headers)
+    opml_import = feed_commands.add_parser("import", help="add the feeds of an OPML file that are not sources yet")
+    opml_import.add_argument("file", type=Path)
+    opml_export = feed_commands.add_parser("export", help="write every source to an OPML file")
+    opml_export.add_argument("file", type=Path)
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> None:

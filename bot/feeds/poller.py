@@ -15,7 +15,7 @@ import aiohttp
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.entry import Entry, StoredEntry
-from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
+from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
 from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
@@ -34,7 +34,6 @@ MAX_BACKOFF_SECONDS = 24 * 3600
 # A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
-_RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _REFUSED = {401, 403}
 
 
@@ -209,7 +208,7 @@ class FeedPoller:
                 limits=self.policy.fetch,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                headers=self._headers(source),
+                headers=request_headers(source.kind, source.language, source.extra_headers),
             )
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -219,11 +218,6 @@ class FeedPoller:
             logger.exception("feeds.poll_crashed", extra={"source": source.id})
             return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
         return outcome
-
-    @staticmethod
-    def _headers(source: Source) -> dict[str, str]:
-        accept = "application/json" if source.kind == "govkz" else _RSS_ACCEPT
-        return {"Accept": accept, "Accept-Language": source.language}
 
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
