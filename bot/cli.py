@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|ask|feeds|kb|backup|migrate]`.
+"""The command line: `python -m bot [run|ask|feeds|kb|backup|restore|migrate|healthcheck]`.
 
 Every failure at this interface is one clear line on stderr and a non-zero exit.
 """
@@ -16,12 +16,21 @@ from pydantic import ValidationError
 
 from bot.config import LANGUAGES, Settings
 from bot.log import configure_logging
+from bot.version import DISTRIBUTION, release_version
 
 BOTFATHER = "https://t.me/BotFather"
 
 
 class CliError(Exception):
     """A problem the operator can fix; its text is printed as one line."""
+
+    exit_code = 2
+
+
+class UnhealthyError(CliError):
+    """`healthcheck` failed: exit 1, which Docker's HEALTHCHECK reads as unhealthy (2 is reserved there)."""
+
+    exit_code = 1
 
 
 def _env_file() -> Path:
@@ -42,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Alliance news bot: pushes news, answers questions, carries official broadcasts.",
     )
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {release_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (migrates the database first); the default")
     commands.add_parser("migrate", help="upgrade the database schema and exit")
@@ -78,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="write a consistent online backup of the database")
     backup.add_argument("file", type=Path)
+    commands.add_parser("healthcheck", help="exit 0 when the running bot's /healthz (HEALTH_PORT) answers ok")
     return parser
 
 
@@ -138,6 +149,30 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     except BackupError as error:
         raise CliError(str(error)) from None
     print(f"backup written: {args.file} ({size} bytes)")
+
+
+def cmd_healthcheck(settings: Settings, _args: argparse.Namespace) -> None:
+    """Ask the running bot's health endpoint, as a container's HEALTHCHECK does."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    if settings.health_port is None:
+        raise UnhealthyError("HEALTH_PORT is not set, so the bot serves no /healthz")
+    # A server listening on every interface is reached on loopback from inside its container.
+    host = "127.0.0.1" if settings.health_host in ("0.0.0.0", "::", "") else settings.health_host  # noqa: S104
+    url = f"http://{host}:{settings.health_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            status = json.load(response)
+    except urllib.error.HTTPError as error:
+        raise UnhealthyError(f"{url} answered {error.code}: {error.read(300).decode(errors='replace')}") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "reason", None) or error
+        raise UnhealthyError(f"cannot read {url}: {reason}") from None
+    print(
+        f"ok: {url} version {status.get('version')}, database {status.get('database')}, leader {status.get('leader')}"
+    )
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
@@ -242,6 +277,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "ask": cmd_ask,
     "feeds": cmd_feeds,
     "kb": cmd_kb,
+    "healthcheck": cmd_healthcheck,
 }
 
 
@@ -254,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         HANDLERS[command](settings, args)
     except CliError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     return 0

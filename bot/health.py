@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.leadership import Leadership
 from bot.metrics import REGISTRY
+from bot.version import release_version
 from storage import Database
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,11 @@ def create_health_app(db: Database, leadership: Leadership) -> web.Application:
     """`/healthz` answers 200 when the database answers, 503 otherwise, with what it knows as JSON."""
 
     async def healthz(_request: web.Request) -> web.Response:
-        status: dict[str, Any] = {"leader": leadership.held, "holder": leadership.holder}
+        status: dict[str, Any] = {
+            "version": release_version(),
+            "leader": leadership.held,
+            "holder": leadership.holder,
+        }
         try:
             await db.ping()
             status["database"] = "ok"
