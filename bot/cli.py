@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="write a consistent online backup of the database")
     backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="replace the SQLite database with a backup (checked first)")
+    restore.add_argument("file", type=Path)
     commands.add_parser("healthcheck", help="exit 0 when the running bot's /healthz (HEALTH_PORT) answers ok")
     return parser
 
@@ -149,6 +151,27 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     except BackupError as error:
         raise CliError(str(error)) from None
     print(f"backup written: {args.file} ({size} bytes)")
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
+    """Check the backup, keep the current database in BACKUP_DIR, then copy the backup over it."""
+    from datetime import UTC, datetime
+
+    from storage.backup import BackupError, known_revisions, restore, sqlite_path
+
+    try:
+        database = sqlite_path(settings.database_url, action="restore")
+        kept = restore(
+            database,
+            args.file,
+            known_revisions=known_revisions(),
+            safety_dir=settings.backup_dir,
+            now=datetime.now(UTC),
+        )
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    previous = f"; the previous database is kept at {kept}" if kept else ""
+    print(f"restored {args.file} into {database}{previous}; start the bot to run any newer migrations")
 
 
 def cmd_healthcheck(settings: Settings, _args: argparse.Namespace) -> None:
@@ -277,6 +300,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "ask": cmd_ask,
     "feeds": cmd_feeds,
     "kb": cmd_kb,
+    "restore": cmd_restore,
     "healthcheck": cmd_healthcheck,
 }
 

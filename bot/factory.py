@@ -18,6 +18,7 @@ from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
 from bot.admin.sources import SourceAdmin
 from bot.alerts import AdminAlerts
+from bot.backups import Backups, start_backups
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.delivery import Delivery, Sender, SubscriptionService
@@ -127,6 +128,7 @@ def create_dependencies(settings: Settings) -> dict[str, Any]:
         "broadcasts": BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
         "stats": StatsRepository(db),
         "stats_charts": StatsCharts(StatsRepository(db)),
+        "backups": Backups(settings),
         "source_repository": SourceRepository(db),
         "source_admin": SourceAdmin(SourceRepository(db), poller, settings),
     }
@@ -143,6 +145,7 @@ def create_dispatcher(settings: Settings, **deps: Any) -> Dispatcher:
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
     dp.startup.register(start_housekeeping)
+    dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)
     return dp

@@ -7,7 +7,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
-from handlers.admin import broadcast, kb, moderation, sources, stats
+from handlers.admin import backup, broadcast, kb, moderation, sources, stats
 
 
 class IsAdmin(Filter):
@@ -23,5 +23,5 @@ def create_router() -> Router:
     router = Router(name="admin")
     router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
     router.callback_query.filter(IsAdmin())
-    router.include_routers(*(module.create_router() for module in (broadcast, sources, kb, stats, moderation)))
+    router.include_routers(*(module.create_router() for module in (broadcast, sources, kb, stats, backup, moderation)))
     return router
