@@ -25,9 +25,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint Dockerfile
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot domain handlers storage local_telegram
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -45,9 +45,9 @@ class AdminBackup:
 class Backups:
     """Takes backups into BACKUP_DIR and keeps the newest BACKUP_KEEP."""
 
-    def __init__(self, settings: Settings, *, upload_limit: int | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._limit = upload_limit if upload_limit is not None else telegram_upload_limit(settings)
+        self.upload_limit = telegram_upload_limit(settings)  # bytes /backup may send
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,11 +62,7 @@ class Backups:
     async def for_admin(self) -> AdminBackup:
         """A fresh backup for /backup, with whether it fits Telegram's upload limit."""
         file = await self.take()
-        return AdminBackup(file, file.size <= self._limit)
-
-    @property
-    def limit(self) -> int:
-        return self._limit
+        return AdminBackup(file, file.size <= self.upload_limit)
 
     def first_run(self, now: datetime) -> datetime:
         """When the first scheduled backup is due: one interval after the newest one on disk, at the earliest soon."""

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch, request_headers
+from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.opml import ImportReport, dump_opml, import_opml
-from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.parsing import ParseError
 from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
 from storage.schema.base import utcnow
@@ -51,14 +52,16 @@ class SourceAdmin:
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
         policy = PollPolicy.from_settings(self._settings)
-        parse = parse_govkz if kind == "govkz" else parse_rss
+        parse = SOURCE_KINDS[described.kind].read
         try:
             async with create_http_session(policy.fetch) as session:
                 response = await fetch(
                     session,
                     described.url,
                     limits=policy.fetch,
-                    headers=request_headers(described.kind, described.language, described.extra_headers),
+                    headers=request_headers(
+                        SOURCE_KINDS[described.kind].accept, described.language, described.extra_headers
+                    ),
                 )
             entries = parse(
                 response.body,

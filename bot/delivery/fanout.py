@@ -10,8 +10,8 @@ from datetime import datetime
 
 from bot.delivery.matching import entry_text, wants
 from bot.delivery.snapshot import dump_entry, load_entry
-from bot.feeds.entry import StoredEntry
 from bot.rendering import render_digest, render_entry
+from domain.entries import StoredEntry
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import DigestItem, SubscriptionRepository
 

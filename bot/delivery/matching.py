@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.feeds.entry import StoredEntry
+from domain.entries import StoredEntry
 from storage.subscriptions import Subscription
 
 MAX_WORDS = 20

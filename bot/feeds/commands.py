@@ -1,23 +1,25 @@
 """`python -m bot feeds add|list|remove|enable|disable|poll|set-interval|set-headers|import|export`: sources
-managed and polled from the shell."""
+managed and polled from the shell.
+
+Each action is one function over the bot's own services (`bot.container`), so a poll from the shell is
+classified, moderated and queued exactly like the running bot's.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.config import Settings
-from bot.feeds.http import create_http_session
+from bot.container import Services
 from bot.feeds.opml import OpmlError, dump_opml, import_opml
-from bot.feeds.poller import AdminNotifier, FeedPoller, NewEntriesHandler, OrganizationNames, PollOutcome, PollPolicy
-from bot.feeds.sources import check_interval, new_source, parse_header_lines, seed_default_sources
-from storage import Database
-from storage.sources import Source, SourceExistsError, SourceRepository
+from bot.feeds.poller import PollOutcome
+from bot.feeds.sources import check_interval, new_source, parse_header_lines
+from storage.sources import NewSource, Source, SourceExistsError, SourceRepository
 
 Print = Callable[[str], None]
+FeedAction = Callable[[Services, argparse.Namespace, Print], Awaitable[None]]
 
 
 class FeedCommandError(Exception):
@@ -47,83 +49,85 @@ def _outcome(outcome: PollOutcome) -> str:
     return line
 
 
-async def _one(repository: SourceRepository, id_or_url: str) -> Source:
+async def _matching(repository: SourceRepository, id_or_url: str) -> list[Source]:
     found = await repository.find(id_or_url)
     if not found:
         raise FeedCommandError(f"no source with id or URL {id_or_url!r} (see `python -m bot feeds list`)")
+    return found
+
+
+async def _one(repository: SourceRepository, id_or_url: str) -> Source:
+    found = await _matching(repository, id_or_url)
     if len(found) > 1:
         ids = ", ".join(f"#{s.id} ({s.language})" for s in found)
         raise FeedCommandError(f"{id_or_url} is {len(found)} sources, {ids}: give one id")
     return found[0]
 
 
-async def run_feeds_command(
-    settings: Settings,
-    args: argparse.Namespace,
-    out: Print = print,
-    *,
-    on_new_entries: NewEntriesHandler | None = None,
-    notify_admins: AdminNotifier | None = None,
-    organization_names: OrganizationNames | None = None,
-) -> None:
-    """Run one `feeds` action against the configured database (migrated and seeded first).
+def check_add(settings: Settings, args: argparse.Namespace) -> None:
+    """Checked before the database is touched: a typo in `feeds add` costs one line and nothing else."""
+    if args.feeds_command == "add":
+        _described(settings, args)
 
-    `feeds poll` hands new entries to `on_new_entries` and alerts to `notify_admins` when given (delivery and
-    admin alerts, wired like the bot's); without them new entries are only stored and alerts only logged.
-    """
-    action = args.feeds_command
-    if action == "add":
-        # Checked before the database is touched: a typo costs one line and nothing else.
-        try:
-            described = new_source(
-                args.url,
-                kind=args.kind,
-                language=args.lang or settings.default_language,
-                settings=settings,
-                interval_seconds=args.interval,
-                headers=header_arguments(args.header, args.user_agent),
-            )
-        except ValueError as error:
-            raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
-    db = Database(settings.database_url)
+
+def _described(settings: Settings, args: argparse.Namespace) -> NewSource:
     try:
-        await db.migrate()
-        repository = SourceRepository(db)
-        await seed_default_sources(repository, settings)
-        if action == "add":
-            try:
-                source = await repository.add(described)
-            except SourceExistsError:
-                raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
-            out(f"added {_describe(source)}")
-        elif action == "list":
-            for source in await repository.list_all():
-                out(_describe(source))
-        elif action == "remove":
-            source = await _one(repository, args.source)
-            await repository.remove(source.id)
-            out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
-        elif action in ("enable", "disable"):
-            for source in await _all_of(repository, args.source):
-                await repository.set_enabled(source.id, action == "enable")
-                out(f"{action}d #{source.id} {source.url} ({source.language})")
-        elif action == "set-interval":
-            await set_interval(repository, args.source, args.seconds, out)
-        elif action == "set-headers":
-            await set_headers(repository, args.source, header_arguments(args.header, args.user_agent), out)
-        elif action == "import":
-            await import_file(repository, settings, args.file, out)
-        elif action == "export":
-            await export_file(repository, args.file, out)
-        elif action == "poll":
-            callbacks = {
-                "on_new_entries": on_new_entries,
-                "notify_admins": notify_admins,
-                "organization_names": organization_names,
-            }
-            await _poll(db, repository, settings, args.source, out, **{k: v for k, v in callbacks.items() if v})
-    finally:
-        await db.close()
+        return new_source(
+            args.url,
+            kind=args.kind,
+            language=args.lang or settings.default_language,
+            settings=settings,
+            interval_seconds=args.interval,
+            headers=header_arguments(args.header, args.user_agent),
+        )
+    except ValueError as error:
+        raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
+
+
+async def add(services: Services, args: argparse.Namespace, out: Print) -> None:
+    described = _described(services.settings, args)
+    try:
+        source = await services.source_repository.add(described)
+    except SourceExistsError:
+        raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
+    out(f"added {_describe(source)}")
+
+
+async def list_sources(services: Services, _args: argparse.Namespace, out: Print) -> None:
+    for source in await services.source_repository.list_all():
+        out(_describe(source))
+
+
+async def remove(services: Services, args: argparse.Namespace, out: Print) -> None:
+    source = await _one(services.source_repository, args.source)
+    await services.source_repository.remove(source.id)
+    out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
+
+
+async def enable(services: Services, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_enabled(source.id, True)
+        out(f"enabled #{source.id} {source.url} ({source.language})")
+
+
+async def disable(services: Services, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_enabled(source.id, False)
+        out(f"disabled #{source.id} {source.url} ({source.language})")
+
+
+async def poll(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """Poll one source, or every enabled one, now; new entries go through moderation and delivery."""
+    repository = services.source_repository
+    if args.source:
+        targets = [await _one(repository, args.source)]
+    else:
+        targets = [source for source in await repository.list_all() if source.enabled]
+    outcomes = await services.poller.poll_now([source.id for source in targets])
+    for outcome in outcomes:
+        out(_outcome(outcome))
+    if args.source and outcomes and outcomes[0].failed:
+        raise FeedCommandError(f"source #{outcomes[0].source_id} failed: {outcomes[0].outcome}: {outcomes[0].error}")
 
 
 def header_arguments(lines: Sequence[str] | None, user_agent: str | None) -> dict[str, str]:
@@ -137,74 +141,65 @@ def header_arguments(lines: Sequence[str] | None, user_agent: str | None) -> dic
     return headers
 
 
-async def set_interval(repository: SourceRepository, which: str, seconds: int, out: Print) -> None:
+async def set_interval(services: Services, args: argparse.Namespace, out: Print) -> None:
     """`feeds set-interval SOURCE SECONDS`: every language of a URL, or one id."""
     try:
-        check_interval(seconds)
+        check_interval(args.seconds)
     except ValueError as error:
         raise FeedCommandError(str(error)) from None
-    for source in await _all_of(repository, which):
-        await repository.set_interval(source.id, seconds)
-        out(f"#{source.id} {source.url} ({source.language}) is polled every {seconds}s from its next poll on")
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_interval(source.id, args.seconds)
+        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s from its next poll on")
 
 
-async def set_headers(repository: SourceRepository, which: str, headers: dict[str, str], out: Print) -> None:
+async def set_headers(services: Services, args: argparse.Namespace, out: Print) -> None:
     """`feeds set-headers SOURCE [--header ...] [--user-agent ...]`: replaces them; none given clears them."""
+    headers = header_arguments(args.header, args.user_agent)
     names = ", ".join(sorted(headers)) or "none"
-    for source in await _all_of(repository, which):
-        await repository.set_headers(source.id, headers)
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_headers(source.id, headers)
         out(f"#{source.id} {source.url} ({source.language}) extra headers: {names}")
 
 
-async def import_file(repository: SourceRepository, settings: Settings, file: Path, out: Print) -> None:
+async def import_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
     """`feeds import FILE`: the feeds of an OPML file that are not sources yet."""
     try:
-        data = await asyncio.to_thread(file.read_bytes)
+        data = await asyncio.to_thread(args.file.read_bytes)
     except OSError as error:
-        raise FeedCommandError(f"cannot read {file}: {error.strerror or error}") from None
+        raise FeedCommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     try:
-        report = await import_opml(repository, data, settings)
+        report = await import_opml(services.source_repository, data, services.settings)
     except OpmlError as error:
-        raise FeedCommandError(f"{file} was not imported: {error}") from None
+        raise FeedCommandError(f"{args.file} was not imported: {error}") from None
     for source in report.added:
         out(f"added {_describe(source)}")
     for url, reason in report.refused:
         out(f"refused {url}: {reason}")
     out(
-        f"imported {file}: {len(report.added)} added, {len(report.existing)} already sources, "
+        f"imported {args.file}: {len(report.added)} added, {len(report.existing)} already sources, "
         f"{len(report.refused)} refused"
     )
 
 
-async def export_file(repository: SourceRepository, file: Path, out: Print) -> None:
+async def export_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
     """`feeds export FILE`: every configured source as OPML (extra headers left out: they may be secrets)."""
-    sources = await repository.list_all()
+    sources = await services.source_repository.list_all()
     try:
-        await asyncio.to_thread(file.write_bytes, dump_opml(sources, title="Alliance news bot sources"))
+        await asyncio.to_thread(args.file.write_bytes, dump_opml(sources, title="Alliance news bot sources"))
     except OSError as error:
-        raise FeedCommandError(f"cannot write {file}: {error.strerror or error}") from None
-    out(f"exported {len(sources)} sources to {file}")
+        raise FeedCommandError(f"cannot write {args.file}: {error.strerror or error}") from None
+    out(f"exported {len(sources)} sources to {args.file}")
 
 
-async def _all_of(repository: SourceRepository, id_or_url: str) -> list[Source]:
-    found = await repository.find(id_or_url)
-    if not found:
-        raise FeedCommandError(f"no source with id or URL {id_or_url!r} (see `python -m bot feeds list`)")
-    return found
-
-
-async def _poll(
-    db: Database, repository: SourceRepository, settings: Settings, which: str | None, out: Print, **callbacks: Any
-) -> None:
-    if which:
-        targets = [await _one(repository, which)]
-    else:
-        targets = [source for source in await repository.list_all() if source.enabled]
-    policy = PollPolicy.from_settings(settings)
-    async with create_http_session(policy.fetch) as session:
-        poller = FeedPoller(db, session, policy=policy, **callbacks)
-        outcomes = await poller.poll_now([source.id for source in targets])
-    for outcome in outcomes:
-        out(_outcome(outcome))
-    if which and outcomes and outcomes[0].failed:
-        raise FeedCommandError(f"source #{outcomes[0].source_id} failed: {outcomes[0].outcome}: {outcomes[0].error}")
+FEED_ACTIONS: dict[str, FeedAction] = {
+    "add": add,
+    "list": list_sources,
+    "remove": remove,
+    "enable": enable,
+    "disable": disable,
+    "poll": poll,
+    "set-interval": set_interval,
+    "set-headers": set_headers,
+    "import": import_sources,
+    "export": export_sources,
+}

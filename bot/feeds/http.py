@@ -20,7 +20,6 @@ _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
 MAX_URL_LENGTH = 2048  # the sources.url column
 _MAX_VALIDATOR_LENGTH = 512  # the sources.etag column; longer validators are not worth keeping
-_RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 # Set by the fetcher or the HTTP client, never by a source's extra headers: decompression is ours (gzip and
 # deflate only), conditional GET uses the stored validators, and framing belongs to the client.
 RESERVED_HEADERS = frozenset(
@@ -75,13 +74,13 @@ class FetchError(Exception):
         self.status = status
 
 
-def request_headers(kind: str, language: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def request_headers(accept: str, language: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The headers of every request to a source, its polls and the admin's check before adding it alike.
 
-    Accept follows the kind, Accept-Language the source's language (gov.kz serves each language from one URL
-    by it); the source's extra headers (a User-Agent or cookie a WAF wants) come last and win.
+    Accept comes from the source's kind, Accept-Language is its language (gov.kz serves each language from one
+    URL by it); the source's extra headers (a User-Agent or cookie a WAF wants) come last and win.
     """
-    headers = {"Accept": "application/json" if kind == "govkz" else _RSS_ACCEPT, "Accept-Language": language}
+    headers = {"Accept": accept, "Accept-Language": language}
     headers.update({name: value for name, value in (extra or {}).items() if name.lower() not in RESERVED_HEADERS})
     return headers
 

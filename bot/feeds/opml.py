@@ -16,7 +16,8 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
 from bot.config import LANGUAGES, Settings
-from bot.feeds.sources import KINDS, MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, new_source
+from bot.feeds.kinds import KINDS
+from bot.feeds.sources import MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, new_source
 from storage.sources import Source, SourceExistsError, SourceRepository
 
 MAX_OPML_BYTES = 1024 * 1024  # a thousand feeds take about 200 KB

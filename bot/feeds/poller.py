@@ -14,11 +14,12 @@ import aiohttp
 
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
-from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.parsing import ParseError
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
 from storage.schema.base import utcnow
@@ -208,7 +209,7 @@ class FeedPoller:
                 limits=self.policy.fetch,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                headers=request_headers(source.kind, source.language, source.extra_headers),
+                headers=request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers),
             )
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -223,7 +224,7 @@ class FeedPoller:
         new: list[StoredEntry] = []
         updated = 0
         if not response.not_modified:
-            parse = parse_govkz if source.kind == "govkz" else parse_rss
+            parse = SOURCE_KINDS[source.kind].read
             args = {"content_type": response.content_type, "url": response.url, "language": source.language}
             if self.policy.parse_in_thread:
                 parsed = await asyncio.to_thread(parse, response.body, now=now, **args)
@@ -338,7 +339,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
             )
-        elif source.kind == "govkz" and status in _REFUSED and source.last_outcome != kind:
+        elif SOURCE_KINDS[source.kind].alert_on_refusal and status in _REFUSED and source.last_outcome != kind:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )

@@ -31,7 +31,9 @@ async def backup_command(message: Message, l10n: Localizer, backups: Backups, au
     )
     if not taken.sendable:
         await message.answer(
-            l10n("admin-backup-too-big", size=size, limit=backups.limit // MB, path=str(taken.file.path.resolve()))
+            l10n(
+                "admin-backup-too-big", size=size, limit=backups.upload_limit // MB, path=str(taken.file.path.resolve())
+            )
         )
         return
     caption = l10n("admin-backup-sent", time=f"{taken.file.taken_at:%Y-%m-%d %H:%M}", size=size)

@@ -1,7 +1,6 @@
 """Held alliance entries: Approve sends them, Edit title asks for a new title first, Skip drops them."""
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -63,11 +62,7 @@ async def moderation_pressed(
         text = l10n("admin-mod-skipped")
     await query.answer(text)
     if not isinstance(message, InaccessibleMessage):
-        try:
-            await message.edit_reply_markup(reply_markup=None)
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:
-                raise
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(text)
 
 

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
-from bot.factory import create_scheduler
+from bot.container import create_scheduler
+from local_telegram import BotAPIStub
 from storage import Database
 from storage.backup import BackupError, backups_in, integrity_problem, known_revisions, restore
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -68,7 +68,8 @@ async def test_backup_larger_than_the_upload_limit_says_where_it_is(
     stub: BotAPIStub, sqlite_url: str, tmp_path: Path
 ) -> None:
     settings = make_settings(stub, sqlite_url, backup_dir=str(tmp_path / "backups"))
-    app = await start_bot(settings, stub, backups=Backups(settings, upload_limit=1000))
+    app = await start_bot(settings, stub)
+    app.services.backups.upload_limit = 1000  # a database far smaller than Telegram's 50 MB stands in for a big one
     try:
         boss = admin(stub)
         await boss.ask("/backup")
@@ -91,7 +92,7 @@ def test_the_upload_limit_is_telegrams_50_mb_unless_a_local_bot_api_serves() -> 
 
 
 async def test_backup_on_postgresql_answers_one_line(stub: BotAPIStub, app: RunningBot) -> None:
-    if app.deps["backups"].is_sqlite:
+    if app.services.backups.is_sqlite:
         pytest.skip("runs on the PostgreSQL backend (TEST_DATABASE_URL)")
     boss = admin(stub)
     assert (await boss.ask("/backup")).text == (

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from bot.version import DISTRIBUTION, describe, find_version, release_version
+from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT, make_settings, start_bot
 from tests.foundation.test_health import free_port
-from tests.stub import BotAPIStub
 
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 COMPOSE = REPO_ROOT / "compose.yaml"
