@@ -49,7 +49,7 @@ async def test_backup_sends_a_sound_copy_of_the_live_database_to_the_admin(
         await add_subscribers(app, stub, 3, first_id=40_000)
         boss = admin(stub)
         assert (await boss.ask("/backup")).text == "Making a backup…"
-        sent = await boss.reply()
+        sent = await boss.reply(timeout=30)  # a backup of the whole database, under load
         assert sent.kind == "document"
         assert sent.upload is not None
         assert sent.upload.content.startswith(SQLITE_HEADER)
@@ -73,7 +73,7 @@ async def test_backup_larger_than_the_upload_limit_says_where_it_is(
     try:
         boss = admin(stub)
         await boss.ask("/backup")
-        answer = await boss.reply()
+        answer = await boss.reply(timeout=30)
         assert answer.kind == "text"
         (path,) = backups_in(tmp_path / "backups")
         assert answer.text.startswith("The backup (")

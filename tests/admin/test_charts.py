@@ -43,7 +43,7 @@ async def test_stats_sends_a_png_chart_captioned_in_the_admins_language(
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code=language)
     summary = await boss.ask("/stats")
     assert summary.kind == "text"
-    picture = await boss.reply()
+    picture = await boss.reply(timeout=60)  # the first chart of a process imports matplotlib
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)
