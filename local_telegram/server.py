@@ -180,13 +180,14 @@ class BotAPIStub:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Listen on 127.0.0.1 (`port` 0 picks a free one); returns the base URL."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -474,6 +475,19 @@ class BotAPIStub:
                 "Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message",
             )
+        message.text, message.html, message.edits = text, raw, message.edits + 1
+        message.reply_markup = _json(params.get("reply_markup"))
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
+    async def _m_editmessagecaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        if message.kind not in ("photo", "document", "video", "copy"):
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        raw = str(params.get("caption") or "")
+        text = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        if text == message.text and _json(params.get("reply_markup")) == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
         message.text, message.html, message.edits = text, raw, message.edits + 1
         message.reply_markup = _json(params.get("reply_markup"))
         await self._notify(self._new_message)

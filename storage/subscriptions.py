@@ -17,6 +17,11 @@ from storage.sql import insert_ignoring_duplicates
 SCOPES = ("alliance", "all")
 MODES = ("instant", "daily", "weekly")
 DEFAULT_DIGEST_HOUR = 9
+_LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
+
+
+def _subscriber(row: sa.Row[Any]) -> Subscriber:
+    return Subscriber(_subscription(row), row.chat_language, row.chat_timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +40,26 @@ class Subscription:
     subscribed_by: int | None
     created_at: datetime
     updated_at: datetime
+    quiet_start: int | None = None  # local quiet hours [start, end), None when off
+    quiet_end: int | None = None
+    own_languages_only: bool = False
+
+    @property
+    def quiet_hours(self) -> tuple[int, int] | None:
+        """The local quiet hours (start, end), or None when they are off."""
+        if self.quiet_start is None or self.quiet_end is None or self.quiet_start == self.quiet_end:
+            return None
+        return self.quiet_start, self.quiet_end
 
 
 @dataclass(frozen=True, slots=True)
 class Subscriber:
-    """A subscription that currently listens (chat active, not paused), with the chat's interface language."""
+    """A subscription that currently listens (chat active, not paused), with the chat's interface language and
+    the time zone it chose (None: the one its language suggests)."""
 
     subscription: Subscription
     chat_language: str
+    chat_timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +90,9 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         subscribed_by=values["subscribed_by"],
         created_at=values["created_at"],
         updated_at=values["updated_at"],
+        quiet_start=values["quiet_start"],
+        quiet_end=values["quiet_end"],
+        own_languages_only=values["own_languages_only"],
     )
 
 
@@ -116,6 +136,7 @@ class SubscriptionRepository:
                         exclude_words="",
                         message_thread_id=message_thread_id,
                         subscribed_by=subscribed_by,
+                        own_languages_only=False,
                         created_at=now,
                         updated_at=now,
                     )
@@ -143,8 +164,13 @@ class SubscriptionRepository:
         paused: bool | None = None,
         include_words: Sequence[str] | None = None,
         exclude_words: Sequence[str] | None = None,
+        quiet_hours: tuple[int, int] | bool | None = False,
+        own_languages_only: bool | None = None,
     ) -> Subscription | None:
-        """Change some preferences; returns the new subscription, or None when the chat is not subscribed."""
+        """Change some preferences; returns the new subscription, or None when the chat is not subscribed.
+
+        `quiet_hours` is (start, end) to set them, None to turn them off, False (the default) to leave them.
+        """
         values: dict[str, Any] = {"updated_at": utcnow()}
         if scope is not None:
             values["scope"] = scope
@@ -160,6 +186,10 @@ class SubscriptionRepository:
             values["include_words"] = " ".join(include_words)
         if exclude_words is not None:
             values["exclude_words"] = " ".join(exclude_words)
+        if quiet_hours is None or isinstance(quiet_hours, tuple):
+            values["quiet_start"], values["quiet_end"] = quiet_hours or (None, None)
+        if own_languages_only is not None:
+            values["own_languages_only"] = own_languages_only
         async with self._db.begin() as conn:
             await conn.execute(sa.update(subscriptions).where(subscriptions.c.chat_id == chat_id).values(**values))
             row = (await conn.execute(sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id))).first()
@@ -175,30 +205,28 @@ class SubscriptionRepository:
     async def listeners(self) -> list[Subscriber]:
         """Every subscription whose chat is active and which is not paused."""
         query = (
-            sa.select(subscriptions, chats.c.language.label("chat_language"))
+            sa.select(subscriptions, *_LISTENER_COLUMNS)
             .join(chats, chats.c.id == subscriptions.c.chat_id)
             .where(chats.c.active.is_(True), subscriptions.c.paused.is_(False))
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Subscriber(_subscription(row), row.chat_language) for row in rows]
+        return [_subscriber(row) for row in rows]
 
-    async def digest_listeners(self, *, hour: int, weekly_too: bool) -> list[Subscriber]:
-        """Listening digest subscribers whose hour is `hour`: daily ones, and weekly ones when `weekly_too`."""
-        modes = ("daily", "weekly") if weekly_too else ("daily",)
+    async def digest_listeners(self) -> list[Subscriber]:
+        """Listening digest subscribers (daily and weekly); whose local hour it is, the caller decides."""
         query = (
-            sa.select(subscriptions, chats.c.language.label("chat_language"))
+            sa.select(subscriptions, *_LISTENER_COLUMNS)
             .join(chats, chats.c.id == subscriptions.c.chat_id)
             .where(
                 chats.c.active.is_(True),
                 subscriptions.c.paused.is_(False),
-                subscriptions.c.mode.in_(modes),
-                subscriptions.c.digest_hour == hour,
+                subscriptions.c.mode.in_(("daily", "weekly")),
             )
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Subscriber(_subscription(row), row.chat_language) for row in rows]
+        return [_subscriber(row) for row in rows]
 
     async def add_digest_items(self, items: Sequence[DigestItem]) -> int:
         """Queue entries for digests; an entry already waiting for a chat is not queued twice."""

@@ -40,8 +40,8 @@ class Chart:
     last_day: date
 
 
-def _language_name(code: str) -> str:
-    # Each language by its own name, as the language menu shows them.
+def language_name(code: str) -> str:
+    """A language by its own name ("Русский", "Қазақша", "English"), as the language menu shows them."""
     return localizer(code)("language-name") if code in LANGUAGES else code
 
 
@@ -57,7 +57,7 @@ class StatsCharts:
         return [
             Panel(
                 l10n("admin-chart-subscribers"),
-                {_language_name(code): line for code, line in history.subscribers_by_language.items()},
+                {language_name(code): line for code, line in history.subscribers_by_language.items()},
             ),
             Panel(
                 l10n("admin-chart-deliveries"),

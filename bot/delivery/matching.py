@@ -1,10 +1,12 @@
-"""Which entries a subscription wants: scope, news languages and plain-word keyword filters."""
+"""Which entries a subscription wants: scope, news languages and plain-word keyword filters; and which version of a
+story a reader gets (their preferred language, another of theirs, or the only one there is)."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.entries import StoredEntry
@@ -45,10 +47,14 @@ def contains_any(text: str, words: Sequence[str]) -> bool:
 
 
 def wants(subscription: Subscription, stored: StoredEntry, text: str | None = None) -> bool:
-    """True when the subscription asks for this entry (pausing and chat state are checked elsewhere)."""
+    """True when the subscription asks for this entry in its own language (pausing and chat state are checked
+    elsewhere)."""
+    return stored.entry.language in subscription.languages and wants_topic(subscription, stored, text)
+
+
+def wants_topic(subscription: Subscription, stored: StoredEntry, text: str | None = None) -> bool:
+    """True when the entry's subject is what the subscription asks for: its scope and word filters, any language."""
     if subscription.scope == "alliance" and not stored.is_alliance:
-        return False
-    if stored.entry.language not in subscription.languages:
         return False
     if not subscription.include_words and not subscription.exclude_words:
         return True
@@ -56,3 +62,40 @@ def wants(subscription: Subscription, stored: StoredEntry, text: str | None = No
     if subscription.include_words and not contains_any(text, subscription.include_words):
         return False
     return not contains_any(text, subscription.exclude_words)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """How a reader gets one version of a story: as a new message or an edit of theirs, and whether it is a
+    version in a language they did not choose (said so in the message)."""
+
+    fallback: bool
+    edit: bool
+
+
+def reading_order(subscription: Subscription, interface_language: str) -> tuple[str, ...]:
+    """The reader's news languages, most preferred first: the interface language (if one of them), then the rest."""
+    first = (interface_language,) if interface_language in subscription.languages else ()
+    return first + tuple(code for code in subscription.languages if code != interface_language)
+
+
+def choose_version(
+    subscription: Subscription, interface_language: str, stored: StoredEntry, had: str | None
+) -> Version | None:
+    """What a reader who already has the story in language `had` (None: nothing of it yet) gets of this version.
+
+    - a version in one of their languages: a new message, or an edit of theirs when it is preferred to `had`;
+    - an alliance announcement in none of their languages: the version that exists, unless they chose "only my
+      languages" or already have the story (other news keeps strictly to their languages: a feed per language
+      would otherwise flood everyone with the other two).
+    """
+    order = reading_order(subscription, interface_language)
+    language = stored.entry.language
+    if language in order:
+        if had is None:
+            return Version(fallback=False, edit=False)
+        rank_had = order.index(had) if had in order else len(order)
+        return Version(fallback=False, edit=True) if order.index(language) < rank_had else None
+    if had is not None or subscription.own_languages_only or not stored.is_alliance:
+        return None
+    return Version(fallback=True, edit=False)

@@ -36,7 +36,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 
 from bot.delivery.pacing import ChatPacer
-from bot.rendering import RenderedMessage
+from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
@@ -105,6 +105,7 @@ class Sender:
         self._room = asyncio.Event()
         self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
+        self._sent_messages: dict[int, tuple[int, str]] = {}  # row -> the Telegram message it became
         self._sent_ready = asyncio.Event()
         self._cancelled_messages: set[int] = set()
         self._claimer: asyncio.Task[None] | None = None
@@ -251,7 +252,7 @@ class Sender:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
         try:
-            await self._send(row)
+            sent = await self._send(row)
         except TelegramRetryAfter as error:
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
@@ -268,23 +269,24 @@ class Sender:
         except TelegramAPIError as error:
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
-            await self._record_sent(row.id)
+            await self._record_sent(row.id, sent)
 
-    async def _send(self, row: ClaimedDelivery) -> None:
+    async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
+        """Send (or, for a later version of a story, edit) the row's message; returns (message id, text|photo)."""
         bot = self._bot
         if bot is None:
             raise RuntimeError("the sender was not started")
         message = row.message
         paid = True if self._paid else None
         if message.copy_from_chat_id is not None and message.copy_message_id is not None:
-            await bot.copy_message(
+            copied = await bot.copy_message(
                 chat_id=row.chat_id,
                 from_chat_id=message.copy_from_chat_id,
                 message_id=message.copy_message_id,
                 message_thread_id=row.message_thread_id,
                 allow_paid_broadcast=paid,
             )
-            return
+            return copied.message_id, "copy"
         rendered = RenderedMessage(**(message.payload or {}))
         markup = None
         if rendered.button_text and rendered.button_url:
@@ -292,10 +294,12 @@ class Sender:
             markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
         text = plain_text(rendered.text) if row.plain_text else rendered.text
         parse_mode = {"parse_mode": None} if row.plain_text else {}
+        if row.edit_target is not None:
+            return await self._edit(row, rendered, text, markup, parse_mode)
         if rendered.photo_url and rendered.caption is not None:
             caption = plain_text(rendered.caption) if row.plain_text else rendered.caption
             try:
-                await bot.send_photo(
+                photo = await bot.send_photo(
                     chat_id=row.chat_id,
                     photo=rendered.photo_url,
                     caption=caption,
@@ -304,13 +308,13 @@ class Sender:
                     allow_paid_broadcast=paid,
                     **parse_mode,
                 )
-                return
+                return photo.message_id, "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
-        await bot.send_message(
+        sent = await bot.send_message(
             chat_id=row.chat_id,
             text=text,
             message_thread_id=row.message_thread_id,
@@ -318,6 +322,38 @@ class Sender:
             allow_paid_broadcast=paid,
             **parse_mode,
         )
+        return sent.message_id, "text"
+
+    async def _edit(
+        self,
+        row: ClaimedDelivery,
+        rendered: RenderedMessage,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        parse_mode: dict[str, None],
+    ) -> tuple[int, str] | None:
+        # The preferred language's version came after another one: the reader's message is rewritten, not repeated.
+        bot = self._bot
+        if bot is None or row.edit_target is None:
+            raise RuntimeError("the sender was not started")
+        message_id, kind = row.edit_target
+        try:
+            if kind == "photo":
+                caption = (
+                    rendered.caption if rendered.caption is not None else truncate_html(rendered.text, CAPTION_LIMIT)
+                )
+                caption = plain_text(caption) if row.plain_text else caption
+                await bot.edit_message_caption(
+                    chat_id=row.chat_id, message_id=message_id, caption=caption, reply_markup=markup, **parse_mode
+                )
+            else:
+                await bot.edit_message_text(
+                    chat_id=row.chat_id, message_id=message_id, text=text, reply_markup=markup, **parse_mode
+                )
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:
+                raise
+        return message_id, kind
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
@@ -358,9 +394,11 @@ class Sender:
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
         await self._outbox.fail(row.id, error)
 
-    async def _record_sent(self, row_id: int) -> None:
+    async def _record_sent(self, row_id: int, message: tuple[int, str] | None) -> None:
         # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if message is not None:
+            self._sent_messages[row_id] = message
         self._sent.append((row_id, future))
         self._sent_ready.set()
         await future
@@ -376,9 +414,10 @@ class Sender:
         if not batch:
             return
         ids = [row_id for row_id, _ in batch]
+        messages = {row_id: self._sent_messages.pop(row_id) for row_id in ids if row_id in self._sent_messages}
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             try:
-                await self._outbox.mark_sent(ids)
+                await self._outbox.mark_sent(ids, messages=messages)
                 self.stats.sent += len(batch)
                 break
             except Exception:

@@ -17,6 +17,7 @@ from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
+from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
 from domain.entries import Entry, StoredEntry
@@ -118,6 +119,7 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
     """An entry ready to store: its key and content hashes, search text and classification."""
     text = html_to_text(entry.summary_html)
     verdict = classifier.classify_text(entry.title + "\n" + text)
+    keys = story_keys(entry, text)
     return EntryRecord(
         entry=entry,
         key_hash=_digest(entry.key),
@@ -125,6 +127,9 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
         search_text=text,
         is_alliance=verdict.is_alliance,
         alliance_reason=verdict.reason,
+        url_key=keys.url_key,
+        title_key=keys.title_key,
+        fingerprint=keys.fingerprint,
     )
 
 

@@ -10,7 +10,6 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.i18n import Localizer
 from bot.rendering import split_html
-from handlers.admin.uploads import awaited_document
 from storage.audit import AuditLog
 from storage.kb import (
     MAX_FILE_BYTES,
@@ -47,9 +46,11 @@ async def kb_command(
 async def kb_file(
     message: Message, state: FSMContext, bot: Bot, l10n: Localizer, knowledge: KnowledgeBaseRepository, audit: AuditLog
 ) -> None:
-    document = await awaited_document(message, state, l10n, "admin-kb-send-file")
+    document = message.document
     if document is None:
+        await message.answer(l10n("admin-kb-send-file"))
         return
+    await state.clear()
     if (document.file_size or 0) > MAX_FILE_BYTES:
         await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + l10n("admin-kb-too-big", limit=MAX_FILE_BYTES))
         return

@@ -70,10 +70,6 @@ async def got_title(
     message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue, audit: AuditLog
 ) -> None:
     title = (message.text or "").strip()
-    if title.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     if not title or len(title) > MAX_TITLE:
         await message.answer(l10n("admin-mod-bad-title", limit=MAX_TITLE))
         return

@@ -18,7 +18,6 @@ from bot.feeds.kinds import KINDS
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
 from bot.rendering import split_html
-from handlers.admin.uploads import awaited_document
 from storage.audit import AuditLog
 from storage.sources import Source
 
@@ -167,9 +166,11 @@ async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, 
 async def opml_file(
     message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog
 ) -> None:
-    document = await awaited_document(message, state, l10n, "admin-src-send-opml")
+    document = message.document
     if document is None:
+        await message.answer(l10n("admin-src-send-opml"))
         return
+    await state.clear()
     if (document.file_size or 0) > MAX_OPML_BYTES:
         await message.answer(l10n("admin-src-import-failed", error=f"larger than {MAX_OPML_BYTES // 1024} KB"))
         return

@@ -3,6 +3,7 @@
 import asyncio
 import itertools
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from storage.schema import broadcasts, outbox_deliveries
 from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
+
+ALMATY = ZoneInfo("Asia/Almaty")  # an English-speaking admin starts in the bot's TIMEZONE
 
 
 async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub: BotAPIStub, app: RunningBot) -> None:
@@ -99,11 +102,12 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
     boss = admin(stub)
     confirm = await compose(boss, "Tomorrow's meeting")
     boss.press(confirm, "Schedule")
-    assert "date and time in UTC" in (await boss.reply()).text
+    assert "date and time on your clock (Almaty (UTC+5))" in (await boss.reply()).text
     assert "future date" in (await boss.ask("yesterday")).text
     due = utcnow() + timedelta(seconds=4)
-    scheduled = await boss.ask(f"{due:%Y-%m-%d %H:%M:%S}")
+    scheduled = await boss.ask(f"{due.astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")  # the admin's clock, not UTC
     assert scheduled.text.startswith("Scheduled for")
+    assert f"{due.astimezone(ALMATY):%H:%M} (Almaty, UTC+5)" in scheduled.text
     await first.stop()
     assert copies(stub, users) == 0
 
@@ -126,7 +130,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
     confirm = await compose(boss, "Never")
     boss.press(confirm, "Schedule")
     await boss.reply()
-    scheduled = await boss.ask(f"{utcnow() + timedelta(seconds=3):%Y-%m-%d %H:%M:%S}")
+    scheduled = await boss.ask(f"{(utcnow() + timedelta(seconds=3)).astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")
     query = boss.press(scheduled, "Cancel")
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
     await asyncio.sleep(4)  # past the time it was scheduled for
@@ -134,3 +138,23 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0
+
+
+async def test_the_schedule_prompt_example_is_in_the_admins_zone_and_accepted(
+    stub: BotAPIStub, app: RunningBot
+) -> None:
+    boss = admin(stub)
+    assert (await boss.ask("/settings timezone europe/berlin")).text.startswith("Time zone: Berlin")
+    confirm = await compose(boss, "At the example time")
+    boss.press(confirm, "Schedule")
+    prompt = await boss.reply()
+    assert "(Berlin (UTC+1))" in prompt.text or "(Berlin (UTC+2))" in prompt.text
+    example = prompt.text.split("for example ")[1].split(".")[0]
+    scheduled = await boss.ask(example)
+    assert scheduled.text.startswith("Scheduled for"), scheduled.text
+    async with app.services.db.connect() as conn:
+        (row,) = (await conn.execute(select(broadcasts))).all()
+    assert row.status == "scheduled"
+    local = row.due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{local:%Y-%m-%d %H:%M}" == example
+    assert timedelta(minutes=59) < row.due_at - utcnow() < timedelta(minutes=62)

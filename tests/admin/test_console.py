@@ -1,10 +1,12 @@
 """/sources, /kb and /stats from Telegram, each action in the audit log."""
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
-from storage.schema import audit_log
+from storage.schema import audit_log, broadcasts
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
@@ -92,9 +94,23 @@ async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStu
     await app.services.subscriptions.set_paused(kk[0].id, True)
     stats = await admin(stub).ask("/stats")
     assert "Subscribers: active 4, paused 1, blocked or gone 0" in stats.text
-    assert "By language: kk: 1, ru: 3" in stats.text
-    assert "By news: alliance: 4" in stats.text
-    assert "By delivery: instant: 4" in stats.text
+    # Codes in words of the admin's language, never raw ("alliance", "instant", "supergroup").
+    assert "By language: Қазақша: 1, Русский: 3" in stats.text
+    assert "By news: Alliance only: 4" in stats.text
+    assert "By delivery: Instant: 4" in stats.text
     assert "Chats by type: private: 6" in stats.text  # the admin's own chat too
     assert "Waiting in the queue: 0" in stats.text
     assert "Sources: 0" in stats.text
+
+
+@pytest.mark.parametrize("opening", ["/broadcast", "/kb import"])
+async def test_any_command_ends_any_admin_dialog(stub: BotAPIStub, app: RunningBot, opening: str) -> None:
+    boss = admin(stub)
+    prompt = await boss.ask(opening)
+    assert "Any command cancels" in prompt.text
+    assert (await boss.ask("/help")).text == "Cancelled."
+    # The dialog is over: plain text is a question again, not the broadcast or the file the dialog waited for.
+    answer = await boss.ask("Who are the co-chairs?")
+    assert "Shanghai Electric" in answer.text
+    async with app.services.db.connect() as conn:
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(broadcasts))).scalar() == 0

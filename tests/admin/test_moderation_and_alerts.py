@@ -39,6 +39,7 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         await app.services.subscriptions.set_scope(reader.id, "all")
         boss = admin(stub)
         await boss.ask("/start")  # the admin's chat is known (in English) before the entry arrives
+        await boss.reply()  # the first-taste question
         await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
         listing = await boss.ask("/sources")
         boss.press(listing, "🔄 #1")

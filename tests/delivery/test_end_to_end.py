@@ -17,6 +17,7 @@ from tests.delivery.helpers import make_entry
 async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
     user = stub.user(user_id, language_code=language)
     await user.ask("/start")
+    await user.reply()  # the first-taste question
     return user
 
 
@@ -30,7 +31,7 @@ def outbox(app: RunningBot) -> Outbox:
 
 async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:
     ru = await subscribe(stub, 2001, "ru")
-    en = await subscribe(stub, 2002, "en")  # alliance news in English only
+    en = await subscribe(stub, 2002, "en")  # English news; a Russian-only announcement comes as it exists
     paused = await subscribe(stub, 2003, "ru")
     stopped = await subscribe(stub, 2004, "ru")
     stranger = stub.user(2005, language_code="ru")  # never pressed /start
@@ -39,7 +40,7 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
     admin = stub.user(2006)
     forum = stub.group(-1002007, "Forum", is_forum=True, admins={admin.id})
     admin.send("/start", chat=forum, message_thread_id=77, is_topic_message=True)
-    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 2)  # welcome and "subscribed"
+    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 3)  # welcome, "subscribed", the first taste
 
     entry = make_entry("Alliance <meeting> & more", language="ru")
     await delivery(running).announce([entry])
@@ -50,7 +51,8 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
         return [m.text for m in stub.sent_to(user_id) if "Alliance <meeting> & more" in m.text]
 
     assert len(news(ru.id)) == 1
-    assert news(en.id) == news(paused.id) == news(stopped.id) == news(stranger.id) == []
+    assert [text.splitlines()[0] for text in news(en.id)] == ["Only in Russian:"]
+    assert news(paused.id) == news(stopped.id) == news(stranger.id) == []
     (topic_post,) = [m for m in stub.sent_to(forum.id) if "Alliance" in m.text]
     assert topic_post.message_thread_id == 77
 
@@ -63,7 +65,7 @@ async def test_blocked_user_is_deactivated_after_one_403(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Second")])
     await drained(outbox(running))
     sends = [c for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(user.id)]
-    assert len(sends) == 2  # the welcome and the one refused announcement, nothing after
+    assert len(sends) == 3  # the welcome, the first-taste question and the one refused announcement, nothing after
     assert (await running.services.chats.get(user.id)).active is False
 
 
@@ -146,8 +148,13 @@ async def test_digest_user_gets_one_digest_at_their_hour(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Morning news"), make_entry("Noon news")])
     await drained(outbox(running))
     assert [m for m in user.messages() if "news" in m.text] == []
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, tzinfo=UTC))
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
+    # 18:00 in Almaty, where a Russian-speaking reader lives until they choose a zone, is 13:00 UTC.
+    for tick in (datetime(2026, 12, 1, 12, 45, tzinfo=UTC), datetime(2026, 12, 1, 18, tzinfo=UTC)):
+        await delivery(running).send_due_digests(tick)
+    await drained(outbox(running))
+    assert [m for m in user.messages() if "news" in m.text] == []
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, tzinfo=UTC))
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, 15, tzinfo=UTC))
     await drained(outbox(running))
     (digest,) = [m for m in user.messages() if "news" in m.text]
     assert digest.text.index("Noon news") < digest.text.index("Morning news")  # newest first
@@ -254,7 +261,7 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     first = users[0]
     times = [c.at for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(first.id)]
     assert times[-1] - times[-2] >= 0.95  # two announcements to one private chat, a second apart
-    assert [m.text.split("\n")[0] for m in first.messages()[1:]] == ["One", "Two"]
+    assert [m.text.split("\n")[0] for m in first.messages()[2:]] == ["One", "Two"]  # after welcome and taste
 
 
 async def test_last_news_language_stays(stub: BotAPIStub, running: RunningBot) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,20 +49,28 @@ def test_add_rejects_a_bad_url_with_one_clear_line(database_url, capsys, url, re
     assert err.strip().splitlines() == [f"error: bad source URL {url!r}: {reason}"]
 
 
-@pytest.fixture
-def feed_url() -> Iterator[str]:
-    """A local feed served from a background thread: the CLI runs its own event loop."""
+@contextmanager
+def served(body: str) -> Iterator[str]:
+    """A local feed served from a background thread (the CLI runs its own event loop); yields its URL."""
     site = FeedSite()
     loop = asyncio.new_event_loop()
     loop.run_until_complete(site.server.start_server())
-    url = site.serve("/feed", rss(items(3)))
+    url = site.serve("/feed", body)
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    yield url
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.run_until_complete(site.server.close())
-    loop.close()
+    try:
+        yield url
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.run_until_complete(site.server.close())
+        loop.close()
+
+
+@pytest.fixture
+def feed_url() -> Iterator[str]:
+    with served(rss(items(3))) as url:
+        yield url
 
 
 def test_add_list_poll_remove(database_url, capsys, feed_url):
@@ -130,24 +139,15 @@ def _count(database_url: str, table: sa.Table, *where: Any) -> int:
 
 @pytest.fixture
 def alliance_feed_url() -> Iterator[str]:
-    """A local feed with one item about the alliance, served like `feed_url`."""
-    site = FeedSite()
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(site.server.start_server())
+    """A local feed with one item about the alliance."""
     item = Item(
         title="Альянс низкоуглеродных технологий: заседание",
         link="http://news.local/alliance",
         guid="alliance-1",
         description="<p>Альянс низкоуглеродных технологий «Пояса и пути» провёл заседание.</p>",
     )
-    url = site.serve("/feed", rss([item]))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield url
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.run_until_complete(site.server.close())
-    loop.close()
+    with served(rss([item])) as url:
+        yield url
 
 
 @pytest.mark.parametrize("moderation", [True, False])
