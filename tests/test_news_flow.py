@@ -4,7 +4,6 @@ The running bot (production factories, scheduler, leadership, sender) polls a lo
 127.0.0.1; subscribers talk to it through the Bot API stub.
 """
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,17 +12,10 @@ from local_telegram import BotAPIStub, SentMessage, parse_html
 from storage import Database
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
-from tests.feeds.conftest import FeedSite, Item, rss, seed_article
+from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 
-@pytest.fixture
-async def site() -> AsyncIterator[FeedSite]:
-    feed_site = FeedSite()
-    await feed_site.server.start_server()
-    yield feed_site
-    await feed_site.server.close()
-
-
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_alliance_article_reaches_subscribers_in_their_language(
     stub: BotAPIStub, site: FeedSite, database_url: str
 ) -> None:

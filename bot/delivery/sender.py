@@ -36,6 +36,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
 
 from bot.delivery.pacing import ChatPacer
+from bot.metrics import record_send
 from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
@@ -254,22 +255,29 @@ class Sender:
         try:
             sent = await self._send(row)
         except TelegramRetryAfter as error:
+            record_send("rate_limited")
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
+            record_send("retry")
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
             self.stats.migrated += 1
             await self._outbox.migrate_chat(row.chat_id, error.migrate_to_chat_id)
             await self._outbox.retry(row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}")
         except TelegramForbiddenError as error:
+            record_send("blocked")
             await self._block(row, error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:
+            record_send("failed")
             await self._bad_request(row, error.message)
         except (TelegramServerError, TelegramNetworkError) as error:
+            record_send("retry")
             await self._transient(row, f"{type(error).__name__}: {error.message}")
         except TelegramAPIError as error:
+            record_send("failed")
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
             await self._record_sent(row.id, sent)
+            record_send("sent")
 
     async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
         """Send (or, for a later version of a story, edit) the row's message; returns (message id, text|photo)."""

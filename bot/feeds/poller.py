@@ -20,6 +20,7 @@ from bot.feeds.parsing import ParseError
 from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from bot.metrics import record_poll
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
@@ -274,6 +275,7 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
+        record_poll(outcome, duration_ms / 1000)
         if new:
             await self._hand_over(new, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
@@ -348,6 +350,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )
+        record_poll("disabled" if disabled else "error", duration_ms / 1000)
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 
     async def _alert(self, message: str) -> None:

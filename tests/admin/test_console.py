@@ -10,8 +10,8 @@ from storage.schema import audit_log, broadcasts
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
-from tests.feeds.conftest import FeedSite, Item, rss
 from tests.qa.test_knowledge_base import BAD_KB_YAML
+from tests.support.feeds import FeedSite, Item, rss
 
 
 async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:

@@ -4,12 +4,14 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.delivery import Delivery
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import SubscriptionRepository
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import RunningBot, make_settings, settled
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
 
@@ -80,6 +82,7 @@ async def test_429_storm_delays_but_loses_nothing(stub: BotAPIStub, running: Run
         assert len([m for m in user.messages() if "Storm" in m.text]) == 1
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_server_errors_retry_with_backoff_then_give_up(stub: BotAPIStub, running: RunningBot) -> None:
     flaky = await subscribe(stub, 2301)
     broken = await subscribe(stub, 2302)
@@ -248,11 +251,11 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     app = await start_delivery_bot(make_settings(stub, database_url, send_rate_per_second=10), stub)
     try:
         users = [await subscribe(stub, 3200 + i) for i in range(12)]
-        await asyncio.sleep(1.0)  # the welcomes are not part of what is measured
+        await settled(app, stub)  # the welcomes are not part of what is measured
         stub.rate_limits = RateLimits(global_per_second=10)
         started = time.monotonic()
         await app.services.delivery.announce([make_entry("One"), make_entry("Two")])
-        await drained(app.services.outbox, within=20)
+        await drained(app.services.outbox)
         elapsed = time.monotonic() - started
     finally:
         await app.stop()
@@ -277,8 +280,10 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     try:
         user = await subscribe(stub, 3401, "en")
         admin = stub.user(3402)
+        # Telegram copies only a message that exists: the admin's own announcement.
+        announcement = admin.send("The forum opens on 12 June.")["message"]["message_id"]
         box = app.services.outbox
-        message_id = await box.add_message("broadcast", copy_from=(admin.id, 77), created_by=admin.id)
+        message_id = await box.add_message("broadcast", copy_from=(admin.id, announcement), created_by=admin.id)
         assert await box.add_deliveries(message_id, [Recipient(user.id)]) == 1
         app.services.sender.wake()
         await drained(box)
@@ -287,6 +292,7 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     (copy,) = [m for m in user.messages() if m.kind == "copy"]
     assert copy.params["from_chat_id"] == str(admin.id)
     assert copy.params["allow_paid_broadcast"] == "true"
+    assert copy.text == "The forum opens on 12 June."
     assert (await box.counters(message_id)).sent == 1
 
 
@@ -294,8 +300,23 @@ async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running
     user = await subscribe(stub, 3501, "en")
     leadership = running.services.leadership
     leadership.held = False  # as if another replica had taken the lease over
+    sender = running.services.sender
+    asked: list[bool] = []
+    may_claim = sender._may_claim
+
+    def counted() -> bool:
+        asked.append(may_claim())
+        return asked[-1]
+
+    sender._may_claim = counted
     await delivery(running).announce([make_entry("While standing by", language="en")])
-    await asyncio.sleep(0.5)
+    # The sender asks whether it may claim on every cycle: two asks after the entry was queued mean a whole
+    # cycle passed in which it would have claimed and sent it.
+    queued = len(asked)
+    async with asyncio.timeout(10):
+        while len(asked) < queued + 2:
+            await asyncio.sleep(0.05)
+    sender._may_claim = may_claim
     assert [m for m in user.messages() if "standing by" in m.text] == []
     leadership.held = True
     await drained(outbox(running))

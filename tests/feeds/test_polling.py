@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from storage.entries import EntryRepository
 from storage.schema.base import utcnow
-from tests.feeds.conftest import FeedSite, Harness, Item, items, rss, seed_article
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, Item, items, rss, seed_article
 
 
 async def test_first_poll_stores_all_then_304_stores_none_then_a_new_item_appears_once(

@@ -8,6 +8,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT
 
@@ -17,7 +19,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     clean["PYTHONPATH"] = str(REPO_ROOT)
     clean.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=120
     )
 
 
@@ -98,6 +100,7 @@ async def test_bad_token_fails_fast_with_one_line(tmp_path: Path, stub: BotAPISt
     assert "wrongtoken" not in result.stderr
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_unreachable_api_is_named(tmp_path: Path) -> None:
     env = {"BOT_TOKEN": "111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
     result = await asyncio.to_thread(run_cli, cwd=tmp_path, env=env)
