@@ -6,7 +6,7 @@ from bot.feeds.opml import parse_opml
 from local_telegram import BotAPIStub
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
-from tests.feeds.conftest import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, rss
 
 
 async def test_add_with_header_lines_checks_the_feed_with_them_and_polls_keep_them(
