@@ -26,6 +26,7 @@ from bot.feeds.sources import seed_default_sources
 from bot.health import HealthServer
 from bot.leadership import Leadership
 from bot.qa import QuestionEngine, QuestionThrottle, create_question_engine
+from bot.qa.feedback import QuestionLog, create_question_log
 from storage import Database
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -67,6 +68,7 @@ class Services:
     entries: EntryRepository
     questions: QuestionEngine
     question_throttle: QuestionThrottle
+    question_log: QuestionLog
     alerts: AdminAlerts
     leadership: Leadership
     health: HealthServer | None
@@ -156,6 +158,7 @@ def bootstrap(settings: Settings) -> Services:
         entries=entries,
         questions=create_question_engine(db),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
+        question_log=create_question_log(db),
         alerts=alerts,
         leadership=leadership,
         health=HealthServer(db, leadership, settings.health_host, settings.health_port)

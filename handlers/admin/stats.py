@@ -8,6 +8,7 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.admin.charts import StatsCharts, language_name
 from bot.i18n import Localizer
+from bot.qa.feedback import QuestionLog
 from bot.rendering.dates import format_day
 from storage.audit import AuditLog
 from storage.schema.base import utcnow
@@ -33,10 +34,12 @@ async def show_stats(
     stats: StatsRepository,
     stats_charts: StatsCharts,
     source_repository: SourceRepository,
+    question_log: QuestionLog,
     audit: AuditLog,
 ) -> None:
     now = utcnow()
     figures = await stats.figures(now)
+    votes = await question_log.votes()
     sources = [source for source in await source_repository.list_all() if not source.removed]
     failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
     disabled = sum(1 for source in sources if not source.enabled)
@@ -60,6 +63,8 @@ async def show_stats(
             disabled=disabled,
             queue=figures.queue,
         )
+        + "\n"
+        + l10n("admin-stats-qa", up=votes.up, down=votes.down, missed=votes.missed)
     )
     chart = await stats_charts.render(now, l10n)
     await message.answer_photo(

@@ -1,14 +1,14 @@
 """Sources carry extra request headers (a User-Agent or cookie for sites behind a WAF).
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
