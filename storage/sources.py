@@ -36,6 +36,7 @@ class Source:
     created_at: datetime
     polling_until: datetime | None
     updated_at: datetime
+    extra_headers: dict[str, str] | None = None  # sent with every request to it (a User-Agent a WAF wants)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class NewSource:
     language: str
     title: str
     interval_seconds: int
+    extra_headers: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class SourceRepository:
                 "language": new.language,
                 "title": new.title,
                 "interval_seconds": new.interval_seconds,
+                "extra_headers": new.extra_headers,
                 "enabled": True,
                 "removed": False,
                 "next_check_at": now,
@@ -135,6 +138,7 @@ class SourceRepository:
                             language=new.language,
                             title=new.title,
                             interval_seconds=new.interval_seconds,
+                            extra_headers=new.extra_headers,
                             enabled=True,
                             removed=False,
                             next_check_at=now,
@@ -189,6 +193,24 @@ class SourceRepository:
             values |= {"consecutive_failures": 0, "next_check_at": now}
         async with self._db.begin() as conn:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+    async def set_interval(self, source_id: int, seconds: int) -> None:
+        """Poll a source every `seconds` from its next poll on (the current wait is not shortened)."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(sources)
+                .where(sources.c.id == source_id)
+                .values(interval_seconds=seconds, updated_at=utcnow())
+            )
+
+    async def set_headers(self, source_id: int, headers: dict[str, str] | None) -> None:
+        """Replace a source's extra request headers (None or empty: none)."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(sources)
+                .where(sources.c.id == source_id)
+                .values(extra_headers=headers or None, updated_at=utcnow())
+            )
 
     async def due(self, now: datetime, *, limit: int) -> list[Source]:
         """Up to `limit` enabled sources whose next check has come, the longest waiting first."""
