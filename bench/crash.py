@@ -27,11 +27,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN
 from storage import Database
 from storage.broadcasts import BroadcastRepository
-from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.delivery.helpers import subscribe_many
 from tests.support.feeds import FeedSite, Item, rss

@@ -27,12 +27,12 @@ from bot.config import Settings
 from bot.delivery import Delivery, Sender
 from bot.factory import create_bot
 from bot.session import ResilientSession
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, Fault, RateLimits
 from storage import Database
 from storage.outbox import Outbox
 from storage.schema import outbox_deliveries
-from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import make_entry, subscribe_many
 

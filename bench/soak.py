@@ -20,10 +20,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN
 from storage import Database
-from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.support.feeds import FeedSite, Item, rss
 

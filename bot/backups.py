@@ -18,8 +18,9 @@ from bot.alerts import AdminAlerts
 from bot.config import Settings
 from bot.i18n import localizer
 from bot.leadership import Leadership
-from storage.backup import BackupError, BackupFile, backup_into, backups_in
-from storage.schema.base import utcnow
+from domain.backups import BackupError
+from domain.clock import utcnow
+from storage.backup import BackupFile, backup_into, backups_in
 
 logger = logging.getLogger(__name__)
 JOB_ID = "backup"

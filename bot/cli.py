@@ -177,7 +177,8 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
-    from storage.backup import BackupError, backup
+    from domain.backups import BackupError
+    from storage.backup import backup
 
     try:
         size = asyncio.run(backup(settings.database_url, args.file))
@@ -190,7 +191,8 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
     """Check the backup, keep the current database in BACKUP_DIR, then copy the backup over it."""
     from datetime import UTC, datetime
 
-    from storage.backup import BackupError, known_revisions, restore, sqlite_path
+    from domain.backups import BackupError
+    from storage.backup import known_revisions, restore, sqlite_path
 
     try:
         database = sqlite_path(settings.database_url, action="restore")

@@ -14,8 +14,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
 from bot.admin.charts import StatsCharts
+from bot.admin.knowledge import KnowledgeBaseFiles
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
+from bot.admin.overview import StatsOverview
 from bot.admin.sources import SourceAdmin
 from bot.alerts import AdminAlerts
 from bot.backups import Backups
@@ -66,6 +68,7 @@ class Services:
     moderation: ModerationQueue
     poller: FeedPoller
     knowledge: KnowledgeBaseRepository
+    knowledge_files: KnowledgeBaseFiles
     entries: EntryRepository
     questions: QuestionEngine
     question_throttle: QuestionThrottle
@@ -77,6 +80,7 @@ class Services:
     broadcasts: BroadcastService
     stats: StatsRepository
     stats_charts: StatsCharts
+    stats_overview: StatsOverview
     backups: Backups
     source_repository: SourceRepository
     source_admin: SourceAdmin
@@ -147,6 +151,7 @@ def bootstrap(settings: Settings) -> Services:
         policy=PollPolicy.from_settings(settings),
     )
     sources = SourceRepository(db)
+    question_log = create_question_log(db)
     return Services(
         settings=settings,
         db=db,
@@ -162,10 +167,11 @@ def bootstrap(settings: Settings) -> Services:
         moderation=moderation,
         poller=poller,
         knowledge=knowledge,
+        knowledge_files=KnowledgeBaseFiles(knowledge),
         entries=entries,
         questions=create_question_engine(db),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
-        question_log=create_question_log(db),
+        question_log=question_log,
         alerts=alerts,
         leadership=leadership,
         health=HealthServer(db, leadership, settings.health_host, settings.health_port, watchdog)
@@ -175,6 +181,7 @@ def bootstrap(settings: Settings) -> Services:
         broadcasts=BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
         stats=stats,
         stats_charts=StatsCharts(stats),
+        stats_overview=StatsOverview(stats, sources, question_log),
         backups=Backups(settings),
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings),

@@ -10,8 +10,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
+from domain.clock import utcnow
 from storage.housekeeping import Housekeeping, Retention
-from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
 JOB_ID = "housekeeping"

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from bot.i18n import localizer
 from bot.metrics import TASK_FAILURES, TASK_RESTARTS
-from storage.schema.base import utcnow
+from domain.clock import utcnow
 
 logger = logging.getLogger(__name__)
 

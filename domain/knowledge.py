@@ -209,3 +209,15 @@ def unique(values: Iterable[str]) -> list[str]:
 
 def all_forms(forms: Forms) -> list[str]:
     return [form for language in forms for form in forms[language]]
+
+
+class KnowledgeBaseError(Exception):
+    """A YAML file that cannot be imported; `errors` lists every problem with its line."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""))
+        self.errors = errors
+
+    def first(self, limit: int = 20) -> tuple[list[str], int]:
+        """The first `limit` problems and how many more there are (a reply lists those, not thousands)."""
+        return self.errors[:limit], max(0, len(self.errors) - limit)

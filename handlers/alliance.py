@@ -9,7 +9,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Localizer
 from bot.qa import QuestionEngine
 from bot.qa.engine import MembersPage, members_page, roles_text
-from storage.chats import Chat
+from domain.chats import Chat
 
 MAX_PAGE = 10_000
 

@@ -10,9 +10,9 @@ from bot.commands import set_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer, localizer
+from domain.chats import Chat, ChatLanguages
 from handlers.chat_admin import may_manage
 from handlers.keyboards import LanguageChoice, language_picker
-from storage.chats import Chat, ChatRepository
 
 
 async def choose_language(message: Message, chat: Chat, l10n: Localizer) -> None:
@@ -23,7 +23,7 @@ async def language_chosen(
     query: CallbackQuery,
     callback_data: LanguageChoice,
     chat: Chat,
-    chats: ChatRepository,
+    chats: ChatLanguages,
     l10n: Localizer,
     bot: Bot,
     settings: Settings,

@@ -6,8 +6,8 @@ from aiogram.types import ChatMemberUpdated
 
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from domain.chats import Chat
 from handlers.chat_admin import may_manage
-from storage.chats import Chat
 
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.KICKED)
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)

@@ -11,8 +11,8 @@ from bot.i18n import Localizer
 from bot.metrics import record_question
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.feedback import QuestionLog
+from domain.chats import Chat
 from handlers.qa_feedback import answer_keyboard
-from storage.chats import Chat
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from bot.delivery import SubscriptionService
 from bot.delivery.subscriptions import QUIET_PRESETS, parse_quiet_hours
 from bot.i18n import Localizer, localizer
 from bot.localtime import zone_choices, zone_label
+from domain.chats import Chat
+from domain.clock import utcnow
 from handlers.chat_admin import may_manage, topic_of
-from storage.chats import Chat
-from storage.schema.base import utcnow
 from storage.subscriptions import MODES, SCOPES, Subscription
 
 # What each button may carry; anything else is a forged or outdated button ("tz" is checked against the offer).

@@ -11,16 +11,16 @@ from bot.commands import set_chat_commands
 from bot.config import LANGUAGES, Settings
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer, localizer
+from domain.chats import Chat, ChatLanguages
 from handlers.chat_admin import may_manage, topic_of
 from handlers.keyboards import language_picker
-from storage.chats import Chat, ChatRepository
 
 
 async def start(
     message: Message,
     command: CommandObject,
     chat: Chat,
-    chats: ChatRepository,
+    chats: ChatLanguages,
     l10n: Localizer,
     bot: Bot,
     subscriptions: SubscriptionService,

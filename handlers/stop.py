@@ -6,8 +6,8 @@ from aiogram.types import Message
 
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from domain.chats import Chat
 from handlers.chat_admin import may_manage
-from storage.chats import Chat
 
 
 async def stop(message: Message, chat: Chat, subscriptions: SubscriptionService, l10n: Localizer, bot: Bot) -> None:

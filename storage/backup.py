@@ -17,13 +17,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from domain.backups import BackupError
+
 PREFIX = "bot-"  # scheduled and /backup files: bot-20250131-030000.sqlite3; retention touches only these
 SUFFIX = ".sqlite3"
 POSTGRES_HINT = "for PostgreSQL use pg_dump and pg_restore (see docs/OPERATIONS.md)"
-
-
-class BackupError(Exception):
-    """The backup or restore could not be done; the text is one line saying why."""
 
 
 @dataclass(frozen=True, slots=True)

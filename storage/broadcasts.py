@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.broadcasts import Audience
+from domain.clock import utcnow
 from storage.database import Database
 from storage.outbox import Recipient
 from storage.schema import broadcasts, chats, subscriptions
-from storage.schema.base import utcnow
 
 AUDIENCES = tuple(audience.value for audience in Audience)
 

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import sqlalchemy as sa
 
+from domain.chats import Chat
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import chats
-from storage.schema.base import utcnow
 from storage.sql import insert_ignoring_duplicates
-
-
-@dataclass(frozen=True, slots=True)
-class Chat:
-    """A private user, group, supergroup or channel the bot has met."""
-
-    id: int
-    type: str
-    title: str | None
-    username: str | None
-    language: str
-    active: bool
-    timezone: str | None  # the IANA zone the chat chose; None until it chooses one
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def is_private(self) -> bool:
-        return self.type == "private"
 
 
 def _chat(row: sa.Row[tuple[object, ...]]) -> Chat:

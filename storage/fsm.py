@@ -6,8 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from storage.database import Database
-from storage.schema.base import utcnow
 from storage.schema.fsm import fsm_states
 
 

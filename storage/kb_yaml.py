@@ -22,6 +22,7 @@ from domain.knowledge import (
     Fact,
     Forms,
     KnowledgeBase,
+    KnowledgeBaseError,
     Organization,
     Person,
     Role,
@@ -32,18 +33,6 @@ from domain.knowledge import (
 SEED_FILE = Path(__file__).parent / "kb_seed.yaml"
 MAX_FILE_BYTES = 1_000_000
 FORMAT_VERSION = 1
-
-
-class KnowledgeBaseError(Exception):
-    """A YAML file that cannot be imported; `errors` lists every problem with its line."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""))
-        self.errors = errors
-
-    def first(self, limit: int = 20) -> tuple[list[str], int]:
-        """The first `limit` problems and how many more there are (a reply lists those, not thousands)."""
-        return self.errors[:limit], max(0, len(self.errors) - limit)
 
 
 # --- YAML validation -----------------------------------------------------------------------------

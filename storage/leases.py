@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import leases
-from storage.schema.base import utcnow
 
 
 @dataclass(frozen=True, slots=True)

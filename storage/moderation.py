@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import held_entries
-from storage.schema.base import utcnow
 from storage.sql import insert_ignoring_duplicates
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
-from storage.schema.base import utcnow
 from storage.sql import insert_ignoring_duplicates
 
 PENDING = ("queued", "sending")

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import sources
-from storage.schema.base import utcnow
 
 
 @dataclass(frozen=True, slots=True)

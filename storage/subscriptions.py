@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import chats, digest_items, subscriptions
-from storage.schema.base import utcnow
 from storage.sql import insert_ignoring_duplicates
 
 SCOPES = ("alliance", "all")

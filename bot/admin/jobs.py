@@ -14,8 +14,8 @@ from bot.alerts import AdminAlerts
 from bot.i18n import localizer
 from bot.leadership import Leadership
 from bot.supervision import Supervisor, sender_stalled
+from domain.clock import utcnow
 from storage.broadcasts import Broadcast
-from storage.schema.base import utcnow
 from storage.stats import StatsRepository
 
 logger = logging.getLogger(__name__)

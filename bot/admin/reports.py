@@ -11,8 +11,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.admin.broadcasts import BroadcastService, Progress
 from bot.admin.callbacks import BroadcastAction, BroadcastStep
 from bot.i18n import localizer
+from domain.clock import utcnow
 from storage.broadcasts import Broadcast
-from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
 

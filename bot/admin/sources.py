@@ -12,7 +12,7 @@ from bot.feeds.opml import ImportReport, dump_opml, import_opml
 from bot.feeds.parsing import ParseError
 from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
-from storage.schema.base import utcnow
+from domain.clock import utcnow
 from storage.sources import Source, SourceExistsError, SourceRepository
 
 # Telegram refuses a keyboard of more than 100 buttons; a page of sources is 3 buttons each plus navigation.

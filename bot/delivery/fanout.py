@@ -13,10 +13,10 @@ from bot.delivery.snapshot import dump_entry, load_entry
 from bot.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
 from bot.rendering import render_digest, render_entry_off_loop
 from bot.rendering.dates import local_day
+from domain.clock import utcnow
 from domain.entries import StoredEntry
 from storage.entries import one_per_story
 from storage.outbox import Outbox, Recipient
-from storage.schema.base import utcnow
 from storage.subscriptions import DigestItem, Subscriber, SubscriptionRepository
 
 logger = logging.getLogger(__name__)

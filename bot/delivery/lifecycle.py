@@ -13,7 +13,7 @@ from bot.delivery.fanout import Delivery
 from bot.delivery.sender import Sender
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
-from storage.schema.base import utcnow
+from domain.clock import utcnow
 
 
 async def start_delivery(

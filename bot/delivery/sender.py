@@ -42,9 +42,9 @@ from bot.metrics import record_send
 from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
 from bot.session import OWN_RETRIES
 from bot.supervision import Supervisor
+from domain.clock import utcnow
 from storage.database import is_transient
 from storage.outbox import ClaimedDelivery, Outbox
-from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5  # at shutdown; while running, outcomes are retried until the database answers

@@ -10,7 +10,8 @@ from bot.config import LANGUAGES
 from bot.delivery.matching import choose_version, parse_words, reading_order
 from bot.localtime import KAZAKHSTAN, chat_zone, known_zone
 from bot.rendering import render_entry
-from storage.chats import Chat, ChatRepository
+from domain.chats import Chat
+from storage.chats import ChatRepository
 from storage.entries import EntryRepository, one_per_story
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import MODES, SCOPES, Subscription, SubscriptionRepository

@@ -21,10 +21,10 @@ from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
 from bot.metrics import record_poll
+from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
-from storage.schema.base import utcnow
 from storage.sources import PollState, Source, SourceRepository
 
 logger = logging.getLogger(__name__)

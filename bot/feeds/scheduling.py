@@ -9,7 +9,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.config import Settings
 from bot.feeds.poller import FeedPoller
 from bot.supervision import Supervisor
-from storage.schema.base import utcnow
+from domain.clock import utcnow
 
 TICK_JOB_ID = "feeds.tick"
 MAX_TICK_SECONDS = 60

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from bot.qa.answers import Answer
 from bot.qa.normalize import words
+from domain.clock import utcnow
 from domain.knowledge import NAME_LANGUAGES
 from storage import Database
 from storage.kb import KnowledgeBaseRepository
 from storage.qa_log import Miss, QuestionLogRepository, Votes
-from storage.schema.base import utcnow
 
 KEEP_DAYS = 90
 MISSES_DAYS = 30

@@ -6,13 +6,13 @@ from aiogram.types import FSInputFile, Message
 
 from bot.backups import Backups
 from bot.i18n import Localizer
-from storage.audit import AuditLog
-from storage.backup import BackupError
+from domain.audit import AuditTrail
+from domain.backups import BackupError
 
 MB = 1000 * 1000
 
 
-async def backup_command(message: Message, l10n: Localizer, backups: Backups, audit: AuditLog) -> None:
+async def backup_command(message: Message, l10n: Localizer, backups: Backups, audit: AuditTrail) -> None:
     if not backups.is_sqlite:
         await message.answer(l10n("admin-backup-postgres"))
         return

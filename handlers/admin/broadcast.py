@@ -13,10 +13,10 @@ from bot.admin.reports import cancel_keyboard, post_report, update_report
 from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
 from bot.localtime import example_time, format_moment, parse_local, zone_label
+from domain.audit import AuditTrail
 from domain.broadcasts import Audience
-from storage.audit import AuditLog
-from storage.chats import Chat
-from storage.schema.base import utcnow
+from domain.chats import Chat
+from domain.clock import utcnow
 
 MEDIA = ("text", "photo", "document", "video")
 
@@ -50,7 +50,7 @@ async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> N
 
 
 async def got_message(
-    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
+    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditTrail
 ) -> None:
     if message.content_type not in MEDIA:
         await message.answer(l10n("admin-bc-unsupported"))
@@ -78,7 +78,7 @@ async def audience_chosen(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     audience = callback_data.audience.value
     broadcast = await broadcasts.get(callback_data.broadcast)
@@ -103,7 +103,7 @@ async def send_now(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
@@ -150,7 +150,7 @@ async def cancel(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
@@ -175,7 +175,7 @@ async def got_time(
     state: FSMContext,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditLog,
+    audit: AuditTrail,
     chat: Chat,
     subscriptions: SubscriptionService,
 ) -> None:

@@ -8,16 +8,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Message
 
+from bot.admin.knowledge import KnowledgeBaseFiles
 from bot.i18n import Localizer
 from bot.rendering import split_html
-from storage.audit import AuditLog
-from storage.kb import (
-    MAX_FILE_BYTES,
-    KnowledgeBaseError,
-    KnowledgeBaseRepository,
-    dump_knowledge_base,
-    parse_knowledge_base,
-)
+from domain.audit import AuditTrail
+from domain.knowledge import KnowledgeBaseError
 
 
 class KnowledgeBaseDialog(StatesGroup):
@@ -29,35 +24,41 @@ async def kb_command(
     command: CommandObject,
     state: FSMContext,
     l10n: Localizer,
-    knowledge: KnowledgeBaseRepository,
-    audit: AuditLog,
+    knowledge_files: KnowledgeBaseFiles,
+    audit: AuditTrail,
 ) -> None:
     actor = message.from_user.id if message.from_user else None
     if (command.args or "").strip().lower() == "import":
         await state.set_state(KnowledgeBaseDialog.file)
         await message.answer(l10n("admin-kb-send-file"))
         return
-    kb = await knowledge.load()
-    document = BufferedInputFile(dump_knowledge_base(kb).encode("utf-8"), filename="knowledge_base.yaml")
+    exported, kb = await knowledge_files.export()
+    document = BufferedInputFile(exported, filename="knowledge_base.yaml")
     await message.answer_document(document, caption=l10n("admin-kb-exported", organizations=len(kb.organizations)))
     await audit.record("kb.export", actor_id=actor)
 
 
 async def kb_file(
-    message: Message, state: FSMContext, bot: Bot, l10n: Localizer, knowledge: KnowledgeBaseRepository, audit: AuditLog
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    l10n: Localizer,
+    knowledge_files: KnowledgeBaseFiles,
+    audit: AuditTrail,
 ) -> None:
     document = message.document
     if document is None:
         await message.answer(l10n("admin-kb-send-file"))
         return
     await state.clear()
-    if (document.file_size or 0) > MAX_FILE_BYTES:
-        await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + l10n("admin-kb-too-big", limit=MAX_FILE_BYTES))
+    if (document.file_size or 0) > knowledge_files.max_bytes:
+        too_big = l10n("admin-kb-too-big", limit=knowledge_files.max_bytes)
+        await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + too_big)
         return
     downloaded = await bot.download(document)
     raw = downloaded.read() if downloaded is not None else b""
     try:
-        kb = parse_knowledge_base(raw.decode("utf-8"))
+        kb = await knowledge_files.import_text(raw.decode("utf-8"))
     except UnicodeDecodeError:
         await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + l10n("admin-kb-not-utf8"))
         return
@@ -70,7 +71,6 @@ async def kb_file(
         for part in split_html(text):
             await message.answer(part)
         return
-    await knowledge.replace(kb)
     actor = message.from_user.id if message.from_user else None
     await audit.record("kb.import", actor_id=actor, organizations=len(kb.organizations), facts=len(kb.facts))
     await message.answer(

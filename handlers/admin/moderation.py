@@ -10,8 +10,8 @@ from bot.admin.callbacks import ModerationAction
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import moderation_keyboard, moderation_text
 from bot.i18n import Localizer
-from storage.audit import AuditLog
-from storage.chats import Chat
+from domain.audit import AuditTrail
+from domain.chats import Chat
 
 ACTIONS = ("approve", "title", "skip")
 MAX_TITLE = 300
@@ -27,7 +27,7 @@ async def moderation_pressed(
     state: FSMContext,
     l10n: Localizer,
     moderation: ModerationQueue,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     found = await moderation.entry(callback_data.entry)
     message = query.message
@@ -67,7 +67,7 @@ async def moderation_pressed(
 
 
 async def got_title(
-    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue, audit: AuditLog
+    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue, audit: AuditTrail
 ) -> None:
     title = (message.text or "").strip()
     if not title or len(title) > MAX_TITLE:

@@ -9,7 +9,7 @@ from aiogram.types import Message
 
 from bot.i18n import Localizer
 from bot.qa.feedback import QuestionLog
-from storage.audit import AuditLog
+from domain.audit import AuditTrail
 
 
 async def show_misses(message: Message, l10n: Localizer, question_log: QuestionLog) -> None:
@@ -26,7 +26,7 @@ async def show_misses(message: Message, l10n: Localizer, question_log: QuestionL
 
 
 async def add_alias(
-    message: Message, command: CommandObject, l10n: Localizer, question_log: QuestionLog, audit: AuditLog
+    message: Message, command: CommandObject, l10n: Localizer, question_log: QuestionLog, audit: AuditTrail
 ) -> None:
     parts = (command.args or "").split(maxsplit=3)
     if len(parts) < 4:

@@ -18,7 +18,7 @@ from bot.feeds.kinds import KINDS
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
 from bot.rendering import split_html
-from storage.audit import AuditLog
+from domain.audit import AuditTrail
 from storage.sources import Source
 
 ACTIONS = ("pause", "resume", "remove", "poll")
@@ -71,7 +71,7 @@ async def show_sources(
     state: FSMContext,
     l10n: Localizer,
     source_admin: SourceAdmin,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     await state.clear()  # a new /sources leaves an unfinished import
     first, *more = (command.args or "").strip().splitlines() or [""]
@@ -125,7 +125,7 @@ async def _add(
     header_lines: list[str],
     l10n: Localizer,
     source_admin: SourceAdmin,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     if not args:
         await message.answer(l10n("admin-src-add-usage"))
@@ -154,7 +154,7 @@ async def _configure(
     lines: list[str],
     l10n: Localizer,
     source_admin: SourceAdmin,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     wanted = 2 if verb == "interval" else 1
     source = await source_admin.get(int(args[0])) if len(args) == wanted and args[0].isdigit() else None
@@ -175,7 +175,7 @@ async def _configure(
     await message.answer(l10n("admin-src-headers-set", id=source.id, names=", ".join(sorted(headers)) or "—"))
 
 
-async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog) -> None:
+async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail) -> None:
     count = len(await source_admin.list())
     document = BufferedInputFile(await source_admin.export_opml(), filename="sources.opml")
     await message.answer_document(document, caption=l10n("admin-src-exported", count=count))
@@ -183,7 +183,7 @@ async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, 
 
 
 async def opml_file(
-    message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog
+    message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail
 ) -> None:
     document = message.document
     if document is None:
@@ -209,7 +209,7 @@ async def opml_file(
 
 
 async def source_pressed(
-    query: CallbackQuery, callback_data: SourceAction, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog
+    query: CallbackQuery, callback_data: SourceAction, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail
 ) -> None:
     source = await source_admin.get(callback_data.source)
     if callback_data.action not in ACTIONS or source is None or query.message is None:

@@ -7,13 +7,11 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
 from bot.admin.charts import StatsCharts, language_name
+from bot.admin.overview import StatsOverview
 from bot.i18n import Localizer
-from bot.qa.feedback import QuestionLog
 from bot.rendering.dates import format_day
-from storage.audit import AuditLog
-from storage.schema.base import utcnow
-from storage.sources import SourceRepository
-from storage.stats import StatsRepository
+from domain.audit import AuditTrail
+from domain.clock import utcnow
 
 
 def _counts(values: dict[str, int], name: Callable[[str], str]) -> str:
@@ -31,18 +29,13 @@ def _named(l10n: Localizer, prefix: str) -> Callable[[str], str]:
 async def show_stats(
     message: Message,
     l10n: Localizer,
-    stats: StatsRepository,
+    stats_overview: StatsOverview,
     stats_charts: StatsCharts,
-    source_repository: SourceRepository,
-    question_log: QuestionLog,
-    audit: AuditLog,
+    audit: AuditTrail,
 ) -> None:
     now = utcnow()
-    figures = await stats.figures(now)
-    votes = await question_log.votes()
-    sources = [source for source in await source_repository.list_all() if not source.removed]
-    failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
-    disabled = sum(1 for source in sources if not source.enabled)
+    overview = await stats_overview.collect(now)
+    figures, sources, votes = overview.figures, overview.sources, overview.votes
     await message.answer(
         l10n(
             "admin-stats",
@@ -57,10 +50,10 @@ async def show_stats(
             sent_week=figures.sent_week,
             failed_day=figures.failed_day,
             failed_week=figures.failed_week,
-            sources=len(sources),
-            healthy=len(sources) - failing - disabled,
-            failing=failing,
-            disabled=disabled,
+            sources=sources.total,
+            healthy=sources.healthy,
+            failing=sources.failing,
+            disabled=sources.disabled,
             queue=figures.queue,
         )
         + "\n"

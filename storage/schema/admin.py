@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 
-from storage.schema.base import UTCDateTime, metadata, utcnow
+from domain.clock import utcnow
+from storage.schema.base import UTCDateTime, metadata
 
 broadcasts = sa.Table(
     "broadcasts",

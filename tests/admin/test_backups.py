@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
 from bot.container import create_scheduler
+from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database
-from storage.backup import BackupError, backups_in, integrity_problem, known_revisions, restore
+from storage.backup import backups_in, integrity_problem, known_revisions, restore
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 

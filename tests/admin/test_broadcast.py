@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from domain.clock import utcnow
 from local_telegram import BotAPIStub, Fault
 from storage.broadcasts import Broadcast
 from storage.schema import broadcasts, outbox_deliveries
-from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
 from tests.delivery.conftest import drained

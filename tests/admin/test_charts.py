@@ -15,10 +15,10 @@ from PIL import Image
 from bot.admin.charts import Panel, draw
 from bot.i18n import localizer
 from bot.rendering.dates import format_day
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage import Database
 from storage.schema import chats, outbox_deliveries, outbox_messages, subscriptions
-from storage.schema.base import utcnow
 from storage.stats import StatsRepository
 from tests.admin.conftest import add_subscribers
 from tests.conftest import ADMIN_ID, RunningBot

@@ -11,10 +11,10 @@ from bot.admin.jobs import watch_delivery
 from bot.app import run
 from bot.container import bootstrap
 from bot.factory import create_bot
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage.outbox import Recipient
 from storage.schema import outbox_deliveries
-from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, make_settings, start_bot

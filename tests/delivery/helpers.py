@@ -9,12 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
 from storage.outbox import Outbox
 from storage.schema import chats, subscriptions
-from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 
 _ids = itertools.count(1)

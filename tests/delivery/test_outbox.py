@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery import Delivery
+from domain.clock import utcnow
 from storage import Database
 from storage.outbox import Outbox, Recipient
-from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import add_subscriber, make_entry
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.clock import utcnow
 from storage.entries import EntryRepository
-from storage.schema.base import utcnow
 from tests.feeds.conftest import Harness
 from tests.support.feeds import FeedSite, Item, items, rss, seed_article
 

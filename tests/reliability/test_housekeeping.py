@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from aiohttp import web
 
 from bot.housekeeping import JOB_ID, retention, run_housekeeping
+from domain.clock import utcnow
 from storage import Database
 from storage.audit import AuditLog
 from storage.housekeeping import Housekeeping, Retention
 from storage.outbox import Outbox, Recipient
 from storage.schema import audit_log, digest_items, outbox_deliveries, outbox_messages, seen_keys
-from storage.schema.base import utcnow
 from storage.sources import SourceRepository
 from storage.subscriptions import DigestItem, SubscriptionRepository
 from tests.conftest import RunningBot

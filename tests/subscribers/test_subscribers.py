@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from bot.delivery import Delivery
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.poller import entry_record
+from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from local_telegram import BotAPIStub, StubUser
 from storage.entries import EntryRepository
 from storage.schema import outbox_deliveries
-from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot

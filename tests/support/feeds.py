@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from storage.schema.base import utcnow
+from domain.clock import utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_ARTICLE = REPO_ROOT / "tests" / "fixtures" / "alliance-article-ru.txt"
