@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import Self
 
 import feedparser
 from aiohttp import web
@@ -68,7 +69,7 @@ def _serve(feeds: int, items: int, port_queue: multiprocessing.Queue[int]) -> No
 
 
 class Clock:
-    def __enter__(self) -> Clock:
+    def __enter__(self) -> Self:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 

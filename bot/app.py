@@ -82,7 +82,7 @@ async def run(settings: Settings) -> None:
 
 async def alert_crash(bot: Bot, alerts: AdminAlerts, settings: Settings, error: Exception) -> None:
     """Tell the admins the bot went down with an error; a failure to tell them is only logged."""
-    logger.exception("bot.crashed")
+    logger.error("bot.crashed", exc_info=error)
     alerts.attach(bot)
     text = localizer(settings.default_language)("admin-alert-crash", error=f"{type(error).__name__}: {error}")
     try:

@@ -60,7 +60,7 @@ def suggested_zone(language: str, bot_zone: str) -> str:
 
 def chat_zone(chosen: str | None, language: str, bot_zone: str) -> str:
     """The zone a chat lives in: the one it chose, else the one its language suggests."""
-    return chosen if chosen else suggested_zone(language, bot_zone)
+    return chosen or suggested_zone(language, bot_zone)
 
 
 def zone_choices(language: str, bot_zone: str) -> tuple[str, ...]:
@@ -151,7 +151,7 @@ def parse_local(text: str, zone_name: str, now: datetime) -> datetime | None:
     tz = zone(zone_name)
     for pattern in _INPUT_FORMATS:
         try:
-            naive = datetime.strptime(text.strip(), pattern)
+            naive = datetime.strptime(text.strip(), pattern)  # noqa: DTZ007 - a wall-clock time, placed in its zone below
         except ValueError:
             continue
         walls = [naive.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]

@@ -48,9 +48,7 @@ class ResilientSession(AiohttpSession):
             data = self.json_loads(content)
             if not (isinstance(data, dict) and data.get("ok") and isinstance(data.get("result"), list)):
                 raise
-        updates: list[Update] = []
-        for raw in data["result"]:
-            updates.append(self._one_update(bot, raw))
+        updates = [self._one_update(bot, raw) for raw in data["result"]]
         return Response[list[Update]](ok=True, result=updates)  # type: ignore[return-value]
 
     @staticmethod

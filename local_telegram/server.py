@@ -249,7 +249,7 @@ class BotAPIStub:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001 - aiohttp has no public way to read a port chosen by the OS
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
@@ -827,7 +827,7 @@ class StubUser:
             **extra,
         }
         if text.startswith("/"):
-            length = len(text.split()[0])
+            length = len(text.split(maxsplit=1)[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.stub.push_update({"message": message})
 

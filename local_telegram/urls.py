@@ -93,8 +93,7 @@ def normalise_link(link: str) -> str:
     for prefix in ("tg:", "ton:", "tonsite:"):
         if link[: len(prefix)].lower() == prefix:
             scheme, rest = prefix[:-1], link[len(prefix) :]
-            if rest.startswith("//"):
-                rest = rest[2:]
+            rest = rest.removeprefix("//")
             break
     protocol, userinfo, host, is_ipv6, port, query = parse_url(rest)
     if scheme:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,7 +93,7 @@ def _copy(source: Path, target: Path) -> int:
         problem = integrity_problem(partial)
         if problem is not None:
             raise BackupError(f"the copy of {source} failed its integrity check: {problem}")
-        os.replace(partial, target)
+        partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
     return target.stat().st_size

@@ -42,7 +42,8 @@ async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Lea
         started = await broadcasts.start(due.id)
         if started is not None:
             await post_report(bot, broadcasts, started)
-    for running in await broadcasts.running():
+    for listed in await broadcasts.running():
+        running = listed
         if running.outbox_message_id is None:
             running = await broadcasts.enqueue(running.id) or running  # started, then crashed before the outbox
         if running.report_message_id is None:

@@ -88,7 +88,7 @@ def parse_feed_document(body: bytes, *, content_type: str, url: str) -> Any:
 
 
 def _utf8_content_type(content_type: str) -> str:
-    media = content_type.split(";")[0].strip() or "application/xml"
+    media = content_type.split(";", maxsplit=1)[0].strip() or "application/xml"
     return f"{media}; charset=utf-8"
 
 
@@ -102,7 +102,7 @@ def parse_rss(body: bytes, *, content_type: str, url: str, language: str, now: d
     if isinstance(error, SAXParseException) and any(text in str(error) for text in _TRUNCATED):
         raise ParseError("truncated", f"the feed is cut off: {error}")
     if not document.get("version") and not document.entries:
-        shown = content_type.split(";")[0] or "no content type"
+        shown = content_type.split(";", maxsplit=1)[0] or "no content type"
         raise ParseError("not_a_feed", f"not an RSS or Atom feed ({shown}): {error or 'no feed elements'}")
     entries = []
     for item in document.entries:
@@ -144,7 +144,7 @@ def _iso(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

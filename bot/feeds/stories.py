@@ -19,7 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from domain.entries import Entry
 
 # Query parameters that say who sent the reader, not what the page is; and the page's language on gov.kz.
-_IGNORED_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|yclid|mc_cid|mc_eid|_openstat|from|ref|lang|igshid)$", re.I)
+_IGNORED_PARAMS = re.compile(
+    r"^(utm_.*|fbclid|gclid|yclid|mc_cid|mc_eid|_openstat|from|ref|lang|igshid)$", re.IGNORECASE
+)
 _NOT_WORD = re.compile(r"[^\w]+")
 # A text shorter than this is too generic to tell one article from another.
 MIN_FINGERPRINT_CHARS = 120

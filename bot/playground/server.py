@@ -131,7 +131,7 @@ class Playground:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.base.playground_port)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001 - aiohttp has no public way to read a port chosen by the OS
         self.url = f"http://127.0.0.1:{port}"
         self._fresh_database()
         settings = self.settings = playground_settings(
@@ -238,7 +238,7 @@ class Playground:
     async def _demo_feed(self, request: web.Request) -> web.Response:
         language = request.match_info["language"]
         if language not in LANGUAGES:
-            raise web.HTTPNotFound()
+            raise web.HTTPNotFound
         return web.Response(body=self.feed.rss(language), content_type="application/rss+xml", charset="utf-8")
 
     async def _state(self, request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import nh3
 
@@ -103,7 +104,7 @@ def bounded_markup(html: str) -> tuple[str, bool]:
     return "".join(pieces), True
 
 
-def _link_filter(base_url: str | None):  # type: ignore[no-untyped-def]
+def _link_filter(base_url: str | None) -> Callable[[str, str, str], str | None]:
     def keep(element: str, attribute: str, value: str) -> str | None:
         if element == "a" and attribute == "href":
             return telegram_url(value, base=base_url, schemes=LINK_SCHEMES)

@@ -29,8 +29,8 @@ def instructions(path: Path) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, continuation lines joined and comments dropped."""
     joined = re.sub(r"\\\n\s*", " ", path.read_text(encoding="utf-8"))
     parsed = []
-    for line in joined.splitlines():
-        line = line.strip()
+    for raw in joined.splitlines():
+        line = raw.strip()
         if line and not line.startswith("#"):
             keyword, _, rest = line.partition(" ")
             parsed.append((keyword.upper(), rest.strip()))
