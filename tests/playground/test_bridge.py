@@ -11,10 +11,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.config import Settings
+from bot.feeds.urls import telegram_url
 from bot.playground import Playground
 from bot.playground.render import Node, telegram_html_tree
 
@@ -186,5 +187,6 @@ def test_links_keep_only_safe_schemes_and_their_text(href: str, label: str) -> N
 @given(st.text(alphabet=string.ascii_letters + string.digits + "-._~/?#=&%+:@!$'()*,;"))
 def test_safe_links_are_kept(path: str) -> None:
     url = "https://igtipc.org/" + path
+    assume(telegram_url(url) == url)  # a link Telegram would refuse (a bad %-escape) is dropped before the page
     tree = telegram_html_tree(f'<a href="{html.escape(url)}">source</a>')
     assert hrefs(tree) == [url]
