@@ -101,7 +101,7 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
     from bot.factory import create_bot
     from local_telegram.server import TOKEN
 
-    settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)
     bot = create_bot(settings)
     text = "<b>Alliance announcement</b>\nThe alliance met in Astana."
     sent = 0
@@ -134,7 +134,7 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     from storage.subscriptions import SubscriptionRepository
     from tests.delivery.helpers import make_entry, subscribe_many
 
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         bot_token=TOKEN,
         telegram_api_url=url,

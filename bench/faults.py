@@ -120,7 +120,7 @@ async def fault_fanout(stub: BotAPIStub, workdir: Path, recipients: int, plan: F
         make_entry(title, entry_id=n + 1, published=base + timedelta(minutes=n)) for n, title in enumerate(TITLES)
     ]
     assert await delivery.announce(entries) == 2 * recipients
-    settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=stub.url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=stub.url)
     session = ResilientSession(api=TelegramAPIServer.from_base(stub.url), timeout=plan.client_timeout)
     bot = create_bot(settings, session=session)
     server_errors = Fault(method="sendMessage", status=502, description="Bad Gateway", probability=plan.server_errors)

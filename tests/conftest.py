@@ -122,7 +122,7 @@ def make_settings(stub: BotAPIStub, database_url: str, **overrides: Any) -> Sett
         "allow_private_sources": True,  # test feeds are served from 127.0.0.1
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

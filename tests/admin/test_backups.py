@@ -86,8 +86,8 @@ async def test_backup_larger_than_the_upload_limit_says_where_it_is(
 
 
 def test_the_upload_limit_is_telegrams_50_mb_unless_a_local_bot_api_serves() -> None:
-    official = Settings(_env_file=None)  # type: ignore[call-arg]
-    local = Settings(_env_file=None, telegram_api_url="http://127.0.0.1:8081")  # type: ignore[call-arg]
+    official = Settings(_env_file=None)
+    local = Settings(_env_file=None, telegram_api_url="http://127.0.0.1:8081")
     assert telegram_upload_limit(official) == 50 * 1000 * 1000
     assert telegram_upload_limit(local) == 2000 * 1000 * 1000
 
@@ -119,7 +119,7 @@ class Alerts:
 
 
 def backup_settings(url: str, directory: Path, keep: int = 3, hours: int = 24) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None, database_url=url, backup_dir=directory, backup_keep=keep, backup_interval_hours=hours
     )
 

@@ -45,7 +45,7 @@ async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
     assert "Last success: never" in listing.text
     boss.press(listing, "⏸ #1")
     assert (await boss.reply()).text == "Source #1 is paused."
-    assert not (await SourceRepository(app.services.db).get(1)).enabled  # type: ignore[union-attr]
+    assert not (await SourceRepository(app.services.db).get(1)).enabled
     boss.press(listing, "🔄 #1")
     assert (await boss.reply()).text == "Source #1 polled: ok, new items: 1. Error: —"
     listing = await boss.ask("/sources")
@@ -83,7 +83,7 @@ async def test_kb_export_and_import_with_every_error_and_its_line(stub: BotAPISt
     boss.send_media("document", file_name="kb.yaml", content=edited.encode())
     assert (await boss.reply()).text.startswith("Knowledge base imported:")
     after = await knowledge.load()
-    assert after.fact("initiative").text["en"] == "Belt and Road Initiative"  # type: ignore[union-attr]
+    assert after.fact("initiative").text["en"] == "Belt and Road Initiative"
     actions = [action for actor, action in await audit_actions(app) if actor == ADMIN_ID]
     assert actions == ["kb.export", "kb.import"]
 

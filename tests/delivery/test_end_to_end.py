@@ -24,11 +24,11 @@ async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
 
 
 def delivery(app: RunningBot) -> Delivery:
-    return app.services.delivery  # type: ignore[no-any-return]
+    return app.services.delivery
 
 
 def outbox(app: RunningBot) -> Outbox:
-    return app.services.outbox  # type: ignore[no-any-return]
+    return app.services.outbox
 
 
 async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:

@@ -19,7 +19,7 @@ def test_env_example_defaults_are_the_defaults() -> None:
     lines = (REPO_ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
     values = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
     example = Settings(_env_file=None, **{k.lower(): v for k, v in values.items() if v})  # type: ignore[arg-type]
-    default = Settings(_env_file=None)  # type: ignore[call-arg]
+    default = Settings(_env_file=None)
     assert example.model_dump() == default.model_dump()
 
 

@@ -38,7 +38,7 @@ def test_telegram_language_codes_map_to_supported_languages(code: str | None, la
 
 
 def test_admin_ids_parse() -> None:
-    settings = Settings(_env_file=None, admin_ids="1, 22;333")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, admin_ids="1, 22;333")
     assert settings.admin_ids == frozenset({1, 22, 333})
     assert settings.is_admin(22) and not settings.is_admin(4) and not settings.is_admin(None)
 

@@ -67,7 +67,7 @@ def text_of(message: dict[str, Any]) -> str:
 
 @pytest.fixture
 async def playground(tmp_path: Path) -> AsyncIterator[Playground]:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         playground_port=0,
         playground_admin_id=ADMIN,

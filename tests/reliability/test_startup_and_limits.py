@@ -52,7 +52,7 @@ async def not_a_bot_api() -> AsyncIterator[str]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}"
     await runner.cleanup()
 
@@ -120,10 +120,10 @@ async def test_only_a_groups_admins_change_its_language(stub: BotAPIStub, app: R
     query = member.press(picker, data=kazakh["callback_data"])
     answer = await member.callback_answer(query, timeout=10)
     assert answer.get("show_alert") and "administrators" in answer.get("text", "")
-    assert (await app.services.chats.get(group.id)).language == "en"  # type: ignore[union-attr]
+    assert (await app.services.chats.get(group.id)).language == "en"
     query = admin.press(picker, data=kazakh["callback_data"])
     await admin.callback_answer(query, timeout=10)
-    assert (await app.services.chats.get(group.id)).language == "kk"  # type: ignore[union-attr]
+    assert (await app.services.chats.get(group.id)).language == "kk"
 
 
 async def test_inline_answers_are_cached_per_user(stub: BotAPIStub, app: RunningBot) -> None:

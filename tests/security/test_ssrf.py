@@ -180,7 +180,7 @@ async def test_an_admins_add_source_refuses_private_addresses(tmp_path: Path, ur
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
     await db.migrate()
     try:
-        settings = Settings(_env_file=None, default_sources=False)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, default_sources=False)
         admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings)
         with pytest.raises(SourceCheckError) as caught:
             await admin.add(url)

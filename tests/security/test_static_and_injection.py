@@ -75,7 +75,7 @@ def test_yaml_is_only_loaded_with_the_safe_loader():
         for call in calls(tree):
             func = call.func
             on_yaml = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "yaml"
-            if on_yaml and func.attr in unsafe:  # type: ignore[union-attr]
+            if on_yaml and func.attr in unsafe:
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{call.lineno} yaml.{func.attr}")
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in ("Loader", "UnsafeLoader", "FullLoader"):
