@@ -102,7 +102,7 @@ async def test_history_counts_listening_subscribers_and_deliveries_by_utc_day(
             await conn.execute(
                 sa.insert(subscriptions).values(chat_id=n + 1, languages=language, paused=paused, created_at=at(offset))
             )
-        message_id = (await conn.execute(sa.insert(outbox_messages).values(kind="entry"))).inserted_primary_key[0]
+        message_id = (await conn.execute(sa.insert(outbox_messages).values(kind="entry"))).inserted_primary_key[0]  # type: ignore[index]
         for n, (offset, status) in enumerate(deliveries):
             await conn.execute(
                 sa.insert(outbox_deliveries).values(

@@ -116,6 +116,7 @@ async def test_a_bad_source_fails_cleanly_and_does_not_block_a_good_one(
     assert (by_source[good.id].outcome, by_source[good.id].new) == ("ok", 2)
     health = await harness.source(bad)
     assert (health.consecutive_failures, health.last_outcome, health.enabled) == (1, expected, True)
+    assert health.last_checked_at is not None
     assert health.next_check_at > health.last_checked_at  # backed off
     lines = [r for r in caplog.records if r.getMessage() == "feeds.poll" and getattr(r, "source", None) == bad.id]
     assert [getattr(r, "outcome", None) for r in lines] == [expected]

@@ -151,9 +151,9 @@ async def test_an_imported_change_shows_up_after_the_reload_interval():
     knowledge = SeedKnowledge()
     live = QuestionEngine(knowledge, reload_seconds=0)
     assert "Shanghai Electric (Китай)" in (await live.answer("Кто сопредседатели?", user_language="ru")).text
-    renamed = dataclasses.replace(
-        knowledge.kb.organization("shanghai_electric"), short_names={"ru": "SEG"}, names={"ru": "SEG Group"}
-    )
+    shanghai = knowledge.kb.organization("shanghai_electric")
+    assert shanghai is not None
+    renamed = dataclasses.replace(shanghai, short_names={"ru": "SEG"}, names={"ru": "SEG Group"})
     others = tuple(o for o in knowledge.kb.organizations if o.key != "shanghai_electric")
     knowledge.kb = dataclasses.replace(knowledge.kb, organizations=(*others, renamed))
     assert "SEG (Китай)" in (await live.answer("Кто сопредседатели?", user_language="ru")).text

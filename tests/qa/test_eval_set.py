@@ -9,6 +9,7 @@ QA_HOLDOUT=1, so that tuning never looks at it.
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -31,11 +32,12 @@ class SeedKnowledge:
         return read_knowledge_base_file(SEED_FILE)
 
 
-def _cases(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _cases(path: Path) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return cases
 
 
-async def _evaluate(cases: list[dict]) -> tuple[dict[str, dict[str, int]], list[str]]:
+async def _evaluate(cases: list[dict[str, Any]]) -> tuple[dict[str, dict[str, int]], list[str]]:
     engine = QuestionEngine(SeedKnowledge())
     correct: Counter[str] = Counter()
     total: Counter[str] = Counter()

@@ -1,6 +1,7 @@
 """The knowledge base: seed, YAML round trip, validation with line numbers, one-transaction import."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_seed_holds_exactly_the_known_facts():
     }
     counts = {f.key: f.number for f in kb.facts if f.number is not None}
     assert counts == {"organizations_count": 26, "countries_count": 22, "council_members_count": 22}
-    rows = [*kb.facts, *kb.roles, *kb.countries, *kb.organizations, *kb.people]
+    rows: list[Any] = [*kb.facts, *kb.roles, *kb.countries, *kb.organizations, *kb.people]
     assert {(row.source.url, row.source.date.isoformat()) for row in rows} == {(SOURCE, "2025-06-12")}
 
 

@@ -155,7 +155,7 @@ async def test_the_daily_job_is_registered_and_prunes_only_on_the_leader(app: Ru
     settings = app.settings.model_copy(update={"audit_retention_days": 1})
     async with db.begin() as conn:
         await conn.execute(sa.update(audit_log).values(at=utcnow() - timedelta(days=2)))
-    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=False))
+    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=False))  # type: ignore[arg-type]  # a lease stand-in
     assert await count(db, audit_log) == 1  # a standby never prunes
-    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=True))
+    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=True))  # type: ignore[arg-type]  # a lease stand-in
     assert await count(db, audit_log) == 0

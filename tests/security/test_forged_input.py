@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import string
 
-from local_telegram import BotAPIStub
+from local_telegram import BotAPIStub, SentMessage
 from tests.conftest import RunningBot
 
 VALID = {
@@ -56,7 +56,7 @@ async def test_fuzzed_callback_data_is_always_answered_and_changes_nothing(stub:
     assert (await user.ask("/help")).text.startswith("What I can do")  # still English, still answering
 
 
-async def group_panel(stub: BotAPIStub, admin, group) -> object:
+async def group_panel(stub: BotAPIStub, admin, group) -> SentMessage:
     """The group's /settings panel as its admin gets it."""
     count = len(stub.sent_to(group.id))
     admin.send("/settings", chat=group)

@@ -74,7 +74,9 @@ def test_yaml_is_only_loaded_with_the_safe_loader():
         tree = ast.parse(source)
         for call in calls(tree):
             func = call.func
-            on_yaml = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "yaml"
+            if not isinstance(func, ast.Attribute):
+                continue
+            on_yaml = isinstance(func.value, ast.Name) and func.value.id == "yaml"
             if on_yaml and func.attr in unsafe:
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{call.lineno} yaml.{func.attr}")
         for node in ast.walk(tree):
