@@ -13,6 +13,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
+from bot.admin.diagnostics import DeliveryDiagnostics
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
 from bot.admin.sources import SourceAdmin
@@ -30,6 +31,7 @@ from storage import Database
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
+from storage.diagnostics import DiagnosticsRepository
 from storage.entries import EntryRepository
 from storage.housekeeping import Housekeeping
 from storage.kb import KnowledgeBaseRepository
@@ -78,6 +80,7 @@ class Services:
     source_admin: SourceAdmin
     supervisor: Supervisor
     watchdog: Watchdog
+    diagnostics: DeliveryDiagnostics
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks."""
@@ -174,4 +177,5 @@ def bootstrap(settings: Settings) -> Services:
         source_admin=SourceAdmin(sources, poller, settings),
         supervisor=supervisor,
         watchdog=watchdog,
+        diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
     )
