@@ -1,0 +1,102 @@
+"""/why: an admin asks what became of a news item, and whether one subscriber got it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.localtime import format_moment
+from local_telegram import BotAPIStub
+from local_telegram.server import StubUser
+from storage.schema.base import utcnow
+from storage.sources import NewSource, SourceRepository
+from tests.admin.conftest import add_subscribers, admin
+from tests.conftest import ADMIN_ID, RunningBot
+from tests.delivery.conftest import drained
+from tests.support.feeds import FeedSite, Item, rss
+
+ARTICLE = "http://ministry.test/news/77"
+COUNTS = {
+    "en": "Sent 2, failed 0, blocked 1, left 0, waiting 0",
+    "ru": "Отправлено 2, ошибок 0, заблокировано 1, отписались 0, ждут 0",
+    "kk": "Жіберілді 2, қате 0, бұғатталды 1, жазылымнан шықты 0, күтуде 0",
+}
+
+
+async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> tuple[list[int], int]:
+    """One ordinary news item polled from a local feed and sent to three subscribers (one has blocked the bot),
+    and a fourth subscriber who reads English news only; returns the three ids and the fourth."""
+    readers = await add_subscribers(app, stub, 3)
+    (english,) = await add_subscribers(app, stub, 1, first_id=20_000, language="en")
+    for reader in [*readers, english]:
+        await app.services.subscriptions.set_scope(reader.id, "all")
+    stub.block(readers[2].id)
+    url = site.serve("/feed/", rss([Item(title="Министр провёл совещание по паводкам", link=ARTICLE, guid="77")]))
+    source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "Министерство", 3600))
+    await app.services.poller.poll_now([source.id])
+    await drained(app.services.outbox)
+    return [reader.id for reader in readers], english.id
+
+
+async def _as_admin(app: RunningBot, boss: StubUser, language: str, text: str) -> str:
+    """The admin's answer to `text`, with the admin's chat in `language`."""
+    await app.services.chats.meet(ADMIN_ID, type="private", language=language, title=None, username=None)
+    await app.services.chats.set_language(ADMIN_ID, language)
+    return (await boss.ask(text)).text
+
+
+async def test_why_counts_sent_and_blocked_in_every_language(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> None:
+    await _announced(app, stub, site)
+    boss = admin(stub)
+    for language, counts in COUNTS.items():
+        answer = await _as_admin(app, boss, language, f"/why {ARTICLE}")
+        assert "Министр провёл совещание по паводкам" in answer
+        assert "Министерство" in answer
+        assert counts in answer, answer
+        assert "Forbidden: bot was blocked by the user" in answer
+
+
+async def test_why_for_a_subscriber_says_why_not_or_when(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> None:
+    readers, english = await _announced(app, stub, site)
+    boss = admin(stub)
+    answer = await _as_admin(app, boss, "en", f"/why {ARTICLE} {english}")
+    assert f"Chat {english}: its news languages (en) exclude the item's language (ru)." in answer
+
+    before = utcnow()
+    answer = await _as_admin(app, boss, "en", f"/why {ARTICLE} {readers[0]}")
+    after = utcnow()
+    line = answer.splitlines()[-1]
+    assert line.startswith(f"Chat {readers[0]}: got it on ")
+    assert any(_moment(moment) in line for moment in (before, after)), line
+
+    blocked = (await _as_admin(app, boss, "ru", f"/why {ARTICLE} {readers[2]}")).splitlines()[-1]
+    assert blocked.startswith(f"Чат {readers[2]}: не доставлено, бот заблокирован")
+
+
+def _moment(moment: datetime) -> str:
+    # The admin reads English; without a zone of their own they get the bot's zone (Asia/Almaty).
+    return format_moment(moment, "en", "Asia/Almaty")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/why http://nowhere.test/1", "No stored news item has the link http://nowhere.test/1."),
+        ("/why", "Send /why and an article link"),
+        (f"/why {ARTICLE} someone", "Send /why and an article link"),
+    ],
+)
+async def test_why_unknown_link_or_no_link_is_one_line(
+    app: RunningBot, stub: BotAPIStub, text: str, expected: str
+) -> None:
+    answer = await _as_admin(app, admin(stub), "en", text)
+    assert len(answer.splitlines()) == 1
+    assert answer.startswith(expected)
+
+
+async def test_why_is_unknown_to_a_non_admin(app: RunningBot, stub: BotAPIStub) -> None:
+    stranger = stub.user(7001, language_code="en")
+    unknown = await stranger.ask("/nosuchcommand")
+    answer = await stranger.ask(f"/why {ARTICLE}")
+    assert answer.text == unknown.text.replace("/nosuchcommand", "/why")
