@@ -12,9 +12,9 @@ from local_telegram.server import StubUser
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
-from tests.conftest import ADMIN_ID, RunningBot
+from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.delivery.conftest import drained
-from tests.support.feeds import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 ARTICLE = "http://ministry.test/news/77"
 COUNTS = {
@@ -100,3 +100,23 @@ async def test_why_is_unknown_to_a_non_admin(app: RunningBot, stub: BotAPIStub) 
     unknown = await stranger.ask("/nosuchcommand")
     answer = await stranger.ask(f"/why {ARTICLE}")
     assert answer.text == unknown.text.replace("/nosuchcommand", "/why")
+
+
+async def test_why_button_of_a_moderation_notice(stub: BotAPIStub, database_url: str, site: FeedSite) -> None:
+    title, body = seed_article().split("\n", 1)
+    url = site.serve("/feed/", rss([Item(title=title, link="http://igtipc.test/9036", guid="9036", description=body)]))
+    app = await start_bot(make_settings(stub, database_url, moderation=True), stub)
+    try:
+        boss = admin(stub)
+        await app.services.chats.meet(ADMIN_ID, type="private", language="en", title=None, username=None)
+        source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
+        await app.services.poller.poll_now([source.id])
+        held = await boss.reply()
+        assert held.text.startswith("🛂 Waiting for approval")
+        boss.press(held, "🔎 Why?")
+        answer = (await boss.reply()).text
+    finally:
+        await app.stop()
+    assert "Classified: alliance news (" in answer
+    assert "Moderation: held since " in answer and "waiting for a decision" in answer
+    assert "Queued: not for anyone" in answer

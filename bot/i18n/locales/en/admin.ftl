@@ -154,3 +154,4 @@ admin-why-user-had = Chat { $user }: already has this story in another version (
 admin-why-user-later = Chat { $user }: subscribed after the item was queued ({ $when }).
 admin-why-user-unannounced = Chat { $user }: not sent, the item was not handed to delivery yet.
 admin-why-user-unexplained = Chat { $user }: not queued, and its settings would accept the item now.
+admin-why-button = 🔎 Why?

@@ -149,3 +149,4 @@ admin-why-user-had = Чат { $user }: бұл оқиғаны басқа нұсқ
 admin-why-user-later = Чат { $user }: кезекке қойылғаннан кейін жазылды ({ $when }).
 admin-why-user-unannounced = Чат { $user }: жіберілмеді, жаңалық әлі жеткізуге берілмеді.
 admin-why-user-unexplained = Чат { $user }: кезекте жоқ, бірақ баптаулары бойынша жаңалық қазір сәйкес келер еді.
+admin-why-button = 🔎 Неге?

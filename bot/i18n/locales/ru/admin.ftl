@@ -159,3 +159,4 @@ admin-why-user-had = Чат { $user }: уже получил эту истори
 admin-why-user-later = Чат { $user }: подписался после постановки в очередь ({ $when }).
 admin-why-user-unannounced = Чат { $user }: не отправлено, новость ещё не передана на доставку.
 admin-why-user-unexplained = Чат { $user }: не в очереди, хотя по настройкам новость сейчас подошла бы.
+admin-why-button = 🔎 Почему?
