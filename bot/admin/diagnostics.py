@@ -3,6 +3,7 @@ did or did not get it. The "why not" reasons come from the same matching rules f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,9 +105,11 @@ class DeliveryDiagnostics:
             return Verdict("inactive")
         if subscription.paused:
             return Verdict("paused")
-        if subscription.scope == "alliance" and not stored.is_alliance:
+        text = entry_text(stored)
+        # The same rule fan-out applies, asked once without the word filters to tell the scope from the words.
+        if not wants_topic(dataclasses.replace(subscription, include_words=(), exclude_words=()), stored, text):
             return Verdict("scope")
-        if not wants_topic(subscription, stored, entry_text(stored)):
+        if not wants_topic(subscription, stored, text):
             return Verdict(
                 "keywords",
                 args={

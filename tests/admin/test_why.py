@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 
 import pytest
 
-from bot.localtime import format_moment
+from bot.localtime import format_moment, zone
 from local_telegram import BotAPIStub
-from local_telegram.server import StubUser
+from local_telegram.server import WAIT, StubUser
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
-from tests.delivery.conftest import drained
 from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 ARTICLE = "http://ministry.test/news/77"
@@ -24,9 +25,10 @@ COUNTS = {
 }
 
 
-async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> tuple[list[int], int]:
+async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite, waiting: int = 0) -> tuple[list[int], int]:
     """One ordinary news item polled from a local feed and sent to three subscribers (one has blocked the bot),
-    and a fourth subscriber who reads English news only; returns the three ids and the fourth."""
+    and a fourth subscriber who reads English news only; returns the three ids and the fourth. `waiting` rows are
+    held back (quiet hours) and stay queued."""
     readers = await add_subscribers(app, stub, 3)
     (english,) = await add_subscribers(app, stub, 1, first_id=20_000, language="en")
     for reader in [*readers, english]:
@@ -35,7 +37,10 @@ async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> tuple
     url = site.serve("/feed/", rss([Item(title="Министр провёл совещание по паводкам", link=ARTICLE, guid="77")]))
     source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "Министерство", 3600))
     await app.services.poller.poll_now([source.id])
-    await drained(app.services.outbox)
+    deadline = time.monotonic() + WAIT
+    while await app.services.outbox.pending_count() > waiting:
+        assert time.monotonic() < deadline, "the outbox did not drain"
+        await asyncio.sleep(0.05)
     return [reader.id for reader in readers], english.id
 
 
@@ -72,6 +77,35 @@ async def test_why_for_a_subscriber_says_why_not_or_when(app: RunningBot, stub: 
 
     blocked = (await _as_admin(app, boss, "ru", f"/why {ARTICLE} {readers[2]}")).splitlines()[-1]
     assert blocked.startswith(f"Чат {readers[2]}: не доставлено, бот заблокирован")
+
+
+async def test_why_names_the_setting_that_kept_it_from_a_subscriber(
+    app: RunningBot, stub: BotAPIStub, site: FeedSite
+) -> None:
+    service = app.services.subscriptions
+    paused, alliance_only, filtered, digest, quiet = [
+        u.id for u in await add_subscribers(app, stub, 5, first_id=30_000)
+    ]
+    for chat_id in (paused, filtered, digest, quiet):
+        await service.set_scope(chat_id, "all")
+    await service.set_paused(paused, True)
+    await service.set_words(filtered, exclude="паводкам")
+    await service.set_mode(digest, "daily")
+    hour = utcnow().astimezone(zone("Asia/Almaty")).hour
+    await service.set_quiet_hours(quiet, (hour, (hour + 23) % 24))  # every hour but the one before now
+    await _announced(app, stub, site, waiting=1)
+    boss = admin(stub)
+    expected = {
+        paused: "subscription paused.",
+        alliance_only: "subscribed to alliance news only, and this is other news.",
+        filtered: "its keyword filter excludes it (include: —; exclude: паводкам).",
+        digest: "waits for its next digest.",
+        quiet: "waits for the end of its quiet hours (",
+        99_999: "not subscribed.",
+    }
+    for chat_id, reason in expected.items():
+        line = (await _as_admin(app, boss, "en", f"/why {ARTICLE} {chat_id}")).splitlines()[-1]
+        assert line.startswith(f"Chat {chat_id}: {reason}"), line
 
 
 def _moment(moment: datetime) -> str:
