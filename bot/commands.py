@@ -7,7 +7,7 @@ from bot.config import LANGUAGES
 from bot.i18n import localizer
 
 PUBLIC_COMMANDS = ("start", "help", "language", "members", "roles", "about", "latest", "settings", "stop")
-ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup")
+ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why")
 
 
 def command_menu(language: str, *, admin: bool = False) -> list[BotCommand]:

@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
 from bot.admin.charts import StatsCharts
+from bot.admin.diagnostics import DeliveryDiagnostics
 from bot.admin.knowledge import KnowledgeBaseFiles
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
@@ -34,6 +35,7 @@ from storage import Database
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
+from storage.diagnostics import DiagnosticsRepository
 from storage.entries import EntryRepository
 from storage.housekeeping import Housekeeping
 from storage.kb import KnowledgeBaseRepository
@@ -86,6 +88,7 @@ class Services:
     source_admin: SourceAdmin
     supervisor: Supervisor
     watchdog: Watchdog
+    diagnostics: DeliveryDiagnostics
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks."""
@@ -187,4 +190,5 @@ def bootstrap(settings: Settings) -> Services:
         source_admin=SourceAdmin(sources, poller, settings),
         supervisor=supervisor,
         watchdog=watchdog,
+        diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
     )

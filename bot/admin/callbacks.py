@@ -39,3 +39,7 @@ class SourcePage(CallbackData, prefix="admsp"):
 class ModerationAction(CallbackData, prefix="admm"):
     entry: int
     action: str  # approve, title, skip
+
+
+class WhyEntry(CallbackData, prefix="admw"):
+    entry: int

@@ -7,7 +7,7 @@ import logging
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.admin.callbacks import ModerationAction
+from bot.admin.callbacks import ModerationAction, WhyEntry
 from bot.alerts import AdminAlerts
 from bot.i18n import localizer
 from bot.rendering import MESSAGE_LIMIT
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def moderation_keyboard(entry_id: int, language: str) -> InlineKeyboardMarkup:
-    """Approve, edit the title, or skip."""
+    """Approve, edit the title, or skip; and below, what became of the entry so far (/why)."""
     l10n = localizer(language)
     buttons = [
         InlineKeyboardButton(
@@ -31,7 +31,8 @@ def moderation_keyboard(entry_id: int, language: str) -> InlineKeyboardMarkup:
         )
         for action in ("approve", "title", "skip")
     ]
-    return InlineKeyboardMarkup(inline_keyboard=[buttons])
+    why = InlineKeyboardButton(text=l10n("admin-why-button"), callback_data=WhyEntry(entry=entry_id).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[buttons, [why]])
 
 
 def moderation_text(entry: StoredEntry, language: str) -> str:

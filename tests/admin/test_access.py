@@ -87,6 +87,8 @@ async def test_forged_or_stale_admin_buttons_from_the_admin_are_refused(stub: Bo
         "admb:x:now:",
         "adms:5:pause",
         "admm:1:approve",
+        "admw:99",
+        "admw:x",
     ):
         query = boss.press(confirm, data=data)
         assert (await boss.callback_answer(query))["text"] == stale, data
@@ -104,4 +106,4 @@ async def test_admins_get_their_commands_in_their_own_menu_only(stub: BotAPIStub
     public = [menu for scope, menu in stub.commands.items() if '"default"' in scope[0]]
     assert public and all("broadcast" not in {c["command"] for c in menu} for menu in public)
     (admin_menu,) = [menu for scope, menu in stub.commands.items() if str(900001) in scope[0]]
-    assert {"broadcast", "sources", "kb", "stats"} <= {c["command"] for c in admin_menu}
+    assert {"broadcast", "sources", "kb", "stats", "why"} <= {c["command"] for c in admin_menu}

@@ -1,0 +1,141 @@
+"""Read-only queries behind /why: what became of one entry on its way to the subscribers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from storage.database import Database
+from storage.schema import digest_items, entries, held_entries, outbox_deliveries, outbox_messages
+
+# Give-up statuses whose error texts are worth counting.
+_FAILED = ("failed", "blocked")
+
+
+@dataclass(frozen=True, slots=True)
+class Moderation:
+    """An entry's row in the moderation queue."""
+
+    status: str  # held approved skipped
+    held_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryTrail:
+    """Where the outbox and the digest queue stand for one entry."""
+
+    announced_at: datetime | None
+    moderation: Moderation | None
+    queued_at: datetime | None  # the first outbox message of the entry
+    messages: int  # rendered versions (per language, local day, fallback)
+    statuses: dict[str, int]  # deliveries per status
+    recipients: int
+    errors: list[tuple[str, int]]  # the most common give-up errors, most frequent first
+    digest_waiting: int  # subscribers whose next digest holds the entry
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """One subscriber's delivery of the entry."""
+
+    status: str
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    error: str | None
+
+
+def _entry_messages(entry_id: int) -> sa.ColumnElement[bool]:
+    # Entry messages carry their entry in the dedup key ("entry:<id>:<language>:<day>[:fallback]").
+    m = outbox_messages.c
+    return sa.and_(m.kind == "entry", m.dedup_key.like(f"entry:{entry_id}:%"))
+
+
+class DiagnosticsRepository:
+    """Reads entries, held entries, the outbox and digest items; never writes."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def entry_ids_for_url(self, url: str) -> list[int]:
+        """Entries whose article link is `url`, newest first (two sources may carry one link)."""
+        query = sa.select(entries.c.id).where(entries.c.url == url).order_by(entries.c.first_seen_at.desc())
+        async with self._db.connect() as conn:
+            return [int(row.id) for row in (await conn.execute(query)).all()]
+
+    async def trail(self, entry_id: int, *, top_errors: int = 3) -> EntryTrail:
+        """The entry's moderation, outbox and digest state."""
+        d, m = outbox_deliveries, outbox_messages
+        mine = _entry_messages(entry_id)
+        async with self._db.connect() as conn:
+            announced_at = (
+                await conn.execute(sa.select(entries.c.announced_at).where(entries.c.id == entry_id))
+            ).scalar()
+            held = (await conn.execute(sa.select(held_entries).where(held_entries.c.entry_id == entry_id))).first()
+            first, messages = (
+                await conn.execute(sa.select(sa.func.min(m.c.created_at), sa.func.count()).where(mine))
+            ).one()
+            joined = d.join(m, m.c.id == d.c.message_id)
+            statuses = {
+                str(status): int(count)
+                for status, count in (
+                    await conn.execute(
+                        sa.select(d.c.status, sa.func.count()).select_from(joined).where(mine).group_by(d.c.status)
+                    )
+                ).all()
+            }
+            recipients = (
+                await conn.execute(sa.select(sa.func.count(sa.distinct(d.c.chat_id))).select_from(joined).where(mine))
+            ).scalar()
+            n = sa.func.count().label("n")
+            errors = (
+                await conn.execute(
+                    sa.select(d.c.error, n)
+                    .select_from(joined)
+                    .where(mine, d.c.status.in_(_FAILED), d.c.error.is_not(None))
+                    .group_by(d.c.error)
+                    .order_by(n.desc(), d.c.error)
+                    .limit(top_errors)
+                )
+            ).all()
+            digest_waiting = (
+                await conn.execute(sa.select(sa.func.count()).where(digest_items.c.entry_id == entry_id))
+            ).scalar()
+        return EntryTrail(
+            announced_at=announced_at,
+            moderation=Moderation(held.status, held.created_at, held.decided_at) if held else None,
+            queued_at=first,
+            messages=int(messages or 0),
+            statuses=statuses,
+            recipients=int(recipients or 0),
+            errors=[(str(error), int(count)) for error, count in errors],
+            digest_waiting=int(digest_waiting or 0),
+        )
+
+    async def delivery(self, entry_id: int, chat_id: int) -> DeliveryRow | None:
+        """The chat's latest delivery of the entry, in any status; None when none was queued."""
+        d, m = outbox_deliveries, outbox_messages
+        query = (
+            sa.select(d.c.status, d.c.created_at, d.c.next_attempt_at, d.c.sent_at, d.c.attempts, d.c.error)
+            .join(m, m.c.id == d.c.message_id)
+            .where(_entry_messages(entry_id), d.c.chat_id == chat_id)
+            .order_by(d.c.id.desc())
+            .limit(1)
+        )
+        async with self._db.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        return DeliveryRow(row.status, row.created_at, row.next_attempt_at, row.sent_at, row.attempts, row.error)
+
+    async def in_digest(self, entry_id: int, chat_id: int) -> bool:
+        """True while the entry waits for the chat's next digest."""
+        query = sa.select(digest_items.c.chat_id).where(
+            digest_items.c.entry_id == entry_id, digest_items.c.chat_id == chat_id
+        )
+        async with self._db.connect() as conn:
+            return (await conn.execute(query)).first() is not None
