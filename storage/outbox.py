@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
 from storage.schema.base import utcnow
-from storage.sql import insert_ignoring_duplicates
+from storage.sql import insert_ignoring_duplicates, insert_selected
 
 PENDING = ("queued", "sending")
+MESSAGE_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class Outbox:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._message_cache: OrderedDict[int, OutboxMessage] = OrderedDict()
 
     async def add_message(
         self,
@@ -124,6 +128,32 @@ class Outbox:
         async with self._db.begin() as conn:
             return await insert_ignoring_duplicates(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
 
+    async def add_deliveries_from(self, recipients: sa.Select[Any]) -> int:
+        """Queue the (message_id, chat_id, message_thread_id) rows of a query (with a WHERE clause: SQLite needs
+        one before ON CONFLICT), each pair once, without loading them (INSERT ... SELECT); returns the new rows."""
+        now = utcnow()
+        rows = recipients.add_columns(
+            sa.literal("queued").label("status"),
+            sa.literal(0).label("attempts"),
+            sa.literal(0).label("errors"),
+            sa.literal(False).label("plain_text"),
+            sa.literal(now, outbox_deliveries.c.next_attempt_at.type).label("next_attempt_at"),
+            sa.literal(now, outbox_deliveries.c.created_at.type).label("created_at"),
+        )
+        async with self._db.begin() as conn:
+            return await insert_selected(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
+
+    async def queued_for(self, chat_id: int, dedup_keys: Sequence[str]) -> bool:
+        """True when one of the messages with these dedup keys has a row for the chat."""
+        query = (
+            sa.select(outbox_deliveries.c.id)
+            .join(outbox_messages, outbox_messages.c.id == outbox_deliveries.c.message_id)
+            .where(outbox_messages.c.dedup_key.in_(list(dedup_keys)), outbox_deliveries.c.chat_id == chat_id)
+            .limit(1)
+        )
+        async with self._db.connect() as conn:
+            return (await conn.execute(query)).first() is not None
+
     async def reset_in_flight(self) -> int:
         """Return rows left `sending` by a crash to the queue; they are retried (the only possible duplicates)."""
         async with self._db.begin() as conn:
@@ -144,9 +174,12 @@ class Outbox:
         """
         d = outbox_deliveries
         earlier = outbox_deliveries.alias("earlier")
+        # Only the columns the sender needs: no timestamps to convert, and the message (its JSON payload) is
+        # read once per message, not once per row.
         query = (
-            sa.select(d, outbox_messages)
-            .join(outbox_messages, outbox_messages.c.id == d.c.message_id)
+            sa.select(
+                d.c.id, d.c.chat_id, d.c.message_thread_id, d.c.attempts, d.c.errors, d.c.plain_text, d.c.message_id
+            )
             .where(
                 d.c.status == "queued",
                 d.c.next_attempt_at <= now,
@@ -160,29 +193,21 @@ class Outbox:
         claimed: list[ClaimedDelivery] = []
         postponed: list[tuple[int, datetime]] = []
         async with self._db.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Walk the due index in send order and stop after `limit` rows. Right after a big fan-out the
+                # statistics still say the queue is small, and PostgreSQL would sort every queued row instead
+                # (280 ms per claim at 100k queued rows, against 1 ms).
+                await conn.exec_driver_sql("SET LOCAL enable_sort = off")
+                await conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
             rows = (await conn.execute(query)).all()
-            for row in rows:
-                wait_until = not_before(row.chat_id) if not_before else None
+            messages = await self._messages(conn, {row[6] for row in rows})
+            for row_id, chat_id, thread_id, attempts, errors, plain, message_id in rows:
+                wait_until = not_before(chat_id) if not_before else None
                 if wait_until is not None and wait_until > now:
-                    postponed.append((row.id, wait_until))
+                    postponed.append((row_id, wait_until))
                     continue
-                m = row._mapping
                 claimed.append(
-                    ClaimedDelivery(
-                        id=m[d.c.id],
-                        chat_id=m[d.c.chat_id],
-                        message_thread_id=m[d.c.message_thread_id],
-                        attempts=m[d.c.attempts] + 1,
-                        errors=m[d.c.errors],
-                        plain_text=m[d.c.plain_text],
-                        message=OutboxMessage(
-                            id=m[outbox_messages.c.id],
-                            kind=m[outbox_messages.c.kind],
-                            payload=m[outbox_messages.c.payload],
-                            copy_from_chat_id=m[outbox_messages.c.copy_from_chat_id],
-                            copy_message_id=m[outbox_messages.c.copy_message_id],
-                        ),
-                    )
+                    ClaimedDelivery(row_id, chat_id, thread_id, attempts + 1, errors, plain, messages[message_id])
                 )
             if claimed:
                 await conn.execute(
@@ -193,6 +218,20 @@ class Outbox:
             for row_id, wait_until in postponed:
                 await conn.execute(sa.update(d).where(d.c.id == row_id).values(next_attempt_at=wait_until))
         return claimed
+
+    async def _messages(self, conn: AsyncConnection, ids: set[int]) -> dict[int, OutboxMessage]:
+        # A message never changes once stored, so the recent ones are kept: a fan-out's batches share one.
+        missing = [mid for mid in ids if mid not in self._message_cache]
+        if missing:
+            m = outbox_messages
+            query = sa.select(m.c.id, m.c.kind, m.c.payload, m.c.copy_from_chat_id, m.c.copy_message_id).where(
+                m.c.id.in_(missing)
+            )
+            for row in await conn.execute(query):
+                self._message_cache[row.id] = OutboxMessage(*row)
+            while len(self._message_cache) > MESSAGE_CACHE_SIZE:
+                self._message_cache.popitem(last=False)
+        return {mid: self._message_cache[mid] for mid in ids}
 
     async def release(self, ids: Sequence[int]) -> None:
         """Return claimed rows that were never tried to the queue (the sender is stopping)."""

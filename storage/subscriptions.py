@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from storage.database import Database
-from storage.schema import chats, digest_items, subscriptions
+from storage.schema import chats, digest_items, subscription_languages, subscriptions
 from storage.schema.base import utcnow
-from storage.sql import insert_ignoring_duplicates
+from storage.sql import insert_ignoring_duplicates, insert_selected
 
 SCOPES = ("alliance", "all")
 MODES = ("instant", "daily", "weekly")
+DIGEST_MODES = ("daily", "weekly")
 DEFAULT_DIGEST_HOUR = 9
+# Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
+RecipientQuery = sa.Select[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,31 @@ class DigestItem:
     entry: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it.
+
+    `admits` is the rule in Python; `_audience_conditions` is the same rule in SQL, on the matching index.
+    Keyword filters are not part of it: they are applied to the candidates afterwards.
+    """
+
+    language: str
+    scopes: tuple[str, ...]
+
+    def admits(self, subscription: Subscription) -> bool:
+        return subscription.scope in self.scopes and self.language in subscription.languages
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceChunk:
+    """A slice of an audience: one scope's listening subscriptions with `first <= chat_id < end` (None: no end)."""
+
+    audience: Audience
+    scope: str
+    first: int
+    end: int | None
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(word for word in text.split() if word)
 
@@ -81,6 +109,27 @@ class SubscriptionRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    @staticmethod
+    async def _index(conn: Any, chat_ids: Sequence[int]) -> None:
+        # The matching index follows the subscriptions it is built from: rewritten from them on every change.
+        index = subscription_languages
+        await conn.execute(sa.delete(index).where(index.c.chat_id.in_(list(chat_ids))))
+        rows = (
+            await conn.execute(
+                sa.select(
+                    subscriptions.c.chat_id, subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.languages
+                ).where(subscriptions.c.chat_id.in_(list(chat_ids)))
+            )
+        ).all()
+        values = [
+            {"language": code, "scope": row.scope, "paused": row.paused, "chat_id": row.chat_id}
+            for row in rows
+            for code in dict.fromkeys(row.languages.split(","))
+            if code
+        ]
+        if values:
+            await conn.execute(sa.insert(index), values)
 
     async def get(self, chat_id: int) -> Subscription | None:
         """The chat's subscription, or None when it is not subscribed."""
@@ -120,6 +169,7 @@ class SubscriptionRepository:
                         updated_at=now,
                     )
                 )
+                await self._index(conn, [chat_id])
                 created = True
             else:
                 created = False
@@ -162,6 +212,7 @@ class SubscriptionRepository:
             values["exclude_words"] = " ".join(exclude_words)
         async with self._db.begin() as conn:
             await conn.execute(sa.update(subscriptions).where(subscriptions.c.chat_id == chat_id).values(**values))
+            await self._index(conn, [chat_id])
             row = (await conn.execute(sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id))).first()
         return _subscription(row) if row else None
 
@@ -172,12 +223,117 @@ class SubscriptionRepository:
             await conn.execute(sa.delete(digest_items).where(digest_items.c.chat_id == chat_id))
         return bool(result.rowcount)
 
-    async def listeners(self) -> list[Subscriber]:
-        """Every subscription whose chat is active and which is not paused."""
-        query = (
-            sa.select(subscriptions, chats.c.language.label("chat_language"))
-            .join(chats, chats.c.id == subscriptions.c.chat_id)
-            .where(chats.c.active.is_(True), subscriptions.c.paused.is_(False))
+    async def subscribe_many(
+        self, chat_ids: Iterable[int], *, languages: Sequence[str], scope: str = "alliance", mode: str = "instant"
+    ) -> None:
+        """Subscribe many known chats with the same preferences in one transaction (imports, tests, benchmarks)."""
+        now = utcnow()
+        ids = list(chat_ids)
+        rows = [
+            {"chat_id": i, "scope": scope, "languages": ",".join(languages), "mode": mode, "paused": False}
+            | {"digest_hour": DEFAULT_DIGEST_HOUR, "include_words": "", "exclude_words": ""}
+            | {"created_at": now, "updated_at": now}
+            for i in ids
+        ]
+        index = [{"language": code, "scope": scope, "paused": False, "chat_id": i} for i in ids for code in languages]
+        if not rows:
+            return
+        async with self._db.begin() as conn:
+            await conn.execute(sa.insert(subscriptions), rows)
+            await conn.execute(sa.insert(subscription_languages), index)
+
+    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncIterator[AudienceChunk]:
+        """The listening subscriptions `audience` admits, as chunks of about `chunk_size` in chat id order.
+
+        Each chunk is one range of the matching index; nothing per subscriber is loaded here. When nobody
+        can match, this is one indexed query.
+        """
+        index = subscription_languages
+
+        def in_scope(scope: str) -> list[sa.ColumnElement[bool]]:
+            return [index.c.language == audience.language, index.c.scope == scope, index.c.paused.is_(False)]
+
+        firsts = sa.union_all(
+            *(
+                sa.select(sa.literal(scope).label("scope"), sa.func.min(index.c.chat_id).label("first")).where(
+                    *in_scope(scope)
+                )
+                for scope in audience.scopes
+            )
+        )
+        async with self._db.connect() as conn:
+            starts = [(row.scope, row.first) for row in await conn.execute(firsts) if row.first is not None]
+        for scope, first in starts:
+            while first is not None:
+                following = (
+                    sa.select(index.c.chat_id)
+                    .where(*in_scope(scope), index.c.chat_id >= first)
+                    .order_by(index.c.chat_id)
+                    .offset(chunk_size)
+                    .limit(1)
+                )
+                async with self._db.connect() as conn:
+                    end = (await conn.execute(following)).scalar()
+                yield AudienceChunk(audience, scope, first, end)
+                first = end
+
+    @staticmethod
+    def _candidates(chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
+        """The listening subscriptions of a chunk: the matching rule in SQL (see `Audience.admits`)."""
+        index = subscription_languages
+        conditions = [
+            index.c.language == chunk.audience.language,
+            index.c.scope == chunk.scope,
+            index.c.paused.is_(False),
+            index.c.chat_id >= chunk.first,
+            chats.c.active.is_(True),
+        ]
+        if chunk.end is not None:
+            conditions.append(index.c.chat_id < chunk.end)
+        return (
+            sa.select(*columns)
+            .select_from(index)
+            .join(subscriptions, subscriptions.c.chat_id == index.c.chat_id)
+            .join(chats, chats.c.id == index.c.chat_id)
+            .where(*conditions)
+        )
+
+    @staticmethod
+    def _without_keywords() -> sa.ColumnElement[bool]:
+        return sa.and_(subscriptions.c.include_words == "", subscriptions.c.exclude_words == "")
+
+    async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
+        """The interface languages of the chunk's instant subscribers without keyword filters."""
+        query = self._candidates(chunk, chats.c.language).where(
+            subscriptions.c.mode == "instant", self._without_keywords()
+        )
+        async with self._db.connect() as conn:
+            return sorted(set((await conn.execute(query.distinct())).scalars()))
+
+    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[str, int]) -> RecipientQuery:
+        """(message_id, chat_id, message_thread_id) of the chunk's instant subscribers without keyword filters,
+        the message chosen by the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
+        message_id = sa.case({language: sa.literal(mid) for language, mid in messages.items()}, value=chats.c.language)
+        return self._candidates(
+            chunk, message_id.label("message_id"), subscriptions.c.chat_id, subscriptions.c.message_thread_id
+        ).where(subscriptions.c.mode == "instant", self._without_keywords(), chats.c.language.in_(list(messages)))
+
+    async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
+        """Queue the entry for the chunk's digest subscribers without keyword filters; returns the new items."""
+        rows = self._candidates(
+            chunk,
+            subscriptions.c.chat_id,
+            sa.literal(entry_id, sa.BigInteger).label("entry_id"),
+            sa.literal(entry, sa.JSON).label("entry"),
+            sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
+        ).where(subscriptions.c.mode.in_(DIGEST_MODES), self._without_keywords())
+        async with self._db.begin() as conn:
+            return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
+
+    async def keyword_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
+        """The chunk's subscribers with keyword filters, which are applied to the entry in Python."""
+        query = self._candidates(chunk, subscriptions, chats.c.language.label("chat_language")).where(
+            ~self._without_keywords()
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()

@@ -1,4 +1,10 @@
-"""Which entries a subscription wants: scope, news languages and plain-word keyword filters."""
+"""Which entries a subscription wants: scope, news languages and plain-word keyword filters.
+
+The rules live here and nowhere else: `audience_of` says which scopes and news language take an entry (the
+database selects those subscribers on its matching index, see `storage.subscriptions.Audience`), and `wants`
+is the whole rule for one subscription, applied in Python to the few candidates with keyword filters.
+A new rule is one more clause in both `Audience` (and its SQL twin) and `wants`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.feeds.entry import StoredEntry
-from storage.subscriptions import Subscription
+from storage.subscriptions import SCOPES, Audience, Subscription
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 40
@@ -44,11 +50,14 @@ def contains_any(text: str, words: Sequence[str]) -> bool:
     return bool(words) and _pattern(tuple(words)).search(text) is not None
 
 
+def audience_of(stored: StoredEntry) -> Audience:
+    """The subscriptions that may want the entry: its news language, in "all" scope or, for alliance news, any."""
+    return Audience(language=stored.entry.language, scopes=SCOPES if stored.is_alliance else ("all",))
+
+
 def wants(subscription: Subscription, stored: StoredEntry, text: str | None = None) -> bool:
     """True when the subscription asks for this entry (pausing and chat state are checked elsewhere)."""
-    if subscription.scope == "alliance" and not stored.is_alliance:
-        return False
-    if stored.entry.language not in subscription.languages:
+    if not audience_of(stored).admits(subscription):
         return False
     if not subscription.include_words and not subscription.exclude_words:
         return True

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.feeds.entry import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
-from storage.schema import chats, subscriptions
+from storage.schema import chats
 from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 
@@ -67,11 +67,6 @@ async def subscribe_many(db: Database, ids: range, *, scope: str = "alliance") -
         | {"created_at": now, "updated_at": now}
         for i in ids
     ]
-    subscription_rows = [
-        {"chat_id": i, "scope": scope, "languages": "ru", "mode": "instant", "digest_hour": 9, "paused": False}
-        | {"include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-        for i in ids
-    ]
     async with db.begin() as conn:
         await conn.execute(sa.insert(chats), chat_rows)
-        await conn.execute(sa.insert(subscriptions), subscription_rows)
+    await SubscriptionRepository(db).subscribe_many(ids, languages=["ru"], scope=scope)
