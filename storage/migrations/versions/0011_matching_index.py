@@ -1,4 +1,5 @@
-"""The matching index: subscriptions by news language, scope and pause, so a new entry's subscribers are one range.
+"""The matching index (subscriptions by news language, scope and pause: a new entry's subscribers are one range),
+and the hash of each source's last body (an unchanged body is not parsed again).
 
 Revision ID: 0011
 Revises: 0008
@@ -14,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("sources", sa.Column("body_hash", sa.String(40), nullable=True))
     op.create_table(
         "subscription_languages",
         sa.Column("language", sa.String(2), nullable=False),
@@ -49,5 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sources") as batch:
+        batch.drop_column("body_hash")
     op.drop_index("ix_subscription_languages_chat_id", table_name="subscription_languages")
     op.drop_table("subscription_languages")
