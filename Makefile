@@ -24,9 +24,10 @@ run: $(STAMP) .env
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot domain handlers storage local_telegram
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -27,14 +27,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.broadcasts import BroadcastRepository
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.delivery.helpers import subscribe_many
 from tests.feeds.conftest import FeedSite, Item, rss
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 4_000_000

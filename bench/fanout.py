@@ -62,8 +62,8 @@ def stub_process(conn: Connection, global_rate: int) -> None:
 
 
 async def _serve_stub(conn: Connection, global_rate: int) -> None:
-    from tests.stub import BotAPIStub
-    from tests.stub.server import RateLimits
+    from local_telegram import BotAPIStub
+    from local_telegram.server import RateLimits
 
     stub = BotAPIStub()
     for user_id in range(FIRST_ID, FIRST_ID + SUBSCRIBERS):
@@ -102,7 +102,7 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
     from bot.config import Settings
     from bot.delivery.sender import default_concurrency
     from bot.factory import create_bot
-    from tests.stub.server import TOKEN
+    from local_telegram.server import TOKEN
 
     settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)  # type: ignore[call-arg]
     bot = create_bot(settings)
@@ -144,11 +144,11 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     from bot.config import Settings
     from bot.delivery import Delivery, Sender
     from bot.factory import create_bot
+    from local_telegram.server import TOKEN
     from storage import Database
     from storage.outbox import Outbox
     from storage.subscriptions import SubscriptionRepository
     from tests.delivery.helpers import make_entry, subscribe_many
-    from tests.stub.server import TOKEN
 
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,

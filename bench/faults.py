@@ -27,14 +27,14 @@ from bot.config import Settings
 from bot.delivery import Delivery, Sender
 from bot.factory import create_bot
 from bot.session import ResilientSession
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN, Fault, RateLimits
 from storage import Database
 from storage.outbox import Outbox
 from storage.schema import outbox_deliveries
 from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import make_entry, subscribe_many
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN, Fault, RateLimits
 
 FIRST_ID = 7_000_000
 TITLES = ("Fault run first", "Fault run second")

@@ -11,8 +11,8 @@ import html
 import time
 from datetime import UTC, datetime
 
-from bot.feeds.entry import Entry, StoredEntry
 from bot.rendering import render_entry
+from domain.entries import Entry, StoredEntry
 
 BODY = """<p><img loading="lazy" decoding="async" class="alignleft size-medium wp-image-{n}" \
 src="https://igtipc.org/wp-content/uploads/2025/06/forum-{n}-300x200.jpg" alt="" width="300" height="200" \

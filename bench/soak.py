@@ -20,12 +20,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.feeds.conftest import FeedSite, Item, rss
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 USERS = 50

@@ -14,7 +14,8 @@ from aiohttp import web
 
 from bot.alerts import AdminAlerts
 from bot.config import Settings
-from bot.factory import create_bot, create_dependencies, create_dispatcher
+from bot.container import bootstrap
+from bot.factory import create_bot, create_dispatcher
 from bot.i18n import localizer
 from bot.leadership import Leadership
 
@@ -41,28 +42,28 @@ async def preflight(bot: Bot, settings: Settings) -> None:
 
 async def run(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM; everything opened here is closed on the way out."""
-    deps = create_dependencies(settings)
-    await deps["db"].migrate()
+    services = bootstrap(settings)
+    await services.start()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, **deps)
+    dp = create_dispatcher(services)
     try:
         await preflight(bot, settings)
     except PreflightError:
         await bot.session.close()
-        await deps["db"].close()
+        await services.db.close()
         raise
     try:
         if settings.webhook_url:
             await _run_webhook(bot, dp, settings)
         else:
-            await _wait_for_polling_turn(deps["leadership"])
+            await _wait_for_polling_turn(services.leadership)
             logger.info("polling.start")
             await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     except Exception as error:
-        await alert_crash(bot, deps["alerts"], settings, error)
+        await alert_crash(bot, services.alerts, settings, error)
         # A failed startup runs no shutdown hooks: give the lease back and close the database here.
-        await deps["leadership"].stop()
-        await deps["db"].close()
+        await services.leadership.stop()
+        await services.db.close()
         raise
 
 

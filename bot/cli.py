@@ -8,13 +8,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
 
 from bot.config import LANGUAGES, Settings
 from bot.log import configure_logging
+
+if TYPE_CHECKING:
+    from bot.container import Services
 
 BOTFATHER = "https://t.me/BotFather"
 
@@ -36,6 +40,12 @@ def load_settings() -> Settings:
         raise CliError(f"{name} in {_env_file()} is invalid: {first['msg']}") from None
 
 
+def source_kinds() -> tuple[str, ...]:
+    from bot.feeds.kinds import KINDS
+
+    return KINDS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -53,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     feed_commands = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     add = feed_commands.add_parser("add", help="add a source")
     add.add_argument("url")
-    add.add_argument("--kind", choices=("rss", "govkz"), default="rss")
+    add.add_argument("--kind", choices=source_kinds(), default="rss")
     add.add_argument("--lang", choices=LANGUAGES, default=None)
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")
@@ -115,61 +125,67 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     print(f"backup written: {args.file} ({size} bytes)")
 
 
-def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.qa.engine import create_question_engine
-    from storage import Database
-    from storage.kb import KnowledgeBaseError, KnowledgeBaseRepository
+T = TypeVar("T")
 
-    async def ask() -> str:
-        db = Database(settings.database_url)
+
+def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run `work` over the bot's own services (migrated and seeded first), closing them afterwards.
+
+    When a token is set, admin alerts and moderation notices raised by the work reach the admins as they do
+    from the running bot; without one they are only logged.
+    """
+    from bot.container import bootstrap
+    from bot.factory import create_bot
+
+    async def run() -> T:
+        services = bootstrap(settings)
+        bot = create_bot(settings) if settings.token else None
+        if bot is not None:
+            services.alerts.attach(bot)
         try:
-            await db.migrate()
-            await KnowledgeBaseRepository(db).ensure_seeded()
-            engine = create_question_engine(db)
-            answer = await engine.answer(args.question, user_language=args.lang or settings.default_language)
-            return answer.text
+            await services.start()
+            return await work(services)
         finally:
-            await db.close()
+            await services.close()
+            if bot is not None:
+                await bot.session.close()
+
+    return asyncio.run(run())
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.kb import KnowledgeBaseError
+
+    async def ask(services: Services) -> str:
+        answer = await services.questions.answer(args.question, user_language=args.lang or settings.default_language)
+        return answer.text
 
     try:
-        print(asyncio.run(ask()))
+        print(with_services(settings, ask))
     except KnowledgeBaseError as error:
         raise CliError(f"the seed knowledge base is invalid: {error}") from None
 
 
 def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
-    from storage import Database
-    from storage.kb import (
-        KnowledgeBaseError,
-        KnowledgeBaseRepository,
-        dump_knowledge_base,
-        read_knowledge_base_file,
-    )
+    from storage.kb import KnowledgeBaseError, dump_knowledge_base, read_knowledge_base_file
 
-    async def run() -> str:
-        db = Database(settings.database_url)
+    async def run(services: Services) -> str:
+        if args.kb_command == "import":
+            kb = read_knowledge_base_file(args.file)
+            await services.knowledge.replace(kb)
+            return (
+                f"knowledge base imported from {args.file}: {len(kb.organizations)} organizations, "
+                f"{len(kb.countries)} countries, {len(kb.people)} people, {len(kb.facts)} facts"
+            )
+        text = dump_knowledge_base(await services.knowledge.load())
         try:
-            await db.migrate()
-            repository = KnowledgeBaseRepository(db)
-            if args.kb_command == "import":
-                kb = read_knowledge_base_file(args.file)
-                await repository.replace(kb)
-                return (
-                    f"knowledge base imported from {args.file}: {len(kb.organizations)} organizations, "
-                    f"{len(kb.countries)} countries, {len(kb.people)} people, {len(kb.facts)} facts"
-                )
-            await repository.ensure_seeded()
-            text = dump_knowledge_base(await repository.load())
-            try:
-                args.file.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
-            return f"knowledge base exported to {args.file}"
-        finally:
-            await db.close()
+            args.file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
+        return f"knowledge base exported to {args.file}"
 
     try:
-        print(asyncio.run(run()))
+        print(with_services(settings, run))
     except KnowledgeBaseError as error:
         for line in error.errors:
             print(f"{args.file}: {line}", file=sys.stderr)
@@ -177,35 +193,12 @@ def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.delivery import Delivery
-    from bot.feeds.commands import FeedCommandError, run_feeds_command
-    from storage import Database
-    from storage.kb import KnowledgeBaseRepository
-    from storage.outbox import Outbox
-    from storage.subscriptions import SubscriptionRepository
+    from bot.feeds.commands import FEED_ACTIONS, FeedCommandError, check_add
 
-    async def run() -> None:
-        # Wired like the running bot: new entries are classified with the knowledge base and queued for
-        # subscribers; a running bot's sender sends them.
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            knowledge = KnowledgeBaseRepository(db)
-            await knowledge.ensure_seeded()
-            delivery = Delivery(
-                SubscriptionRepository(db),
-                Outbox(db),
-                official_channel_id=settings.official_channel_id,
-                official_language=settings.default_language,
-            )
-            await run_feeds_command(
-                settings, args, on_new_entries=delivery.announce, organization_names=knowledge.organization_names
-            )
-        finally:
-            await db.close()
-
+    action = FEED_ACTIONS[args.feeds_command]
     try:
-        asyncio.run(run())
+        check_add(settings, args)
+        with_services(settings, lambda services: action(services, args, print))
     except FeedCommandError as error:
         raise CliError(str(error)) from None
 

@@ -1,7 +1,6 @@
 """/members (paged), /roles, /about and /latest."""
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -42,12 +41,8 @@ async def members_turn(
     await query.answer()
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return
-    try:
-        await query.message.edit_text(page.text, reply_markup=_pager(page, l10n))
-    except TelegramBadRequest as error:
-        # A double tap (or a page past the end, clamped) asks for the page already shown.
-        if "message is not modified" not in error.message:
-            raise
+    # A double tap (or a page past the end, clamped) asks for the page already shown: an unchanged edit is done.
+    await query.message.edit_text(page.text, reply_markup=_pager(page, l10n))
 
 
 async def members_forged(query: CallbackQuery, l10n: Localizer) -> None:

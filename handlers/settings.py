@@ -1,7 +1,6 @@
 """/settings: the subscription with inline buttons; `/settings include|exclude words` sets word filters."""
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -124,14 +123,8 @@ async def settings_pressed(
         return
     await query.answer(l10n("delivery-saved"))
     if not isinstance(message, InaccessibleMessage):
-        try:
-            await message.edit_text(
-                settings_text(subscription, l10n), reply_markup=settings_keyboard(subscription, l10n)
-            )
-        except TelegramBadRequest as error:
-            # Pressing the only remaining language changes nothing, and Telegram refuses an identical edit.
-            if "not modified" not in error.message:
-                raise
+        # Pressing the only remaining language changes nothing: an unchanged edit is done (bot/edits.py).
+        await message.edit_text(settings_text(subscription, l10n), reply_markup=settings_keyboard(subscription, l10n))
 
 
 async def _apply(

@@ -8,14 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.broadcasts import Audience
 from storage.database import Database
 from storage.outbox import Recipient
 from storage.schema import broadcasts, chats, subscriptions
 from storage.schema.base import utcnow
 
-LANGUAGE_AUDIENCES = ("lang-ru", "lang-kk", "lang-en")
-SCOPE_AUDIENCES = ("scope-alliance", "scope-all")
-AUDIENCES = ("all", *LANGUAGE_AUDIENCES, *SCOPE_AUDIENCES, "groups", "private")
+AUDIENCES = tuple(audience.value for audience in Audience)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.feeds.entry import Entry, StoredEntry
+from domain.entries import Entry, StoredEntry
 from storage.database import Database
 from storage.schema import entries, seen_keys, sources
 

@@ -19,10 +19,11 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
-from bot.factory import create_bot, create_dependencies, create_dispatcher
+from bot.container import Services, bootstrap
+from bot.factory import create_bot, create_dispatcher
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ class RunningBot:
     settings: Settings
     bot: Bot
     dp: Dispatcher
-    deps: dict[str, Any]
+    services: Services
     task: asyncio.Task[None] = field(repr=False)
 
     async def stop(self) -> None:
@@ -121,19 +122,18 @@ class RunningBot:
             await asyncio.wait_for(self.task, 10)
 
 
-async def start_bot(settings: Settings, stub: BotAPIStub, **extra_deps: Any) -> RunningBot:
-    """Migrate, build everything with the production factories and start polling the stub."""
-    deps = create_dependencies(settings)
-    deps.update(extra_deps)
-    await deps["db"].migrate()
+async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
+    """Build everything with the production container and factories, and start polling the stub."""
+    services = bootstrap(settings)
+    await services.start()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, **deps)
+    dp = create_dispatcher(services)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
     await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done(), timeout=10)
     if task.done():
         task.result()
-    return RunningBot(settings, bot, dp, deps, task)
+    return RunningBot(settings, bot, dp, services, task)
 
 
 @pytest.fixture

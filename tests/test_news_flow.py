@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from local_telegram import BotAPIStub, SentMessage, parse_html
 from storage import Database
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.feeds.conftest import FeedSite, Item, rss, seed_article
-from tests.stub import BotAPIStub, SentMessage, parse_html
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ async def test_alliance_article_reaches_subscribers_in_their_language(
     try:
         await ru_user.ask("/start")
         await en_user.ask("/start")
-        db: Database = running.deps["db"]
+        db: Database = running.services.db
         await SourceRepository(db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 10))  # polled at the next tick
         await stub.wait_until(lambda: any(is_news(m) for m in ru_user.messages()), timeout=30)
     finally:

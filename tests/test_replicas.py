@@ -18,13 +18,13 @@ import pytest
 
 from bot.app import WEBHOOK_PATH
 from bot.delivery import Delivery
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import make_entry, subscribe_many
 from tests.foundation.test_health import free_port
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 RECIPIENTS = 600
 CONCURRENCY = 8

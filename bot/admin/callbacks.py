@@ -1,12 +1,30 @@
-"""Callback data of admin buttons. Every field is checked again on press: a forged button does nothing."""
+"""Callback data of admin buttons, one factory per kind of button with typed (Enum) fields.
+
+A forged or stale value fails to unpack, so no handler matches and the fallback's stale-button answer
+replies; what a value names (a broadcast, a source) is still checked again on press.
+"""
+
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
+
+from domain.broadcasts import Audience
+
+
+class BroadcastStep(StrEnum):
+    NOW = "now"
+    SCHEDULE = "sched"
+    CANCEL = "cancel"
 
 
 class BroadcastAction(CallbackData, prefix="admb"):
     broadcast: int
-    action: str  # aud, now, sched, cancel
-    value: str = ""
+    action: BroadcastStep
+
+
+class BroadcastAudience(CallbackData, prefix="admba"):
+    broadcast: int
+    audience: Audience
 
 
 class SourceAction(CallbackData, prefix="adms"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,6 +13,7 @@ from bot.admin.reports import post_report, update_report
 from bot.alerts import AdminAlerts
 from bot.i18n import localizer
 from bot.leadership import Leadership
+from storage.broadcasts import Broadcast
 from storage.schema.base import utcnow
 from storage.stats import StatsRepository
 
@@ -20,6 +21,15 @@ logger = logging.getLogger(__name__)
 REPORT_INTERVAL_SECONDS = 3.0  # Telegram tolerates an edit every few seconds; the report needs no more
 STALL_MINUTES = 10
 FAILURES_PER_WINDOW = 20
+
+
+REPORT_GRACE = timedelta(seconds=30)
+
+
+def _report_overdue(broadcast: Broadcast, now: datetime) -> bool:
+    """True when a running broadcast has no report and its poster is not expected to post one: the tick started it
+    (a scheduled one), or it started well before now."""
+    return broadcast.due_at is not None or broadcast.started_at is None or now - broadcast.started_at > REPORT_GRACE
 
 
 async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Leadership) -> None:
@@ -35,7 +45,10 @@ async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Lea
         if running.outbox_message_id is None:
             running = await broadcasts.enqueue(running.id) or running  # started, then crashed before the outbox
         if running.report_message_id is None:
-            await post_report(bot, broadcasts, running)
+            # The admin's "Send now" posts the report itself; the tick posts one only for a broadcast whose
+            # poster never did (a crash, a failed send), or two reports would race on a busy machine.
+            if _report_overdue(running, now):
+                await post_report(bot, broadcasts, running)
             continue
         progress = await broadcasts.progress(running, utcnow())
         final = progress.done and await broadcasts.finish(running.id)

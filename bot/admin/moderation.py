@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.delivery import Delivery
-from bot.feeds.entry import StoredEntry
+from domain.entries import StoredEntry
 from storage.entries import EntryRepository
 from storage.moderation import HeldEntryRepository
 

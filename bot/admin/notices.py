@@ -9,9 +9,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.callbacks import ModerationAction
 from bot.alerts import AdminAlerts
-from bot.feeds.entry import StoredEntry
 from bot.i18n import localizer
 from bot.rendering import render_entry
+from domain.entries import StoredEntry
 from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.broadcasts import BroadcastService, Progress
-from bot.admin.callbacks import BroadcastAction
+from bot.admin.callbacks import BroadcastAction, BroadcastStep
 from bot.i18n import localizer
 from storage.broadcasts import Broadcast
 from storage.schema.base import utcnow
@@ -42,7 +42,7 @@ def report_text(progress: Progress) -> str:
 def cancel_keyboard(broadcast: Broadcast) -> InlineKeyboardMarkup:
     """The one button of a running or scheduled broadcast."""
     text = localizer(broadcast.report_language)("admin-bc-button-cancel")
-    data = BroadcastAction(broadcast=broadcast.id, action="cancel").pack()
+    data = BroadcastAction(broadcast=broadcast.id, action=BroadcastStep.CANCEL).pack()
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]])
 
 
@@ -71,8 +71,5 @@ async def update_report(bot: Bot, progress: Progress, *, final: bool) -> None:
             message_id=broadcast.report_message_id,
             reply_markup=None if final else cancel_keyboard(broadcast),
         )
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": error.message})
     except TelegramAPIError as error:
         logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": str(error)})

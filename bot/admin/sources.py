@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch
-from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.parsing import ParseError
 from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
 from bot.feeds.sources import new_source
 from storage.schema.base import utcnow
@@ -41,7 +42,7 @@ class SourceAdmin:
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
         policy = PollPolicy.from_settings(self._settings)
-        parse = parse_govkz if kind == "govkz" else parse_rss
+        parse = SOURCE_KINDS[described.kind].read
         try:
             async with create_http_session(policy.fetch) as session:
                 response = await fetch(session, described.url, limits=policy.fetch)

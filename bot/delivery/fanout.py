@@ -11,8 +11,8 @@ from datetime import datetime
 from bot.config import LANGUAGES
 from bot.delivery.matching import audience_of, entry_text, wants
 from bot.delivery.snapshot import dump_entry, load_entry
-from bot.feeds.entry import StoredEntry
 from bot.rendering import render_digest, render_entry
+from domain.entries import StoredEntry
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import DigestItem, RecipientQuery, SubscriptionRepository
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.feeds.entry import StoredEntry
+from domain.entries import StoredEntry
 from storage.subscriptions import SCOPES, Audience, Subscription
 
 MAX_WORDS = 20

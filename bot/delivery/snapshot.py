@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.feeds.entry import Entry, StoredEntry
+from domain.entries import Entry, StoredEntry
 
 
 def _time(value: datetime | None) -> str | None:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.feeds.entry import Entry
 from bot.feeds.text import html_to_text
+from domain.entries import Entry
 
 # An alliance word must appear together with one of the companions; stems catch the inflected forms
 # (Альянс, Альянса, альянсы; низкоуглеродных; low-carbon, low carbon).

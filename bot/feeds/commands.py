@@ -1,19 +1,22 @@
-"""`python -m bot feeds add|list|remove|enable|disable|poll`: sources managed and polled from the shell."""
+"""`python -m bot feeds add|list|remove|enable|disable|poll`: sources managed and polled from the shell.
+
+Each action is one function over the bot's own services (`bot.container`), so a poll from the shell is
+classified, moderated and queued exactly like the running bot's.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from bot.config import Settings
-from bot.feeds.http import create_http_session
-from bot.feeds.poller import AdminNotifier, FeedPoller, NewEntriesHandler, OrganizationNames, PollOutcome, PollPolicy
-from bot.feeds.sources import new_source, seed_default_sources
-from storage import Database
-from storage.sources import Source, SourceExistsError, SourceRepository
+from bot.container import Services
+from bot.feeds.poller import PollOutcome
+from bot.feeds.sources import new_source
+from storage.sources import NewSource, Source, SourceExistsError, SourceRepository
 
 Print = Callable[[str], None]
+FeedAction = Callable[[Services, argparse.Namespace, Print], Awaitable[None]]
 
 
 class FeedCommandError(Exception):
@@ -40,87 +43,85 @@ def _outcome(outcome: PollOutcome) -> str:
     return line
 
 
-async def _one(repository: SourceRepository, id_or_url: str) -> Source:
+async def _matching(repository: SourceRepository, id_or_url: str) -> list[Source]:
     found = await repository.find(id_or_url)
     if not found:
         raise FeedCommandError(f"no source with id or URL {id_or_url!r} (see `python -m bot feeds list`)")
+    return found
+
+
+async def _one(repository: SourceRepository, id_or_url: str) -> Source:
+    found = await _matching(repository, id_or_url)
     if len(found) > 1:
         ids = ", ".join(f"#{s.id} ({s.language})" for s in found)
         raise FeedCommandError(f"{id_or_url} is {len(found)} sources, {ids}: give one id")
     return found[0]
 
 
-async def run_feeds_command(
-    settings: Settings,
-    args: argparse.Namespace,
-    out: Print = print,
-    *,
-    on_new_entries: NewEntriesHandler | None = None,
-    notify_admins: AdminNotifier | None = None,
-    organization_names: OrganizationNames | None = None,
-) -> None:
-    """Run one `feeds` action against the configured database (migrated and seeded first).
+def check_add(settings: Settings, args: argparse.Namespace) -> None:
+    """Checked before the database is touched: a typo in `feeds add` costs one line and nothing else."""
+    if args.feeds_command == "add":
+        _described(settings, args)
 
-    `feeds poll` hands new entries to `on_new_entries` and alerts to `notify_admins` when given (delivery and
-    admin alerts, wired like the bot's); without them new entries are only stored and alerts only logged.
-    """
-    action = args.feeds_command
-    if action == "add":
-        # Checked before the database is touched: a typo costs one line and nothing else.
-        try:
-            described = new_source(
-                args.url, kind=args.kind, language=args.lang or settings.default_language, settings=settings
-            )
-        except ValueError as error:
-            raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
-    db = Database(settings.database_url)
+
+def _described(settings: Settings, args: argparse.Namespace) -> NewSource:
     try:
-        await db.migrate()
-        repository = SourceRepository(db)
-        await seed_default_sources(repository, settings)
-        if action == "add":
-            try:
-                source = await repository.add(described)
-            except SourceExistsError:
-                raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
-            out(f"added {_describe(source)}")
-        elif action == "list":
-            for source in await repository.list_all():
-                out(_describe(source))
-        elif action == "remove":
-            source = await _one(repository, args.source)
-            await repository.remove(source.id)
-            out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
-        elif action in ("enable", "disable"):
-            found = await repository.find(args.source)
-            if not found:
-                raise FeedCommandError(f"no source with id or URL {args.source!r} (see `python -m bot feeds list`)")
-            for source in found:
-                await repository.set_enabled(source.id, action == "enable")
-                out(f"{action}d #{source.id} {source.url} ({source.language})")
-        elif action == "poll":
-            callbacks = {
-                "on_new_entries": on_new_entries,
-                "notify_admins": notify_admins,
-                "organization_names": organization_names,
-            }
-            await _poll(db, repository, settings, args.source, out, **{k: v for k, v in callbacks.items() if v})
-    finally:
-        await db.close()
+        return new_source(args.url, kind=args.kind, language=args.lang or settings.default_language, settings=settings)
+    except ValueError as error:
+        raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
 
 
-async def _poll(
-    db: Database, repository: SourceRepository, settings: Settings, which: str | None, out: Print, **callbacks: Any
-) -> None:
-    if which:
-        targets = [await _one(repository, which)]
+async def add(services: Services, args: argparse.Namespace, out: Print) -> None:
+    described = _described(services.settings, args)
+    try:
+        source = await services.source_repository.add(described)
+    except SourceExistsError:
+        raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
+    out(f"added {_describe(source)}")
+
+
+async def list_sources(services: Services, _args: argparse.Namespace, out: Print) -> None:
+    for source in await services.source_repository.list_all():
+        out(_describe(source))
+
+
+async def remove(services: Services, args: argparse.Namespace, out: Print) -> None:
+    source = await _one(services.source_repository, args.source)
+    await services.source_repository.remove(source.id)
+    out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
+
+
+async def enable(services: Services, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_enabled(source.id, True)
+        out(f"enabled #{source.id} {source.url} ({source.language})")
+
+
+async def disable(services: Services, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_enabled(source.id, False)
+        out(f"disabled #{source.id} {source.url} ({source.language})")
+
+
+async def poll(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """Poll one source, or every enabled one, now; new entries go through moderation and delivery."""
+    repository = services.source_repository
+    if args.source:
+        targets = [await _one(repository, args.source)]
     else:
         targets = [source for source in await repository.list_all() if source.enabled]
-    policy = PollPolicy.from_settings(settings)
-    async with create_http_session(policy.fetch) as session:
-        poller = FeedPoller(db, session, policy=policy, **callbacks)
-        outcomes = await poller.poll_now([source.id for source in targets])
+    outcomes = await services.poller.poll_now([source.id for source in targets])
     for outcome in outcomes:
         out(_outcome(outcome))
-    if which and outcomes and outcomes[0].failed:
+    if args.source and outcomes and outcomes[0].failed:
         raise FeedCommandError(f"source #{outcomes[0].source_id} failed: {outcomes[0].outcome}: {outcomes[0].error}")
+
+
+FEED_ACTIONS: dict[str, FeedAction] = {
+    "add": add,
+    "list": list_sources,
+    "remove": remove,
+    "enable": enable,
+    "disable": disable,
+    "poll": poll,
+}

@@ -14,9 +14,9 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from bot.feeds.entry import Entry
 from bot.feeds.http import MAX_URL_LENGTH
 from bot.feeds.text import as_utf8_xml, decode_body, html_to_text, unescape_once
+from domain.entries import Entry
 
 _TRUNCATED = ("no element found", "unclosed token")
 _TITLE_FROM_TEXT = 120

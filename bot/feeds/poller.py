@@ -14,12 +14,13 @@ import aiohttp
 
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry, StoredEntry
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
-from bot.feeds.parsing import ParseError, parse_govkz, parse_rss
+from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.parsing import ParseError
 from bot.feeds.scheduling import next_check
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
 from storage.schema.base import utcnow
@@ -37,7 +38,6 @@ HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
 HEALTH_BATCH = 50  # poll records per transaction
 CLAIM_BATCH = 16  # due sources leased per transaction
-_RSS_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 _REFUSED = {401, 403}
 
 
@@ -273,8 +273,7 @@ class FeedPoller:
 
     @staticmethod
     def _headers(source: Source) -> dict[str, str]:
-        accept = "application/json" if source.kind == "govkz" else _RSS_ACCEPT
-        return {"Accept": accept, "Accept-Language": source.language}
+        return {"Accept": SOURCE_KINDS[source.kind].accept, "Accept-Language": source.language}
 
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
@@ -283,7 +282,7 @@ class FeedPoller:
         # A 200 with the very body parsed last time (a server without validators) is not parsed again.
         unchanged = response.not_modified or (body_hash == source.body_hash and response.permanent_url is None)
         if not unchanged:
-            parse = parse_govkz if source.kind == "govkz" else parse_rss
+            parse = SOURCE_KINDS[source.kind].read
             args = {"content_type": response.content_type, "url": response.url, "language": source.language}
             if self.policy.parse_in_thread:
                 parsed = await asyncio.to_thread(parse, response.body, now=now, **args)
@@ -401,7 +400,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
             )
-        elif source.kind == "govkz" and status in _REFUSED and source.last_outcome != kind:
+        elif SOURCE_KINDS[source.kind].alert_on_refusal and status in _REFUSED and source.last_outcome != kind:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )

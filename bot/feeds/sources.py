@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from bot.config import LANGUAGES, Settings
 from bot.feeds.http import check_url, forbidden_host_reason
+from bot.feeds.kinds import KINDS
 from storage.sources import NewSource, Source, SourceRepository
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("rss", "govkz")
 CENTER_FEED_URL = "https://igtipc.org/feed/"
 # facts.md: the ministry's news as gov.kz's own front end reads it; the language goes in Accept-Language.
 GOVKZ_NEWS_URL = (

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.feeds.entry import StoredEntry
 from bot.i18n import Html, Localizer, localizer
 from bot.qa.matcher import Entity, EntityIndex, Match
 from bot.qa.text import detect_language, tokens
+from domain.entries import StoredEntry
 from storage import Database
 from storage.entries import EntryRepository
 from storage.kb import KnowledgeBase, KnowledgeBaseRepository, Organization, Source

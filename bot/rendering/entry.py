@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bot.feeds.entry import StoredEntry
 from bot.i18n import localizer
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
 from bot.rendering.dates import format_day, format_week, local_day
@@ -13,6 +12,7 @@ from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_ht
 from bot.rendering.message import RenderedMessage
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import utf16_fit, utf16_len
+from domain.entries import StoredEntry
 
 PERIODS = ("day", "week")
 # A digest line shows a title, not an article: a longer one is cut so that any item fits in a message.

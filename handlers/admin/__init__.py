@@ -3,10 +3,12 @@ so they get exactly what an unknown command or a stale button gets."""
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
-from aiogram.filters import Filter
+from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
+from bot.i18n import Localizer
 from handlers.admin import broadcast, kb, moderation, sources, stats
 
 
@@ -18,10 +20,17 @@ class IsAdmin(Filter):
         return user is not None and settings.is_admin(user.id)
 
 
+async def cancel_dialog(message: Message, state: FSMContext, l10n: Localizer) -> None:
+    """Any command in the middle of an admin dialog (a broadcast, a title, a file) ends the dialog, for all of them."""
+    await state.clear()
+    await message.answer(l10n("admin-cancelled"))
+
+
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin")
     router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
     router.callback_query.filter(IsAdmin())
+    router.message.register(cancel_dialog, ~StateFilter(None), F.text.startswith("/"))
     router.include_routers(*(module.create_router() for module in (broadcast, sources, kb, stats, moderation)))
     return router

@@ -2,8 +2,7 @@
 
 from datetime import UTC, datetime
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -11,16 +10,15 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin.broadcasts import BroadcastService
-from bot.admin.callbacks import BroadcastAction
+from bot.admin.callbacks import BroadcastAction, BroadcastAudience, BroadcastStep
 from bot.admin.reports import cancel_keyboard, post_report, update_report
 from bot.i18n import Localizer
+from domain.broadcasts import Audience
 from storage.audit import AuditLog
-from storage.broadcasts import AUDIENCES
 from storage.chats import Chat
 from storage.schema.base import utcnow
 
 MEDIA = ("text", "photo", "document", "video")
-ACTIONS = {"aud", "now", "sched", "cancel"}
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
@@ -31,19 +29,18 @@ class BroadcastDialog(StatesGroup):
 
 def audience_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for audience in AUDIENCES:
-        label = l10n(f"admin-aud-{audience}")
-        builder.button(text=label, callback_data=BroadcastAction(broadcast=broadcast_id, action="aud", value=audience))
+    for audience in Audience:
+        data = BroadcastAudience(broadcast=broadcast_id, audience=audience)
+        builder.button(text=l10n(f"admin-aud-{audience.value}"), callback_data=data)
     builder.adjust(1, 3, 2, 2)
     return builder.as_markup()
 
 
 def confirm_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for action in ("now", "sched", "cancel"):
-        builder.button(
-            text=l10n(f"admin-bc-button-{action}"), callback_data=BroadcastAction(broadcast=broadcast_id, action=action)
-        )
+    for step in BroadcastStep:
+        data = BroadcastAction(broadcast=broadcast_id, action=step)
+        builder.button(text=l10n(f"admin-bc-button-{step.value}"), callback_data=data)
     builder.adjust(2, 1)
     return builder.as_markup()
 
@@ -56,10 +53,6 @@ async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> N
 async def got_message(
     message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
 ) -> None:
-    if message.text and message.text.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     if message.content_type not in MEDIA:
         await message.answer(l10n("admin-bc-unsupported"))
         return
@@ -70,66 +63,105 @@ async def got_message(
     await message.answer(l10n("admin-bc-audience"), reply_markup=audience_keyboard(draft.id, l10n))
 
 
-async def pressed(
+async def _stale(query: CallbackQuery, l10n: Localizer, text: str = "button-stale") -> None:
+    await query.answer(l10n(text), show_alert=True)
+
+
+def _shown(query: CallbackQuery) -> Message | None:
+    """The message the button was under, when the bot can still touch it."""
+    message = query.message
+    return None if message is None or isinstance(message, InaccessibleMessage) else message
+
+
+async def audience_chosen(
     query: CallbackQuery,
-    callback_data: BroadcastAction,
-    state: FSMContext,
+    callback_data: BroadcastAudience,
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
     audit: AuditLog,
 ) -> None:
-    action, value = callback_data.action, callback_data.value
+    audience = callback_data.audience.value
     broadcast = await broadcasts.get(callback_data.broadcast)
-    valid = action in ACTIONS and (action != "aud" or value in AUDIENCES) and (action == "aud" or not value)
-    if broadcast is None or not valid or query.message is None or isinstance(query.message, InaccessibleMessage):
-        await query.answer(l10n("button-stale"), show_alert=True)
+    message = _shown(query)
+    count = await broadcasts.choose_audience(broadcast.id, audience) if broadcast and message else None
+    if broadcast is None or message is None or count is None:
+        await _stale(query, l10n)
         return
-    message = query.message
-    admin_id = query.from_user.id
-    if action == "aud":
-        count = await broadcasts.choose_audience(broadcast.id, value)
-        if count is None:
-            await query.answer(l10n("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        await audit.record("broadcast.audience", actor_id=admin_id, broadcast=broadcast.id, audience=value)
-        await message.answer(l10n("admin-bc-preview"))
-        await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
-        await message.answer(
-            l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{value}")),
-            reply_markup=confirm_keyboard(broadcast.id, l10n),
-        )
+    await query.answer()
+    await audit.record("broadcast.audience", actor_id=query.from_user.id, broadcast=broadcast.id, audience=audience)
+    await message.answer(l10n("admin-bc-preview"))
+    await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
+    await message.answer(
+        l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{audience}")),
+        reply_markup=confirm_keyboard(broadcast.id, l10n),
+    )
+
+
+async def send_now(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    bot: Bot,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+    audit: AuditLog,
+) -> None:
+    broadcast = await broadcasts.get(callback_data.broadcast)
+    message = _shown(query)
+    ready = broadcast is not None and broadcast.audience is not None and message is not None
+    started = await broadcasts.start(callback_data.broadcast) if ready else None
+    if started is None or message is None:
+        await _stale(query, l10n)
         return
-    if action == "now":
-        started = await broadcasts.start(broadcast.id) if broadcast.audience else None
-        if started is None:
-            await query.answer(l10n("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        await audit.record("broadcast.send", actor_id=admin_id, broadcast=broadcast.id, recipients=started.recipients)
-        await _drop_buttons(message)
-        await post_report(bot, broadcasts, started)
+    await query.answer()
+    await audit.record(
+        "broadcast.send", actor_id=query.from_user.id, broadcast=started.id, recipients=started.recipients
+    )
+    await message.edit_reply_markup(reply_markup=None)
+    await post_report(bot, broadcasts, started)
+
+
+async def ask_time(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    state: FSMContext,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+) -> None:
+    broadcast = await broadcasts.get(callback_data.broadcast)
+    message = _shown(query)
+    if broadcast is None or broadcast.status != "draft" or broadcast.audience is None or message is None:
+        await _stale(query, l10n)
         return
-    if action == "sched":
-        if broadcast.status != "draft" or broadcast.audience is None:
-            await query.answer(l10n("button-stale"), show_alert=True)
-            return
-        await query.answer()
-        await state.set_state(BroadcastDialog.when)
-        await state.update_data(broadcast=broadcast.id)
-        await message.answer(l10n("admin-bc-when", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+    await query.answer()
+    await state.set_state(BroadcastDialog.when)
+    await state.update_data(broadcast=broadcast.id)
+    await message.answer(l10n("admin-bc-when", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+
+
+async def cancel(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    bot: Bot,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+    audit: AuditLog,
+) -> None:
+    broadcast = await broadcasts.get(callback_data.broadcast)
+    message = _shown(query)
+    if broadcast is None or message is None:
+        await _stale(query, l10n)
         return
     cancelled = await broadcasts.cancel(broadcast.id)
     if cancelled is None:
-        await query.answer(l10n("admin-bc-already-over"), show_alert=True)
+        await _stale(query, l10n, "admin-bc-already-over")
         return
     await query.answer(l10n("admin-bc-cancelled"))
-    await audit.record("broadcast.cancel", actor_id=admin_id, broadcast=broadcast.id, was=broadcast.status)
+    await audit.record("broadcast.cancel", actor_id=query.from_user.id, broadcast=broadcast.id, was=broadcast.status)
     if cancelled.report_message_id is not None:
         await update_report(bot, await broadcasts.progress(cancelled, utcnow()), final=True)
     else:
-        await _drop_buttons(message)
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(l10n("admin-bc-cancelled"))
 
 
@@ -137,10 +169,6 @@ async def got_time(
     message: Message, state: FSMContext, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
 ) -> None:
     text = (message.text or "").strip()
-    if text.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     due = _parse_time(text)
     if due is None or due <= utcnow():
         await message.answer(l10n("admin-bc-bad-time", example=f"{utcnow():%Y-%m-%d %H:%M}"))
@@ -167,19 +195,14 @@ def _parse_time(text: str) -> datetime | None:
     return None
 
 
-async def _drop_buttons(message: Message) -> None:
-    try:
-        await message.edit_reply_markup(reply_markup=None)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
-
-
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin-broadcast")
     router.message.register(ask_message, Command("broadcast"))
     router.message.register(got_message, StateFilter(BroadcastDialog.message))
     router.message.register(got_time, StateFilter(BroadcastDialog.when))
-    router.callback_query.register(pressed, BroadcastAction.filter())
+    router.callback_query.register(audience_chosen, BroadcastAudience.filter())
+    router.callback_query.register(send_now, BroadcastAction.filter(F.action == BroadcastStep.NOW))
+    router.callback_query.register(ask_time, BroadcastAction.filter(F.action == BroadcastStep.SCHEDULE))
+    router.callback_query.register(cancel, BroadcastAction.filter(F.action == BroadcastStep.CANCEL))
     return router

@@ -46,10 +46,6 @@ async def kb_command(
 async def kb_file(
     message: Message, state: FSMContext, bot: Bot, l10n: Localizer, knowledge: KnowledgeBaseRepository, audit: AuditLog
 ) -> None:
-    if message.text and message.text.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     document = message.document
     if document is None:
         await message.answer(l10n("admin-kb-send-file"))

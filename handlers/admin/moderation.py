@@ -1,7 +1,6 @@
 """Held alliance entries: Approve sends them, Edit title asks for a new title first, Skip drops them."""
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -63,11 +62,7 @@ async def moderation_pressed(
         text = l10n("admin-mod-skipped")
     await query.answer(text)
     if not isinstance(message, InaccessibleMessage):
-        try:
-            await message.edit_reply_markup(reply_markup=None)
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:
-                raise
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(text)
 
 
@@ -75,10 +70,6 @@ async def got_title(
     message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue, audit: AuditLog
 ) -> None:
     title = (message.text or "").strip()
-    if title.startswith("/"):
-        await state.clear()
-        await message.answer(l10n("admin-cancelled"))
-        return
     if not title or len(title) > MAX_TITLE:
         await message.answer(l10n("admin-mod-bad-title", limit=MAX_TITLE))
         return

@@ -8,7 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.admin.callbacks import SourceAction
 from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
-from bot.feeds.sources import KINDS
+from bot.feeds.kinds import KINDS
 from bot.i18n import Html, Localizer
 from bot.rendering import split_html
 from storage.audit import AuditLog

@@ -6,20 +6,20 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from local_telegram import BotAPIStub, SentMessage
+from local_telegram.server import StubUser
 from storage.chats import ChatRepository
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.feeds.conftest import FeedSite
-from tests.stub import BotAPIStub, SentMessage
-from tests.stub.server import StubUser
 
 
 async def add_subscribers(
     app: RunningBot, stub: BotAPIStub, count: int, *, first_id: int = 10_000, language: str = "ru"
 ) -> list[StubUser]:
     """`count` private subscribers the stub knows, stored without going through /start (keeps tests fast)."""
-    chats: ChatRepository = app.deps["chats"]
-    repository = SubscriptionRepository(app.deps["db"])
+    chats: ChatRepository = app.services.chats
+    repository = SubscriptionRepository(app.services.db)
     users = []
     for user_id in range(first_id, first_id + count):
         users.append(stub.user(user_id, language_code=language))

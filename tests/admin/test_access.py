@@ -3,10 +3,10 @@
 from sqlalchemy import func, select
 
 from bot.i18n import localizer
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot
-from tests.stub import BotAPIStub
 
 ADMIN_COMMANDS = ["/broadcast", "/sources", "/sources add http://127.0.0.1:9/feed", "/kb", "/kb import", "/stats"]
 
@@ -23,7 +23,7 @@ async def test_non_admin_gets_the_unknown_command_answer_for_every_admin_command
     # Not an admin dialog either: a photo afterwards is just an unsupported message.
     user.send_media("photo", caption="not a broadcast")
     assert (await user.reply()).text == localizer("en")("not-understood")
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         assert (await conn.execute(select(func.count()).select_from(broadcasts))).scalar() == 0
 
 
@@ -47,12 +47,12 @@ async def test_a_captured_admin_button_pressed_by_a_non_admin_does_nothing(stub:
         query = intruder.press(confirm, data=confirm.button(label)["callback_data"])
         answer = await intruder.callback_answer(query)
         assert answer["text"] == localizer("en")("button-stale")
-    forged = intruder.press(confirm, data="admb:1:now:")
+    forged = intruder.press(confirm, data="admb:1:now")
     assert (await intruder.callback_answer(forged))["text"] == localizer("en")("button-stale")
     assert len(stub.calls_of("copyMessage")) == sent_before
     assert copies(stub, users) == 0
     assert intruder.messages() == []
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         assert (await conn.execute(select(broadcasts.c.status))).scalar() == "draft"
         assert (await conn.execute(select(func.count()).select_from(outbox_deliveries))).scalar() == 0
     # The admin's own button still works afterwards.
@@ -68,8 +68,12 @@ async def test_forged_or_stale_admin_buttons_from_the_admin_are_refused(stub: Bo
     confirm = await compose(boss)
     stale = localizer("en")("button-stale")
     for data in (
+        "admb:99:now",
         "admb:99:now:",
+        "admba:1:nobody",
+        "admba:99:all",
         "admb:1:aud:nobody",
+        "admb:1:explode",
         "admb:1:explode:",
         "admb:x:now:",
         "adms:5:pause",

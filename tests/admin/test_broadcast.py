@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from storage.schema.base import utcnow
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
 async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub: BotAPIStub, app: RunningBot) -> None:
@@ -31,7 +31,7 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     assert first.params["from_chat_id"] in (str(boss.id), boss.id)
     edits = [call.at for call in stub.calls_of("editMessageText")]
     assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
-    actions = [row["action"] for row in await app.deps["audit"].recent()]
+    actions = [row["action"] for row in await app.services.audit.recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
 
 
@@ -81,7 +81,7 @@ async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database
         await stub.wait_until(lambda: "cancelled" in report.text.splitlines()[0], timeout=10)
         reached = copies(stub, users)
         await asyncio.sleep(1.0)  # sends that were in flight at the press finish
-        async with app.deps["db"].connect() as conn:
+        async with app.services.db.connect() as conn:
             statuses = [row.status for row in (await conn.execute(select(outbox_deliveries))).all()]
     finally:
         await app.stop()
@@ -112,7 +112,7 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
         report = await boss.reply(timeout=10)
         await stub.wait_until(lambda: "done" in report.text, timeout=30)
-        async with second.deps["db"].connect() as conn:
+        async with second.services.db.connect() as conn:
             (row,) = (await conn.execute(select(broadcasts))).all()
     finally:
         await second.stop()
@@ -130,7 +130,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: Run
     query = boss.press(scheduled, "Cancel")
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
     await asyncio.sleep(4)  # past the time it was scheduled for
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         (row,) = (await conn.execute(select(broadcasts))).all()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0

@@ -1,19 +1,21 @@
 """/sources, /kb and /stats from Telegram, each action in the audit log."""
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
+from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
-from storage.schema import audit_log
+from storage.schema import audit_log, broadcasts
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.feeds.conftest import FeedSite, Item, rss
 from tests.qa.test_knowledge_base import BAD_KB_YAML
-from tests.stub import BotAPIStub
 
 
 async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         rows = (await conn.execute(select(audit_log).order_by(audit_log.c.id))).all()
     return [(row.actor_id, row.action) for row in rows]
 
@@ -29,13 +31,13 @@ async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
     assert (await boss.reply()).text.startswith("The source was not added:")
     assert (await boss.ask("/sources add ftp://example.org/feed")).text.startswith("Checking")
     assert "only http:// and https://" in (await boss.reply()).text
-    assert await SourceRepository(app.deps["db"]).list_all() == []
+    assert await SourceRepository(app.services.db).list_all() == []
 
     boss.send(f"/sources add {good} en")
     await boss.reply()
     added = await boss.reply()
     assert added.text.startswith("Added source #1 (1 item in the feed now).")
-    (source,) = await SourceRepository(app.deps["db"]).list_all()
+    (source,) = await SourceRepository(app.services.db).list_all()
     assert (source.url, source.language, source.enabled) == (good, "en", True)
 
     listing = await boss.ask("/sources")
@@ -43,7 +45,7 @@ async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
     assert "Last success: never" in listing.text
     boss.press(listing, "⏸ #1")
     assert (await boss.reply()).text == "Source #1 is paused."
-    assert not (await SourceRepository(app.deps["db"]).get(1)).enabled  # type: ignore[union-attr]
+    assert not (await SourceRepository(app.services.db).get(1)).enabled  # type: ignore[union-attr]
     boss.press(listing, "🔄 #1")
     assert (await boss.reply()).text == "Source #1 polled: ok, new items: 1. Error: —"
     listing = await boss.ask("/sources")
@@ -58,7 +60,7 @@ async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
 
 
 async def test_kb_export_and_import_with_every_error_and_its_line(stub: BotAPIStub, app: RunningBot) -> None:
-    knowledge: KnowledgeBaseRepository = app.deps["knowledge"]
+    knowledge: KnowledgeBaseRepository = app.services.knowledge
     before = await knowledge.load()
     boss = admin(stub)
     exported = await boss.ask("/kb")
@@ -89,7 +91,7 @@ async def test_kb_export_and_import_with_every_error_and_its_line(stub: BotAPISt
 async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStub, app: RunningBot) -> None:
     await add_subscribers(app, stub, 3, first_id=30_000, language="ru")
     kk = await add_subscribers(app, stub, 2, first_id=31_000, language="kk")
-    await app.deps["subscriptions"].set_paused(kk[0].id, True)
+    await app.services.subscriptions.set_paused(kk[0].id, True)
     stats = await admin(stub).ask("/stats")
     assert "Subscribers: active 4, paused 1, blocked or gone 0" in stats.text
     assert "By language: kk: 1, ru: 3" in stats.text
@@ -98,3 +100,16 @@ async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStu
     assert "Chats by type: private: 6" in stats.text  # the admin's own chat too
     assert "Waiting in the queue: 0" in stats.text
     assert "Sources: 0" in stats.text
+
+
+@pytest.mark.parametrize("opening", ["/broadcast", "/kb import"])
+async def test_any_command_ends_any_admin_dialog(stub: BotAPIStub, app: RunningBot, opening: str) -> None:
+    boss = admin(stub)
+    prompt = await boss.ask(opening)
+    assert "Any command cancels" in prompt.text
+    assert (await boss.ask("/help")).text == "Cancelled."
+    # The dialog is over: plain text is a question again, not the broadcast or the file the dialog waited for.
+    answer = await boss.ask("Who are the co-chairs?")
+    assert "Shanghai Electric" in answer.text
+    async with app.services.db.connect() as conn:
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(broadcasts))).scalar() == 0

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 import bot.factory
 from bot.admin.jobs import watch_delivery
 from bot.app import run
-from bot.factory import create_bot, create_dependencies
+from bot.container import bootstrap
+from bot.factory import create_bot
+from local_telegram import BotAPIStub
 from storage.outbox import Recipient
 from storage.schema import outbox_deliveries
 from storage.schema.base import utcnow
@@ -17,7 +19,6 @@ from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.feeds.conftest import FeedSite, Item, rss, seed_article
-from tests.stub import BotAPIStub
 
 
 async def test_held_announcement_is_retitled_and_approved_by_an_admin(
@@ -35,10 +36,10 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
     app = await start_bot(make_settings(stub, database_url, moderation=True), stub)
     try:
         (reader,) = await add_subscribers(app, stub, 1)
-        await app.deps["subscriptions"].set_scope(reader.id, "all")
+        await app.services.subscriptions.set_scope(reader.id, "all")
         boss = admin(stub)
         await boss.ask("/start")  # the admin's chat is known (in English) before the entry arrives
-        await SourceRepository(app.deps["db"]).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
+        await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
         listing = await boss.ask("/sources")
         boss.press(listing, "🔄 #1")
         held = await boss.reply(timeout=15)
@@ -61,7 +62,7 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         await stub.wait_until(lambda: any("встреча в Астане" in m.text for m in reader.messages()), timeout=10)
         skip = boss.press(held, data=held.button("Skip")["callback_data"])
         assert (await boss.callback_answer(skip))["text"] == "This announcement was already decided."
-        actions = [row["action"] for row in await app.deps["audit"].recent()]
+        actions = [row["action"] for row in await app.services.audit.recent()]
     finally:
         await app.stop()
     (news,) = [m for m in reader.messages() if "встреча в Астане" in m.text]
@@ -78,31 +79,31 @@ async def _next_not_polled(user: Any) -> Any:
 
 async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: BotAPIStub, database_url: str) -> None:
     settings = make_settings(stub, database_url)
-    deps = create_dependencies(settings)
-    db = deps["db"]
+    services = bootstrap(settings)
+    db = services.db
     await db.migrate()
     bot_ = create_bot(settings)
-    deps["alerts"].attach(bot_)
-    await deps["leadership"].try_acquire()
+    services.alerts.attach(bot_)
+    await services.leadership.try_acquire()
     stub.user(ADMIN_ID)
     try:
-        await deps["chats"].meet(5, type="private", language="ru", title=None, username=None)
-        message_id = await deps["outbox"].add_message("broadcast", payload={"text": "x"})
-        await deps["outbox"].add_deliveries(message_id, [Recipient(5)])
+        await services.chats.meet(5, type="private", language="ru", title=None, username=None)
+        message_id = await services.outbox.add_message("broadcast", payload={"text": "x"})
+        await services.outbox.add_deliveries(message_id, [Recipient(5)])
         async with db.begin() as conn:
             await conn.execute(sa.update(outbox_deliveries).values(next_attempt_at=utcnow() - timedelta(minutes=30)))
-        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")
-        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")  # rate-limited
+        await watch_delivery(services.stats, services.alerts, services.leadership, "en")
+        await watch_delivery(services.stats, services.alerts, services.leadership, "en")  # rate-limited
         for chat_id in range(100, 125):
-            await deps["chats"].meet(chat_id, type="private", language="ru", title=None, username=None)
-        await deps["outbox"].add_deliveries(message_id, [Recipient(chat_id) for chat_id in range(100, 125)])
+            await services.chats.meet(chat_id, type="private", language="ru", title=None, username=None)
+        await services.outbox.add_deliveries(message_id, [Recipient(chat_id) for chat_id in range(100, 125)])
         async with db.begin() as conn:
             await conn.execute(
                 sa.update(outbox_deliveries).where(outbox_deliveries.c.chat_id >= 100).values(status="failed")
             )
-        await watch_delivery(deps["stats"], deps["alerts"], deps["leadership"], "en")
+        await watch_delivery(services.stats, services.alerts, services.leadership, "en")
     finally:
-        await deps["leadership"].stop()
+        await services.leadership.stop()
         await bot_.session.close()
         await db.close()
     alerts = [m.text for m in stub.sent_to(ADMIN_ID)]

@@ -5,33 +5,25 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from bot.delivery import Delivery, Sender
-from bot.factory import create_dependencies
+from local_telegram import BotAPIStub
 from storage.outbox import Outbox
-from storage.subscriptions import SubscriptionRepository
 from tests.conftest import RunningBot, make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
-async def start_delivery_bot(settings: Settings, stub: BotAPIStub, **sender_options: Any) -> RunningBot:
-    """The production bot, with a sender that backs off in milliseconds instead of seconds."""
-    deps = create_dependencies(settings)
-    options: dict[str, Any] = {"backoff_base": 0.05, "backoff_cap": 0.5, "idle_poll": 0.05} | sender_options
-    sender = Sender(deps["outbox"], rate=settings.send_rate_per_second, paid=settings.paid_broadcast, **options)
-    deps["sender"] = sender
-    deps["delivery"] = Delivery(
-        SubscriptionRepository(deps["db"]),
-        deps["outbox"],
-        official_channel_id=settings.official_channel_id,
-        official_language=settings.default_language,
-        wake=sender.wake,
+def fast_retries(settings: Settings) -> Settings:
+    """The same settings with a sender that backs off in milliseconds instead of seconds."""
+    return settings.model_copy(
+        update={"send_retry_base_seconds": 0.05, "send_retry_cap_seconds": 0.5, "send_idle_poll_seconds": 0.05}
     )
-    return await start_bot(settings, stub, **deps)
+
+
+async def start_delivery_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
+    """The production bot, with fast retries."""
+    return await start_bot(fast_retries(settings), stub)
 
 
 async def drained(outbox: Outbox, within: float = 10.0) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.feeds.entry import Entry, StoredEntry
+from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
 from storage.schema import chats

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.delivery import Delivery
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import make_entry, subscribe_many
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 RECIPIENTS = 2000
 CONCURRENCY = 20

@@ -5,13 +5,13 @@ import time
 from datetime import UTC, datetime
 
 from bot.delivery import Delivery
+from local_telegram import BotAPIStub, Fault
+from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
-from tests.stub import BotAPIStub, Fault
-from tests.stub.server import RateLimits
 
 
 async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
@@ -21,11 +21,11 @@ async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
 
 
 def delivery(app: RunningBot) -> Delivery:
-    return app.deps["delivery"]  # type: ignore[no-any-return]
+    return app.services.delivery  # type: ignore[no-any-return]
 
 
 def outbox(app: RunningBot) -> Outbox:
-    return app.deps["outbox"]  # type: ignore[no-any-return]
+    return app.services.outbox  # type: ignore[no-any-return]
 
 
 async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:
@@ -34,7 +34,7 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
     paused = await subscribe(stub, 2003, "ru")
     stopped = await subscribe(stub, 2004, "ru")
     stranger = stub.user(2005, language_code="ru")  # never pressed /start
-    await running.deps["subscriptions"].set_paused(paused.id, True)
+    await running.services.subscriptions.set_paused(paused.id, True)
     assert (await stopped.ask("/stop")).text.startswith("Вы отписались")
     admin = stub.user(2006)
     forum = stub.group(-1002007, "Forum", is_forum=True, admins={admin.id})
@@ -64,7 +64,7 @@ async def test_blocked_user_is_deactivated_after_one_403(stub: BotAPIStub, runni
     await drained(outbox(running))
     sends = [c for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(user.id)]
     assert len(sends) == 2  # the welcome and the one refused announcement, nothing after
-    assert (await running.deps["chats"].get(user.id)).active is False
+    assert (await running.services.chats.get(user.id)).active is False
 
 
 async def test_429_storm_delays_but_loses_nothing(stub: BotAPIStub, running: RunningBot) -> None:
@@ -97,7 +97,7 @@ async def _rows(app: RunningBot):  # the outbox rows of announced entries
 
     from storage.schema import outbox_deliveries, outbox_messages
 
-    async with app.deps["db"].connect() as conn:
+    async with app.services.db.connect() as conn:
         query = select(outbox_deliveries).join(outbox_messages).where(outbox_messages.c.kind == "entry")
         return (await conn.execute(query)).all()
 
@@ -111,7 +111,7 @@ async def test_migrated_group_gets_the_message_at_its_new_id(stub: BotAPIStub, r
     await delivery(running).announce([make_entry("Moved")])
     await drained(outbox(running))
     assert [m.text for m in stub.sent_to(-1002402) if "Moved" in m.text]
-    subscription = await running.deps["subscriptions"].get(-1002402)
+    subscription = await running.services.subscriptions.get(-1002402)
     assert subscription is not None
 
 
@@ -132,7 +132,7 @@ async def test_refused_html_is_retried_once_as_plain_text(stub: BotAPIStub, runn
     box = outbox(running)
     message_id = await box.add_message("broadcast", payload={"text": "<b>Broken <i>markup</b> &amp; more"})
     await box.add_deliveries(message_id, [Recipient(user.id)])
-    running.deps["sender"].wake()
+    running.services.sender.wake()
     await drained(box)
     (message,) = [m for m in user.messages() if "markup" in m.text]
     assert message.text == "Broken markup & more"
@@ -141,8 +141,8 @@ async def test_refused_html_is_retried_once_as_plain_text(stub: BotAPIStub, runn
 
 async def test_digest_user_gets_one_digest_at_their_hour(stub: BotAPIStub, running: RunningBot) -> None:
     user = await subscribe(stub, 2701)
-    await running.deps["subscriptions"].set_mode(user.id, "daily")
-    await SubscriptionRepository(running.deps["db"]).update(user.id, digest_hour=18)
+    await running.services.subscriptions.set_mode(user.id, "daily")
+    await SubscriptionRepository(running.services.db).update(user.id, digest_hour=18)
     await delivery(running).announce([make_entry("Morning news"), make_entry("Noon news")])
     await drained(outbox(running))
     assert [m for m in user.messages() if "news" in m.text] == []
@@ -175,7 +175,7 @@ async def test_forged_settings_button_does_nothing(stub: BotAPIStub, running: Ru
     for data in ("dset:scope:everything", "dset:hour:1000", "dset:drop:tables", "dset:"):
         answer = await user.callback_answer(user.press(panel, data=data))
         assert answer["text"] == "This button is no longer valid."
-    subscription = await running.deps["subscriptions"].get(user.id)
+    subscription = await running.services.subscriptions.get(user.id)
     assert (subscription.scope, subscription.digest_hour) == ("alliance", 9)
 
 
@@ -200,7 +200,7 @@ async def test_only_admins_manage_a_group(stub: BotAPIStub, running: RunningBot)
     assert stub.sent_to(group.id)[0].text.startswith("Only the chat's administrators")
     member.send("/start", chat=group)
     await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 2)
-    assert await running.deps["subscriptions"].get(group.id) is None
+    assert await running.services.subscriptions.get(group.id) is None
 
 
 async def test_bot_removed_from_group_stops_deliveries(stub: BotAPIStub, running: RunningBot) -> None:
@@ -218,7 +218,7 @@ async def test_bot_removed_from_group_stops_deliveries(stub: BotAPIStub, running
         }
     )
     await stub.wait_until(lambda: len(stub.sent_to(group.id)) == 1)  # "this chat is subscribed"
-    assert await running.deps["subscriptions"].get(group.id) is not None
+    assert await running.services.subscriptions.get(group.id) is not None
     stub.push_update(
         {
             "my_chat_member": member
@@ -229,7 +229,7 @@ async def test_bot_removed_from_group_stops_deliveries(stub: BotAPIStub, running
         }
     )
     for _ in range(100):
-        if not (await running.deps["chats"].get(group.id)).active:
+        if not (await running.services.chats.get(group.id)).active:
             break
         await asyncio.sleep(0.05)
     await delivery(running).announce([make_entry("After removal")])
@@ -244,8 +244,8 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
         await asyncio.sleep(1.0)  # the welcomes are not part of what is measured
         stub.rate_limits = RateLimits(global_per_second=10)
         started = time.monotonic()
-        await app.deps["delivery"].announce([make_entry("One"), make_entry("Two")])
-        await drained(app.deps["outbox"], within=20)
+        await app.services.delivery.announce([make_entry("One"), make_entry("Two")])
+        await drained(app.services.outbox, within=20)
         elapsed = time.monotonic() - started
     finally:
         await app.stop()
@@ -262,7 +262,7 @@ async def test_last_news_language_stays(stub: BotAPIStub, running: RunningBot) -
     panel = await user.ask("/settings")
     answer = await user.callback_answer(user.press(panel, "English"))
     assert answer["text"] == "Saved."
-    assert (await running.deps["subscriptions"].get(user.id)).languages == ("en",)
+    assert (await running.services.subscriptions.get(user.id)).languages == ("en",)
 
 
 async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, database_url: str) -> None:
@@ -270,10 +270,10 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     try:
         user = await subscribe(stub, 3401, "en")
         admin = stub.user(3402)
-        box = app.deps["outbox"]
+        box = app.services.outbox
         message_id = await box.add_message("broadcast", copy_from=(admin.id, 77), created_by=admin.id)
         assert await box.add_deliveries(message_id, [Recipient(user.id)]) == 1
-        app.deps["sender"].wake()
+        app.services.sender.wake()
         await drained(box)
     finally:
         await app.stop()
@@ -285,7 +285,7 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
 
 async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running: RunningBot) -> None:
     user = await subscribe(stub, 3501, "en")
-    leadership = running.deps["leadership"]
+    leadership = running.services.leadership
     leadership.held = False  # as if another replica had taken the lease over
     await delivery(running).announce([make_entry("While standing by", language="en")])
     await asyncio.sleep(0.5)

@@ -15,9 +15,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.feeds.entry import StoredEntry
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
+from domain.entries import StoredEntry
 from storage import Database
 from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.feeds.classifier import AllianceClassifier, classify
-from bot.feeds.entry import Entry
+from domain.entries import Entry
 
 
 @pytest.mark.parametrize(

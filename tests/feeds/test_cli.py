@@ -6,12 +6,19 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.cli import main
-from tests.feeds.conftest import FeedSite, items, rss
+from storage import Database
+from storage.schema.admin import held_entries
+from storage.schema.delivery import outbox_deliveries
+from tests.delivery.helpers import subscribe_many
+from tests.feeds.conftest import FeedSite, Item, items, rss
 
 
 @pytest.fixture
@@ -42,20 +49,28 @@ def test_add_rejects_a_bad_url_with_one_clear_line(database_url, capsys, url, re
     assert err.strip().splitlines() == [f"error: bad source URL {url!r}: {reason}"]
 
 
-@pytest.fixture
-def feed_url() -> Iterator[str]:
-    """A local feed served from a background thread: the CLI runs its own event loop."""
+@contextmanager
+def served(body: str) -> Iterator[str]:
+    """A local feed served from a background thread (the CLI runs its own event loop); yields its URL."""
     site = FeedSite()
     loop = asyncio.new_event_loop()
     loop.run_until_complete(site.server.start_server())
-    url = site.serve("/feed", rss(items(3)))
+    url = site.serve("/feed", body)
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    yield url
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.run_until_complete(site.server.close())
-    loop.close()
+    try:
+        yield url
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.run_until_complete(site.server.close())
+        loop.close()
+
+
+@pytest.fixture
+def feed_url() -> Iterator[str]:
+    with served(rss(items(3))) as url:
+        yield url
 
 
 def test_add_list_poll_remove(database_url, capsys, feed_url):
@@ -108,3 +123,60 @@ def test_poll_of_a_failing_source_exits_non_zero_with_the_reason(database_url, c
     code, _, err = run(capsys, "poll", url)
     assert code == 2
     assert err.strip().splitlines()[-1].startswith("error: source #5 failed: connection: cannot connect")
+
+
+def _count(database_url: str, table: sa.Table, *where: Any) -> int:
+    async def count() -> int:
+        db = Database(database_url)
+        try:
+            async with db.connect() as conn:
+                return int((await conn.execute(sa.select(sa.func.count()).select_from(table).where(*where))).scalar())
+        finally:
+            await db.close()
+
+    return asyncio.run(count())
+
+
+@pytest.fixture
+def alliance_feed_url() -> Iterator[str]:
+    """A local feed with one item about the alliance."""
+    item = Item(
+        title="Альянс низкоуглеродных технологий: заседание",
+        link="http://news.local/alliance",
+        guid="alliance-1",
+        description="<p>Альянс низкоуглеродных технологий «Пояса и пути» провёл заседание.</p>",
+    )
+    with served(rss([item])) as url:
+        yield url
+
+
+@pytest.mark.parametrize("moderation", [True, False])
+def test_poll_from_the_shell_is_moderated_like_the_bot(
+    database_url, capsys, monkeypatch, alliance_feed_url, moderation
+):
+    monkeypatch.setenv("MODERATION", str(moderation).lower())
+    assert run(capsys, "add", alliance_feed_url)[0] == 0
+
+    async def subscribe() -> None:
+        db = Database(database_url)
+        try:
+            await subscribe_many(db, range(7001, 7004))
+        finally:
+            await db.close()
+
+    asyncio.run(subscribe())
+    code, out, _ = run(capsys, "poll", alliance_feed_url)
+    assert (code, out.split()[1:3]) == (0, ["ok", "new=1"])
+    held = _count(database_url, held_entries, held_entries.c.status == "held")
+    queued = _count(database_url, outbox_deliveries)
+    assert (held, queued) == ((1, 0) if moderation else (0, 3))
+
+
+def test_default_sources_false_is_honoured_by_every_feeds_command(database_url, capsys, monkeypatch, feed_url):
+    monkeypatch.setenv("DEFAULT_SOURCES", "false")
+    code, out, _ = run(capsys, "list")
+    assert (code, out) == (0, "")
+    code, out, _ = run(capsys, "add", feed_url)
+    assert out.startswith("added #1 ")
+    code, out, _ = run(capsys, "poll")
+    assert [line.split()[0] for line in out.splitlines()] == ["#1"]

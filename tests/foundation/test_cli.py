@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT
-from tests.stub import BotAPIStub
 
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

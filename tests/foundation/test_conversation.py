@@ -2,8 +2,8 @@
 
 import pytest
 
+from local_telegram import BotAPIStub
 from tests.conftest import RunningBot, start_bot
-from tests.stub import BotAPIStub
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -3,8 +3,9 @@
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.fsm import DatabaseStorage
 from storage import Database
-from storage.fsm import DatabaseStorage
+from storage.fsm import DialogStateRepository
 
 
 class Broadcast(StatesGroup):
@@ -13,7 +14,7 @@ class Broadcast(StatesGroup):
 
 async def test_state_and_data_survive_a_new_storage(db: Database, database_url: str) -> None:
     key = StorageKey(bot_id=1, chat_id=10, user_id=10)
-    first = DatabaseStorage(db)
+    first = DatabaseStorage(DialogStateRepository(db))
     assert await first.get_state(key) is None
     assert await first.get_data(key) == {}
     await first.set_state(key, Broadcast.waiting_for_message)
@@ -21,7 +22,7 @@ async def test_state_and_data_survive_a_new_storage(db: Database, database_url: 
 
     other_process = Database(database_url)
     try:
-        second = DatabaseStorage(other_process)
+        second = DatabaseStorage(DialogStateRepository(other_process))
         assert await second.get_state(key) == "Broadcast:waiting_for_message"
         assert await second.get_data(key) == {"audience": "kk", "count": 3}
         assert await second.get_state(StorageKey(bot_id=1, chat_id=11, user_id=11)) is None

@@ -5,8 +5,8 @@ import socket
 import aiohttp
 
 from bot.metrics import record_poll, record_send
+from local_telegram import BotAPIStub
 from tests.conftest import make_settings, start_bot
-from tests.stub import BotAPIStub
 
 
 def free_port() -> int:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from bot.alerts import AdminAlerts
 from bot.leadership import Leadership
+from local_telegram import BotAPIStub
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.leases import LeaseRepository
 from tests.conftest import ADMIN_ID, REPO_ROOT, RunningBot
-from tests.stub import BotAPIStub
-from tests.stub.server import TOKEN
 
 
 async def test_only_one_holder_and_a_standby_takes_over(db: Database) -> None:
@@ -41,7 +41,7 @@ async def test_an_expired_lease_is_taken_over(db: Database) -> None:
 
 async def test_alerts_reach_admins_once_per_interval(app: RunningBot, stub: BotAPIStub) -> None:
     stub.user(ADMIN_ID, language_code="ru")
-    alerts: AdminAlerts = app.deps["alerts"]
+    alerts: AdminAlerts = app.services.alerts
     assert await alerts.notify("source 3 <disabled>", key="source:3")
     assert not await alerts.notify("source 3 <disabled>", key="source:3")
     [message] = stub.sent_to(ADMIN_ID)

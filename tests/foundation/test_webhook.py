@@ -3,18 +3,19 @@
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import WEBHOOK_PATH, create_webhook_app, webhook_url
-from bot.factory import create_bot, create_dependencies, create_dispatcher
+from bot.container import bootstrap
+from bot.factory import create_bot, create_dispatcher
+from local_telegram import BotAPIStub
 from tests.conftest import make_settings
-from tests.stub import BotAPIStub
 
 
 async def test_webhook_checks_the_secret_and_handles_updates(stub: BotAPIStub, database_url: str) -> None:
     settings = make_settings(stub, database_url, webhook_url="https://bot.example.org", webhook_secret="s3cret-token_1")
     assert webhook_url(settings) == "https://bot.example.org" + WEBHOOK_PATH
-    deps = create_dependencies(settings)
-    await deps["db"].migrate()
+    services = bootstrap(settings)
+    await services.start()
     bot = create_bot(settings)
-    dp = create_dispatcher(settings, **deps)
+    dp = create_dispatcher(services)
     user = stub.user(2001, language_code="en")
     update = {
         "update_id": 1,

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from bot.feeds.entry import Entry, StoredEntry
+from domain.entries import Entry, StoredEntry
 from storage.kb import SEED_FILE, KnowledgeBase, read_knowledge_base_file
 
 

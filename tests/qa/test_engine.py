@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.engine import members_page, roles_text
 from bot.qa.text import detect_language, strip_kazakh
+from local_telegram.html import parse_html
 from storage.kb import KnowledgeBase
 from tests.qa.fakes import FakeAnnouncements, SeedKnowledge, stored
-from tests.stub.html import parse_html
 
 
 def engine(announcements=None) -> QuestionEngine:

@@ -3,14 +3,14 @@
 from datetime import UTC, datetime
 
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.entry import Entry
 from bot.feeds.poller import entry_record
 from bot.qa.engine import create_question_engine
+from domain.entries import Entry
+from local_telegram.html import parse_html
 from storage import Database
 from storage.entries import EntryRepository
 from storage.kb import KnowledgeBaseRepository
 from storage.sources import NewSource, SourceRepository
-from tests.stub.html import parse_html
 
 NOW = datetime(2025, 6, 20, 12, tzinfo=UTC)
 

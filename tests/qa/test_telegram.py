@@ -6,11 +6,10 @@ import dataclasses
 import pytest
 
 from bot.metrics import REGISTRY
-from bot.qa import QuestionThrottle
+from local_telegram import BotAPIStub
+from local_telegram.server import BOT_ID, BOT_USERNAME
 from storage.kb import SEED_FILE, Organization, read_knowledge_base_file
 from tests.conftest import RunningBot, start_bot
-from tests.stub import BotAPIStub
-from tests.stub.server import BOT_ID, BOT_USERNAME
 
 
 @pytest.mark.parametrize(
@@ -53,7 +52,7 @@ async def test_members_list_pages_with_buttons_and_ignores_forged_pages(stub: Bo
     )
     running = await start_bot(settings, stub)
     try:
-        await running.deps["knowledge"].replace(dataclasses.replace(seed, organizations=seed.organizations + extra))
+        await running.services.knowledge.replace(dataclasses.replace(seed, organizations=seed.organizations + extra))
         user = stub.user(2002, language_code="en")
         first = await user.ask("/members")
         assert first.text.startswith("Members of the alliance (page 1 of 2)")
@@ -111,7 +110,8 @@ async def test_groups_get_answers_only_when_the_bot_is_addressed(app: RunningBot
 
 
 async def test_too_many_questions_get_one_polite_answer(stub: BotAPIStub, settings) -> None:
-    running = await start_bot(settings, stub, question_throttle=QuestionThrottle(rate=0.001, burst=1))
+    slow = settings.model_copy(update={"question_rate_per_second": 0.001, "question_burst": 1})
+    running = await start_bot(slow, stub)
     try:
         user = stub.user(2005, language_code="kk")
         for question in ("ACCA21", "SSTEC", "IGTIC"):

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.rendering import CAPTION_LIMIT, MESSAGE_LIMIT, render_entry
+from local_telegram.html import EntityParseError, parse_html, utf16_len
 from storage.entries import EntryRepository
 from storage.schema import sources
 from tests.feeds.conftest import REPO_ROOT, FeedSite, Harness
-from tests.stub.html import EntityParseError, parse_html, utf16_len
 
 CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "feedparser"
 HEADER = re.compile(rb"^Header:\s*([A-Za-z0-9-]+):[ \t]*(.*?)\s*$", re.MULTILINE)

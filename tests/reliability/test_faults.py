@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.faults import FaultPlan, fault_fanout
-from tests.stub import BotAPIStub
+from local_telegram import BotAPIStub
 
 
 async def test_everyone_gets_both_messages_in_order_despite_faults(stub: BotAPIStub, tmp_path: Path):

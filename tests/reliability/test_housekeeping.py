@@ -145,16 +145,16 @@ async def test_old_audit_entries_and_orphan_digest_items_go(db: Database):
 
 
 async def test_the_daily_job_is_registered_and_prunes_only_on_the_leader(app: RunningBot):
-    job = app.deps["scheduler"].get_job(JOB_ID)
+    job = app.services.scheduler.get_job(JOB_ID)
     assert job is not None
     assert job.trigger.interval == timedelta(days=1)
     assert retention(app.settings) == Retention(timedelta(days=30), timedelta(days=365), 1000)
-    db = app.deps["db"]
+    db = app.services.db
     await AuditLog(db).record("old", actor_id=1)
     settings = app.settings.model_copy(update={"audit_retention_days": 1})
     async with db.begin() as conn:
         await conn.execute(sa.update(audit_log).values(at=utcnow() - timedelta(days=2)))
-    await run_housekeeping(app.deps["housekeeping"], settings, SimpleNamespace(held=False))
+    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=False))
     assert await count(db, audit_log) == 1  # a standby never prunes
-    await run_housekeeping(app.deps["housekeeping"], settings, SimpleNamespace(held=True))
+    await run_housekeeping(app.services.housekeeping, settings, SimpleNamespace(held=True))
     assert await count(db, audit_log) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.stub.html import ParsedText, parse_html, utf16_len
+from local_telegram.html import ParsedText, parse_html, utf16_len
 
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 _FORMATTING = {"b", "i", "u", "s", "tg-spoiler"}

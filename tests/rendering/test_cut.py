@@ -7,8 +7,8 @@ import time
 import pytest
 
 from bot.rendering import split_html, truncate_html
+from local_telegram.html import parse_html, utf16_len
 from tests.rendering.telegram import check
-from tests.stub.html import parse_html, utf16_len
 
 
 def test_short_text_is_left_alone() -> None:

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.feeds.entry import Entry, StoredEntry
 from bot.rendering import RenderedMessage, render_digest, render_entry
+from domain.entries import Entry, StoredEntry
+from local_telegram.html import parse_html, utf16_len
 from tests.rendering.telegram import check
-from tests.stub.html import parse_html, utf16_len
 
 PUBLISHED = datetime(2025, 6, 12, 10, 30, tzinfo=UTC)
 WORDPRESS_BODY = (

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.feeds.entry import Entry, StoredEntry
 from bot.rendering import render_digest, render_entry, split_html
 from bot.rendering.cut import truncate_tokens
 from bot.rendering.markup import serialize
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import is_boundary
+from domain.entries import Entry, StoredEntry
+from local_telegram.html import parse_html, utf16_len
 from tests.rendering.telegram import check
-from tests.stub.html import parse_html, utf16_len
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")

@@ -11,9 +11,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.factory import create_bot
 from bot.rendering import RenderedMessage, render_digest, render_entry, split_html
+from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 from tests.rendering.test_entry import stored
-from tests.stub import BotAPIStub
 
 HOSTILE = (
     "<p onclick='x()'>Альянс &nbsp;<b>основан<i> в Шанхае</b></i> &lt;3 &amp; 5 > 4</p>"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import string
 
+from local_telegram import BotAPIStub
 from tests.conftest import RunningBot
-from tests.stub import BotAPIStub
 
 VALID = {
     *(f"dset:scope:{s}" for s in ("alliance", "all")),
@@ -41,7 +41,7 @@ async def test_fuzzed_callback_data_is_always_answered_and_changes_nothing(stub:
     panel = await user.ask("/settings")
     picker = await user.ask("/language")
     members = await user.ask("/members")
-    before = await app.deps["subscriptions"].get(user.id)
+    before = await app.services.subscriptions.get(user.id)
     rng = random.Random(61)
     answers: dict[str, int] = {}
     for _ in range(60):
@@ -51,7 +51,7 @@ async def test_fuzzed_callback_data_is_always_answered_and_changes_nothing(stub:
         answers[answer.get("text") or "(no text)"] = answers.get(answer.get("text") or "(no text)", 0) + 1
     print(f"\nanswers to 60 forged buttons: {answers}")
     assert set(answers) <= {"This button is no longer valid.", "(no text)"}
-    assert await app.deps["subscriptions"].get(user.id) == before
+    assert await app.services.subscriptions.get(user.id) == before
     assert (await user.ask("/help")).text.startswith("What I can do")  # still English, still answering
 
 
@@ -73,10 +73,10 @@ async def test_a_group_member_cannot_use_a_captured_settings_button(stub: BotAPI
     # A member presses the captured Subscribe button first: refused.
     answer = await member.callback_answer(member.press(panel, data=subscribe[0]))
     assert answer["text"] == "Only the chat's administrators can change its news subscription."
-    assert await app.deps["subscriptions"].get(group.id) is None
+    assert await app.services.subscriptions.get(group.id) is None
     await admin.callback_answer(admin.press(panel, data=subscribe[0]))
     panel = await group_panel(stub, admin, group)
-    before = await app.deps["subscriptions"].get(group.id)
+    before = await app.services.subscriptions.get(group.id)
     assert before is not None
     pressed = 0
     for button in panel.buttons:
@@ -85,4 +85,4 @@ async def test_a_group_member_cannot_use_a_captured_settings_button(stub: BotAPI
             assert answer["text"] == "Only the chat's administrators can change its news subscription."
             pressed += 1
     assert pressed >= 8
-    assert await app.deps["subscriptions"].get(group.id) == before
+    assert await app.services.subscriptions.get(group.id) == before

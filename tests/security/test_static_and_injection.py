@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.rendering import render_entry
+from local_telegram import BotAPIStub
+from local_telegram.html import parse_html
+from local_telegram.server import TOKEN
 from storage.kb import KnowledgeBaseError, parse_knowledge_base
 from tests.conftest import REPO_ROOT, RunningBot
 from tests.rendering.test_entry import stored
-from tests.stub import BotAPIStub
-from tests.stub.html import parse_html
-from tests.stub.server import TOKEN
 
 CODE_DIRS = ("bot", "handlers", "storage")
 # Migrations run fixed DDL written here; no input ever reaches them.

@@ -107,3 +107,4 @@ admin-mod-skipped = Skipped: it will not be sent.
 admin-alert-stalled = The sender is stalled: { $count } messages are due and nothing was sent for { $minutes } minutes.
 admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
+admin-alert-handler-error = A handler failed on an update ({ $error }); the user was asked to try again. Details are in the log.

@@ -39,3 +39,6 @@ countries-count = { $count ->
    *[other] { $count } countries
 }
 alert-heading = ⚠️ <b>Bot alert</b>
+
+# A handler failed on this update; the user is told instead of meeting silence.
+error-apology = Sorry, something went wrong on our side. Please try again in a minute; the admins have been told.

@@ -102,3 +102,4 @@ admin-mod-skipped = Өткізілді: жіберілмейді.
 admin-alert-stalled = Жіберу тоқтап қалды: { $count } хабарлама күтуде, { $minutes } минут бойы ештеңе жіберілмеді.
 admin-alert-failures = Соңғы { $minutes } минутта { $count } хабарлама жіберілмеді.
 admin-alert-crash = Бот іске қосылмады: { $error }
+admin-alert-handler-error = Өңдегіш жаңартуда құлады ({ $error }); пайдаланушыдан қайталау сұралды. Толығырақ журналда.

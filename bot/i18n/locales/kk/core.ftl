@@ -37,3 +37,6 @@ countries-count = { $count ->
    *[other] { $count } ел
 }
 alert-heading = ⚠️ <b>Бот ескертуі</b>
+
+# A handler failed on this update; the user is told instead of meeting silence.
+error-apology = Кешіріңіз, біз жақта бірдеңе дұрыс болмады. Бір минуттан кейін қайталап көріңіз — әкімшілерге хабарланды.

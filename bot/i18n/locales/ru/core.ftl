@@ -41,3 +41,6 @@ countries-count = { $count ->
    *[many] { $count } стран
 }
 alert-heading = ⚠️ <b>Сигнал бота</b>
+
+# A handler failed on this update; the user is told instead of meeting silence.
+error-apology = Извините, у нас что-то пошло не так. Попробуйте ещё раз через минуту — администраторы уже знают.

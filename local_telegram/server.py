@@ -23,10 +23,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.stub.html import EntityParseError, parse_html, utf16_len
+from local_telegram.html import EntityParseError, parse_html, utf16_len
 
 SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copymessage"}
-TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"
+TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"  # noqa: S105 - the local server's own token, no secret
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
 
@@ -227,8 +227,9 @@ class BotAPIStub:
         update = {"update_id": next(self._update_ids), **payload}
         message = payload.get("message")
         chat = message.get("chat") if isinstance(message, dict) else None
-        if isinstance(message, dict) and isinstance(chat, dict) and isinstance(message.get("message_id"), int):
-            self.user_messages[(chat.get("id"), message["message_id"])] = message
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if isinstance(message, dict) and isinstance(chat_id, int) and isinstance(message.get("message_id"), int):
+            self.user_messages[(chat_id, message["message_id"])] = message
         self.updates.append(update)
         asyncio.get_running_loop().create_task(self._notify(self._new_update))
         return update
