@@ -142,12 +142,9 @@ def run_outbox(url: str, rate: float, paid: bool, window: float, database_url: s
 
 async def _outbox(url: str, rate: float, paid: bool, window: float, database_url: str) -> Result:
     from bot.config import Settings
-    from bot.delivery import Delivery, Sender
+    from bot.container import bootstrap
     from bot.factory import create_bot
     from local_telegram.server import TOKEN
-    from storage import Database
-    from storage.outbox import Outbox
-    from storage.subscriptions import SubscriptionRepository
     from tests.delivery.helpers import make_entry, subscribe_many
 
     settings = Settings(  # type: ignore[call-arg]
@@ -158,13 +155,11 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
         send_rate_per_second=rate,
         paid_broadcast=paid,
     )
-    db = Database(database_url)
+    # The bot's own object graph: the sender and the fan-out exactly as `python -m bot run` wires them.
+    services = bootstrap(settings)
+    db, outbox, sender, delivery = services.db, services.outbox, services.sender, services.delivery
     await db.migrate()
-    ids = range(FIRST_ID, FIRST_ID + SUBSCRIBERS)
-    await subscribe_many(db, ids)
-    outbox = Outbox(db)
-    sender = Sender(outbox, rate=rate, paid=paid, concurrency=settings.send_concurrency)
-    delivery = Delivery(SubscriptionRepository(db), outbox, wake=sender.wake)
+    await subscribe_many(db, range(FIRST_ID, FIRST_ID + SUBSCRIBERS))
     bot = create_bot(settings)
     enqueue_cpu, enqueue_started = _cpu(), time.monotonic()
     await delivery.announce([make_entry("Alliance announcement", entry_id=1)])
@@ -182,7 +177,7 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     cpu = _cpu() - cpu
     sent = (await outbox.counters(1)).sent
     await bot.session.close()
-    await db.close()
+    await services.close()
     name = (
         f"outbox sender, {rate:g}/s" + (" (paid)" if paid else "") + (" on PG" if "postgresql" in database_url else "")
     )
