@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,6 @@ from storage.schema.base import utcnow
 from storage.sql import insert_ignoring_duplicates, insert_selected
 
 PENDING = ("queued", "sending")
-MESSAGE_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,6 @@ class Outbox:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._message_cache: OrderedDict[int, OutboxMessage] = OrderedDict()
 
     async def add_message(
         self,
@@ -200,7 +197,7 @@ class Outbox:
                 await conn.exec_driver_sql("SET LOCAL enable_sort = off")
                 await conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
             rows = (await conn.execute(query)).all()
-            messages = await self._messages(conn, {row[6] for row in rows})
+            messages = await self._messages(conn, {row[6] for row in rows}) if rows else {}
             for row_id, chat_id, thread_id, attempts, errors, plain, message_id in rows:
                 wait_until = not_before(chat_id) if not_before else None
                 if wait_until is not None and wait_until > now:
@@ -219,19 +216,14 @@ class Outbox:
                 await conn.execute(sa.update(d).where(d.c.id == row_id).values(next_attempt_at=wait_until))
         return claimed
 
-    async def _messages(self, conn: AsyncConnection, ids: set[int]) -> dict[int, OutboxMessage]:
-        # A message never changes once stored, so the recent ones are kept: a fan-out's batches share one.
-        missing = [mid for mid in ids if mid not in self._message_cache]
-        if missing:
-            m = outbox_messages
-            query = sa.select(m.c.id, m.c.kind, m.c.payload, m.c.copy_from_chat_id, m.c.copy_message_id).where(
-                m.c.id.in_(missing)
-            )
-            for row in await conn.execute(query):
-                self._message_cache[row.id] = OutboxMessage(*row)
-            while len(self._message_cache) > MESSAGE_CACHE_SIZE:
-                self._message_cache.popitem(last=False)
-        return {mid: self._message_cache[mid] for mid in ids}
+    @staticmethod
+    async def _messages(conn: AsyncConnection, ids: set[int]) -> dict[int, OutboxMessage]:
+        # Read once per claim, not once per row: a fan-out's batch of hundreds of rows shares one message.
+        m = outbox_messages
+        query = sa.select(m.c.id, m.c.kind, m.c.payload, m.c.copy_from_chat_id, m.c.copy_message_id).where(
+            m.c.id.in_(list(ids))
+        )
+        return {row.id: OutboxMessage(*row) for row in await conn.execute(query)}
 
     async def release(self, ids: Sequence[int]) -> None:
         """Return claimed rows that were never tried to the queue (the sender is stopping)."""

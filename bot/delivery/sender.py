@@ -116,7 +116,9 @@ class Sender:
         # A worker waits for its commit: half the time the others need to fill the rate's slots between sends.
         self._group_delay = min(0.2, self.concurrency / rate / 2)
         self._cancelled_messages: set[int] = set()
-        self._prepared: OrderedDict[tuple[int, bool], tuple[PreparedRequest | None, PreparedRequest]] = OrderedDict()
+        self._prepared: OrderedDict[
+            tuple[int, bool], tuple[dict[str, Any] | None, PreparedRequest | None, PreparedRequest]
+        ] = OrderedDict()
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
@@ -310,9 +312,11 @@ class Sender:
     def _requests(self, bot: Bot, row: ClaimedDelivery) -> tuple[PreparedRequest | None, PreparedRequest]:
         """The message's photo request (if it has one) and text request, built once and shared by its rows."""
         key = (row.message.id, row.plain_text)
-        if key in self._prepared:
+        cached = self._prepared.get(key)
+        # The payload is compared, not trusted by id: SQLite may reuse the id of a message housekeeping deleted.
+        if cached is not None and cached[0] == row.message.payload:
             self._prepared.move_to_end(key)
-            return self._prepared[key]
+            return cached[1], cached[2]
         rendered = RenderedMessage(**(row.message.payload or {}))
         markup = None
         if rendered.button_text and rendered.button_url:
@@ -336,10 +340,11 @@ class Sender:
             )
         text = plain_text(rendered.text) if row.plain_text else rendered.text
         message = SendMessage(chat_id=0, text=text, reply_markup=markup, allow_paid_broadcast=paid, **parse_mode)
-        self._prepared[key] = (photo, PreparedRequest(bot, message))
+        prepared = (photo, PreparedRequest(bot, message))
+        self._prepared[key] = (row.message.payload, *prepared)
         while len(self._prepared) > PREPARED_CACHE_SIZE:
             self._prepared.popitem(last=False)
-        return self._prepared[key]
+        return prepared
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
