@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
@@ -91,6 +91,7 @@ async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes
     assert session.closed
 
 
+@settings(deadline=None)
 @given(
     st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
     st.integers(10, 7 * 24 * 3600),
@@ -106,6 +107,7 @@ def test_each_source_keeps_its_own_phase_half_to_one_and_a_half_intervals_later(
     assert next_check(following, interval, source_id) - following == timedelta(seconds=interval)
 
 
+@settings(deadline=None, max_examples=20)  # 6,000 hashes per example
 @given(st.integers(60, 3600), st.integers(0, 10**6))
 def test_many_sources_added_at_once_spread_over_the_interval(interval: int, first_id: int) -> None:
     sources = 6000
