@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench soak clean
+.PHONY: run demo test lint typecheck pytest bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP) .env
 	$(BIN)/python -m bot run
+
+# The playground: the bot on a built-in local Telegram, with a web chat page on 127.0.0.1 (no token needed).
+demo: $(STAMP)
+	$(BIN)/python -m bot demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.delivery.helpers import subscribe_many
-from tests.feeds.conftest import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, rss
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 4_000_000

@@ -25,7 +25,7 @@ from local_telegram.server import TOKEN
 from storage import Database
 from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
-from tests.feeds.conftest import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, rss
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 USERS = 50

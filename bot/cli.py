@@ -52,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Alliance news bot: pushes news, answers questions, carries official broadcasts.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (migrates the database first); the default")
+    commands.add_parser(
+        "run", help="run the bot (migrates the database first); the default. Without BOT_TOKEN: the playground"
+    )
+    commands.add_parser("demo", help="the playground: the bot on a built-in local Telegram, with a web chat page")
     commands.add_parser("migrate", help="upgrade the database schema and exit")
 
     ask = commands.add_parser("ask", help="print the answer the bot would give to a question")
@@ -87,18 +90,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def cmd_run(settings: Settings, _args: argparse.Namespace) -> None:
+def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if settings.token is None:
-        raise CliError(
-            f"BOT_TOKEN is not set: put BOT_TOKEN=<token> into {_env_file()} "
-            f"(get a token from @BotFather, {BOTFATHER}; all settings are in .env.example)"
+        print(
+            f"BOT_TOKEN is not set in {_env_file()}: started the playground instead "
+            "(the bot on a built-in local Telegram, with a web chat page on 127.0.0.1).\n"
+            f"To run on Telegram: put BOT_TOKEN=<token> into {_env_file()} "
+            f"(get a token from @BotFather, {BOTFATHER}; all settings are in .env.example), then run again.",
+            file=sys.stderr,
+            flush=True,
         )
+        cmd_demo(settings, args)
+        return
     from bot.app import PreflightError, run_sync
 
     try:
         run_sync(settings)
     except PreflightError as error:
         raise CliError(str(error)) from None
+
+
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.app import PreflightError
+    from bot.playground import serve
+
+    try:
+        asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
+    except PreflightError as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(
+            f"the playground cannot listen on 127.0.0.1:{settings.playground_port}: {error.strerror or error} "
+            "(set PLAYGROUND_PORT to a free port, or 0 for any)"
+        ) from None
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
@@ -205,6 +229,7 @@ def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
 
 HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "run": cmd_run,
+    "demo": cmd_demo,
     "migrate": cmd_migrate,
     "backup": cmd_backup,
     "ask": cmd_ask,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +24,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_chat_id: int | None = None
     default_language: Language = "ru"
+    timezone: str = "Asia/Almaty"
     poll_interval_seconds: int = Field(default=300, ge=10)
     default_sources: bool = True
     feed_timeout_seconds: float = Field(default=20, gt=0, le=300)
@@ -51,6 +53,9 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=30, ge=3, le=600)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    playground_port: int = Field(default=8090, ge=0, le=65535)
+    playground_telegram_port: int = Field(default=0, ge=0, le=65535)
+    playground_admin_id: int = Field(default=1000, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -69,6 +74,18 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        value = value.strip()
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Asia/Almaty or Europe/Berlin"
+            ) from None
+        return value
 
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod

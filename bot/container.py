@@ -116,6 +116,7 @@ def bootstrap(settings: Settings) -> Services:
         outbox,
         official_channel_id=settings.official_channel_id,
         official_language=settings.default_language,
+        timezone=settings.timezone,
         wake=sender.wake,
     )
     moderation = ModerationQueue(
@@ -141,7 +142,9 @@ def bootstrap(settings: Settings) -> Services:
         audit=AuditLog(db),
         outbox=outbox,
         sender=sender,
-        subscriptions=SubscriptionService(subscriptions, outbox),
+        subscriptions=SubscriptionService(
+            subscriptions, outbox, chats=chats, entries=entries, timezone=settings.timezone
+        ),
         delivery=delivery,
         moderation=moderation,
         poller=poller,

@@ -30,6 +30,12 @@ class StoredEntry:
     first_seen_at: datetime
     is_alliance: bool
     alliance_reason: str | None  # e.g. "keywords: альянс + низкоуглерод" or "organization: ACCA21"
+    story_id: int | None = None  # the first entry of the same story (another source, guid or language)
+
+    @property
+    def story(self) -> int:
+        """The story this entry tells: its own id unless an earlier entry told it first."""
+        return self.story_id if self.story_id is not None else self.id
 
     @property
     def published(self) -> datetime:

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import random
 import time
 from collections import defaultdict, deque
@@ -21,14 +22,61 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
+from yarl import URL
 
-from local_telegram.html import EntityParseError, parse_html, utf16_len
+from local_telegram.html import Entity, EntityParseError, parse_html, plain_text, utf16_len
+from local_telegram.urls import LinkError, normalise_link
 
 SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copymessage"}
 TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"  # noqa: S105 - the local server's own token, no secret
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
+# How long a caller waits for the bot by default. Generous on purpose: it bounds how long a failure takes to
+# show, it is no speed limit, and a shared CI machine under load may take seconds for what is instant alone.
+WAIT = 30.0
+# Telegram's update types; without allowed_updates every type but these three is delivered.
+UPDATE_TYPES = {
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+}
+DEFAULT_UPDATE_TYPES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
+BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+MAX_BUTTONS = 100
+MAX_BUTTONS_PER_ROW = 8
 
 
 class ApiError(Exception):
@@ -42,14 +90,16 @@ class ApiError(Exception):
 @dataclass
 class Fault:
     """Fail matching calls: `status` 429/5xx/403/400, or `delay` seconds (longer than the client's
-    timeout makes a timeout). `times` limits how often it fires; `probability` makes it random."""
+    timeout makes a timeout), or hold them until `gate` is set (Telegram slow for as long as a test
+    needs). `times` limits how often it fires; `probability` makes it random."""
 
     method: str | None = None
     chat_id: int | None = None
     status: int | None = None
     description: str | None = None
-    retry_after: int | None = None
+    retry_after: int | tuple[int, ...] | None = None  # a tuple gives each firing the next value, cycling
     delay: float = 0.0
+    gate: asyncio.Event | None = None
     times: int | None = None
     probability: float = 1.0
     fired: int = 0
@@ -62,6 +112,12 @@ class Fault:
         if self.chat_id is not None and self.chat_id != chat_id:
             return False
         return self.probability >= 1.0 or random.random() < self.probability
+
+    def next_retry_after(self) -> int | None:
+        """The retry_after of this firing (`fired` already counts it)."""
+        if isinstance(self.retry_after, tuple):
+            return self.retry_after[(self.fired - 1) % len(self.retry_after)]
+        return self.retry_after
 
 
 @dataclass
@@ -79,6 +135,7 @@ class SentMessage:
     params: dict[str, Any]
     edits: int = 0
     copied_kind: str | None = None  # for a copy: what was copied (text, photo, document, video)
+    entities: tuple[Entity, ...] = ()  # the formatting Telegram kept, after its nesting rules
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -151,12 +208,15 @@ class BotAPIStub:
         self.max_long_poll: float = 0.3  # short long-polls let a test stop the bot quickly
         self.rate_limits: RateLimits | None = None
         self.rate_limited: int = 0  # 429s the stub answered because the bot sent too fast
+        self.held: int = 0  # calls waiting at a Fault's gate
         self.webhook_url: str = ""
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what users sent, for copyMessage
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
+        self.allowed_updates: set[str] = set(DEFAULT_UPDATE_TYPES)
+        self.dropped_updates: list[dict[str, Any]] = []  # pushed but not of an allowed type
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         # What users send is numbered by the stub, not per StubUser: a user object made twice for one
@@ -171,13 +231,14 @@ class BotAPIStub:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
+        """Listen on 127.0.0.1 (`port` 0 picks a free one); returns the base URL."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -225,6 +286,11 @@ class BotAPIStub:
     def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update (a malformed one too); `update_id` is assigned."""
         update = {"update_id": next(self._update_ids), **payload}
+        kind = next((key for key in payload if key in UPDATE_TYPES), None)
+        if kind is not None and kind not in self.allowed_updates:
+            # Telegram does not create updates of a type the bot did not ask for (allowed_updates).
+            self.dropped_updates.append(update)
+            return update
         message = payload.get("message")
         chat = message.get("chat") if isinstance(message, dict) else None
         chat_id = chat.get("id") if isinstance(chat, dict) else None
@@ -242,7 +308,7 @@ class BotAPIStub:
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
         """Wait until `predicate()` holds, re-checking whenever the bot sends something."""
         deadline = time.monotonic() + timeout
         async with self._new_message:
@@ -271,17 +337,24 @@ class BotAPIStub:
                 return _error(error.code, error.description, error.parameters)
         delay = self.latency
         for fault in self.faults:
-            if fault.delay and fault.status is None and fault.matches(method, chat_id):
+            if fault.delay and fault.status is None and fault.gate is None and fault.matches(method, chat_id):
                 fault.fired += 1
                 delay += fault.delay
         if delay:
             await asyncio.sleep(delay)
         for fault in self.faults:
+            if fault.gate is not None and fault.status is None and fault.matches(method, chat_id):
+                fault.fired += 1
+                self.held += 1
+                await fault.gate.wait()
+                self.held -= 1
+        for fault in self.faults:
             if fault.status is not None and fault.matches(method, chat_id):
                 fault.fired += 1
                 self._record(method, params, False, f"fault {fault.status}")
-                parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
-                description = fault.description or _default_description(fault.status, fault.retry_after)
+                retry_after = fault.next_retry_after()
+                parameters = {"retry_after": retry_after} if retry_after else None
+                description = fault.description or _default_description(fault.status, retry_after)
                 return _error(fault.status, description, parameters)
         handler = getattr(self, f"_m_{method_key}", None)
         if handler is None:
@@ -322,6 +395,7 @@ class BotAPIStub:
         timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        self._set_allowed_updates(params)
         if offset:
             self.updates = [update for update in self.updates if update["update_id"] >= offset]
         deadline = time.monotonic() + timeout
@@ -345,7 +419,17 @@ class BotAPIStub:
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = str(params.get("url") or "")
+        self._set_allowed_updates(params)
         return True
+
+    def _set_allowed_updates(self, params: dict[str, Any]) -> None:
+        """Not given: the previous setting stays; an empty list: Telegram's default types."""
+        if params.get("allowed_updates") is None:
+            return
+        wanted = _json(params["allowed_updates"])
+        if not isinstance(wanted, list):
+            raise ApiError(400, "Bad Request: can't parse allowed updates")
+        self.allowed_updates = set(wanted) & UPDATE_TYPES or set(DEFAULT_UPDATE_TYPES)
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = ""
@@ -383,10 +467,10 @@ class BotAPIStub:
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
         raw = str(params.get("text") or "")
-        text = self._parse(raw, params.get("parse_mode"), limit=4096, what="message text")
-        if not text.strip():
+        text, entities = self._parse(raw, params.get("parse_mode"), limit=4096, what="message")
+        if not text:
             raise ApiError(400, "Bad Request: message text is empty")
-        return await self._deliver(chat, "text", text, raw, params)
+        return await self._deliver(chat, "text", text, raw, params, entities)
 
     async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_media("photo", params)
@@ -402,11 +486,34 @@ class BotAPIStub:
         media = params.get(kind)
         if not media:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
-        if isinstance(media, str) and media.startswith("http") and "fail" in media:
-            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if isinstance(media, str) and media.lower().startswith(("http://", "https://")):
+            await self._fetch_media(kind, media)
         raw = str(params.get("caption") or "")
-        caption = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
-        return await self._deliver(chat, kind, caption, raw, params)
+        caption, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        return await self._deliver(chat, kind, caption, raw, params, entities)
+
+    async def _fetch_media(self, kind: str, url: str) -> None:
+        """Telegram downloads a photo given by URL; this stub fetches 127.0.0.1 only, anything else fails."""
+        try:
+            host = URL(url).host
+        except ValueError:
+            host = None
+        if host != "127.0.0.1":
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content")
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(url, timeout=aiohttp.ClientTimeout(total=10)) as response,
+            ):
+                body = await response.read()
+                content_type = response.content_type
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError):
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content") from None
+        if status != 200 or not body:
+            raise ApiError(400, "Bad Request: failed to get HTTP URL content")
+        if kind == "photo" and not content_type.startswith("image/"):
+            raise ApiError(400, "Bad Request: wrong type of the web page content")
 
     async def _m_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
@@ -416,21 +523,24 @@ class BotAPIStub:
         message_id = _int_or_none(params.get("message_id"))
         original = next((m for m in self.messages.get(source.id, []) if m.message_id == message_id), None)
         from_user = self.user_messages.get((source.id, message_id or 0))
+        entities: tuple[Entity, ...] = ()
         if original is not None:
-            text, raw, kind = original.text, original.html, original.kind
+            text, raw, kind, entities = original.text, original.html, original.kind, original.entities
         elif from_user is not None:
             # A user's message keeps its text or caption (and its entities) in the copy, as in Telegram.
             kind = next((k for k in ("photo", "document", "video") if k in from_user), "text")
             text = str(from_user.get("text") or from_user.get("caption") or "")
             raw = None
         else:
-            text, raw, kind = f"copy of {source.id}/{message_id}", None, None
+            raise ApiError(400, "Bad Request: message to copy not found")
         if "caption" in params:
+            if kind == "text":
+                raise ApiError(400, "Bad Request: there is no caption in the message to copy")
             raw = str(params.get("caption") or "")
-            text = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
-        sent = await self._deliver(chat, "copy", text, raw, params)
+            text, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        await self._deliver(chat, "copy", text, raw, params, entities)
         self.messages[chat.id][-1].copied_kind = kind
-        return {"message_id": sent["message_id"]}
+        return {"message_id": self.messages[chat.id][-1].message_id}
 
     async def _m_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params.get("file_id") or "")
@@ -451,22 +561,47 @@ class BotAPIStub:
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
+        if message.kind != "text" and not (message.kind == "copy" and message.copied_kind == "text"):
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         raw = str(params.get("text") or "")
-        text = self._parse(raw, params.get("parse_mode"), limit=4096, what="message text")
-        if text == message.text and _json(params.get("reply_markup")) == message.reply_markup:
+        text, entities = self._parse(raw, params.get("parse_mode"), limit=4096, what="message")
+        if not text:
+            raise ApiError(400, "Bad Request: message text is empty")
+        markup = _json(params.get("reply_markup"))
+        if markup is not None:
+            _check_markup(markup)
+        if text == message.text and entities == message.entities and markup == message.reply_markup:
             raise ApiError(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message",
             )
-        message.text, message.html, message.edits = text, raw, message.edits + 1
-        message.reply_markup = _json(params.get("reply_markup"))
+        message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
+        message.reply_markup = markup
+        await self._notify(self._new_message)
+        return self._message_payload(message)
+
+    async def _m_editmessagecaption(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(params)
+        if message.kind not in ("photo", "document", "video", "copy"):
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        raw = str(params.get("caption") or "")
+        text, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        markup = _json(params.get("reply_markup"))
+        if markup is not None:
+            _check_markup(markup)
+        if text == message.text and entities == message.entities and markup == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
+        message.reply_markup = markup
         await self._notify(self._new_message)
         return self._message_payload(message)
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
         markup = _json(params.get("reply_markup"))
+        if markup is not None:
+            _check_markup(markup)
         if markup == message.reply_markup:
             raise ApiError(400, "Bad Request: message is not modified")
         message.reply_markup, message.edits = markup, message.edits + 1
@@ -548,25 +683,29 @@ class BotAPIStub:
             chat_sends.popleft()
         if len(self._sends) >= global_limit or len(chat_sends) >= allowed:
             self.rate_limited += 1
-            retry = 1 if len(self._sends) >= global_limit or chat.type == "private" else 60
+            # Like Telegram, retry_after is the wait until the window frees a slot, so it varies.
+            oldest = self._sends[0] if len(self._sends) >= global_limit else chat_sends[0]
+            span = 1.0 if len(self._sends) >= global_limit else window
+            retry = max(1, math.ceil(span - (now - oldest)))
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         self._sends.append(now)
         chat_sends.append(now)
 
-    def _parse(self, raw: str, parse_mode: Any, *, limit: int, what: str) -> str:
+    def _parse(self, raw: str, parse_mode: Any, *, limit: int, what: str) -> tuple[str, tuple[Entity, ...]]:
+        entities: tuple[Entity, ...] = ()
         if parse_mode and str(parse_mode).lower() == "html":
             try:
-                text = parse_html(raw).text
+                parsed = parse_html(raw)
             except EntityParseError as error:
                 raise ApiError(400, f"Bad Request: can't parse entities: {error}") from None
+            text, entities = parsed.text, parsed.entities
         elif parse_mode:
             raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this stub")
         else:
-            text = raw
-        text = text.strip()
+            text = plain_text(raw)
         if utf16_len(text) > limit:
             raise ApiError(400, f"Bad Request: {what} is too long")
-        return text
+        return text, entities
 
     def _message(self, params: dict[str, Any]) -> SentMessage:
         chat = self._chat(params)
@@ -577,7 +716,13 @@ class BotAPIStub:
         raise ApiError(400, "Bad Request: message to edit not found")
 
     async def _deliver(
-        self, chat: StubChat, kind: str, text: str, raw: str | None, params: dict[str, Any]
+        self,
+        chat: StubChat,
+        kind: str,
+        text: str,
+        raw: str | None,
+        params: dict[str, Any],
+        entities: tuple[Entity, ...] = (),
     ) -> dict[str, Any]:
         markup = _json(params.get("reply_markup"))
         if markup is not None:
@@ -592,6 +737,7 @@ class BotAPIStub:
             reply_markup=markup,
             message_thread_id=_int_or_none(params.get("message_thread_id")),
             params=params,
+            entities=entities,
         )
         self.messages[chat.id].append(message)
         await self._notify(self._new_message)
@@ -605,8 +751,11 @@ class BotAPIStub:
             "chat": chat.as_chat(),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Alliance Bot", "username": BOT_USERNAME},
         }
+        entities = [_entity_payload(entity) for entity in message.entities]
         if message.kind == "text":
             payload["text"] = message.text
+            if entities:
+                payload["entities"] = entities
         elif message.kind in ("photo", "document", "video"):
             if message.kind == "photo":
                 payload["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
@@ -616,6 +765,8 @@ class BotAPIStub:
                 )
             if message.text:
                 payload["caption"] = message.text
+                if entities:
+                    payload["caption_entities"] = entities
         if message.message_thread_id is not None:
             payload["message_thread_id"] = message.message_thread_id
             payload["is_topic_message"] = True
@@ -723,38 +874,68 @@ class StubUser:
     def messages(self) -> list[SentMessage]:
         return self.stub.sent_to(self.id)
 
-    async def reply(self, timeout: float = 5.0) -> SentMessage:
+    async def reply(self, timeout: float = WAIT) -> SentMessage:
         """The next message the bot sends to this user that the test has not read yet."""
         await self.stub.wait_until(lambda: len(self.stub.sent_to(self.id)) > self._seen, timeout)
         message = self.stub.sent_to(self.id)[self._seen]
         self._seen += 1
         return message
 
-    async def ask(self, text: str, timeout: float = 5.0) -> SentMessage:
+    async def ask(self, text: str, timeout: float = WAIT) -> SentMessage:
         """Send a text and return the bot's first reply."""
         self.send(text)
         return await self.reply(timeout)
 
-    async def callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def callback_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.callback_answers, timeout)
         return self.stub.callback_answers[query_id]
 
-    async def inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def inline_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.inline_answers, timeout)
         return self.stub.inline_answers[query_id]
 
 
 def _check_markup(markup: dict[str, Any]) -> None:
-    for row in markup.get("inline_keyboard", []):
+    rows = markup.get("inline_keyboard", [])
+    if sum(len(row) for row in rows) > MAX_BUTTONS or any(len(row) > MAX_BUTTONS_PER_ROW for row in rows):
+        raise ApiError(400, "Bad Request: reply markup is too long")
+    for row in rows:
         for button in row:
             if not button.get("text"):
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+                raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text is empty")
+            actions = [action for action in BUTTON_ACTIONS if button.get(action) is not None]
+            if not actions:
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse inline keyboard button: "
+                    "Text buttons are unallowed in the inline keyboard",
+                )
+            if len(actions) > 1:
+                raise ApiError(
+                    400, "Bad Request: can't parse inline keyboard button: exactly one action must be specified"
+                )
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             url = button.get("url")
-            if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
-                raise ApiError(400, "Bad Request: inline keyboard button URL is invalid")
+            if url is not None:
+                try:
+                    normalise_link(str(url))
+                except LinkError as error:
+                    raise ApiError(
+                        400, f"Bad Request: inline keyboard button URL '{url}' is invalid: {error}"
+                    ) from None
+
+
+def _entity_payload(entity: Entity) -> dict[str, Any]:
+    payload: dict[str, Any] = {"type": entity.type, "offset": entity.offset, "length": entity.length}
+    if entity.url is not None:
+        payload["url"] = entity.url
+    if entity.language is not None:
+        payload["language"] = entity.language
+    if entity.custom_emoji_id is not None:
+        payload["custom_emoji_id"] = entity.custom_emoji_id
+    return payload
 
 
 def _default_description(status: int, retry_after: int | None) -> str:

@@ -23,6 +23,7 @@ class Chat:
     username: str | None
     language: str
     active: bool
+    timezone: str | None  # the IANA zone the chat chose; None until it chooses one
     created_at: datetime
     updated_at: datetime
 
@@ -93,6 +94,13 @@ class ChatRepository:
         async with self._db.begin() as conn:
             await conn.execute(
                 sa.update(chats).where(chats.c.id == chat_id).values(language=language, updated_at=utcnow())
+            )
+
+    async def set_timezone(self, chat_id: int, timezone: str) -> None:
+        """Remember the time zone this chat chose (an IANA name, checked by the caller)."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(chats).where(chats.c.id == chat_id).values(timezone=timezone, updated_at=utcnow())
             )
 
     async def set_active(self, chat_id: int, active: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +16,28 @@ from storage.schema import entries, seen_keys, sources
 
 # SQLite allows many more bound parameters; this keeps every IN list far below any backend's limit.
 _CHUNK = 500
+# An entry joins a story first seen at most this long ago; older look-alikes are news of their own.
+STORY_WINDOW = timedelta(days=30)
+_STORY_KEYS = ("url_key", "title_key", "fingerprint")
+_VERSIONS_PER_STORY = 4
+
+
+def one_per_story(found: Sequence[StoredEntry], languages: Sequence[str]) -> list[StoredEntry]:
+    """One entry per story, in the order the stories first appear, each in the first of `languages` it exists in
+    (else the version that came first)."""
+
+    def rank(stored: StoredEntry) -> int:
+        language = stored.entry.language
+        return languages.index(language) if language in languages else len(languages)
+
+    best: dict[int, StoredEntry] = {}
+    for stored in found:
+        current = best.get(stored.story)
+        if current is None or rank(stored) < rank(current):
+            best[stored.story] = stored
+    return list(best.values())
+
+
 _MAX_QUERY_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")
 
@@ -30,6 +52,9 @@ class EntryRecord:
     search_text: str
     is_alliance: bool
     alliance_reason: str | None
+    url_key: str | None = None  # story keys (bot.feeds.stories): one story across sources, guids and languages
+    title_key: str | None = None
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +106,7 @@ def _stored(row: sa.Row[tuple[object, ...]]) -> StoredEntry:
         first_seen_at=m["first_seen_at"],
         is_alliance=m["is_alliance"],
         alliance_reason=m["alliance_reason"],
+        story_id=m["story_id"],
     )
 
 
@@ -100,15 +126,21 @@ class EntryRepository:
             row = (await conn.execute(_select().where(entries.c.id == entry_id))).first()
         return _stored(row) if row else None
 
-    async def latest(self, *, limit: int = 5, alliance_only: bool = True) -> list[StoredEntry]:
-        """The newest entries by published time (else first-seen time), newest first."""
+    async def latest(
+        self, *, limit: int = 5, alliance_only: bool = True, languages: Sequence[str] = ()
+    ) -> list[StoredEntry]:
+        """The newest stories by published time (else first-seen time), newest first: one entry per story, in the
+        first of `languages` it exists in (else its first version), so an article from two sources, republished,
+        or in three languages is listed once."""
         query = _select()
         if alliance_only:
             query = query.where(entries.c.is_alliance.is_(True))
         published = sa.func.coalesce(entries.c.published_at, entries.c.first_seen_at)
-        query = query.order_by(published.desc(), entries.c.id.desc()).limit(limit)
+        # Versions of one story are published close together: a few times the limit finds `limit` stories.
+        query = query.order_by(published.desc(), entries.c.id.desc()).limit(limit * _VERSIONS_PER_STORY)
         async with self._db.connect() as conn:
-            return [_stored(row) for row in await conn.execute(query)]
+            found = [_stored(row) for row in await conn.execute(query)]
+        return one_per_story(found, languages)[:limit]
 
     async def search(self, query: str, *, limit: int = 5) -> list[StoredEntry]:
         """Entries matching any word of a free-text query, best match first; never raises on odd input."""
@@ -142,7 +174,7 @@ class EntryRepository:
                 _select().where(document.op("@@")(tsquery)).order_by(rank.desc(), entries.c.id.desc()).limit(limit)
             )
         async with self._db.connect() as conn:
-            return [_stored(row) for row in await conn.execute(statement)]
+            return one_per_story([_stored(row) for row in await conn.execute(statement)], ())
 
     async def store_poll(
         self, source_id: int, records: Sequence[EntryRecord], *, now: datetime, history_size: int
@@ -206,6 +238,7 @@ class EntryRepository:
                     .all()
                 )
                 title = (await conn.execute(sa.select(sources.c.title).where(sources.c.id == source_id))).scalar_one()
+                stories = await _link_stories(conn, list(zip(ids, fresh, strict=True)), now=now)
                 new = [
                     StoredEntry(
                         id=entry_id,
@@ -215,6 +248,7 @@ class EntryRepository:
                         first_seen_at=now,
                         is_alliance=r.is_alliance,
                         alliance_reason=r.alliance_reason,
+                        story_id=stories.get(entry_id),
                     )
                     for entry_id, r in zip(ids, fresh, strict=True)
                 ]
@@ -280,6 +314,48 @@ class EntryRepository:
             )
 
 
+async def _link_stories(
+    conn: AsyncConnection, new: Sequence[tuple[int, EntryRecord]], *, now: datetime
+) -> dict[int, int]:
+    """Give each new entry the story of an earlier entry sharing one of its keys; returns entry id -> story id.
+
+    Earlier means stored before (within STORY_WINDOW) or earlier in this poll; an entry with no match starts a
+    story of its own (story_id NULL).
+    """
+    wanted: dict[str, set[str]] = {name: set() for name in _STORY_KEYS}
+    for _, record in new:
+        for name in _STORY_KEYS:
+            if value := getattr(record, name):
+                wanted[name].add(value)
+    known: dict[tuple[str, str], int] = {}  # (key name, value) -> story id
+    new_ids = [entry_id for entry_id, _ in new]
+    for name in _STORY_KEYS:
+        values = sorted(wanted[name])
+        for chunk in _chunks(values):
+            rows = await conn.execute(
+                sa.select(entries.c[name], entries.c.id, entries.c.story_id)
+                .where(
+                    entries.c[name].in_(chunk),
+                    entries.c.first_seen_at > now - STORY_WINDOW,
+                    entries.c.id.not_in(new_ids),
+                )
+                .order_by(entries.c.id)
+            )
+            for value, entry_id, story_id in rows:
+                known.setdefault((name, value), story_id if story_id is not None else entry_id)
+    linked: dict[int, int] = {}
+    for entry_id, record in new:
+        keys = [(name, value) for name in _STORY_KEYS if (value := getattr(record, name))]
+        story = min((known[key] for key in keys if key in known), default=None)
+        if story is not None:
+            linked[entry_id] = story
+        for key in keys:
+            known.setdefault(key, story if story is not None else entry_id)
+    for entry_id, story in linked.items():
+        await conn.execute(sa.update(entries).where(entries.c.id == entry_id).values(story_id=story))
+    return linked
+
+
 def _entry_values(record: EntryRecord) -> dict[str, object]:
     entry = record.entry
     return {
@@ -294,4 +370,7 @@ def _entry_values(record: EntryRecord) -> dict[str, object]:
         "content_hash": record.content_hash,
         "is_alliance": record.is_alliance,
         "alliance_reason": record.alliance_reason[:256] if record.alliance_reason else None,
+        "url_key": record.url_key,
+        "title_key": record.title_key,
+        "fingerprint": record.fingerprint,
     }

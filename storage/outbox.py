@@ -24,6 +24,16 @@ class Recipient:
 
     chat_id: int
     message_thread_id: int | None = None
+    not_before: datetime | None = None  # quiet hours: the sender does not claim the row before this
+    replaces_id: int | None = None  # an edit in place of this earlier delivery's message
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCopy:
+    """What a chat already has of a story: its latest delivery and the language of the version it carried."""
+
+    delivery_id: int
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,8 @@ class ClaimedDelivery:
     errors: int
     plain_text: bool
     message: OutboxMessage
+    # An edit: the Telegram message to rewrite and how it was sent (text or photo); None sends a new message.
+    edit_target: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +96,12 @@ class Outbox:
         payload: dict[str, Any] | None = None,
         copy_from: tuple[int, int] | None = None,
         created_by: int | None = None,
+        story: tuple[int, str] | None = None,
     ) -> int:
-        """Store a message and return its id; a message with the same `dedup_key` is returned, not repeated."""
+        """Store a message and return its id; a message with the same `dedup_key` is returned, not repeated.
+
+        `story` (story id, language of the version) marks a news message, so later versions can find it.
+        """
         if (payload is None) == (copy_from is None):
             raise ValueError("a message has either a payload or a message to copy")
         values = {
@@ -96,6 +112,8 @@ class Outbox:
             "copy_message_id": copy_from[1] if copy_from else None,
             "created_by": created_by,
             "created_at": utcnow(),
+            "story_id": story[0] if story else None,
+            "language": story[1] if story else None,
         }
         async with self._db.begin() as conn:
             if dedup_key is None:
@@ -117,7 +135,8 @@ class Outbox:
                 "attempts": 0,
                 "errors": 0,
                 "plain_text": False,
-                "next_attempt_at": now,
+                "next_attempt_at": r.not_before or now,
+                "replaces_id": r.replaces_id,
                 "created_at": now,
             }
             for r in recipients
@@ -151,6 +170,19 @@ class Outbox:
         async with self._db.connect() as conn:
             return (await conn.execute(query)).first() is not None
 
+    async def story_copies(self, story_id: int) -> dict[int, StoryCopy]:
+        """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
+        d, m = outbox_deliveries, outbox_messages
+        query = (
+            sa.select(d.c.chat_id, d.c.id, m.c.language)
+            .join(m, m.c.id == d.c.message_id)
+            .where(m.c.story_id == story_id, d.c.status.in_(("queued", "sending", "sent")))
+            .order_by(d.c.id)
+        )
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {row.chat_id: StoryCopy(row.id, row.language) for row in rows}
+
     async def reset_in_flight(self) -> int:
         """Return rows left `sending` by a crash to the queue; they are retried (the only possible duplicates)."""
         async with self._db.begin() as conn:
@@ -171,12 +203,22 @@ class Outbox:
         """
         d = outbox_deliveries
         earlier = outbox_deliveries.alias("earlier")
+        target = outbox_deliveries.alias("target")
         # Only the columns the sender needs: no timestamps to convert, and the message (its JSON payload) is
         # read once per message, not once per row.
         query = (
             sa.select(
-                d.c.id, d.c.chat_id, d.c.message_thread_id, d.c.attempts, d.c.errors, d.c.plain_text, d.c.message_id
+                d.c.id,
+                d.c.chat_id,
+                d.c.message_thread_id,
+                d.c.attempts,
+                d.c.errors,
+                d.c.plain_text,
+                d.c.message_id,
+                target.c.telegram_message_id,
+                target.c.sent_kind,
             )
+            .outerjoin(target, sa.and_(target.c.id == d.c.replaces_id, target.c.status == "sent"))
             .where(
                 d.c.status == "queued",
                 d.c.next_attempt_at <= now,
@@ -198,13 +240,22 @@ class Outbox:
                 await conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
             rows = (await conn.execute(query)).all()
             messages = await self._messages(conn, {row[6] for row in rows}) if rows else {}
-            for row_id, chat_id, thread_id, attempts, errors, plain, message_id in rows:
+            for row_id, chat_id, thread_id, attempts, errors, plain, message_id, target_id, target_kind in rows:
                 wait_until = not_before(chat_id) if not_before else None
                 if wait_until is not None and wait_until > now:
                     postponed.append((row_id, wait_until))
                     continue
                 claimed.append(
-                    ClaimedDelivery(row_id, chat_id, thread_id, attempts + 1, errors, plain, messages[message_id])
+                    ClaimedDelivery(
+                        row_id,
+                        chat_id,
+                        thread_id,
+                        attempts + 1,
+                        errors,
+                        plain,
+                        messages[message_id],
+                        edit_target=(target_id, target_kind) if target_id is not None and target_kind else None,
+                    )
                 )
             if claimed:
                 await conn.execute(
@@ -237,16 +288,33 @@ class Outbox:
                 .values(status="queued", attempts=d.c.attempts - 1)
             )
 
-    async def mark_sent(self, ids: Sequence[int], *, at: datetime | None = None) -> None:
-        """Record rows as delivered (one transaction for a whole batch)."""
+    async def mark_sent(
+        self, ids: Sequence[int], *, at: datetime | None = None, messages: dict[int, tuple[int, str]] | None = None
+    ) -> None:
+        """Record rows as delivered (one transaction for a whole batch).
+
+        `messages` maps a row to the Telegram message it became (id, "text" or "photo"), kept for edits in place.
+        """
         if not ids:
             return
+        d = outbox_deliveries
         async with self._db.begin() as conn:
             await conn.execute(
-                sa.update(outbox_deliveries)
-                .where(outbox_deliveries.c.id.in_(list(ids)))
-                .values(status="sent", sent_at=at or utcnow(), error=None)
+                sa.update(d).where(d.c.id.in_(list(ids))).values(status="sent", sent_at=at or utcnow(), error=None)
             )
+            wanted = set(ids)
+            known = [
+                {"row_id": row_id, "telegram_id": message[0], "kind": message[1]}
+                for row_id, message in (messages or {}).items()
+                if row_id in wanted
+            ]
+            if known:
+                await conn.execute(
+                    sa.update(d)
+                    .where(d.c.id == sa.bindparam("row_id"))
+                    .values(telegram_message_id=sa.bindparam("telegram_id"), sent_kind=sa.bindparam("kind")),
+                    known,
+                )
 
     async def retry(
         self, row_id: int, *, at: datetime, error: str, transient: bool = False, plain_text: bool | None = None

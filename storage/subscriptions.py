@@ -20,6 +20,11 @@ DIGEST_MODES = ("daily", "weekly")
 DEFAULT_DIGEST_HOUR = 9
 # Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
 RecipientQuery = sa.Select[Any]
+_LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
+
+
+def _subscriber(row: sa.Row[Any]) -> Subscriber:
+    return Subscriber(_subscription(row), row.chat_language, row.chat_timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +43,26 @@ class Subscription:
     subscribed_by: int | None
     created_at: datetime
     updated_at: datetime
+    quiet_start: int | None = None  # local quiet hours [start, end), None when off
+    quiet_end: int | None = None
+    own_languages_only: bool = False
+
+    @property
+    def quiet_hours(self) -> tuple[int, int] | None:
+        """The local quiet hours (start, end), or None when they are off."""
+        if self.quiet_start is None or self.quiet_end is None or self.quiet_start == self.quiet_end:
+            return None
+        return self.quiet_start, self.quiet_end
 
 
 @dataclass(frozen=True, slots=True)
 class Subscriber:
-    """A subscription that currently listens (chat active, not paused), with the chat's interface language."""
+    """A subscription that currently listens (chat active, not paused), with the chat's interface language and
+    the time zone it chose (None: the one its language suggests)."""
 
     subscription: Subscription
     chat_language: str
+    chat_timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,27 +76,38 @@ class DigestItem:
 
 @dataclass(frozen=True, slots=True)
 class Audience:
-    """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it.
+    """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it,
+    and with `fallback` (alliance news) also the subscribers who read none of it and take a version in another.
 
-    `admits` is the rule in Python; `_audience_conditions` is the same rule in SQL, on the matching index.
-    Keyword filters are not part of it: they are applied to the candidates afterwards.
+    `admits` is the rule in Python; `SubscriptionRepository._members` is the same rule in SQL. Keyword filters,
+    stories and quiet hours are not part of it: they are applied to the candidates afterwards.
     """
 
     language: str
     scopes: tuple[str, ...]
+    fallback: bool = False
 
     def admits(self, subscription: Subscription) -> bool:
-        return subscription.scope in self.scopes and self.language in subscription.languages
+        if subscription.scope not in self.scopes:
+            return False
+        return self.language in subscription.languages or (self.fallback and not subscription.own_languages_only)
 
 
 @dataclass(frozen=True, slots=True)
 class AudienceChunk:
-    """A slice of an audience: one scope's listening subscriptions with `first <= chat_id < end` (None: no end)."""
+    """A slice of an audience: one scope's listening subscriptions with `first <= chat_id < end` (None: no end).
+
+    `skip` are the chats of the slice that already have the entry's story: they are never on the plain path.
+    """
 
     audience: Audience
     scope: str
     first: int
     end: int | None
+    skip: tuple[int, ...] = ()
+
+    def holds(self, chat_id: int) -> bool:
+        return self.first <= chat_id and (self.end is None or chat_id < self.end)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -101,6 +129,9 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         subscribed_by=values["subscribed_by"],
         created_at=values["created_at"],
         updated_at=values["updated_at"],
+        quiet_start=values["quiet_start"],
+        quiet_end=values["quiet_end"],
+        own_languages_only=values["own_languages_only"],
     )
 
 
@@ -165,6 +196,7 @@ class SubscriptionRepository:
                         exclude_words="",
                         message_thread_id=message_thread_id,
                         subscribed_by=subscribed_by,
+                        own_languages_only=False,
                         created_at=now,
                         updated_at=now,
                     )
@@ -193,8 +225,13 @@ class SubscriptionRepository:
         paused: bool | None = None,
         include_words: Sequence[str] | None = None,
         exclude_words: Sequence[str] | None = None,
+        quiet_hours: tuple[int, int] | bool | None = False,
+        own_languages_only: bool | None = None,
     ) -> Subscription | None:
-        """Change some preferences; returns the new subscription, or None when the chat is not subscribed."""
+        """Change some preferences; returns the new subscription, or None when the chat is not subscribed.
+
+        `quiet_hours` is (start, end) to set them, None to turn them off, False (the default) to leave them.
+        """
         values: dict[str, Any] = {"updated_at": utcnow()}
         if scope is not None:
             values["scope"] = scope
@@ -210,6 +247,10 @@ class SubscriptionRepository:
             values["include_words"] = " ".join(include_words)
         if exclude_words is not None:
             values["exclude_words"] = " ".join(exclude_words)
+        if quiet_hours is None or isinstance(quiet_hours, tuple):
+            values["quiet_start"], values["quiet_end"] = quiet_hours or (None, None)
+        if own_languages_only is not None:
+            values["own_languages_only"] = own_languages_only
         async with self._db.begin() as conn:
             await conn.execute(sa.update(subscriptions).where(subscriptions.c.chat_id == chat_id).values(**values))
             await self._index(conn, [chat_id])
@@ -232,7 +273,7 @@ class SubscriptionRepository:
         rows = [
             {"chat_id": i, "scope": scope, "languages": ",".join(languages), "mode": mode, "paused": False}
             | {"digest_hour": DEFAULT_DIGEST_HOUR, "include_words": "", "exclude_words": ""}
-            | {"created_at": now, "updated_at": now}
+            | {"own_languages_only": False, "created_at": now, "updated_at": now}
             for i in ids
         ]
         index = [{"language": code, "scope": scope, "paused": False, "chat_id": i} for i in ids for code in languages]
@@ -242,119 +283,152 @@ class SubscriptionRepository:
             await conn.execute(sa.insert(subscriptions), rows)
             await conn.execute(sa.insert(subscription_languages), index)
 
+    @staticmethod
+    def _reads(language: str, scope: str) -> sa.ColumnElement[bool]:
+        """The subscription reads news in `language` (one row of the matching index)."""
+        index = subscription_languages
+        return sa.exists().where(
+            index.c.language == language,
+            index.c.scope == scope,
+            index.c.paused.is_(False),
+            index.c.chat_id == subscriptions.c.chat_id,
+        )
+
+    @classmethod
+    def _members(cls, audience: Audience, scope: str) -> tuple[sa.ColumnElement[int], list[sa.ColumnElement[bool]]]:
+        """The key column and the conditions of one scope's part of the audience: `Audience.admits` in SQL.
+
+        Without fallback it is one range of the matching index; with it, the subscriptions of the scope that read
+        the language or did not choose "only my languages".
+        """
+        if not audience.fallback:
+            index = subscription_languages
+            return index.c.chat_id, [
+                index.c.language == audience.language,
+                index.c.scope == scope,
+                index.c.paused.is_(False),
+            ]
+        return subscriptions.c.chat_id, [
+            subscriptions.c.scope == scope,
+            subscriptions.c.paused.is_(False),
+            sa.or_(subscriptions.c.own_languages_only.is_(False), cls._reads(audience.language, scope)),
+        ]
+
     async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncIterator[AudienceChunk]:
         """The listening subscriptions `audience` admits, as chunks of about `chunk_size` in chat id order.
 
-        Each chunk is one range of the matching index; nothing per subscriber is loaded here. When nobody
-        can match, this is one indexed query.
+        Each chunk is one range of chat ids; nothing per subscriber is loaded here. When nobody can match,
+        this is one indexed query.
         """
-        index = subscription_languages
 
-        def in_scope(scope: str) -> list[sa.ColumnElement[bool]]:
-            return [index.c.language == audience.language, index.c.scope == scope, index.c.paused.is_(False)]
+        def firsts(scope: str) -> sa.Select[str, int]:
+            key, conditions = self._members(audience, scope)
+            return sa.select(sa.literal(scope).label("scope"), sa.func.min(key).label("first")).where(*conditions)
 
-        firsts = sa.union_all(
-            *(
-                sa.select(sa.literal(scope).label("scope"), sa.func.min(index.c.chat_id).label("first")).where(
-                    *in_scope(scope)
-                )
-                for scope in audience.scopes
-            )
-        )
         async with self._db.connect() as conn:
-            starts = [(row.scope, row.first) for row in await conn.execute(firsts) if row.first is not None]
+            query = sa.union_all(*(firsts(scope) for scope in audience.scopes))
+            starts = [(row.scope, row.first) for row in await conn.execute(query) if row.first is not None]
         for scope, first in starts:
+            key, conditions = self._members(audience, scope)
             while first is not None:
-                following = (
-                    sa.select(index.c.chat_id)
-                    .where(*in_scope(scope), index.c.chat_id >= first)
-                    .order_by(index.c.chat_id)
-                    .offset(chunk_size)
-                    .limit(1)
-                )
+                following = sa.select(key).where(*conditions, key >= first).order_by(key).offset(chunk_size).limit(1)
                 async with self._db.connect() as conn:
                     end = (await conn.execute(following)).scalar()
                 yield AudienceChunk(audience, scope, first, end)
                 first = end
 
-    @staticmethod
-    def _candidates(chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
-        """The listening subscriptions of a chunk: the matching rule in SQL (see `Audience.admits`)."""
-        index = subscription_languages
-        conditions = [
-            index.c.language == chunk.audience.language,
-            index.c.scope == chunk.scope,
-            index.c.paused.is_(False),
-            index.c.chat_id >= chunk.first,
-            chats.c.active.is_(True),
-        ]
+    @classmethod
+    def _candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
+        """The listening subscriptions of a chunk (see `Audience.admits`)."""
+        key, conditions = cls._members(chunk.audience, chunk.scope)
+        conditions = [*conditions, key >= chunk.first, chats.c.active.is_(True)]
         if chunk.end is not None:
-            conditions.append(index.c.chat_id < chunk.end)
-        return (
-            sa.select(*columns)
-            .select_from(index)
-            .join(subscriptions, subscriptions.c.chat_id == index.c.chat_id)
-            .join(chats, chats.c.id == index.c.chat_id)
-            .where(*conditions)
-        )
+            conditions.append(key < chunk.end)
+        query = sa.select(*columns)
+        if not chunk.audience.fallback:
+            index = subscription_languages
+            query = query.select_from(index).join(subscriptions, subscriptions.c.chat_id == index.c.chat_id)
+        else:
+            query = query.select_from(subscriptions)
+        return query.join(chats, chats.c.id == subscriptions.c.chat_id).where(*conditions)
 
-    @staticmethod
-    def _without_keywords() -> sa.ColumnElement[bool]:
-        return sa.and_(subscriptions.c.include_words == "", subscriptions.c.exclude_words == "")
+    @classmethod
+    def _plain(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """No keyword filters and no copy of the story yet: what the database can queue on its own."""
+        plain = [subscriptions.c.include_words == "", subscriptions.c.exclude_words == ""]
+        if chunk.skip:
+            plain.append(subscriptions.c.chat_id.not_in(list(chunk.skip)))
+        return sa.and_(*plain)
+
+    @classmethod
+    def _plain_instant(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """Plain instant subscribers that get the entry as a new message now, in their own language, rendered for
+        the zone their interface language suggests: one message per interface language serves them all."""
+        s = subscriptions
+        conditions = [
+            cls._plain(chunk),
+            s.c.mode == "instant",
+            sa.or_(s.c.quiet_start.is_(None), s.c.quiet_end.is_(None), s.c.quiet_start == s.c.quiet_end),
+            chats.c.timezone.is_(None),
+        ]
+        if chunk.audience.fallback:
+            conditions.append(cls._reads(chunk.audience.language, chunk.scope))
+        return sa.and_(*conditions)
+
+    @classmethod
+    def _plain_digest(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        return sa.and_(cls._plain(chunk), subscriptions.c.mode.in_(DIGEST_MODES))
 
     async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
-        """The interface languages of the chunk's instant subscribers without keyword filters."""
-        query = self._candidates(chunk, chats.c.language).where(
-            subscriptions.c.mode == "instant", self._without_keywords()
-        )
+        """The interface languages of the chunk's plain instant subscribers (see `_plain_instant`)."""
+        query = self._candidates(chunk, chats.c.language).where(self._plain_instant(chunk))
         async with self._db.connect() as conn:
             return sorted(set((await conn.execute(query.distinct())).scalars()))
 
     def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[str, int]) -> RecipientQuery:
-        """(message_id, chat_id, message_thread_id) of the chunk's instant subscribers without keyword filters,
-        the message chosen by the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
+        """(message_id, chat_id, message_thread_id) of the chunk's plain instant subscribers, the message chosen by
+        the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
         message_id = sa.case({language: sa.literal(mid) for language, mid in messages.items()}, value=chats.c.language)
         return self._candidates(
             chunk, message_id.label("message_id"), subscriptions.c.chat_id, subscriptions.c.message_thread_id
-        ).where(subscriptions.c.mode == "instant", self._without_keywords(), chats.c.language.in_(list(messages)))
+        ).where(self._plain_instant(chunk), chats.c.language.in_(list(messages)))
 
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
-        """Queue the entry for the chunk's digest subscribers without keyword filters; returns the new items."""
+        """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
         rows = self._candidates(
             chunk,
             subscriptions.c.chat_id,
             sa.literal(entry_id, sa.BigInteger).label("entry_id"),
             sa.literal(entry, sa.JSON).label("entry"),
             sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
-        ).where(subscriptions.c.mode.in_(DIGEST_MODES), self._without_keywords())
+        ).where(self._plain_digest(chunk))
         async with self._db.begin() as conn:
             return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
 
-    async def keyword_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
-        """The chunk's subscribers with keyword filters, which are applied to the entry in Python."""
-        query = self._candidates(chunk, subscriptions, chats.c.language.label("chat_language")).where(
-            ~self._without_keywords()
+    async def other_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
+        """The chunk's subscribers the database does not queue on its own (keyword filters, quiet hours, a chosen
+        time zone, a copy of the story, a version in another language): matched per subscriber in Python."""
+        query = self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS).where(
+            ~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk))
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Subscriber(_subscription(row), row.chat_language) for row in rows]
+        return [_subscriber(row) for row in rows]
 
-    async def digest_listeners(self, *, hour: int, weekly_too: bool) -> list[Subscriber]:
-        """Listening digest subscribers whose hour is `hour`: daily ones, and weekly ones when `weekly_too`."""
-        modes = ("daily", "weekly") if weekly_too else ("daily",)
+    async def digest_listeners(self) -> list[Subscriber]:
+        """Listening digest subscribers (daily and weekly); whose local hour it is, the caller decides."""
         query = (
-            sa.select(subscriptions, chats.c.language.label("chat_language"))
+            sa.select(subscriptions, *_LISTENER_COLUMNS)
             .join(chats, chats.c.id == subscriptions.c.chat_id)
             .where(
                 chats.c.active.is_(True),
                 subscriptions.c.paused.is_(False),
-                subscriptions.c.mode.in_(modes),
-                subscriptions.c.digest_hour == hour,
+                subscriptions.c.mode.in_(("daily", "weekly")),
             )
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Subscriber(_subscription(row), row.chat_language) for row in rows]
+        return [_subscriber(row) for row in rows]
 
     async def add_digest_items(self, items: Sequence[DigestItem]) -> int:
         """Queue entries for digests; an entry already waiting for a chat is not queued twice."""

@@ -1,7 +1,8 @@
 """Fixtures shared by all tests: the Bot API stub, settings, a migrated database, a running bot.
 
-The database backend is SQLite; when TEST_DATABASE_URL is set (a PostgreSQL server, as .ci/run
-sets it), every test that uses `database_url` runs once more on a fresh PostgreSQL database.
+The database backend is SQLite; every test that uses `database_url` also has a PostgreSQL case (marked
+`postgres`), which runs on a fresh database when TEST_DATABASE_URL is set (as .ci/run sets it) and is
+reported as skipped, with the reason, when it is not.
 """
 
 from __future__ import annotations
@@ -16,20 +17,42 @@ from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.container import Services, bootstrap
 from bot.factory import create_bot, create_dispatcher
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
+from local_telegram.server import TOKEN, WAIT
 from storage import Database
+from tests.support.feeds import FeedSite
+
+# Hypothesis' per-example deadline measures the machine, not the code: on shared CI cores it flakes.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 ADMIN_ID = 900001
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-BACKENDS = ["sqlite", "postgres"] if TEST_DATABASE_URL else ["sqlite"]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL case: TEST_DATABASE_URL is not set"),
+        ],
+    ),
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A `slow` test (subprocesses, thousands of sends) gets five times the per-test timeout: on busy shared cores
+    it may take minutes, and the timeout is there to catch a hang, not to measure speed."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(600))
 
 
 @pytest.fixture
@@ -38,6 +61,15 @@ async def stub() -> AsyncIterator[BotAPIStub]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[FeedSite]:
+    """A local web site on 127.0.0.1 whose pages a test sets (feeds, images Telegram fetches)."""
+    feed_site = FeedSite()
+    await feed_site.server.start_server()
+    yield feed_site
+    await feed_site.server.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -130,10 +162,34 @@ async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
     dp = create_dispatcher(services)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done(), timeout=10)
+    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done())
     if task.done():
         task.result()
     return RunningBot(settings, bot, dp, services, task)
+
+
+async def settled(app: RunningBot, stub: BotAPIStub, timeout: float = WAIT) -> None:
+    """Wait until the bot has taken every update pushed so far and finished handling it.
+
+    The event a negative check waits for: a getUpdates poll whose offset confirms the last update, then no
+    handler still running (aiogram handles each update in a task of its own).
+    """
+    last = max((update["update_id"] for update in stub.updates), default=0)
+    polls = len(stub.calls)
+
+    def confirmed() -> bool:
+        return (
+            any(
+                call.method == "getUpdates" and int(call.params.get("offset") or 0) > last
+                for call in stub.calls[polls:]
+            )
+            or not stub.updates
+        )
+
+    await stub.wait_until(confirmed, timeout)
+    async with asyncio.timeout(timeout):
+        while app.dp._handle_update_tasks:
+            await asyncio.gather(*app.dp._handle_update_tasks, return_exceptions=True)
 
 
 @pytest.fixture

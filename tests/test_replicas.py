@@ -23,7 +23,7 @@ from local_telegram.server import TOKEN
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry, subscribe_many
+from tests.delivery.helpers import drained_database, make_entry, subscribe_many
 from tests.foundation.test_health import free_port
 
 RECIPIENTS = 600
@@ -144,7 +144,7 @@ async def test_leader_killed_mid_fanout_another_replica_finishes(
             assert at_kill < RECIPIENTS, "the fan-out finished before the kill; the test proves nothing"
 
             await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS, timeout=60)
-            await asyncio.sleep(0.5)
+            await drained_database(database_url)  # nothing is left to send: anything more would be a duplicate
             leaders = [h for h in [await r.health(http) for r in followers] if h and h["leader"]]
             assert len(leaders) == 1
     finally:

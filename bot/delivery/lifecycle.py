@@ -1,4 +1,5 @@
-"""Dispatcher hooks: the sender runs from startup to shutdown, digests are checked every hour.
+"""Dispatcher hooks: the sender runs from startup to shutdown, digests are checked every quarter hour (the finest
+step of any time zone's offset, so every reader's digest goes at their local hour).
 
 Both run only in the process that holds the leadership lease, so replicas on one database never send twice.
 """
@@ -17,15 +18,20 @@ from storage.schema.base import utcnow
 async def start_delivery(
     bot: Bot, sender: Sender, delivery: Delivery, scheduler: AsyncIOScheduler, leadership: Leadership
 ) -> None:
-    """Start the sender once this process leads, and the hourly digest job."""
+    """Start the sender once this process leads, and the quarter-hourly digest job."""
     sender.start_when(leadership.wait_held, bot, may_claim=lambda: leadership.held)
     scheduler.add_job(
-        send_digests, "cron", minute=0, args=[delivery, leadership], id="delivery-digests", replace_existing=True
+        send_digests,
+        "cron",
+        minute="0,15,30,45",
+        args=[delivery, leadership],
+        id="delivery-digests",
+        replace_existing=True,
     )
 
 
 async def send_digests(delivery: Delivery, leadership: Leadership) -> None:
-    """The hourly job: queue the digests due now (on the leading process only)."""
+    """The quarter-hourly job: queue the digests due now (on the leading process only)."""
     if leadership.held:
         await delivery.send_due_digests(utcnow())
 

@@ -40,7 +40,8 @@ from aiolimiter import AsyncLimiter
 
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.requests import PreparedRequest
-from bot.rendering import RenderedMessage
+from bot.metrics import record_send
+from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
@@ -110,6 +111,7 @@ class Sender:
         self._room = asyncio.Event()
         self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
+        self._sent_messages: dict[int, tuple[int, str]] = {}  # row -> the Telegram message it became
         self._sent_ready = asyncio.Event()
         self._group_full = asyncio.Event()
         self._group_size = max(1, self.concurrency // 2)
@@ -263,51 +265,62 @@ class Sender:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
         try:
-            await self._send(row)
+            sent = await self._send(row)
         except TelegramRetryAfter as error:
+            record_send("rate_limited")
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
+            record_send("retry")
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
             self.stats.migrated += 1
             await self._outbox.migrate_chat(row.chat_id, error.migrate_to_chat_id)
             await self._outbox.retry(row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}")
         except TelegramForbiddenError as error:
+            record_send("blocked")
             await self._block(row, error.message)
         except (TelegramBadRequest, TelegramNotFound) as error:
+            record_send("failed")
             await self._bad_request(row, error.message)
         except (TelegramServerError, TelegramNetworkError) as error:
+            record_send("retry")
             await self._transient(row, f"{type(error).__name__}: {error.message}")
         except TelegramAPIError as error:
+            record_send("failed")
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
-            await self._record_sent(row.id)
+            await self._record_sent(row.id, sent)
+            record_send("sent")
 
-    async def _send(self, row: ClaimedDelivery) -> None:
+    async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
+        """Send (or, for a later version of a story, edit) the row's message; returns (message id, text|photo)."""
         bot = self._bot
         if bot is None:
             raise RuntimeError("the sender was not started")
         message = row.message
         paid = True if self._paid else None
         if message.copy_from_chat_id is not None and message.copy_message_id is not None:
-            await bot.copy_message(
+            copied = await bot.copy_message(
                 chat_id=row.chat_id,
                 from_chat_id=message.copy_from_chat_id,
                 message_id=message.copy_message_id,
                 message_thread_id=row.message_thread_id,
                 allow_paid_broadcast=paid,
             )
-            return
+            return copied.message_id, "copy"
+        if row.edit_target is not None:
+            return await self._edit(row)
         photo, text = self._requests(bot, row)
         if photo is not None:
             try:
-                await bot(photo.to(row.chat_id, row.message_thread_id))
-                return
+                sent = await bot(photo.to(row.chat_id, row.message_thread_id))
+                return sent.message_id, "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
-        await bot(text.to(row.chat_id, row.message_thread_id))
+        sent = await bot(text.to(row.chat_id, row.message_thread_id))
+        return sent.message_id, "text"
 
     def _requests(self, bot: Bot, row: ClaimedDelivery) -> tuple[PreparedRequest | None, PreparedRequest]:
         """The message's photo request (if it has one) and text request, built once and shared by its rows."""
@@ -318,10 +331,7 @@ class Sender:
             self._prepared.move_to_end(key)
             return cached[1], cached[2]
         rendered = RenderedMessage(**(row.message.payload or {}))
-        markup = None
-        if rendered.button_text and rendered.button_url:
-            button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
-            markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+        markup = _markup(rendered)
         paid = True if self._paid else None
         parse_mode: dict[str, Any] = {"parse_mode": None} if row.plain_text else {}
         photo = None
@@ -345,6 +355,34 @@ class Sender:
         while len(self._prepared) > PREPARED_CACHE_SIZE:
             self._prepared.popitem(last=False)
         return prepared
+
+    async def _edit(self, row: ClaimedDelivery) -> tuple[int, str] | None:
+        # The preferred language's version came after another one: the reader's message is rewritten, not repeated.
+        bot = self._bot
+        if bot is None or row.edit_target is None:
+            raise RuntimeError("the sender was not started")
+        message_id, kind = row.edit_target
+        rendered = RenderedMessage(**(row.message.payload or {}))
+        markup = _markup(rendered)
+        text = plain_text(rendered.text) if row.plain_text else rendered.text
+        parse_mode: dict[str, None] = {"parse_mode": None} if row.plain_text else {}
+        try:
+            if kind == "photo":
+                caption = (
+                    rendered.caption if rendered.caption is not None else truncate_html(rendered.text, CAPTION_LIMIT)
+                )
+                caption = plain_text(caption) if row.plain_text else caption
+                await bot.edit_message_caption(
+                    chat_id=row.chat_id, message_id=message_id, caption=caption, reply_markup=markup, **parse_mode
+                )
+            else:
+                await bot.edit_message_text(
+                    chat_id=row.chat_id, message_id=message_id, text=text, reply_markup=markup, **parse_mode
+                )
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:
+                raise
+        return message_id, kind
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
@@ -385,9 +423,11 @@ class Sender:
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
         await self._outbox.fail(row.id, error)
 
-    async def _record_sent(self, row_id: int) -> None:
+    async def _record_sent(self, row_id: int, message: tuple[int, str] | None) -> None:
         # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if message is not None:
+            self._sent_messages[row_id] = message
         self._sent.append((row_id, future))
         self._sent_ready.set()
         if len(self._sent) >= self._group_size:
@@ -410,9 +450,10 @@ class Sender:
         if not batch:
             return
         ids = [row_id for row_id, _ in batch]
+        messages = {row_id: self._sent_messages.pop(row_id) for row_id in ids if row_id in self._sent_messages}
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             try:
-                await self._outbox.mark_sent(ids)
+                await self._outbox.mark_sent(ids, messages=messages)
                 self.stats.sent += len(batch)
                 break
             except Exception:
@@ -425,6 +466,13 @@ class Sender:
         for _, future in batch:
             if not future.done():
                 future.set_result(None)
+
+
+def _markup(rendered: RenderedMessage) -> InlineKeyboardMarkup | None:
+    if not (rendered.button_text and rendered.button_url):
+        return None
+    button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def _is_chat_gone(error: str) -> bool:

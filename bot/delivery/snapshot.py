@@ -22,6 +22,7 @@ def dump_entry(stored: StoredEntry) -> dict[str, Any]:
         "first_seen_at": _time(stored.first_seen_at),
         "is_alliance": stored.is_alliance,
         "alliance_reason": stored.alliance_reason,
+        "story_id": stored.story_id,
         "entry": {
             "key": e.key,
             "url": e.url,
@@ -45,6 +46,7 @@ def load_entry(data: dict[str, Any]) -> StoredEntry:
         first_seen_at=datetime.fromisoformat(data["first_seen_at"]),
         is_alliance=data["is_alliance"],
         alliance_reason=data.get("alliance_reason"),
+        story_id=data.get("story_id"),
         entry=Entry(
             key=e["key"],
             url=e.get("url"),

@@ -18,8 +18,10 @@ from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_ses
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
 from bot.feeds.scheduling import next_check
+from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
+from bot.metrics import record_poll
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
@@ -125,6 +127,7 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
     """An entry ready to store: its key and content hashes, search text and classification."""
     text = html_to_text(entry.summary_html)
     verdict = classifier.classify_text(entry.title + "\n" + text)
+    keys = story_keys(entry, text)
     return EntryRecord(
         entry=entry,
         key_hash=_digest(entry.key),
@@ -132,6 +135,9 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
         search_text=text,
         is_alliance=verdict.is_alliance,
         alliance_reason=verdict.reason,
+        url_key=keys.url_key,
+        title_key=keys.title_key,
+        fingerprint=keys.fingerprint,
     )
 
 
@@ -328,6 +334,7 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
+        record_poll(outcome, duration_ms / 1000)
         if new:
             # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
             await self._flush_health()
@@ -404,6 +411,7 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )
+        record_poll("disabled" if disabled else "error", duration_ms / 1000)
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 
     async def _alert(self, message: str) -> None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 
-# News is dated for readers in Kazakhstan, which keeps UTC+5 nationwide (Asia/Almaty) since March 2024.
-DISPLAY_TZ = timezone(timedelta(hours=5), "Asia/Almaty")
+from bot.localtime import KAZAKHSTAN, zone
+
 _DAY_PATTERNS = {"ru": "d MMMM y", "kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}
 
 
-def local_day(moment: datetime) -> date:
-    """The calendar day of `moment` in Kazakhstan (a naive time is taken as UTC)."""
+def local_day(moment: datetime, zone_name: str = KAZAKHSTAN) -> date:
+    """The calendar day of `moment` on the reader's clock, Kazakhstan's by default (a naive time is taken as UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(DISPLAY_TZ).date()
+    return moment.astimezone(zone(zone_name)).date()
 
 
 def format_day(day: date, language: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.i18n import localizer
+from bot.localtime import KAZAKHSTAN
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
 from bot.rendering.dates import format_day, format_week, local_day
 from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_html, serialize, visible_text
@@ -30,14 +31,20 @@ def _is_web_url(url: str | None) -> bool:
     return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
-def entry_tokens(stored: StoredEntry, language: str) -> list[Token]:
-    """The whole entry as tokens: bold title, date and source, then the cleaned summary."""
+def entry_tokens(stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False) -> list[Token]:
+    """The whole entry as tokens: bold title, date (on the reader's clock) and source, then the cleaned summary.
+
+    A `fallback` (the story exists in none of the reader's news languages) opens with a line saying so ("only in
+    Russian").
+    """
     entry = stored.entry
     tokens: list[Token] = []
+    if fallback:
+        tokens += [_ITALIC, localizer(language)(f"rendering-only-in-{entry.language}"), _END_ITALIC, "\n"]
     title = _plain(entry.title)
     if title:
         tokens += [_BOLD, title, _END_BOLD, "\n"]
-    meta = format_day(local_day(stored.published), language)
+    meta = format_day(local_day(stored.published, zone), language)
     source = _plain(stored.source_title)
     tokens.append(f"{meta} · {source}" if source else meta)
     body, complete = sanitize(
@@ -51,14 +58,16 @@ def entry_tokens(stored: StoredEntry, language: str) -> list[Token]:
     return tokens
 
 
-def render_entry(stored: StoredEntry, language: str) -> RenderedMessage:
-    """One message for an entry in the recipient's interface language.
+def render_entry(
+    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+) -> RenderedMessage:
+    """One message for an entry in the recipient's interface language, dated on the recipient's clock (`zone`).
 
     With an image the message is a photo whose caption is cut to 1024 UTF-16 units; `text` (at most 4096 units)
     is the fallback when the photo cannot be sent.
     """
     entry = stored.entry
-    tokens = entry_tokens(stored, language)
+    tokens = entry_tokens(stored, language, zone, fallback=fallback)
     text = truncate_tokens(tokens, MESSAGE_LIMIT)
     photo_url = entry.image_url if _is_web_url(entry.image_url) else None
     caption = truncate_tokens(tokens, CAPTION_LIMIT) if photo_url else None
@@ -90,7 +99,9 @@ def _group_label(day: date, period: str, language: str) -> str:
     return format_day(day, language) if period == "day" else format_week(day, language)
 
 
-def render_digest(entries: Sequence[StoredEntry], language: str, period: str) -> list[RenderedMessage]:
+def render_digest(
+    entries: Sequence[StoredEntry], language: str, period: str, zone: str = KAZAKHSTAN
+) -> list[RenderedMessage]:
     """Messages for a digest of entries (`period` is "day" or "week"), newest first.
 
     Entries are grouped by day or by week (Monday to Sunday), each group under its date; the first message opens
@@ -107,7 +118,7 @@ def render_digest(entries: Sequence[StoredEntry], language: str, period: str) ->
     length = utf16_len(visible_text(heading))  # of the last message
     current_group: date | None = None
     for stored in ordered:
-        day = local_day(stored.published)
+        day = local_day(stored.published, zone)
         group = day - timedelta(days=day.weekday()) if period == "week" else day
         label: list[Token] = [_ITALIC, _group_label(group, period, language), _END_ITALIC]
         item = _digest_item(stored)

@@ -1,7 +1,5 @@
 """/broadcast: the message, the audience, a preview with the number of recipients, then now or at a time."""
 
-from datetime import UTC, datetime
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -12,14 +10,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.admin.broadcasts import BroadcastService
 from bot.admin.callbacks import BroadcastAction, BroadcastAudience, BroadcastStep
 from bot.admin.reports import cancel_keyboard, post_report, update_report
+from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from bot.localtime import example_time, format_moment, parse_local, zone_label
 from domain.broadcasts import Audience
 from storage.audit import AuditLog
 from storage.chats import Chat
 from storage.schema.base import utcnow
 
 MEDIA = ("text", "photo", "document", "video")
-TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
 class BroadcastDialog(StatesGroup):
@@ -127,6 +126,8 @@ async def ask_time(
     state: FSMContext,
     l10n: Localizer,
     broadcasts: BroadcastService,
+    chat: Chat,
+    subscriptions: SubscriptionService,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
@@ -136,7 +137,11 @@ async def ask_time(
     await query.answer()
     await state.set_state(BroadcastDialog.when)
     await state.update_data(broadcast=broadcast.id)
-    await message.answer(l10n("admin-bc-when", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+    zone_name = subscriptions.zone_of(chat)
+    now = utcnow()
+    await message.answer(
+        l10n("admin-bc-when", example=example_time(now, zone_name), zone=zone_label(zone_name, l10n.language, now))
+    )
 
 
 async def cancel(
@@ -166,12 +171,22 @@ async def cancel(
 
 
 async def got_time(
-    message: Message, state: FSMContext, l10n: Localizer, broadcasts: BroadcastService, audit: AuditLog
+    message: Message,
+    state: FSMContext,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+    audit: AuditLog,
+    chat: Chat,
+    subscriptions: SubscriptionService,
 ) -> None:
     text = (message.text or "").strip()
-    due = _parse_time(text)
-    if due is None or due <= utcnow():
-        await message.answer(l10n("admin-bc-bad-time", example=f"{utcnow():%Y-%m-%d %H:%M}"))
+    # The admin types their own clock's time; the zone is the one /settings shows them.
+    zone_name = subscriptions.zone_of(chat)
+    now = utcnow()
+    due = parse_local(text, zone_name, now)
+    if due is None:
+        zone = zone_label(zone_name, l10n.language, now)
+        await message.answer(l10n("admin-bc-bad-time", example=example_time(now, zone_name), zone=zone))
         return
     broadcast_id = int((await state.get_data()).get("broadcast", 0))
     await state.clear()
@@ -182,17 +197,9 @@ async def got_time(
     admin_id = message.from_user.id if message.from_user else message.chat.id
     await audit.record("broadcast.schedule", actor_id=admin_id, broadcast=broadcast_id, due_at=due.isoformat())
     await message.answer(
-        l10n("admin-bc-scheduled", when=f"{due:%Y-%m-%d %H:%M:%S} UTC"), reply_markup=cancel_keyboard(broadcast)
+        l10n("admin-bc-scheduled", when=format_moment(due, l10n.language, zone_name)),
+        reply_markup=cancel_keyboard(broadcast),
     )
-
-
-def _parse_time(text: str) -> datetime | None:
-    for pattern in TIME_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
 
 
 def create_router() -> Router:

@@ -1,18 +1,33 @@
 """/stats: subscribers, chats, deliveries, source health and the queue, in one message."""
 
+from collections.abc import Callable
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.i18n import Localizer
+from bot.config import LANGUAGES
+from bot.i18n import Localizer, localizer
 from storage.audit import AuditLog
 from storage.schema.base import utcnow
 from storage.sources import SourceRepository
 from storage.stats import StatsRepository
 
 
-def _counts(values: dict[str, int]) -> str:
-    return ", ".join(f"{key}: {count}" for key, count in sorted(values.items())) or "—"
+def _counts(values: dict[str, int], name: Callable[[str], str]) -> str:
+    """Counts with their codes put into words ("Русский: 3, English: 1"); an unknown code stays as it is."""
+    return ", ".join(f"{name(key)}: {count}" for key, count in sorted(values.items())) or "—"
+
+
+def _named(l10n: Localizer, prefix: str) -> Callable[[str], str]:
+    def name(code: str) -> str:
+        return l10n(f"{prefix}{code}") if l10n.has(f"{prefix}{code}") else code
+
+    return name
+
+
+def _language(code: str) -> str:
+    return localizer(code)("language-name") if code in LANGUAGES else code
 
 
 async def show_stats(
@@ -25,13 +40,13 @@ async def show_stats(
     await message.answer(
         l10n(
             "admin-stats",
-            languages=_counts(figures.by_language),
-            scopes=_counts(figures.by_scope),
-            modes=_counts(figures.by_mode),
+            languages=_counts(figures.by_language, _language),
+            scopes=_counts(figures.by_scope, _named(l10n, "delivery-button-")),
+            modes=_counts(figures.by_mode, _named(l10n, "delivery-button-")),
             active=figures.active,
             paused=figures.paused,
             blocked=figures.blocked,
-            chats=_counts(figures.chats_by_type),
+            chats=_counts(figures.chats_by_type, _named(l10n, "admin-chat-type-")),
             sent_day=figures.sent_day,
             sent_week=figures.sent_week,
             failed_day=figures.failed_day,

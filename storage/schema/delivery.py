@@ -11,7 +11,12 @@ subscriptions = sa.Table(
     sa.Column("scope", sa.String(16), nullable=False, default="alliance"),  # alliance or all
     sa.Column("languages", sa.String(16), nullable=False),  # news languages, comma-separated: "ru,kk"
     sa.Column("mode", sa.String(16), nullable=False, default="instant"),  # instant, daily or weekly
-    sa.Column("digest_hour", sa.SmallInteger, nullable=False, default=9),  # UTC hour of the digest
+    sa.Column("digest_hour", sa.SmallInteger, nullable=False, default=9),  # the chat's local hour of the digest
+    # Quiet hours, local [start, end): instant news arriving then waits for `end`; None is off.
+    sa.Column("quiet_start", sa.SmallInteger, nullable=True),
+    sa.Column("quiet_end", sa.SmallInteger, nullable=True),
+    # True: never news in a language outside `languages`, even when a story exists in no other language.
+    sa.Column("own_languages_only", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("paused", sa.Boolean, nullable=False, default=False),
     sa.Column("include_words", sa.Text, nullable=False, default=""),  # space-separated plain words
     sa.Column("exclude_words", sa.Text, nullable=False, default=""),
@@ -61,6 +66,8 @@ outbox_messages = sa.Table(
     sa.Column("copy_message_id", sa.BigInteger, nullable=True),  # ... and this message
     sa.Column("created_by", sa.BigInteger, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("story_id", sa.Integer, nullable=True, index=True),  # an entry message: the story it tells
+    sa.Column("language", sa.String(2), nullable=True),  # ... and the language of the version it carries
 )
 
 outbox_deliveries = sa.Table(
@@ -81,6 +88,9 @@ outbox_deliveries = sa.Table(
     sa.Column("next_attempt_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("sent_at", UTCDateTime, nullable=True),
+    sa.Column("telegram_message_id", sa.BigInteger, nullable=True),  # what Telegram called the sent message
+    sa.Column("sent_kind", sa.String(8), nullable=True),  # text or photo: how an edit must address it
+    sa.Column("replaces_id", sa.Integer, nullable=True),  # an edit: the delivery whose message this one rewrites
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),
     sa.Index("ix_outbox_deliveries_due", "status", "id"),  # due rows in send order

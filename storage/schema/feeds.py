@@ -55,6 +55,11 @@ entries = sa.Table(
     sa.Column("alliance_reason", sa.String(256), nullable=True),
     # Set once the entry is in the outbox (or digest queue); NULL after a crash between storing and handing over.
     sa.Column("announced_at", UTCDateTime, nullable=True),
+    # One story told by several entries (two sources, a republication, another language): the first entry's id.
+    sa.Column("story_id", sa.Integer, nullable=True, index=True),
+    sa.Column("url_key", sa.String(40), nullable=True, index=True),  # sha1 of the normalised article URL
+    sa.Column("title_key", sa.String(40), nullable=True, index=True),  # sha1 of language, normalised title, day
+    sa.Column("fingerprint", sa.String(40), nullable=True, index=True),  # sha1 of language and normalised text
     sa.UniqueConstraint("source_id", "key_hash", name="uq_entries_source_key"),
     sa.Index("ix_entries_first_seen_at", "first_seen_at"),
     sa.Index("ix_entries_alliance_first_seen", "is_alliance", "first_seen_at"),

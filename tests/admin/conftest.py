@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from local_telegram import BotAPIStub, SentMessage
 from local_telegram.server import StubUser
 from storage.chats import ChatRepository
 from storage.subscriptions import SubscriptionRepository
 from tests.conftest import ADMIN_ID, RunningBot
-from tests.feeds.conftest import FeedSite
 
 
 async def add_subscribers(
@@ -50,11 +45,3 @@ async def compose(
 
 def copies(stub: BotAPIStub, users: list[StubUser]) -> int:
     return sum(1 for user in users for message in stub.sent_to(user.id) if message.kind == "copy")
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[FeedSite]:
-    feed_site = FeedSite()
-    await feed_site.server.start_server()
-    yield feed_site
-    await feed_site.server.close()

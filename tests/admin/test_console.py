@@ -10,8 +10,8 @@ from storage.schema import audit_log, broadcasts
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot
-from tests.feeds.conftest import FeedSite, Item, rss
 from tests.qa.test_knowledge_base import BAD_KB_YAML
+from tests.support.feeds import FeedSite, Item, rss
 
 
 async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:
@@ -94,9 +94,10 @@ async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStu
     await app.services.subscriptions.set_paused(kk[0].id, True)
     stats = await admin(stub).ask("/stats")
     assert "Subscribers: active 4, paused 1, blocked or gone 0" in stats.text
-    assert "By language: kk: 1, ru: 3" in stats.text
-    assert "By news: alliance: 4" in stats.text
-    assert "By delivery: instant: 4" in stats.text
+    # Codes in words of the admin's language, never raw ("alliance", "instant", "supergroup").
+    assert "By language: Қазақша: 1, Русский: 3" in stats.text
+    assert "By news: Alliance only: 4" in stats.text
+    assert "By delivery: Instant: 4" in stats.text
     assert "Chats by type: private: 6" in stats.text  # the admin's own chat too
     assert "Waiting in the queue: 0" in stats.text
     assert "Sources: 0" in stats.text

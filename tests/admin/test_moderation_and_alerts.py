@@ -18,7 +18,7 @@ from storage.schema.base import utcnow
 from storage.sources import NewSource, SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, make_settings, start_bot
-from tests.feeds.conftest import FeedSite, Item, rss, seed_article
+from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 
 async def test_held_announcement_is_retitled_and_approved_by_an_admin(
@@ -39,6 +39,7 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         await app.services.subscriptions.set_scope(reader.id, "all")
         boss = admin(stub)
         await boss.ask("/start")  # the admin's chat is known (in English) before the entry arrives
+        await boss.reply()  # the first-taste question
         await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
         listing = await boss.ask("/sources")
         boss.press(listing, "🔄 #1")
@@ -48,7 +49,7 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         assert held.text.startswith("🛂 Waiting for approval")
         assert title[:40] in held.text
         # The ministry item needs no approval and goes out; the alliance one waits.
-        await stub.wait_until(lambda: any("паводк" in m.text for m in reader.messages()), timeout=10)
+        await stub.wait_until(lambda: any("паводк" in m.text for m in reader.messages()))
         assert not any(title[:40] in m.text for m in reader.messages())
 
         boss.press(held, "Edit title")
@@ -59,7 +60,7 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         query = intruder.press(retitled, data=retitled.button("Approve")["callback_data"])
         await intruder.callback_answer(query)
         boss.press(retitled, "Approve")
-        await stub.wait_until(lambda: any("встреча в Астане" in m.text for m in reader.messages()), timeout=10)
+        await stub.wait_until(lambda: any("встреча в Астане" in m.text for m in reader.messages()))
         skip = boss.press(held, data=held.button("Skip")["callback_data"])
         assert (await boss.callback_answer(skip))["text"] == "This announcement was already decided."
         actions = [row["action"] for row in await app.services.audit.recent()]

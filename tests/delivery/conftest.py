@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from local_telegram import BotAPIStub
+from local_telegram.server import WAIT
 from storage.outbox import Outbox
 from tests.conftest import RunningBot, make_settings, start_bot
 
@@ -26,7 +27,7 @@ async def start_delivery_bot(settings: Settings, stub: BotAPIStub) -> RunningBot
     return await start_bot(fast_retries(settings), stub)
 
 
-async def drained(outbox: Outbox, within: float = 10.0) -> None:
+async def drained(outbox: Outbox, within: float = WAIT) -> None:
     """Wait until nothing is queued or being sent."""
     deadline = time.monotonic() + within
     while await outbox.pending_count():

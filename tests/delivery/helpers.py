@@ -1,7 +1,8 @@
-"""Entries and subscribers for delivery tests."""
+"""Entries and subscribers for delivery tests, and waiting for an outbox that another process drains."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
+from storage.outbox import Outbox
 from storage.schema import chats
 from storage.schema.base import utcnow
 from storage.subscriptions import SubscriptionRepository
@@ -70,3 +72,17 @@ async def subscribe_many(db: Database, ids: range, *, scope: str = "alliance") -
     async with db.begin() as conn:
         await conn.execute(sa.insert(chats), chat_rows)
     await SubscriptionRepository(db).subscribe_many(ids, languages=["ru"], scope=scope)
+
+
+async def drained_database(database_url: str, within: float = 30.0) -> None:
+    """Wait until the outbox in the database holds nothing queued or being sent (a bot process drains it).
+
+    The event after which no more sends can come: a negative check (no duplicate) waits for this, then asserts.
+    """
+    db = Database(database_url)
+    try:
+        async with asyncio.timeout(within):
+            while await Outbox(db).pending_count():
+                await asyncio.sleep(0.1)
+    finally:
+        await db.close()

@@ -4,12 +4,14 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.delivery import Delivery
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
 from storage.subscriptions import SubscriptionRepository
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import RunningBot, make_settings, settled
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
 
@@ -17,6 +19,7 @@ from tests.delivery.helpers import make_entry
 async def subscribe(stub: BotAPIStub, user_id: int, language: str = "ru"):
     user = stub.user(user_id, language_code=language)
     await user.ask("/start")
+    await user.reply()  # the first-taste question
     return user
 
 
@@ -30,7 +33,7 @@ def outbox(app: RunningBot) -> Outbox:
 
 async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAPIStub, running: RunningBot) -> None:
     ru = await subscribe(stub, 2001, "ru")
-    en = await subscribe(stub, 2002, "en")  # alliance news in English only
+    en = await subscribe(stub, 2002, "en")  # English news; a Russian-only announcement comes as it exists
     paused = await subscribe(stub, 2003, "ru")
     stopped = await subscribe(stub, 2004, "ru")
     stranger = stub.user(2005, language_code="ru")  # never pressed /start
@@ -39,7 +42,7 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
     admin = stub.user(2006)
     forum = stub.group(-1002007, "Forum", is_forum=True, admins={admin.id})
     admin.send("/start", chat=forum, message_thread_id=77, is_topic_message=True)
-    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 2)  # welcome and "subscribed"
+    await stub.wait_until(lambda: len(stub.sent_to(forum.id)) == 3)  # welcome, "subscribed", the first taste
 
     entry = make_entry("Alliance <meeting> & more", language="ru")
     await delivery(running).announce([entry])
@@ -50,7 +53,8 @@ async def test_alliance_entry_reaches_every_matching_subscriber_once(stub: BotAP
         return [m.text for m in stub.sent_to(user_id) if "Alliance <meeting> & more" in m.text]
 
     assert len(news(ru.id)) == 1
-    assert news(en.id) == news(paused.id) == news(stopped.id) == news(stranger.id) == []
+    assert [text.splitlines()[0] for text in news(en.id)] == ["Only in Russian:"]
+    assert news(paused.id) == news(stopped.id) == news(stranger.id) == []
     (topic_post,) = [m for m in stub.sent_to(forum.id) if "Alliance" in m.text]
     assert topic_post.message_thread_id == 77
 
@@ -63,7 +67,7 @@ async def test_blocked_user_is_deactivated_after_one_403(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Second")])
     await drained(outbox(running))
     sends = [c for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(user.id)]
-    assert len(sends) == 2  # the welcome and the one refused announcement, nothing after
+    assert len(sends) == 3  # the welcome, the first-taste question and the one refused announcement, nothing after
     assert (await running.services.chats.get(user.id)).active is False
 
 
@@ -78,6 +82,7 @@ async def test_429_storm_delays_but_loses_nothing(stub: BotAPIStub, running: Run
         assert len([m for m in user.messages() if "Storm" in m.text]) == 1
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_server_errors_retry_with_backoff_then_give_up(stub: BotAPIStub, running: RunningBot) -> None:
     flaky = await subscribe(stub, 2301)
     broken = await subscribe(stub, 2302)
@@ -146,8 +151,13 @@ async def test_digest_user_gets_one_digest_at_their_hour(stub: BotAPIStub, runni
     await delivery(running).announce([make_entry("Morning news"), make_entry("Noon news")])
     await drained(outbox(running))
     assert [m for m in user.messages() if "news" in m.text] == []
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, tzinfo=UTC))
-    await delivery(running).send_due_digests(datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
+    # 18:00 in Almaty, where a Russian-speaking reader lives until they choose a zone, is 13:00 UTC.
+    for tick in (datetime(2026, 12, 1, 12, 45, tzinfo=UTC), datetime(2026, 12, 1, 18, tzinfo=UTC)):
+        await delivery(running).send_due_digests(tick)
+    await drained(outbox(running))
+    assert [m for m in user.messages() if "news" in m.text] == []
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, tzinfo=UTC))
+    await delivery(running).send_due_digests(datetime(2026, 12, 1, 13, 15, tzinfo=UTC))
     await drained(outbox(running))
     (digest,) = [m for m in user.messages() if "news" in m.text]
     assert digest.text.index("Noon news") < digest.text.index("Morning news")  # newest first
@@ -241,11 +251,11 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     app = await start_delivery_bot(make_settings(stub, database_url, send_rate_per_second=10), stub)
     try:
         users = [await subscribe(stub, 3200 + i) for i in range(12)]
-        await asyncio.sleep(1.0)  # the welcomes are not part of what is measured
+        await settled(app, stub)  # the welcomes are not part of what is measured
         stub.rate_limits = RateLimits(global_per_second=10)
         started = time.monotonic()
         await app.services.delivery.announce([make_entry("One"), make_entry("Two")])
-        await drained(app.services.outbox, within=20)
+        await drained(app.services.outbox)
         elapsed = time.monotonic() - started
     finally:
         await app.stop()
@@ -254,7 +264,7 @@ async def test_limits_hold_per_chat_and_overall(stub: BotAPIStub, database_url: 
     first = users[0]
     times = [c.at for c in stub.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(first.id)]
     assert times[-1] - times[-2] >= 0.95  # two announcements to one private chat, a second apart
-    assert [m.text.split("\n")[0] for m in first.messages()[1:]] == ["One", "Two"]
+    assert [m.text.split("\n")[0] for m in first.messages()[2:]] == ["One", "Two"]  # after welcome and taste
 
 
 async def test_last_news_language_stays(stub: BotAPIStub, running: RunningBot) -> None:
@@ -270,8 +280,10 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     try:
         user = await subscribe(stub, 3401, "en")
         admin = stub.user(3402)
+        # Telegram copies only a message that exists: the admin's own announcement.
+        announcement = admin.send("The forum opens on 12 June.")["message"]["message_id"]
         box = app.services.outbox
-        message_id = await box.add_message("broadcast", copy_from=(admin.id, 77), created_by=admin.id)
+        message_id = await box.add_message("broadcast", copy_from=(admin.id, announcement), created_by=admin.id)
         assert await box.add_deliveries(message_id, [Recipient(user.id)]) == 1
         app.services.sender.wake()
         await drained(box)
@@ -280,6 +292,7 @@ async def test_copied_broadcast_goes_out_with_paid_flag(stub: BotAPIStub, databa
     (copy,) = [m for m in user.messages() if m.kind == "copy"]
     assert copy.params["from_chat_id"] == str(admin.id)
     assert copy.params["allow_paid_broadcast"] == "true"
+    assert copy.text == "The forum opens on 12 June."
     assert (await box.counters(message_id)).sent == 1
 
 
@@ -287,8 +300,23 @@ async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running
     user = await subscribe(stub, 3501, "en")
     leadership = running.services.leadership
     leadership.held = False  # as if another replica had taken the lease over
+    sender = running.services.sender
+    asked: list[bool] = []
+    may_claim = sender._may_claim
+
+    def counted() -> bool:
+        asked.append(may_claim())
+        return asked[-1]
+
+    sender._may_claim = counted
     await delivery(running).announce([make_entry("While standing by", language="en")])
-    await asyncio.sleep(0.5)
+    # The sender asks whether it may claim on every cycle: two asks after the entry was queued mean a whole
+    # cycle passed in which it would have claimed and sent it.
+    queued = len(asked)
+    async with asyncio.timeout(10):
+        while len(asked) < queued + 2:
+            await asyncio.sleep(0.05)
+    sender._may_claim = may_claim
     assert [m for m in user.messages() if "standing by" in m.text] == []
     leadership.held = True
     await drained(outbox(running))

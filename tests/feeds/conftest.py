@@ -1,138 +1,18 @@
-"""Fixtures for ingestion tests: a local feed server on 127.0.0.1, a migrated SQLite file, a poller."""
+"""Fixtures for ingestion tests: a poller wired like the bot's (the local site and RSS come from tests.support)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
-from email.utils import format_datetime
-from html import escape
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
 from domain.entries import StoredEntry
 from storage import Database
-from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_ARTICLE = REPO_ROOT.parent / "shared" / "seed" / "alliance-article-ru.txt"
-
-
-def seed_article() -> str:
-    """The Center's alliance article (ru); CI places shared/ beside the repository."""
-    if not SEED_ARTICLE.is_file():
-        pytest.fail(f"the seed article is missing: expected {SEED_ARTICLE} (shared/ must sit beside the repository)")
-    return SEED_ARTICLE.read_text(encoding="utf-8")
-
-
-@dataclass
-class Item:
-    title: str | None = "Item"
-    link: str | None = None
-    guid: str | None = None
-    description: str = "<p>Body</p>"
-    published: Any = None  # a datetime or None
-
-
-def rss(items: Sequence[Item], *, encoding: str | None = "utf-8", title: str = "Local feed") -> str:
-    """An RSS 2.0 document; `encoding=None` leaves out the XML declaration's encoding."""
-    declaration = f'<?xml version="1.0" encoding="{encoding}"?>' if encoding else '<?xml version="1.0"?>'
-    parts = [declaration, '<rss version="2.0"><channel>', f"<title>{escape(title)}</title>", "<link>http://x/</link>"]
-    for item in items:
-        parts.append("<item>")
-        if item.title is not None:
-            parts.append(f"<title>{escape(item.title)}</title>")
-        if item.link is not None:
-            parts.append(f"<link>{escape(item.link)}</link>")
-        if item.guid is not None:
-            parts.append(f'<guid isPermaLink="false">{escape(item.guid)}</guid>')
-        parts.append(f"<description>{escape(item.description)}</description>")
-        if item.published is not None:
-            parts.append(f"<pubDate>{format_datetime(item.published)}</pubDate>")
-        parts.append("</item>")
-    parts.append("</channel></rss>")
-    return "".join(parts)
-
-
-def items(count: int, *, start: int = 0) -> list[Item]:
-    """`count` dated items, newest first as feeds list them."""
-    base = utcnow().replace(microsecond=0) - timedelta(days=1)
-    made = [
-        Item(title=f"News {n}", link=f"http://news.local/{n}", guid=f"guid-{n}", published=base + timedelta(minutes=n))
-        for n in range(start, start + count)
-    ]
-    return list(reversed(made))
-
-
-@dataclass
-class Resource:
-    body: bytes
-    content_type: str = "application/rss+xml; charset=utf-8"
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    etag: str | None = None
-
-
-class FeedSite:
-    """A local web site whose pages the tests set; answers conditional GETs with 304."""
-
-    def __init__(self) -> None:
-        self.resources: dict[str, Resource] = {}
-        self.handlers: dict[str, Callable[[web.Request], Awaitable[web.StreamResponse]]] = {}
-        self.requests: list[web.Request] = []
-        self.app = web.Application()
-        self.app.router.add_route("GET", "/{path:.*}", self._handle)
-        self.server = TestServer(self.app, host="127.0.0.1")
-
-    def url(self, path: str) -> str:
-        return str(self.server.make_url(path))
-
-    def serve(self, path: str, body: str | bytes, **kwargs: Any) -> str:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        resource = Resource(data, **kwargs)
-        if resource.etag is None and resource.status == 200:
-            resource.etag = f'"{hash(data) & 0xFFFFFFFF:x}"'
-        self.resources[path] = resource
-        return self.url(path)
-
-    def handle(self, path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> str:
-        self.handlers[path] = handler
-        return self.url(path)
-
-    def hits(self, path: str) -> list[web.Request]:
-        return [request for request in self.requests if request.path == path]
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(request)
-        if request.path in self.handlers:
-            return await self.handlers[request.path](request)
-        resource = self.resources.get(request.path)
-        if resource is None:
-            return web.Response(status=404, text="not found")
-        headers = dict(resource.headers)
-        if resource.etag:
-            headers["ETag"] = resource.etag
-            if request.headers.get("If-None-Match") == resource.etag:
-                return web.Response(status=304, headers=headers)
-        return web.Response(
-            status=resource.status, body=resource.body, headers=headers | {"Content-Type": resource.content_type}
-        )
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[FeedSite]:
-    feed_site = FeedSite()
-    await feed_site.server.start_server()
-    yield feed_site
-    await feed_site.server.close()
 
 
 @dataclass

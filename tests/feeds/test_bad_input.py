@@ -12,7 +12,8 @@ import pytest
 from aiohttp import web
 
 from bot.feeds.scheduling import next_check
-from tests.feeds.conftest import FeedSite, Harness, Item, items, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, Item, items, rss
 
 GZIP_BOMB = gzip.compress(b"\0" * (20 * 1024 * 1024), compresslevel=9)  # 20 MB of zeros in ~20 KB
 

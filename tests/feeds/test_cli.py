@@ -18,7 +18,7 @@ from storage import Database
 from storage.schema.admin import held_entries
 from storage.schema.delivery import outbox_deliveries
 from tests.delivery.helpers import subscribe_many
-from tests.feeds.conftest import FeedSite, Item, items, rss
+from tests.support.feeds import FeedSite, Item, items, rss
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""feedparser's own test corpus (shared/corpora/feedparser): every file yields entries or a clear ParseError."""
+"""feedparser's own test corpus (tests/fixtures/feedparser_corpus): every file yields entries or a clear ParseError."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.parsing import ParseError, parse_rss
 from bot.feeds.poller import entry_record, oldest_first
-from tests.feeds.conftest import REPO_ROOT
+from tests.support.feeds import REPO_ROOT
 
-CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "feedparser"
+CORPUS = REPO_ROOT / "tests" / "fixtures" / "feedparser_corpus"
 
 
 def test_every_corpus_file_parses_or_fails_cleanly():
     if not CORPUS.is_dir():
-        pytest.fail(f"the feedparser corpus is missing: expected {CORPUS} (shared/ must sit beside the repository)")
+        pytest.fail(f"the feedparser corpus is missing: expected {CORPUS}")
     now = datetime.now(UTC)
     classifier = AllianceClassifier(["Shanghai Electric Group"])
     outcomes: dict[str, int] = {}

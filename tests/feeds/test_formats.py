@@ -7,7 +7,8 @@ import json
 from aiohttp import web
 
 from storage.sources import SourceRepository
-from tests.feeds.conftest import FeedSite, Harness, Item, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, Item, rss
 
 RUSSIAN = "Министерство экологии: «зелёные» технологии"
 

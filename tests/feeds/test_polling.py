@@ -11,7 +11,8 @@ from bot.feeds.poller import CLAIM_BATCH
 from storage import schema
 from storage.entries import EntryRepository
 from storage.schema.base import utcnow
-from tests.feeds.conftest import FeedSite, Harness, Item, items, rss, seed_article
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, Item, items, rss, seed_article
 
 
 async def test_first_poll_stores_all_then_304_stores_none_then_a_new_item_appears_once(

@@ -14,7 +14,8 @@ from bot.config import Settings
 from bot.feeds.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
 from bot.feeds.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
 from storage.sources import NewSource, SourceRepository
-from tests.feeds.conftest import FeedSite, Harness, items, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, items, rss
 
 
 async def test_the_tick_job_coalesces_runs_alone_and_polls_due_sources(site: FeedSite, harness: Harness):

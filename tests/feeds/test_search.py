@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.entries import EntryRepository, search_terms
-from tests.feeds.conftest import FeedSite, Harness, Item, rss, seed_article
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, Item, rss, seed_article
 
 
 @pytest.fixture

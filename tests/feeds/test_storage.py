@@ -11,7 +11,8 @@ import storage
 from bot.feeds.text import decode_body
 from storage import Database
 from storage.schema import seen_keys
-from tests.feeds.conftest import FeedSite, Harness, items, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, items, rss
 
 
 def _revision_before_feeds() -> str:

@@ -2,9 +2,13 @@
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT
@@ -15,7 +19,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     clean["PYTHONPATH"] = str(REPO_ROOT)
     clean.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=120
     )
 
 
@@ -26,15 +30,31 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
         assert f"    {command} " in result.stdout
 
 
-def test_run_without_token_says_what_is_missing_and_where(tmp_path: Path) -> None:
-    result = run_cli(cwd=tmp_path)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "BOT_TOKEN is not set" in lines[0]
-    assert str(tmp_path / ".env") in lines[0]
-    assert "@BotFather" in lines[0]
-    assert not (tmp_path / "data").exists()  # nothing created before the check
+def test_run_without_token_says_what_is_missing_and_starts_the_playground(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS"}}
+    env |= {"PYTHONPATH": str(REPO_ROOT), "PLAYGROUND_PORT": "0", "LOG_LEVEL": "WARNING"}
+    with (tmp_path / "stderr.txt").open("w+") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
+        try:
+            assert process.stdout is not None
+            announced = process.stdout.readline()  # the playground says where it is once it is up
+            url = announced.split("open ", 1)[1].split()[0]
+            with urllib.request.urlopen(url, timeout=30) as page:
+                assert page.status == 200
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=60) == 0
+        stderr.seek(0)
+        lines = stderr.read().splitlines()
+    env_file = str(tmp_path / ".env")
+    assert lines[0].startswith(f"BOT_TOKEN is not set in {env_file}: started the playground instead")
+    assert f"To run on Telegram: put BOT_TOKEN=<token> into {env_file}" in lines[1]
+    assert "@BotFather" in lines[1] and "https://t.me/BotFather" in lines[1]
+    assert url.startswith("http://127.0.0.1:")
+    assert not (tmp_path / "data" / "bot.sqlite3").exists()  # the operator's database is never created
+    assert (tmp_path / "data" / "playground.sqlite3").exists()
 
 
 def test_token_in_env_file_is_read(tmp_path: Path) -> None:
@@ -80,6 +100,7 @@ async def test_bad_token_fails_fast_with_one_line(tmp_path: Path, stub: BotAPISt
     assert "wrongtoken" not in result.stderr
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_unreachable_api_is_named(tmp_path: Path) -> None:
     env = {"BOT_TOKEN": "111:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
     result = await asyncio.to_thread(run_cli, cwd=tmp_path, env=env)

@@ -32,6 +32,7 @@ async def test_deep_link_preselects_language(stub: BotAPIStub) -> None:
     user = stub.user(1002, language_code="ru")
     reply = await user.ask("/start kk")
     assert reply.text.startswith("Сәлеметсіз бе")
+    assert "соңғы үш хабарландыруын" in (await user.reply()).text  # a new subscriber's first taste, in Kazakh
     help_reply = await user.ask("/help")
     assert "Мен не істей аламын" in help_reply.text
 
@@ -88,8 +89,10 @@ async def test_command_menus_are_set_for_every_language(stub: BotAPIStub) -> Non
 async def test_language_survives_a_restart(stub: BotAPIStub, app: RunningBot) -> None:
     user = stub.user(1008, language_code="ru")
     picker = await user.ask("/start")
+    await user.reply()  # the first-taste question
     user.press(picker, "Қазақша")
     assert (await user.reply()).text == "Дайын: енді сізбен қазақша сөйлесемін."
+    assert (await user.reply()).text.startswith("Жаңалықтарды «Қазақша» тілінде де")  # a subscriber's news offer
     await app.stop()
     restarted = await start_bot(app.settings, stub)
     try:

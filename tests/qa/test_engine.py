@@ -1,7 +1,6 @@
 """The engine through its public interface: language, matching, honesty, news, valid HTML."""
 
 import dataclasses
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -190,11 +189,10 @@ async def test_any_text_gets_valid_html_and_never_crashes(text):
     parse_html(answer.text)
 
 
-async def test_a_pasted_article_is_answered_quickly():
+async def test_a_pasted_article_is_answered():
+    # How fast is a benchmark's business (bench/qa_latency.py), not a limit that flakes on a busy machine.
     text = "Альянс Германия Шанхай Электрик " * 800
-    started = time.perf_counter()
     answer = await engine().answer(text, user_language="ru")
-    assert time.perf_counter() - started < 1.0
     assert "Shanghai Electric Group — сопредседатель альянса" in answer.text
 
 

@@ -1,6 +1,5 @@
 """End to end through the local Bot API stub: questions, /members paging, inline mode, groups, throttling."""
 
-import asyncio
 import dataclasses
 
 import pytest
@@ -9,7 +8,7 @@ from bot.metrics import REGISTRY
 from local_telegram import BotAPIStub
 from local_telegram.server import BOT_ID, BOT_USERNAME
 from storage.kb import SEED_FILE, Organization, read_knowledge_base_file
-from tests.conftest import RunningBot, start_bot
+from tests.conftest import RunningBot, settled, start_bot
 
 
 @pytest.mark.parametrize(
@@ -102,7 +101,7 @@ async def test_groups_get_answers_only_when_the_bot_is_addressed(app: RunningBot
         },
     )
     await stub.wait_until(lambda: len(stub.sent_to(group.id)) >= 2)
-    await asyncio.sleep(0.3)
+    await settled(app, stub)  # the unaddressed question is handled too: had it been answered, it would show now
     texts = [m.text for m in stub.sent_to(group.id)]
     assert texts[0].startswith("The alliance has 22 countries.")
     assert texts[1].startswith("Yes, Malaysia is among the alliance's countries.")
@@ -117,8 +116,8 @@ async def test_too_many_questions_get_one_polite_answer(stub: BotAPIStub, settin
         for question in ("ACCA21", "SSTEC", "IGTIC"):
             user.send(question)
         # Updates are handled concurrently: which question wins the token is not fixed, the outcome is.
-        texts = [(await user.reply()).text, (await user.reply(timeout=8)).text]
-        await asyncio.sleep(0.5)
+        texts = [(await user.reply()).text, (await user.reply()).text]
+        await settled(running, stub)  # all three questions handled: a third reply would show now
         assert len(user.messages()) == 2
         notice = "Сұрақтар тым жиі келіп жатыр — бір секунд күтіп, қайта сұраңыз."
         assert texts.count(notice) == 1

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.faults import FaultPlan, fault_fanout
 from local_telegram import BotAPIStub
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_everyone_gets_both_messages_in_order_despite_faults(stub: BotAPIStub, tmp_path: Path):
     report = await fault_fanout(stub, tmp_path, 300, FaultPlan(storm_every=2.0))
     print("\n" + "\n".join(report.lines()))

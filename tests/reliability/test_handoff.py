@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot.feeds.poller import HANDOFF_GRACE
 from storage.schema.base import utcnow
-from tests.feeds.conftest import FeedSite, Harness, items, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, items, rss
 
 
 async def test_a_lost_handoff_is_resumed_once(site: FeedSite, harness: Harness):

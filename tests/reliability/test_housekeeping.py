@@ -19,7 +19,8 @@ from storage.sources import SourceRepository
 from storage.subscriptions import DigestItem, SubscriptionRepository
 from tests.conftest import RunningBot
 from tests.delivery.helpers import add_subscriber
-from tests.feeds.conftest import FeedSite, Harness, items, rss
+from tests.feeds.conftest import Harness
+from tests.support.feeds import FeedSite, items, rss
 
 RETENTION = Retention(outbox=timedelta(days=30), audit=timedelta(days=365), history_size=50)
 

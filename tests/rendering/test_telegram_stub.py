@@ -14,6 +14,7 @@ from bot.rendering import RenderedMessage, render_digest, render_entry, split_ht
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 from tests.rendering.test_entry import stored
+from tests.support.feeds import PNG, FeedSite
 
 HOSTILE = (
     "<p onclick='x()'>Альянс &nbsp;<b>основан<i> в Шанхае</b></i> &lt;3 &amp; 5 > 4</p>"
@@ -42,9 +43,11 @@ async def send(bot: Bot, chat_id: int, message: RenderedMessage, *, as_photo: bo
         await bot.send_message(chat_id, message.text, reply_markup=markup)
 
 
-async def test_hostile_entry_is_accepted_as_text_and_as_photo(stub: BotAPIStub, bot: Bot) -> None:
+async def test_hostile_entry_is_accepted_as_text_and_as_photo(stub: BotAPIStub, bot: Bot, site: FeedSite) -> None:
     user = stub.user(5001)
-    message = render_entry(stored(summary=HOSTILE, image="https://igtipc.org/forum.jpg"), "kk")
+    # Telegram fetches a photo given by URL; the stub fetches it from this local site.
+    image = site.serve("/forum.jpg", PNG, content_type="image/png")
+    message = render_entry(stored(summary=HOSTILE, image=image), "kk")
     await send(bot, user.id, message, as_photo=False)
     await send(bot, user.id, message, as_photo=True)
     text, photo = stub.sent_to(user.id)

@@ -38,6 +38,7 @@ def forged_data(rng: random.Random) -> str:
 async def test_fuzzed_callback_data_is_always_answered_and_changes_nothing(stub: BotAPIStub, app: RunningBot):
     user = stub.user(6101, language_code="en")
     await user.ask("/start")
+    await user.reply()  # the first-taste question
     panel = await user.ask("/settings")
     picker = await user.ask("/language")
     members = await user.ask("/members")

@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from bot.cli import main
 from bot.feeds import http as feeds_http
 from bot.feeds.http import FetchError, FetchLimits, address_problem, create_http_session, fetch
-from tests.feeds.conftest import FeedSite, items, rss
+from tests.support.feeds import FeedSite, items, rss
 
 DEFAULT = FetchLimits(timeout_seconds=2.0)  # ALLOW_PRIVATE_SOURCES unset
 

@@ -111,6 +111,7 @@ def test_an_alias_bomb_is_refused_quickly():
     assert time.perf_counter() - started < 2.0
 
 
+@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 def test_the_token_is_not_in_a_failed_start(tmp_path: Path):
     """An unreachable Bot API: the one-line error names the URL, never the token (which sits in request URLs)."""
     env = {

@@ -7,3 +7,6 @@ rendering-digest-week = <b>News of the week</b>: { $count ->
     [one] { $count } item
    *[other] { $count } items
 }
+rendering-only-in-ru = Only in Russian:
+rendering-only-in-kk = Only in Kazakh:
+rendering-only-in-en = Only in English:

@@ -5,3 +5,6 @@ rendering-digest-day = <b>Күн жаңалықтары</b>: { $count ->
 rendering-digest-week = <b>Апта жаңалықтары</b>: { $count ->
    *[other] { $count } материал
 }
+rendering-only-in-ru = Тек орыс тілінде:
+rendering-only-in-kk = Тек қазақ тілінде:
+rendering-only-in-en = Тек ағылшын тілінде:

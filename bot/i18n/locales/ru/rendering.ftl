@@ -9,3 +9,6 @@ rendering-digest-week = <b>Новости за неделю</b>: { $count ->
     [few] { $count } материала
    *[many] { $count } материалов
 }
+rendering-only-in-ru = Только на русском:
+rendering-only-in-kk = Только на казахском:
+rendering-only-in-en = Только на английском:

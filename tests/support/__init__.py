@@ -1,0 +1,1 @@
+"""Test support shared across test packages and benchmarks (not tests themselves)."""
