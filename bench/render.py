@@ -2,6 +2,10 @@
 
 Baseline in the same run: the naive approach, `html.escape` of the same body plus truncation (which shows tags
 as text and can cut an entity in half). Run: `python -m bench.render [--entries N]`.
+
+`python -m bench.render --adversarial` renders 100 KB bodies of hostile shapes instead (deep nesting, misnested
+formatting, thousands of list items or cells...) and prints the worst time per 100 KB (goal: at most 50 ms),
+with the same-run baseline of an ordinary 100 KB body of paragraphs.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import html
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.rendering import render_entry
@@ -75,10 +80,48 @@ def naive(stored: StoredEntry) -> str:
     return (f"<b>{html.escape(stored.entry.title)}</b>\n\n" + html.escape(stored.entry.summary_html))[:4096]
 
 
+ADVERSARIAL_UNITS = (
+    "<b>", "<div><b>", "<ul><li>", "<ol><li>x", "<i><b>x</i>", "<p>x", "<div>", "<table><tr><td>", "</b>", "<br>",
+    '<a href="https://a.kz"><b>', '<span class="tg-spoiler">', "<blockquote><p>", "<pre><code>", "<div></span>",
+    "<b><p></b>x", "&amp;<", "<!--", "<a href='//x:99999'>y</a>",
+)  # fmt: skip
+ADVERSARIAL_SIZE = 100_000
+
+
+def _worst_of(body: str, rounds: int = 3) -> float:
+    stored = make_entries(1)[0]
+    entry = replace(stored.entry, summary_html=body)
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        render_entry(replace(stored, entry=entry), "ru")
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def adversarial() -> None:
+    ordinary = ("<p>" + "Альянс по низкоуглеродным технологиям. " * 5 + "</p>") * 1000
+    baseline = _worst_of(ordinary[:ADVERSARIAL_SIZE])
+    times = {
+        unit: _worst_of((unit * (ADVERSARIAL_SIZE // len(unit) + 1))[:ADVERSARIAL_SIZE]) for unit in ADVERSARIAL_UNITS
+    }
+    worst_unit, worst = max(times.items(), key=lambda item: item[1])
+    for unit, seconds in sorted(times.items(), key=lambda item: -item[1]):
+        print(f"{unit!r:36} {seconds * 1e3:7.1f} ms per 100 KB")
+    print(f"baseline (ordinary 100 KB of paragraphs): {baseline * 1e3:.1f} ms")
+    print(f"worst: {worst * 1e3:.1f} ms per 100 KB ({worst_unit!r}); goal <= 50 ms")
+    print(f"ratio worst/baseline: {worst / baseline:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=10_000)
-    count = parser.parse_args().entries
+    parser.add_argument("--adversarial", action="store_true", help="worst time per 100 KB over hostile shapes")
+    arguments = parser.parse_args()
+    if arguments.adversarial:
+        adversarial()
+        return
+    count = arguments.entries
     entries = make_entries(count)
     body_kb = sum(len(e.entry.summary_html.encode()) for e in entries) / count / 1024
 

@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from bot.config import Settings
 from bot.i18n import localizer
+from bot.rendering.utf16 import utf16_fit, utf16_len
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,19 @@ class AdminAlerts:
         delivered = False
         for chat_id in self.recipients():
             try:
-                await self._bot.send_message(
-                    chat_id, f"{heading}\n{html.escape(text, quote=False)}"[:4000], parse_mode="HTML"
-                )
+                await self._bot.send_message(chat_id, _alert_html(heading, text), parse_mode="HTML")
                 delivered = True
             except (TelegramAPIError, TelegramNetworkError) as error:
                 logger.warning("alert.undeliverable", extra={"chat_id": chat_id, "error": str(error)})
         return delivered
+
+
+ALERT_LIMIT = 4000  # UTF-16 units of visible text, what Telegram counts; a little under its 4096
+
+
+def _alert_html(heading: str, text: str) -> str:
+    """The alert as HTML, its text cut in UTF-16 units (emoji and most CJK count twice) before escaping,
+    so no entity is cut in half and Telegram never refuses it as too long."""
+    room = max(0, ALERT_LIMIT - utf16_len(heading) - 1)
+    cut = text[: utf16_fit(text, room)]
+    return f"{heading}\n{html.escape(cut, quote=False)}"

@@ -8,7 +8,8 @@ import logging
 import signal
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.utils.token import TokenValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -37,14 +38,26 @@ async def preflight(bot: Bot, settings: Settings) -> None:
         ) from None
     except TelegramNetworkError as error:
         raise PreflightError(f"cannot reach the Bot API at {settings.telegram_api_url}: {error}") from None
+    except (TelegramAPIError, ClientDecodeError, ValueError) as error:
+        # Not a Bot API at that address (an HTML page, a proxy's error), or one that answers getMe with junk.
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise PreflightError(
+            f"the Bot API at {settings.telegram_api_url} gave an unusable answer to getMe: {first_line[:200]}"
+        ) from None
     logger.info("bot.ready", extra={"username": me.username, "bot_id": me.id})
 
 
 async def run(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM; everything opened here is closed on the way out."""
+    try:
+        bot = create_bot(settings)
+    except TokenValidationError:
+        raise PreflightError(
+            "BOT_TOKEN is malformed: it looks like 123456789:AA... (digits, a colon, then letters); "
+            "copy it again from @BotFather into .env"
+        ) from None
     services = bootstrap(settings)
     await services.start()
-    bot = create_bot(settings)
     dp = create_dispatcher(services)
     try:
         await preflight(bot, settings)

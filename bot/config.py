@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_host: str = "127.0.0.1"
     lease_seconds: float = Field(default=30, ge=3, le=600)
+    watchdog_stall_seconds: float = Field(default=600, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     playground_port: int = Field(default=8090, ge=0, le=65535)

@@ -24,6 +24,8 @@ from bot.feeds.sources import seed_default_sources
 from bot.health import HealthServer
 from bot.leadership import Leadership
 from bot.qa import QuestionEngine, QuestionThrottle, create_question_engine
+from bot.qa.feedback import QuestionLog, create_question_log
+from bot.supervision import Supervisor, Watchdog
 from storage import Database
 from storage.audit import AuditLog
 from storage.broadcasts import BroadcastRepository
@@ -65,6 +67,7 @@ class Services:
     entries: EntryRepository
     questions: QuestionEngine
     question_throttle: QuestionThrottle
+    question_log: QuestionLog
     alerts: AdminAlerts
     leadership: Leadership
     health: HealthServer | None
@@ -73,6 +76,8 @@ class Services:
     stats: StatsRepository
     source_repository: SourceRepository
     source_admin: SourceAdmin
+    supervisor: Supervisor
+    watchdog: Watchdog
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks."""
@@ -96,6 +101,7 @@ def bootstrap(settings: Settings) -> Services:
     """Build the object graph for these settings; nothing is opened until it is used."""
     db = Database(settings.database_url)
     outbox = Outbox(db)
+    supervisor = Supervisor()
     sender = Sender(
         outbox,
         rate=settings.send_rate_per_second,
@@ -104,8 +110,11 @@ def bootstrap(settings: Settings) -> Services:
         idle_poll=settings.send_idle_poll_seconds,
         backoff_base=settings.send_retry_base_seconds,
         backoff_cap=settings.send_retry_cap_seconds,
+        supervisor=supervisor,
     )
-    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds)
+    leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds, supervisor=supervisor)
+    stats = StatsRepository(db)
+    watchdog = Watchdog(stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
     alerts = AdminAlerts(settings)
     knowledge = KnowledgeBaseRepository(db)
     chats = ChatRepository(db)
@@ -152,14 +161,17 @@ def bootstrap(settings: Settings) -> Services:
         entries=entries,
         questions=create_question_engine(db),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
+        question_log=create_question_log(db),
         alerts=alerts,
         leadership=leadership,
-        health=HealthServer(db, leadership, settings.health_host, settings.health_port)
+        health=HealthServer(db, leadership, settings.health_host, settings.health_port, watchdog)
         if settings.health_port
         else None,
         housekeeping=Housekeeping(db),
         broadcasts=BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
-        stats=StatsRepository(db),
+        stats=stats,
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings),
+        supervisor=supervisor,
+        watchdog=watchdog,
     )

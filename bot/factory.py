@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import logging
+from collections.abc import Callable
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.lifecycle import start_admin
@@ -21,13 +26,17 @@ from bot.feeds.scheduling import schedule_polling
 from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
+from bot.i18n import localizer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
-from bot.session import ResilientSession
+from bot.session import FloodRetry, ResilientSession
+from bot.supervision import Supervisor, Watchdog, watch_stalls
 from handlers import get_routers
 from handlers.errors import apologise
 from storage import Database
 from storage.fsm import DialogStateRepository
+
+logger = logging.getLogger(__name__)
 
 
 class MissingTokenError(RuntimeError):
@@ -41,6 +50,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(UnchangedEditIsDone())
+    session.middleware(FloodRetry())  # every call the bot makes waits out flood limits, in this one place
     return Bot(
         token=settings.token,
         session=session,
@@ -73,20 +83,62 @@ async def on_startup(
     leadership: Leadership,
     health: HealthServer | None,
     poller: FeedPoller,
+    supervisor: Supervisor,
+    watchdog: Watchdog,
 ) -> None:
-    schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held)
     alerts.attach(bot)
+    supervisor.configure(alerts, task_failure_text(settings.default_language))
+    schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held, supervisor=supervisor)
+    scheduler.add_job(
+        supervisor.job("watchdog", watch_stalls),
+        "interval",
+        minutes=1,
+        args=[watchdog, alerts, settings.default_language],
+        id="watchdog",
+        replace_existing=True,
+    )
     await leadership.try_acquire()  # so the first polling tick already knows whether this process leads
     leadership.start()
     if health is not None:
         await health.start()
-    await set_default_commands(bot, settings.default_language)
+    await _set_commands_or_retry(bot, settings.default_language, scheduler, supervisor)
     if not scheduler.running:
         scheduler.start()
 
 
+COMMANDS_RETRY_JOB = "commands-retry"
+
+
+async def _set_commands_or_retry(bot: Bot, language: str, scheduler: AsyncIOScheduler, supervisor: Supervisor) -> None:
+    """The command menu is a nicety: when setMyCommands fails the bot starts anyway and tries again every
+    minute until it works (the supervisor reports each failure, rate-limited)."""
+
+    async def retry() -> None:
+        await set_default_commands(bot, language)
+        scheduler.remove_job(COMMANDS_RETRY_JOB)
+
+    try:
+        await set_default_commands(bot, language)
+    except (TelegramAPIError, TelegramNetworkError) as error:
+        logger.warning("commands.failed", extra={"error": str(error), "retry_in_s": 60})
+        scheduler.add_job(
+            supervisor.job("command-menu", retry), "interval", minutes=1, id=COMMANDS_RETRY_JOB, replace_existing=True
+        )
+
+
+def task_failure_text(language: str) -> Callable[[str, str], str]:
+    """The supervisor's alert text in the admins' language (plain text: the alerts escape it)."""
+    l10n = localizer(language)
+    return lambda task, error: html.unescape(l10n("admin-alert-task-failed", task=task, error=error))
+
+
 async def on_shutdown(
-    scheduler: AsyncIOScheduler, leadership: Leadership, health: HealthServer | None, poller: FeedPoller, db: Database
+    scheduler: AsyncIOScheduler,
+    leadership: Leadership,
+    health: HealthServer | None,
+    poller: FeedPoller,
+    db: Database,
+    supervisor: Supervisor,
 ) -> None:
     if health is not None:
         await health.stop()
@@ -94,4 +146,5 @@ async def on_shutdown(
         scheduler.shutdown(wait=False)
     await poller.close()
     await leadership.stop()
+    await supervisor.stop()
     await db.close()

@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.leadership import Leadership
+from bot.supervision import Supervisor
 from storage.housekeeping import Housekeeping, Retention
 from storage.schema.base import utcnow
 
@@ -44,11 +45,15 @@ async def run_housekeeping(housekeeping: Housekeeping, settings: Settings, leade
 
 
 async def start_housekeeping(
-    scheduler: AsyncIOScheduler, housekeeping: Housekeeping, settings: Settings, leadership: Leadership
+    scheduler: AsyncIOScheduler,
+    housekeeping: Housekeeping,
+    settings: Settings,
+    leadership: Leadership,
+    supervisor: Supervisor,
 ) -> None:
     """Startup hook: the daily job, first run a few minutes after start."""
     scheduler.add_job(
-        run_housekeeping,
+        supervisor.job("housekeeping", run_housekeeping),
         "interval",
         hours=24,
         args=[housekeeping, settings, leadership],

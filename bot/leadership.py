@@ -13,6 +13,7 @@ import os
 import socket
 import uuid
 
+from bot.supervision import Supervisor
 from storage.leases import LeaseRepository
 
 logger = logging.getLogger(__name__)
@@ -26,8 +27,11 @@ def process_identity() -> str:
 class Leadership:
     """Keeps (or waits for) the named lease in a background task."""
 
-    def __init__(self, leases: LeaseRepository, name: str = "leader", *, ttl: float = 30.0) -> None:
+    def __init__(
+        self, leases: LeaseRepository, name: str = "leader", *, ttl: float = 30.0, supervisor: Supervisor | None = None
+    ) -> None:
         self._leases = leases
+        self._supervisor = supervisor or Supervisor()
         self.name = name
         self.ttl = ttl
         self.holder = process_identity()
@@ -53,7 +57,7 @@ class Leadership:
 
     def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self._keep(), name=f"lease:{self.name}")
+            self._task = self._supervisor.spawn(f"lease:{self.name}", self._keep)
 
     async def wait_held(self) -> None:
         """Return once this process holds the lease."""
@@ -78,7 +82,12 @@ class Leadership:
         while True:
             held = await self.try_acquire()
             if not held and not announced:
-                current = await self._leases.current(self.name)
+                # Only the log line needs the current holder: a database error here must not end the renewals.
+                try:
+                    current = await self._leases.current(self.name)
+                except Exception:
+                    logger.exception("lease.error", extra={"lease": self.name})
+                    current = None
                 logger.warning(
                     "lease.standby",
                     extra={

@@ -1,18 +1,32 @@
-"""An aiohttp Bot API session that survives a malformed update instead of stalling polling."""
+"""The Bot API session: survives a malformed update instead of stalling polling, and waits out flood limits.
+
+Every call the bot makes goes through `FloodRetry` (registered on the session in `create_bot`), so a reply, an
+edit, a callback answer or an alert that meets a 429 is sent again after `retry_after` instead of being lost.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
+import random
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Update
 from pydantic import ValidationError
 
+from bot.metrics import API_RETRIES, RATE_LIMITED
+
 logger = logging.getLogger(__name__)
+# Set by the sender's workers: their 429s go back to the outbox, which pauses only the chat concerned,
+# instead of holding a worker (and every chat behind it) for the whole wait.
+OWN_RETRIES: contextvars.ContextVar[bool] = contextvars.ContextVar("own_retries", default=False)
 
 
 class ResilientSession(AiohttpSession):
@@ -49,3 +63,36 @@ class ResilientSession(AiohttpSession):
                 raise
             logger.warning("update.malformed", extra={"update_id": update_id, "error": error.errors()[0]["msg"]})
             return Update(update_id=update_id)
+
+
+class FloodRetry(BaseRequestMiddleware):
+    """Repeats a call Telegram answered with 429 after its `retry_after`, up to `attempts` times.
+
+    A wait longer than `max_wait` seconds is not waited out (a user would have given up, and a handler
+    would hold its update that long); the error is raised as before. getUpdates has its own backoff in the
+    dispatcher, and calls made under `OWN_RETRIES` handle their 429s themselves.
+    """
+
+    def __init__(self, *, attempts: int = 5, max_wait: float = 60.0) -> None:
+        self._attempts = attempts
+        self._max_wait = max_wait
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        attempt = 1
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if OWN_RETRIES.get():
+                    raise
+                RATE_LIMITED.inc()
+                if isinstance(method, GetUpdates) or attempt >= self._attempts or error.retry_after > self._max_wait:
+                    raise
+                name = type(method).__name__
+                API_RETRIES.labels(method=name).inc()
+                logger.info("api.retry_after", extra={"method": name, "retry_after": error.retry_after})
+                # A little jitter, so a burst of calls limited together does not come back as one burst.
+                await asyncio.sleep(error.retry_after + random.uniform(0, 0.5))
+                attempt += 1

@@ -17,6 +17,8 @@ class Entry:
     image_url: str | None  # absolute http(s) URL of the lead image
     published_at: datetime | None  # timezone-aware; None when the source gives no date
     language: str  # ru, kk or en
+    # What parsing dropped and why (a link Telegram would refuse, ...): logged with the poll, never sent.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,20 @@
 
 from aiogram import Router
 
-from handlers import admin, alliance, fallback, help, inline, language, membership, questions, settings, start, stop
+from handlers import (
+    admin,
+    alliance,
+    fallback,
+    help,
+    inline,
+    language,
+    membership,
+    qa_feedback,
+    questions,
+    settings,
+    start,
+    stop,
+)
 
 
 def get_routers() -> list[Router]:
@@ -10,5 +23,18 @@ def get_routers() -> list[Router]:
     the fallback router last so it sees only what nobody else took."""
     return [
         module.create_router()
-        for module in (admin, start, language, help, settings, stop, membership, alliance, inline, questions, fallback)
+        for module in (
+            admin,
+            start,
+            language,
+            help,
+            settings,
+            stop,
+            membership,
+            alliance,
+            inline,
+            qa_feedback,
+            questions,
+            fallback,
+        )
     ]

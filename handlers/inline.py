@@ -1,4 +1,5 @@
-"""Inline mode: `@bot query` in any chat offers matching organizations and announcements."""
+"""Inline mode: `@bot query` in any chat goes through the question pipeline: the answer, then the people,
+countries, organizations and announcements it names, each once, in the user's language."""
 
 from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
@@ -27,7 +28,8 @@ async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l
                 input_message_content=InputTextMessageContent(message_text=l10n("qa-inline-nothing-text", query=query)),
             )
         )
-    await inline_query.answer(results, cache_time=60, is_personal=False)
+    # Results are in the user's own language, so another user's cached answer would be wrong for them.
+    await inline_query.answer(results, cache_time=60, is_personal=True)
 
 
 def create_router() -> Router:

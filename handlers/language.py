@@ -32,6 +32,10 @@ async def language_chosen(
     if callback_data.code not in LANGUAGES:
         await query.answer(l10n("button-stale"), show_alert=True)
         return
+    message = query.message
+    if message is not None and not await may_manage(bot, message.chat, query.from_user):
+        await query.answer(l10n("language-admins-only"), show_alert=True)  # a group's language is its admins'
+        return
     await chats.set_language(chat.id, callback_data.code)
     await set_chat_commands(bot, chat.id, callback_data.code, admin=settings.is_admin(chat.id))
     chosen = localizer(callback_data.code)

@@ -1,21 +1,30 @@
 """Questions in plain words: any non-command text in private chats; in groups when the bot is addressed."""
 
 import logging
+import time
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot.i18n import Localizer
-from bot.metrics import QUESTION_LATENCY
+from bot.metrics import record_question
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
+from bot.qa.feedback import QuestionLog
+from handlers.qa_feedback import answer_keyboard
 from storage.chats import Chat
 
 logger = logging.getLogger(__name__)
 
 
 async def _reply(
-    message: Message, text: str, chat: Chat, questions: QuestionEngine, throttle: QuestionThrottle, l10n: Localizer
+    message: Message,
+    text: str,
+    chat: Chat,
+    questions: QuestionEngine,
+    throttle: QuestionThrottle,
+    question_log: QuestionLog,
+    l10n: Localizer,
 ) -> None:
     user_id = message.from_user.id if message.from_user else message.chat.id
     verdict = throttle.check(user_id)
@@ -23,16 +32,23 @@ async def _reply(
         await message.answer(l10n("qa-throttled"))
     if verdict is not Verdict.ALLOW:
         return
-    with QUESTION_LATENCY.time():
-        answer = await questions.answer(text, user_language=chat.language)
+    started = time.perf_counter()
+    answer = await questions.answer(text, user_language=chat.language)
+    record_question(answer.intent, time.perf_counter() - started)
     logger.info("qa.answer", extra={"intent": answer.intent, "language": answer.language})
-    await message.answer(answer.text)
+    log_id = await question_log.record(text, answer)
+    await message.answer(answer.text, reply_markup=answer_keyboard(answer, log_id))
 
 
 async def private_question(
-    message: Message, chat: Chat, questions: QuestionEngine, question_throttle: QuestionThrottle, l10n: Localizer
+    message: Message,
+    chat: Chat,
+    questions: QuestionEngine,
+    question_throttle: QuestionThrottle,
+    question_log: QuestionLog,
+    l10n: Localizer,
 ) -> None:
-    await _reply(message, message.text or "", chat, questions, question_throttle, l10n)
+    await _reply(message, message.text or "", chat, questions, question_throttle, question_log, l10n)
 
 
 async def group_question(
@@ -41,6 +57,7 @@ async def group_question(
     chat: Chat,
     questions: QuestionEngine,
     question_throttle: QuestionThrottle,
+    question_log: QuestionLog,
     l10n: Localizer,
 ) -> None:
     me = await bot.me()
@@ -57,7 +74,7 @@ async def group_question(
     elif not replied_to_bot:
         return
     if text:
-        await _reply(message, text, chat, questions, question_throttle, l10n)
+        await _reply(message, text, chat, questions, question_throttle, question_log, l10n)
 
 
 def create_router() -> Router:

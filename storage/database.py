@@ -16,6 +16,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Errors that say nothing about the statement: the database was busy, full or unreachable for a moment.
+_PERMANENT = (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.DataError, sa.exc.NotSupportedError)
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database error worth retrying: locked or busy beyond the timeout, disk full, connection lost or
+    refused (a PostgreSQL restart); never a constraint violation or a bad statement."""
+    if isinstance(error, _PERMANENT):
+        return False
+    return isinstance(error, (sa.exc.DBAPIError, sa.exc.DisconnectionError, OSError, TimeoutError))
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,7 +52,10 @@ class Database:
         self.url = make_url(url)
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo)
+        # pool_pre_ping: after a PostgreSQL restart every pooled connection is dead; each is tested (and
+        # replaced) when checked out instead of failing the first statement of every caller.
+        options: dict[str, Any] = {} if self.is_sqlite else {"pool_pre_ping": True}
+        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **options)
         # SQLite has one writer per file: writers of this process queue here, without a time limit,
         # rather than in SQLite's busy handler, which gives up after its timeout.
         self._write_lock = asyncio.Lock()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from storage.database import Database
 from storage.outbox import PENDING
-from storage.schema import chats, outbox_deliveries, subscriptions
+from storage.schema import chats, outbox_deliveries, sources, subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +102,19 @@ class StatsRepository:
                 )
             ).scalar()
         return int(overdue or 0), last_sent, int(failures or 0)
+
+    async def oldest_overdue_source(self, now: datetime) -> datetime | None:
+        """The earliest next check of an enabled source that is due and not being polled right now."""
+        s = sources.c
+        async with self._db.connect() as conn:
+            oldest: datetime | None = (
+                await conn.execute(
+                    sa.select(sa.func.min(s.next_check_at)).where(
+                        s.enabled.is_(True),
+                        s.removed.is_(False),
+                        s.next_check_at <= now,
+                        sa.or_(s.polling_until.is_(None), s.polling_until < now),
+                    )
+                )
+            ).scalar()
+        return oldest

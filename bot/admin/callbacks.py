@@ -32,6 +32,10 @@ class SourceAction(CallbackData, prefix="adms"):
     action: str  # pause, resume, remove, poll
 
 
+class SourcePage(CallbackData, prefix="admsp"):
+    page: int
+
+
 class ModerationAction(CallbackData, prefix="admm"):
     entry: int
     action: str  # approve, title, skip

@@ -13,6 +13,7 @@ from bot.admin.reports import post_report, update_report
 from bot.alerts import AdminAlerts
 from bot.i18n import localizer
 from bot.leadership import Leadership
+from bot.supervision import Supervisor, sender_stalled
 from storage.broadcasts import Broadcast
 from storage.schema.base import utcnow
 from storage.stats import StatsRepository
@@ -68,7 +69,7 @@ async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership
     since = now - timedelta(minutes=STALL_MINUTES)
     overdue, last_sent, failures = await stats.delivery_health(since, now)
     l10n = localizer(language)
-    if overdue and (last_sent is None or last_sent < since):
+    if sender_stalled(overdue, last_sent, since):
         await alerts.notify(l10n("admin-alert-stalled", count=overdue, minutes=STALL_MINUTES), key="sender-stalled")
     if failures >= FAILURES_PER_WINDOW:
         await alerts.notify(l10n("admin-alert-failures", count=failures, minutes=STALL_MINUTES), key="send-failures")
@@ -82,10 +83,13 @@ def schedule_admin_jobs(
     alerts: AdminAlerts,
     leadership: Leadership,
     language: str,
+    *,
+    supervisor: Supervisor | None = None,
 ) -> None:
     """Add both jobs; each does nothing on a process that does not lead."""
+    supervisor = supervisor or Supervisor()
     scheduler.add_job(
-        broadcast_tick,
+        supervisor.job("broadcast-reports", broadcast_tick),
         "interval",
         seconds=REPORT_INTERVAL_SECONDS,
         args=[bot, broadcasts, leadership],
@@ -93,7 +97,7 @@ def schedule_admin_jobs(
         replace_existing=True,
     )
     scheduler.add_job(
-        watch_delivery,
+        supervisor.job("watch-delivery", watch_delivery),
         "interval",
         minutes=1,
         args=[stats, alerts, leadership, language],

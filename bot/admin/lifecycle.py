@@ -14,6 +14,7 @@ from bot.alerts import AdminAlerts
 from bot.commands import set_chat_commands
 from bot.config import Settings
 from bot.leadership import Leadership
+from bot.supervision import Supervisor
 from storage.chats import ChatRepository
 from storage.stats import StatsRepository
 
@@ -29,6 +30,7 @@ async def start_admin(
     alerts: AdminAlerts,
     leadership: Leadership,
     chats: ChatRepository,
+    supervisor: Supervisor,
 ) -> None:
     """Admin commands in each admin's own menu (never the public one), and the admin jobs."""
     for admin_id in sorted(settings.admin_ids):
@@ -39,4 +41,6 @@ async def start_admin(
         except TelegramAPIError as error:
             # An admin who never opened the bot has no chat yet; their first /start sets the menu.
             logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})
-    schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, settings.default_language)
+    schedule_admin_jobs(
+        scheduler, bot, broadcasts, stats, alerts, leadership, settings.default_language, supervisor=supervisor
+    )

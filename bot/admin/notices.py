@@ -10,7 +10,11 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.admin.callbacks import ModerationAction
 from bot.alerts import AdminAlerts
 from bot.i18n import localizer
-from bot.rendering import render_entry
+from bot.rendering import MESSAGE_LIMIT
+from bot.rendering.cut import truncate_tokens
+from bot.rendering.entry import entry_tokens
+from bot.rendering.markup import parse_telegram_html, visible_text
+from bot.rendering.utf16 import utf16_len
 from domain.entries import StoredEntry
 from storage.chats import ChatRepository
 
@@ -31,8 +35,11 @@ def moderation_keyboard(entry_id: int, language: str) -> InlineKeyboardMarkup:
 
 
 def moderation_text(entry: StoredEntry, language: str) -> str:
-    """The entry rendered for subscribers, under a line saying it waits for approval."""
-    return f"{localizer(language)('admin-mod-held')}\n\n{render_entry(entry, language).text}"
+    """The entry rendered for subscribers, under a line saying it waits for approval; the whole notice within
+    Telegram's 4096 UTF-16 units (the entry alone may fill them, and a longer notice would be refused)."""
+    heading = localizer(language)("admin-mod-held")
+    room = MESSAGE_LIMIT - utf16_len(visible_text(parse_telegram_html(heading))) - 2
+    return f"{heading}\n\n{truncate_tokens(entry_tokens(entry, language), room)}"
 
 
 class HeldEntryNotices:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
-from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy, poll_headers
 from bot.feeds.sources import new_source
 from storage.schema.base import utcnow
 from storage.sources import Source, SourceExistsError, SourceRepository
+
+# Telegram refuses a keyboard of more than 100 buttons; a page of sources is 3 buttons each plus navigation.
+SOURCES_PER_PAGE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    """One page of the source list."""
+
+    sources: list[Source]
+    page: int  # from 0
+    pages: int
 
 
 class SourceCheckError(Exception):
@@ -28,6 +42,13 @@ class SourceAdmin:
         """Every configured source (removed ones excluded), with its health."""
         return [source for source in await self._repository.list_all() if not source.removed]
 
+    async def page(self, page: int, *, size: int = SOURCES_PER_PAGE) -> SourcePage:
+        """The sources of one page (a page past the end shows the last one)."""
+        sources = await self.list()
+        pages = max(1, -(-len(sources) // size))
+        page = min(max(page, 0), pages - 1)
+        return SourcePage(sources[page * size : (page + 1) * size], page, pages)
+
     async def get(self, source_id: int) -> Source | None:
         """A configured source, or None."""
         source = await self._repository.get(source_id)
@@ -45,7 +66,12 @@ class SourceAdmin:
         parse = SOURCE_KINDS[described.kind].read
         try:
             async with create_http_session(policy.fetch) as session:
-                response = await fetch(session, described.url, limits=policy.fetch)
+                response = await fetch(
+                    session,
+                    described.url,
+                    limits=policy.fetch,
+                    headers=poll_headers(described.kind, described.language),
+                )
             entries = parse(
                 response.body,
                 content_type=response.content_type,

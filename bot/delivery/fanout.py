@@ -13,7 +13,7 @@ from typing import Any
 from bot.delivery.matching import audience_of, choose_version, entry_text, reading_order, wants_topic
 from bot.delivery.snapshot import dump_entry, load_entry
 from bot.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
-from bot.rendering import render_digest, render_entry
+from bot.rendering import render_digest, render_entry_off_loop
 from bot.rendering.dates import local_day
 from domain.entries import StoredEntry
 from storage.entries import one_per_story
@@ -53,7 +53,9 @@ class _EntryMessages:
     async def id(self, rendering: _Rendering) -> int:
         if rendering not in self._ids:
             key = self._key(rendering)
-            rendered = render_entry(self._stored, rendering.language, rendering.zone, fallback=rendering.fallback)
+            rendered = await render_entry_off_loop(
+                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
+            )
             payload = asdict(rendered)
             self._ids[rendering] = await self._outbox.add_message(
                 "entry", dedup_key=key, payload=payload, story=(self._stored.story, self._stored.entry.language)

@@ -12,16 +12,22 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.delivery.fanout import Delivery
 from bot.delivery.sender import Sender
 from bot.leadership import Leadership
+from bot.supervision import Supervisor
 from storage.schema.base import utcnow
 
 
 async def start_delivery(
-    bot: Bot, sender: Sender, delivery: Delivery, scheduler: AsyncIOScheduler, leadership: Leadership
+    bot: Bot,
+    sender: Sender,
+    delivery: Delivery,
+    scheduler: AsyncIOScheduler,
+    leadership: Leadership,
+    supervisor: Supervisor,
 ) -> None:
     """Start the sender once this process leads, and the quarter-hourly digest job."""
     sender.start_when(leadership.wait_held, bot, may_claim=lambda: leadership.held)
     scheduler.add_job(
-        send_digests,
+        supervisor.job("digests", send_digests),
         "cron",
         minute="0,15,30,45",
         args=[delivery, leadership],

@@ -17,11 +17,11 @@ import math
 import random
 import re
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -42,12 +42,24 @@ from bot.delivery.pacing import ChatPacer
 from bot.delivery.requests import PreparedRequest
 from bot.metrics import record_send
 from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
+from bot.session import OWN_RETRIES
+from bot.supervision import Supervisor
+from storage.database import is_transient
 from storage.outbox import ClaimedDelivery, Outbox
 from storage.schema.base import utcnow
 
 logger = logging.getLogger(__name__)
-RECORD_ATTEMPTS = 5
+RECORD_ATTEMPTS = 5  # at shutdown; while running, outcomes are retried until the database answers
+RECORD_RETRY_CAP = 10.0
 PREPARED_CACHE_SIZE = 64  # messages whose requests are kept: those of the fan-outs running now
+T = TypeVar("T")
+# Cancelled message ids remembered (oldest forgotten first): a cancelled broadcast's claimed rows are
+# dropped within seconds, so a long memory buys nothing and would grow for the life of the process.
+CANCELLED_MEMORY = 10_000
+# A 429 is the chat's own limit unless this many different chats hit one within FLOOD_WINDOW seconds:
+# then it is the bot's global limit, and every worker holds off.
+FLOOD_CHATS = 3
+FLOOD_WINDOW = 1.0
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -73,6 +85,17 @@ class SenderStats:
     migrated: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Requests:
+    """One message's requests, built once and shared by its rows, with what the fallbacks need."""
+
+    payload: dict[str, Any] | None
+    rendered: RenderedMessage
+    markup: InlineKeyboardMarkup | None
+    photo: PreparedRequest | None
+    text: PreparedRequest
+
+
 class Sender:
     """Long-running tasks from startup (`start(bot)`) to shutdown (`stop()`); `wake()` skips the idle poll."""
 
@@ -90,8 +113,10 @@ class Sender:
         max_errors: int = 10,  # 2 s doubling to 8.5 min in all: a Telegram outage of minutes loses nothing
         max_attempts: int = 30,
         pacer: ChatPacer | None = None,
+        supervisor: Supervisor | None = None,
     ) -> None:
         self._bot: Bot | None = None
+        self._supervisor = supervisor or Supervisor()
         self._outbox = outbox
         self.rate = rate
         self._paid = paid
@@ -117,10 +142,9 @@ class Sender:
         self._group_size = max(1, self.concurrency // 2)
         # A worker waits for its commit: half the time the others need to fill the rate's slots between sends.
         self._group_delay = min(0.2, self.concurrency / rate / 2)
-        self._cancelled_messages: set[int] = set()
-        self._prepared: OrderedDict[
-            tuple[int, bool], tuple[dict[str, Any] | None, PreparedRequest | None, PreparedRequest]
-        ] = OrderedDict()
+        self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
+        self._recent_429s: deque[tuple[float, int]] = deque()
+        self._prepared: OrderedDict[tuple[int, bool], _Requests] = OrderedDict()
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
@@ -142,7 +166,7 @@ class Sender:
         if may_claim is not None:
             self._may_claim = may_claim
         if self._waiting is None and not self.running:
-            self._waiting = asyncio.create_task(self._start_after(ready, bot), name="sender-waiting")
+            self._waiting = self._supervisor.spawn("sender-waiting", lambda: self._start_after(ready, bot))
 
     async def _start_after(self, ready: Callable[[], Awaitable[None]], bot: Bot) -> None:
         await ready()
@@ -156,9 +180,10 @@ class Sender:
         resumed = await self._outbox.reset_in_flight()
         if resumed:
             logger.warning("sender.resumed_in_flight", extra={"rows": resumed})
-        self._recorder = asyncio.create_task(self._record_loop(), name="sender-recorder")
-        self._workers = [asyncio.create_task(self._work(), name=f"sender-{i}") for i in range(self.concurrency)]
-        self._claimer = asyncio.create_task(self._claim_loop(), name="sender-claimer")
+        spawn = self._supervisor.spawn
+        self._recorder = spawn("sender-recorder", self._record_loop)
+        self._workers = [spawn(f"sender-{i}", self._work) for i in range(self.concurrency)]
+        self._claimer = spawn("sender-claimer", self._claim_loop)
         logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
 
     def wake(self) -> None:
@@ -195,7 +220,7 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._recorder
             self._recorder = None
-        await self._flush_sent()
+        await self._flush_sent(final=True)
         await self._outbox.release(unstarted)
         logger.info("sender.stop", extra={"sent": self.stats.sent})
 
@@ -233,6 +258,7 @@ class Sender:
         return utcnow() + timedelta(seconds=wait) if wait > 0 else None
 
     async def _work(self) -> None:
+        OWN_RETRIES.set(True)  # this task's 429s come back here: the chat is paused, not the worker
         while True:
             row = await self._queue.get()
             if self._queue.qsize() < self.concurrency:
@@ -245,7 +271,7 @@ class Sender:
                 raise
             except Exception as error:
                 logger.exception("sender.unexpected", extra={"row": row.id})
-                await self._outbox.fail(row.id, f"{type(error).__name__}: {error}")
+                await self._durably(self._outbox.fail, row.id, f"{type(error).__name__}: {error}")
                 self.stats.failed += 1
 
     async def _wait_for_pause(self) -> None:
@@ -255,7 +281,9 @@ class Sender:
 
     def forget_message(self, message_id: int) -> None:
         """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
-        self._cancelled_messages.add(message_id)
+        self._cancelled_messages[message_id] = None
+        while len(self._cancelled_messages) > CANCELLED_MEMORY:
+            self._cancelled_messages.popitem(last=False)
 
     async def _deliver(self, row: ClaimedDelivery) -> None:
         await self._wait_for_pause()
@@ -264,17 +292,20 @@ class Sender:
         if row.message.id in self._cancelled_messages:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
+        started = time.perf_counter()
         try:
             sent = await self._send(row)
         except TelegramRetryAfter as error:
-            record_send("rate_limited")
+            record_send("rate_limited", time.perf_counter() - started)
             await self._rate_limited(row, error.retry_after)
         except TelegramMigrateToChat as error:
             record_send("retry")
             logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
             self.stats.migrated += 1
-            await self._outbox.migrate_chat(row.chat_id, error.migrate_to_chat_id)
-            await self._outbox.retry(row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}")
+            await self._durably(self._outbox.migrate_chat, row.chat_id, error.migrate_to_chat_id)
+            await self._durably(
+                self._outbox.retry, row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}"
+            )
         except TelegramForbiddenError as error:
             record_send("blocked")
             await self._block(row, error.message)
@@ -288,8 +319,8 @@ class Sender:
             record_send("failed")
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
+            record_send("sent", time.perf_counter() - started)
             await self._record_sent(row.id, sent)
-            record_send("sent")
 
     async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
         """Send (or, for a later version of a story, edit) the row's message; returns (message id, text|photo)."""
@@ -309,27 +340,69 @@ class Sender:
             return copied.message_id, "copy"
         if row.edit_target is not None:
             return await self._edit(row)
-        photo, text = self._requests(bot, row)
-        if photo is not None:
+        requests = self._requests(bot, row)
+        if requests.photo is not None:
             try:
-                sent = await bot(photo.to(row.chat_id, row.message_thread_id))
+                sent = await bot(requests.photo.to(row.chat_id, row.message_thread_id))
                 return sent.message_id, "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
-        sent = await bot(text.to(row.chat_id, row.message_thread_id))
-        return sent.message_id, "text"
+        return await self._send_text(
+            bot, row, requests.rendered.text, requests.markup, plain=row.plain_text, first=requests.text
+        )
 
-    def _requests(self, bot: Bot, row: ClaimedDelivery) -> tuple[PreparedRequest | None, PreparedRequest]:
+    async def _send_text(
+        self,
+        bot: Bot,
+        row: ClaimedDelivery,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        *,
+        plain: bool,
+        first: PreparedRequest | None = None,
+    ) -> tuple[int, str]:
+        """Send the text, returning its message id and "text"; a 400 for its button, then for its links, falls
+        back to less before it counts.
+
+        Telegram refuses the whole message for one URL it does not accept; every recipient should still get
+        the news: first without the button, then as plain text (no links at all). `first` is the prepared
+        request of the whole message (shared by its rows), tried before any fallback.
+        """
+        paid = True if self._paid else None
+        thread = row.message_thread_id
+        try:
+            if first is not None:
+                prepared = await bot(first.to(row.chat_id, thread))
+                return prepared.message_id, "text"
+            sent = await bot.send_message(
+                chat_id=row.chat_id,
+                text=plain_text(text) if plain else text,
+                message_thread_id=thread,
+                reply_markup=markup,
+                allow_paid_broadcast=paid,
+                **({"parse_mode": None} if plain else {}),
+            )
+            return sent.message_id, "text"
+        except TelegramBadRequest as error:
+            if _is_chat_gone(error.message) or _is_parse_error(error.message) or (markup is None and plain):
+                raise
+            logger.warning("sender.fallback", extra={"row": row.id, "error": error.message, "button": bool(markup)})
+        await self._limiter.acquire()
+        if markup is not None:
+            return await self._send_text(bot, row, text, None, plain=plain)
+        return await self._send_text(bot, row, text, None, plain=True)
+
+    def _requests(self, bot: Bot, row: ClaimedDelivery) -> _Requests:
         """The message's photo request (if it has one) and text request, built once and shared by its rows."""
         key = (row.message.id, row.plain_text)
         cached = self._prepared.get(key)
         # The payload is compared, not trusted by id: SQLite may reuse the id of a message housekeeping deleted.
-        if cached is not None and cached[0] == row.message.payload:
+        if cached is not None and cached.payload == row.message.payload:
             self._prepared.move_to_end(key)
-            return cached[1], cached[2]
+            return cached
         rendered = RenderedMessage(**(row.message.payload or {}))
         markup = _markup(rendered)
         paid = True if self._paid else None
@@ -350,8 +423,8 @@ class Sender:
             )
         text = plain_text(rendered.text) if row.plain_text else rendered.text
         message = SendMessage(chat_id=0, text=text, reply_markup=markup, allow_paid_broadcast=paid, **parse_mode)
-        prepared = (photo, PreparedRequest(bot, message))
-        self._prepared[key] = (row.message.payload, *prepared)
+        prepared = _Requests(row.message.payload, rendered, markup, photo, PreparedRequest(bot, message))
+        self._prepared[key] = prepared
         while len(self._prepared) > PREPARED_CACHE_SIZE:
             self._prepared.popitem(last=False)
         return prepared
@@ -385,15 +458,27 @@ class Sender:
         return message_id, kind
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
-        # Telegram means the whole bot: every worker holds off, and the row is tried again afterwards.
+        # The row is tried again after `retry_after`; until then its chat gets nothing (only a chat's oldest
+        # pending row is ever claimed), so one chat's limit pauses that chat only. Several chats limited at
+        # once is the bot's global limit: then every worker holds off.
         self.stats.rate_limited += 1
-        self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
-        logger.warning("sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id})
+        now = time.monotonic()
+        self._recent_429s.append((now, row.chat_id))
+        while self._recent_429s and self._recent_429s[0][0] < now - FLOOD_WINDOW:
+            self._recent_429s.popleft()
+        flood = len({chat for _, chat in self._recent_429s}) >= FLOOD_CHATS
+        if flood:
+            self._paused_until = max(self._paused_until, now + retry_after)
+        logger.warning(
+            "sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id, "global": flood}
+        )
         if row.attempts >= self._max_attempts:
             await self._fail(row, f"still rate limited after {row.attempts} attempts")
             return
         self.stats.retried += 1
-        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=retry_after), error="429 retry_after")
+        await self._durably(
+            self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=retry_after), error="429 retry_after"
+        )
 
     async def _transient(self, row: ClaimedDelivery, error: str) -> None:
         if row.errors + 1 >= self._max_errors or row.attempts >= self._max_attempts:
@@ -401,7 +486,9 @@ class Sender:
             return
         delay = min(self._backoff_cap, self._backoff_base * 2**row.errors) * random.uniform(0.75, 1.0)
         self.stats.retried += 1
-        await self._outbox.retry(row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True)
+        await self._durably(
+            self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True
+        )
 
     async def _bad_request(self, row: ClaimedDelivery, error: str) -> None:
         if _is_chat_gone(error):
@@ -409,19 +496,41 @@ class Sender:
         elif _is_parse_error(error) and not row.plain_text:
             logger.warning("sender.html_refused", extra={"row": row.id, "error": error})
             self.stats.retried += 1
-            await self._outbox.retry(row.id, at=utcnow(), error=error, plain_text=True)
+            await self._durably(self._outbox.retry, row.id, at=utcnow(), error=error, plain_text=True)
         else:
             await self._fail(row, error)
 
     async def _block(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.blocked += 1
-        dropped = await self._outbox.block_chat(row.chat_id, error)
+        dropped = await self._durably(self._outbox.block_chat, row.chat_id, error)
         logger.info("sender.chat_blocked", extra={"chat_id": row.chat_id, "rows": dropped, "error": error})
 
     async def _fail(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.failed += 1
         logger.warning("sender.failed", extra={"row": row.id, "chat_id": row.chat_id, "error": error})
-        await self._outbox.fail(row.id, error)
+        await self._durably(self._outbox.fail, row.id, error)
+
+    async def _durably(
+        self, operation: Callable[..., Awaitable[T]], *args: Any, attempts: int | None = None, **kwargs: Any
+    ) -> T:
+        """Record an outcome in the outbox, retrying while the database is briefly unusable (locked beyond
+        its timeout, disk full, a PostgreSQL restart); `attempts=None` retries until it works or the sender
+        stops. A row whose outcome is not recorded would stay `sending` until the next start: neither
+        delivered again nor counted."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await operation(*args, **kwargs)
+            except Exception as error:
+                if not is_transient(error) or (attempts is not None and attempt >= attempts):
+                    raise
+                delay = min(RECORD_RETRY_CAP, 0.2 * 2 ** min(attempt, 10))
+                logger.warning(
+                    "sender.record_retry",
+                    extra={"operation": operation.__name__, "attempt": attempt, "error": f"{type(error).__name__}"},
+                )
+                await asyncio.sleep(delay)
 
     async def _record_sent(self, row_id: int, message: tuple[int, str] | None) -> None:
         # Results are committed in groups; the worker waits, so its slot bounds what a crash can repeat.
@@ -445,24 +554,22 @@ class Sender:
             self._group_full.clear()
             await self._flush_sent()
 
-    async def _flush_sent(self) -> None:
+    async def _flush_sent(self, *, final: bool = False) -> None:
         batch, self._sent = self._sent, []
         if not batch:
             return
         ids = [row_id for row_id, _ in batch]
         messages = {row_id: self._sent_messages.pop(row_id) for row_id in ids if row_id in self._sent_messages}
-        for attempt in range(1, RECORD_ATTEMPTS + 1):
-            try:
-                await self._outbox.mark_sent(ids, messages=messages)
-                self.stats.sent += len(batch)
-                break
-            except Exception:
-                # A transient database error (a deadlock on PostgreSQL, a dropped connection) is retried;
-                # after the last attempt the rows stay `sending` and are sent again after a restart: a
-                # possible duplicate, never a loss.
-                logger.exception("sender.record_failed", extra={"rows": len(batch), "attempt": attempt})
-                if attempt < RECORD_ATTEMPTS:
-                    await asyncio.sleep(0.2 * attempt)
+        try:
+            # While running, until the database answers again (the workers wait meanwhile: nothing is sent
+            # twice); at shutdown a few attempts, then the rows stay `sending` and are sent again after the
+            # restart: a possible duplicate, never a loss.
+            await self._durably(
+                self._outbox.mark_sent, ids, messages=messages, attempts=RECORD_ATTEMPTS if final else None
+            )
+            self.stats.sent += len(batch)
+        except Exception:
+            logger.exception("sender.record_failed", extra={"rows": len(batch)})
         for _, future in batch:
             if not future.done():
                 future.set_result(None)

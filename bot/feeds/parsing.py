@@ -9,13 +9,13 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
 
-from bot.feeds.http import MAX_URL_LENGTH
 from bot.feeds.text import as_utf8_xml, decode_body, html_to_text, unescape_once
+from bot.feeds.urls import telegram_url
 from domain.entries import Entry
 
 _TRUNCATED = ("no element found", "unclosed token")
@@ -30,12 +30,17 @@ class ParseError(Exception):
         self.kind = kind
 
 
-def _http_url(base: str, link: object) -> str | None:
+def _http_url(base: str, link: object, notes: list[str] | None = None, what: str = "link") -> str | None:
+    """An absolute http(s) URL Telegram accepts, or None; a URL given but refused is noted in `notes`.
+
+    Longer URLs do not fit the columns (PostgreSQL would refuse the whole poll) and are junk in practice.
+    """
     if not isinstance(link, str) or not link.strip():
         return None
-    url = urljoin(base, link.strip())
-    # Longer URLs do not fit the columns (PostgreSQL would refuse the whole poll) and are junk in practice.
-    return url if urlsplit(url).scheme in ("http", "https") and len(url) <= MAX_URL_LENGTH else None
+    url = telegram_url(link, base=base)
+    if url is None and notes is not None:
+        notes.append(f"{what} dropped (Telegram would refuse it): {link.strip()[:200]}")
+    return url
 
 
 def _clamp(moment: datetime | None, now: datetime) -> datetime | None:
@@ -57,15 +62,19 @@ def _fallback_title(text: str, url: str | None) -> str:
     return url or ""
 
 
-def _rss_image(item: Mapping[str, Any], base: str) -> str | None:
+def _rss_image(item: Mapping[str, Any], base: str, notes: list[str]) -> str | None:
     for field in ("media_content", "media_thumbnail"):
         for media in item.get(field) or []:
-            url = _http_url(base, media.get("url"))
+            if not isinstance(media, Mapping):
+                continue
+            url = _http_url(base, media.get("url"), notes, "image")
             if url and (field == "media_thumbnail" or str(media.get("medium", "image")) == "image"):
                 return url
     for link in item.get("links") or []:
+        if not isinstance(link, Mapping):
+            continue
         if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
-            url = _http_url(base, link.get("href"))
+            url = _http_url(base, link.get("href"), notes, "enclosure")
             if url:
                 return url
     return None
@@ -97,7 +106,8 @@ def parse_rss(body: bytes, *, content_type: str, url: str, language: str, now: d
         raise ParseError("not_a_feed", f"not an RSS or Atom feed ({shown}): {error or 'no feed elements'}")
     entries = []
     for item in document.entries:
-        link = _http_url(url, item.get("link"))
+        notes: list[str] = []
+        link = _http_url(url, item.get("link"), notes)
         summary = item.get("summary", "")
         content = item.get("content") or []
         body_html = str(content[0].get("value", "")) if content else str(summary)
@@ -113,9 +123,10 @@ def parse_rss(body: bytes, *, content_type: str, url: str, language: str, now: d
                 url=link,
                 title=title or _fallback_title(html_to_text(body_html), link),
                 summary_html=body_html,
-                image_url=_rss_image(item, url),
+                image_url=_rss_image(item, url, notes),
                 published_at=_clamp(published, now),
                 language=language,
+                notes=tuple(notes),
             )
         )
     return entries
@@ -159,7 +170,8 @@ def parse_govkz(body: bytes, *, content_type: str, url: str, language: str, now:
         item_id = str(item["id"])
         body_html = str(item.get("body") or item.get("short_description") or "")
         title = unescape_once(str(item.get("title") or ""))
-        page = govkz_page_url(url, item_id, language)
+        notes: list[str] = []
+        page = _http_url(url, govkz_page_url(url, item_id, language), notes)
         published = _iso(item.get("publish_date")) or _iso(item.get("created_date"))
         entries.append(
             Entry(
@@ -167,9 +179,10 @@ def parse_govkz(body: bytes, *, content_type: str, url: str, language: str, now:
                 url=page,
                 title=title or _fallback_title(html_to_text(body_html), page),
                 summary_html=body_html,
-                image_url=_http_url(origin, item.get("heropic")),
+                image_url=_http_url(origin, item.get("heropic"), notes, "image"),
                 published_at=_clamp(published, now),
                 language=language,
+                notes=tuple(notes),
             )
         )
     return entries

@@ -103,6 +103,12 @@ class PollOutcome:
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
+def poll_headers(kind: str, language: str) -> dict[str, str]:
+    """The request headers of a poll; the admin's check of a new source sends the same (a site that answers by
+    Accept or Accept-Language would otherwise pass the check and fail every poll, or the other way round)."""
+    return {"Accept": SOURCE_KINDS[kind].accept, "Accept-Language": language}
+
+
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
     """Delay before the next try after `failures` failures in a row: doubling from the interval, at most a day."""
     return min(interval_seconds * (1 << min(failures, 20)), MAX_BACKOFF_SECONDS)
@@ -266,7 +272,7 @@ class FeedPoller:
                 limits=self.policy.fetch,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                headers=self._headers(source),
+                headers=poll_headers(source.kind, source.language),
             )
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -276,10 +282,6 @@ class FeedPoller:
             logger.exception("feeds.poll_crashed", extra={"source": source.id})
             return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
         return outcome
-
-    @staticmethod
-    def _headers(source: Source) -> dict[str, str]:
-        return {"Accept": SOURCE_KINDS[source.kind].accept, "Accept-Language": source.language}
 
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
@@ -295,6 +297,9 @@ class FeedPoller:
             else:
                 parsed = parse(response.body, now=now, **args)
             classifier = await self._current_classifier()
+            notes = [note for entry in parsed for note in entry.notes]
+            if notes:
+                logger.info("feeds.urls_dropped", extra={"source": source.id, "count": len(notes), "first": notes[0]})
             ordered = oldest_first(parsed, now)
             if len(ordered) < len(parsed):
                 logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
@@ -320,6 +325,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(outcome, duration_ms / 1000, source=source.id, failures=0)
         if source.consecutive_failures:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
@@ -334,7 +340,6 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
-        record_poll(outcome, duration_ms / 1000)
         if new:
             # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
             await self._flush_health()
@@ -387,6 +392,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(kind, duration_ms / 1000, source=source.id, failures=failures)
         logger.warning(
             "feeds.poll",
             extra={
@@ -411,7 +417,6 @@ class FeedPoller:
             await self._alert(
                 texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
             )
-        record_poll("disabled" if disabled else "error", duration_ms / 1000)
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 
     async def _alert(self, message: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
+from bot.supervision import Supervisor
 from storage.schema.base import utcnow
 
 if TYPE_CHECKING:
@@ -53,14 +54,20 @@ def tick_seconds(settings: Settings) -> int:
 
 
 def schedule_polling(
-    scheduler: BaseScheduler, poller: FeedPoller, settings: Settings, *, may_poll: Callable[[], bool] = lambda: True
+    scheduler: BaseScheduler,
+    poller: FeedPoller,
+    settings: Settings,
+    *,
+    may_poll: Callable[[], bool] = lambda: True,
+    supervisor: Supervisor | None = None,
 ) -> None:
     """Add the polling tick (first run at once); `coalesce` and `max_instances=1` keep ticks from piling up.
 
     Each tick polls the sources that are due (each has its own interval and next-check time), starting them
     spread over half a tick so they do not all hit the network at once; the per-source lease in the database
     makes overlapping polls of one source impossible. `may_poll` is asked at every tick (the leadership lease:
-    only the leading process polls).
+    only the leading process polls). A tick that fails or outlives the longest possible poll is reported by the
+    supervisor and the next tick runs as usual.
     """
     seconds = tick_seconds(settings)
 
@@ -68,8 +75,9 @@ def schedule_polling(
         if may_poll():
             await poller.poll_due(spread_seconds=spread_seconds)
 
+    supervisor = supervisor or Supervisor()
     scheduler.add_job(
-        tick,
+        supervisor.job("poller-tick", tick, timeout=poller.policy.lease.total_seconds() + seconds),
         "interval",
         seconds=seconds,
         kwargs={"spread_seconds": seconds / 2},

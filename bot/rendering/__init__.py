@@ -1,7 +1,7 @@
 """Rendering: a stored entry (or a digest of entries) into Telegram messages, valid HTML within limits."""
 
 from bot.rendering.cut import CAPTION_LIMIT, MESSAGE_LIMIT, split_html, truncate_html
-from bot.rendering.entry import render_digest, render_entry
+from bot.rendering.entry import render_digest, render_entry, render_entry_off_loop
 from bot.rendering.message import RenderedMessage
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "RenderedMessage",
     "render_digest",
     "render_entry",
+    "render_entry_off_loop",
     "split_html",
     "truncate_html",
 ]

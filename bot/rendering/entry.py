@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bot.feeds.urls import telegram_url
 from bot.i18n import localizer
 from bot.localtime import KAZAKHSTAN
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
@@ -16,6 +18,9 @@ from bot.rendering.utf16 import utf16_fit, utf16_len
 from domain.entries import StoredEntry
 
 PERIODS = ("day", "week")
+# Entries with more HTML than this render in a worker thread: even linear work on a large body should not
+# hold up the handlers answering users on the event loop.
+OFF_LOOP_CHARS = 16_384
 # A digest line shows a title, not an article: a longer one is cut so that any item fits in a message.
 DIGEST_TITLE_LIMIT = 300
 _BOLD, _END_BOLD = Open("b", "<b>"), Close("b")
@@ -28,7 +33,8 @@ def _plain(text: str) -> str:
 
 
 def _is_web_url(url: str | None) -> bool:
-    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+    # Checked at parse time already; again here for entries stored before that check existed.
+    return telegram_url(url) is not None
 
 
 def entry_tokens(stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False) -> list[Token]:
@@ -79,6 +85,15 @@ def render_entry(
         button_text=localizer(language)("rendering-read-more") if has_link else None,
         button_url=entry.url if has_link else None,
     )
+
+
+async def render_entry_off_loop(
+    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+) -> RenderedMessage:
+    """`render_entry`, in a thread when the entry is large."""
+    if len(stored.entry.summary_html) < OFF_LOOP_CHARS:
+        return render_entry(stored, language, zone, fallback=fallback)
+    return await asyncio.to_thread(render_entry, stored, language, zone, fallback=fallback)
 
 
 def _digest_item(stored: StoredEntry) -> list[Token]:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from bot.feeds.urls import LINK_SCHEMES, telegram_url
 
 FORMATTING = frozenset({"b", "i", "u", "s", "tg-spoiler"})
 # Source tag names that Telegram accepts, mapped to one canonical spelling.
@@ -30,7 +34,6 @@ CANONICAL = {
     "pre": "pre",
     "blockquote": "blockquote",
 }
-LINK_SCHEMES = ("http://", "https://", "tg://", "mailto:")
 _LANGUAGE = re.compile(r"language-[A-Za-z0-9_+#.-]{1,32}")
 
 
@@ -64,11 +67,12 @@ def escape_text(text: str) -> str:
 
 
 def link_tag(url: str) -> Open | None:
-    """An `<a>` tag for `url`, or None when Telegram would refuse the scheme (javascript:, data:, relative)."""
-    url = url.strip().replace(" ", "%20")  # Telegram refuses a URL with a raw space
-    if not url.lower().startswith(LINK_SCHEMES) or any(ord(c) < 32 or ord(c) == 127 for c in url):
+    """An `<a>` tag for `url`, or None when Telegram would refuse it (javascript:, relative, no dot in the host,
+    a bad port or escape: a refused link costs the whole message a 400)."""
+    checked = telegram_url(url, schemes=LINK_SCHEMES)
+    if checked is None:
         return None
-    return Open("a", f'<a href="{html.escape(url, quote=True)}">')
+    return Open("a", f'<a href="{html.escape(checked, quote=True)}">')
 
 
 def telegram_tag(name: str, attrs: list[tuple[str, str | None]], parent: str | None) -> Open | None:
@@ -90,21 +94,23 @@ def telegram_tag(name: str, attrs: list[tuple[str, str | None]], parent: str | N
     return Open(canonical, f"<{canonical}>")
 
 
-def nesting_allowed(name: str, open_names: list[str]) -> bool:
-    """Telegram's nesting rules: formatting nests anywhere but in code; links, code and quotes don't nest."""
-    if not open_names:
+def nesting_allowed(name: str, inside: Collection[str], innermost: str | None) -> bool:
+    """Telegram's nesting rules: formatting nests anywhere but in code; links, code and quotes don't nest.
+
+    `inside` holds the names of the open tags (a set-like view: membership only, so each check is O(1)).
+    """
+    if innermost is None:
         return True
-    inside = set(open_names)
-    if inside & {"code", "pre"}:
+    if "code" in inside or "pre" in inside:
         # The one exception: <pre><code class="language-x"> names the language of a code block.
-        return name == "code" and open_names[-1] == "pre"
+        return name == "code" and innermost == "pre"
     if name in FORMATTING:
         return True
     if name == "a":
         return "a" not in inside
     if name == "blockquote":
-        return not inside & {"a", "blockquote"}
-    return not inside & (FORMATTING | {"a", "blockquote"})  # code and pre stand alone
+        return "a" not in inside and "blockquote" not in inside
+    return not any(other in inside for other in (*FORMATTING, "a", "blockquote"))  # code and pre stand alone
 
 
 class TokenBuilder:
@@ -119,24 +125,29 @@ class TokenBuilder:
         self._text: list[str] = []  # adjacent text, joined into one token at the next tag
         self.visible = 0  # code points of text emitted so far
         self._stack: list[Open] = []
+        self._inside: Counter[str] = Counter()  # names on the stack, so nesting checks need no scan
         self._emitted = 0  # how many of the open tags are already in `tokens`
         self._separator = ""
         self._prefix = ""  # a list bullet waiting for the item's first text
 
     @property
-    def open_names(self) -> list[str]:
-        return [tag.name for tag in self._stack]
+    def innermost(self) -> str | None:
+        return self._stack[-1].name if self._stack else None
 
     def open(self, tag: Open) -> bool:
         """Open `tag` if Telegram allows it here; False means it was dropped (its text is still kept)."""
-        if not nesting_allowed(tag.name, self.open_names):
+        if not nesting_allowed(tag.name, self._inside, self.innermost):
             return False
         self._stack.append(tag)
+        self._inside[tag.name] += 1
         return True
 
     def close(self) -> None:
         """Close the innermost open tag."""
         tag = self._stack.pop()
+        self._inside[tag.name] -= 1
+        if not self._inside[tag.name]:
+            del self._inside[tag.name]
         if self._emitted > len(self._stack):
             self._emitted -= 1
             self.flush()
@@ -241,6 +252,8 @@ class MarkupParser(HTMLParser):
         self.flow = flow
         self.builder = TokenBuilder()
         self._elements: list[_Element] = []
+        self._element_names: Counter[str] = Counter()  # so a stray closing tag costs no scan
+        self._lists: list[_Element] = []  # the open <ul> and <ol>, innermost last
         self._preformatted = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -256,7 +269,7 @@ class MarkupParser(HTMLParser):
         builder = self.builder
         if self.flow:
             self._start_block(tag)
-        parent = builder.open_names[-1] if builder.open_names else None
+        parent = builder.innermost
         element = _Element(tag, opened=False)
         if self.flow and tag in _HEADINGS:
             element.opened = builder.open(Open("b", "<b>"))
@@ -268,7 +281,10 @@ class MarkupParser(HTMLParser):
             element.list_counter = int(start) if start.isdigit() and len(start) < 6 else 1
         if tag == "pre":
             self._preformatted += 1
+        if tag in ("ul", "ol"):
+            self._lists.append(element)
         self._elements.append(element)
+        self._element_names[tag] += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
@@ -276,14 +292,14 @@ class MarkupParser(HTMLParser):
 
     def _start_block(self, tag: str) -> None:
         builder = self.builder
-        if tag in ("ul", "ol") and any(e.name == "li" for e in self._elements):
+        if tag in ("ul", "ol") and self._element_names["li"]:
             builder.separate("\n")  # a nested list continues its item's lines
         elif tag in _BLOCK_BREAKS:
             builder.separate(_BLOCK_BREAKS[tag])
         elif tag in _CELLS:
             builder.separate(" ")
         if tag == "li":
-            lists = [e for e in self._elements if e.name in ("ul", "ol")]
+            lists = self._lists
             indent = "   " * max(0, len(lists) - 1)
             if lists and lists[-1].list_counter is not None:
                 builder.prefix(f"{indent}{lists[-1].list_counter}. ")
@@ -292,23 +308,24 @@ class MarkupParser(HTMLParser):
                 builder.prefix(f"{indent}• ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        for depth in range(len(self._elements) - 1, -1, -1):
-            if self._elements[depth].name == tag:
-                break
-        else:
+        if tag in _VOID or not self._element_names[tag]:
             return  # a stray closing tag
+        depth = len(self._elements) - 1
+        while self._elements[depth].name != tag:  # it is open (counted), so the scan ends at it
+            depth -= 1
         while len(self._elements) > depth:
             self._end(self._elements.pop())
 
     def _end(self, element: _Element) -> None:
+        self._element_names[element.name] -= 1
+        if element.name in ("ul", "ol"):
+            self._lists.pop()
         if element.opened:
             self.builder.close()
         if element.name == "pre":
             self._preformatted -= 1
         if self.flow:
-            if element.name in ("ul", "ol") and any(e.name == "li" for e in self._elements):
+            if element.name in ("ul", "ol") and self._element_names["li"]:
                 self.builder.separate("\n")
             elif element.name in _BLOCK_BREAKS:
                 self.builder.separate(_BLOCK_BREAKS[element.name])

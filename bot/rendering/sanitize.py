@@ -6,13 +6,32 @@ whitelists tags, attributes and URL schemes; the stdlib parser then only walks i
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import nh3
 
+from bot.feeds.urls import LINK_SCHEMES, telegram_url
 from bot.rendering.markup import CANONICAL, MarkupParser, Token
 
 # Raw HTML beyond this is not read at all: a news item never needs it, and it bounds the work per entry.
 MAX_INPUT_CHARS = 1_000_000
-_CHUNK = 32_768
+# The work budget. HTML parsers (html5ever in nh3, and any tree builder) spend time per tag in proportion
+# to the depth of open elements, so nesting is capped before parsing: tags deeper than MAX_DEPTH are
+# dropped (their text stays), and reading stops after MAX_TAGS tags. Real news markup stays far below both.
+MAX_DEPTH = 64
+MAX_TAGS = 2_500
+_CHUNK = 4_096
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    {"br", "hr", "img", "wbr", "input", "source", "track", "area", "col", "embed", "meta", "link", "base", "param"}
+)
+# HTML's formatting elements: a parser reopens them after a misnested close, so only their own tag ends them.
+_HTML_FORMATTING = frozenset(
+    {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"}
+)
+# A new one of these closes the open one (HTML's implied end tags), so sloppy markup (<p>a<p>b) stays shallow.
+_SELF_CLOSING_SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot"})
 
 _STRUCTURE = frozenset(
     {
@@ -32,7 +51,65 @@ _DROP_WITH_CONTENT = frozenset(
     }
 )  # fmt: skip
 _ATTRIBUTES = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "blockquote": {"expandable"}, "ol": {"start"}}
-_URL_SCHEMES = {"http", "https", "tg", "mailto"}
+
+
+def bounded_markup(html: str) -> tuple[str, bool]:
+    """`html` with nesting capped at MAX_DEPTH and at most MAX_TAGS tags, in one linear pass; and whether
+    nothing was cut off (tags dropped for depth do not count: their text is all there).
+
+    Open elements are tracked the way an HTML parser treats them, erring on the deep side: a closing tag
+    closes the elements opened after its own, a <p>, <li>, <td>... right after its open sibling replaces it,
+    and a formatting element (<b>, <a>...) stays open until its own closing tag, since a parser reopens
+    misnested formatting at the next text.
+    """
+    stack: list[str] = []  # open elements other than formatting ones
+    formatting: Counter[str] = Counter()
+    open_formatting = 0
+    dropped: Counter[str] = Counter()
+    pieces: list[str] = []
+    position = 0
+    for count, match in enumerate(_TAG.finditer(html)):
+        if count >= MAX_TAGS:
+            pieces.append(html[position : match.start()])
+            return "".join(pieces), False
+        closing, name, self_closed = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID or self_closed:
+            continue
+        keep = True
+        if closing:
+            if dropped[name]:
+                dropped[name] -= 1
+                keep = False
+            elif formatting[name]:
+                formatting[name] -= 1
+                open_formatting -= 1
+            elif name in stack:  # at most MAX_DEPTH long
+                while stack.pop() != name:
+                    pass
+        elif name in _SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+            pass  # closes its open sibling: the depth stays
+        elif len(stack) + open_formatting >= MAX_DEPTH:
+            dropped[name] += 1
+            keep = False
+        elif name in _HTML_FORMATTING:
+            formatting[name] += 1
+            open_formatting += 1
+        else:
+            stack.append(name)
+        if not keep:
+            pieces.append(html[position : match.start()])
+            position = match.end()
+    pieces.append(html[position:])
+    return "".join(pieces), True
+
+
+def _link_filter(base_url: str | None):  # type: ignore[no-untyped-def]
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "a" and attribute == "href":
+            return telegram_url(value, base=base_url, schemes=LINK_SCHEMES)
+        return value
+
+    return keep
 
 
 def sanitize(html: str, *, base_url: str | None = None, budget: int | None = None) -> tuple[list[Token], bool]:
@@ -41,16 +118,18 @@ def sanitize(html: str, *, base_url: str | None = None, budget: int | None = Non
     Relative links are resolved against `base_url` (the article's address) or dropped without one. With
     `budget`, reading stops once more than that many characters of text are collected (the caller cuts anyway).
     """
-    complete = len(html) <= MAX_INPUT_CHARS
+    bounded, complete = bounded_markup(html[:MAX_INPUT_CHARS])
+    complete = complete and len(html) <= MAX_INPUT_CHARS
     cleaned = nh3.clean(
-        html[:MAX_INPUT_CHARS],
+        bounded,
         tags=set(_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
         attributes=_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
+        attribute_filter=_link_filter(base_url),  # every link checked by Telegram's rules; never raises
+        url_schemes=set(LINK_SCHEMES),
         link_rel=None,
         strip_comments=True,
-        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
+        url_relative="pass_through",  # resolved (or dropped) by the filter, against a base that is checked too
     )
     parser = MarkupParser(flow=True)
     for start in range(0, len(cleaned), _CHUNK):

@@ -62,10 +62,12 @@ async def kb_file(
         await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + l10n("admin-kb-not-utf8"))
         return
     except KnowledgeBaseError as error:
-        lines = "\n".join(f"• {line}" for line in error.errors)
-        for part in split_html(
-            l10n("admin-kb-invalid", count=len(error.errors)) + "\n" + html.escape(lines, quote=False)
-        ):
+        shown, more = error.first(20)
+        lines = "\n".join(f"• {line}" for line in shown)
+        text = l10n("admin-kb-invalid", count=len(error.errors)) + "\n" + html.escape(lines, quote=False)
+        if more:
+            text += "\n" + l10n("admin-kb-more-errors", count=more)
+        for part in split_html(text):
             await message.answer(part)
         return
     await knowledge.replace(kb)

@@ -5,7 +5,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin.callbacks import SourceAction
+from bot.admin.callbacks import SourceAction, SourcePage
 from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
 from bot.feeds.kinds import KINDS
@@ -33,7 +33,8 @@ def source_line(source: Source, l10n: Localizer) -> str:
     )
 
 
-def sources_keyboard(sources: list[Source], l10n: Localizer) -> InlineKeyboardMarkup:
+def sources_keyboard(sources: list[Source], l10n: Localizer, page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
+    """Three buttons per source, one row each, then ◀ ▶ between pages (within Telegram's 100 buttons, 8 a row)."""
     builder = InlineKeyboardBuilder()
     for source in sources:
         toggle = "pause" if source.enabled else "resume"
@@ -42,7 +43,11 @@ def sources_keyboard(sources: list[Source], l10n: Localizer) -> InlineKeyboardMa
                 text=l10n(f"admin-src-button-{action}", id=source.id),
                 callback_data=SourceAction(source=source.id, action=action),
             )
-    builder.adjust(3)
+    navigation = [(page - 1, "admin-src-prev")] if page > 0 else []
+    navigation += [(page + 1, "admin-src-next")] if page + 1 < pages else []
+    for target, key in navigation:
+        builder.button(text=l10n(key), callback_data=SourcePage(page=target))
+    builder.adjust(*([3] * len(sources)), len(navigation) or 1)
     return builder.as_markup()
 
 
@@ -53,15 +58,29 @@ async def show_sources(
     if verb.lower() == "add":
         await _add(message, rest.split(), l10n, source_admin, audit)
         return
-    sources = await source_admin.list()
-    if not sources:
+    await _show_page(message, 0, l10n, source_admin)
+
+
+async def _show_page(message: Message, page: int, l10n: Localizer, source_admin: SourceAdmin) -> None:
+    shown = await source_admin.page(page)
+    if not shown.sources:
         await message.answer(l10n("admin-src-none"))
         return
-    text = "\n\n".join([l10n("admin-src-title"), *(source_line(s, l10n) for s in sources)])
-    parts = split_html(text)
+    heading = l10n("admin-src-title")
+    if shown.pages > 1:
+        heading += " " + l10n("admin-src-page", page=shown.page + 1, pages=shown.pages)
+    parts = split_html("\n\n".join([heading, *(source_line(s, l10n) for s in shown.sources)]))
     for part in parts[:-1]:
         await message.answer(part)
-    await message.answer(parts[-1], reply_markup=sources_keyboard(sources, l10n))
+    await message.answer(parts[-1], reply_markup=sources_keyboard(shown.sources, l10n, shown.page, shown.pages))
+
+
+async def page_pressed(
+    query: CallbackQuery, callback_data: SourcePage, l10n: Localizer, source_admin: SourceAdmin
+) -> None:
+    await query.answer()
+    if query.message is not None and isinstance(query.message, Message):
+        await _show_page(query.message, callback_data.page, l10n, source_admin)
 
 
 async def _add(message: Message, args: list[str], l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog) -> None:
@@ -117,4 +136,5 @@ def create_router() -> Router:
     router = Router(name="admin-sources")
     router.message.register(show_sources, Command("sources"))
     router.callback_query.register(source_pressed, SourceAction.filter())
+    router.callback_query.register(page_pressed, SourcePage.filter())
     return router

@@ -8,6 +8,7 @@ from aiogram.types import Message
 
 from bot.config import LANGUAGES
 from bot.i18n import Localizer, localizer
+from bot.qa.feedback import QuestionLog
 from storage.audit import AuditLog
 from storage.schema.base import utcnow
 from storage.sources import SourceRepository
@@ -31,9 +32,15 @@ def _language(code: str) -> str:
 
 
 async def show_stats(
-    message: Message, l10n: Localizer, stats: StatsRepository, source_repository: SourceRepository, audit: AuditLog
+    message: Message,
+    l10n: Localizer,
+    stats: StatsRepository,
+    source_repository: SourceRepository,
+    question_log: QuestionLog,
+    audit: AuditLog,
 ) -> None:
     figures = await stats.figures(utcnow())
+    votes = await question_log.votes()
     sources = [source for source in await source_repository.list_all() if not source.removed]
     failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
     disabled = sum(1 for source in sources if not source.enabled)
@@ -57,6 +64,8 @@ async def show_stats(
             disabled=disabled,
             queue=figures.queue,
         )
+        + "\n"
+        + l10n("admin-stats-qa", up=votes.up, down=votes.down, missed=votes.missed)
     )
     await audit.record("stats.view", actor_id=message.from_user.id if message.from_user else None)
 

@@ -6,7 +6,7 @@ knowledge base into memory and matches there; the database only has to keep it a
 
 import sqlalchemy as sa
 
-from storage.schema.base import metadata
+from storage.schema.base import UTCDateTime, metadata
 
 
 def _source_columns() -> list[sa.Column[object]]:
@@ -22,6 +22,7 @@ kb_countries = sa.Table(
     sa.Column("code", sa.String(2), primary_key=True),  # ISO 3166-1 alpha-2
     sa.Column("names", sa.JSON, nullable=False),  # {"ru": "Германия", "kk": ..., "en": ...}
     sa.Column("aliases", sa.JSON, nullable=False),  # ["Turkey", "Турция", ...]
+    sa.Column("forms", sa.JSON, nullable=False),  # {"ru": ["немецкий", "немцы"], "en": ["German"], ...}
     sa.Column("in_alliance", sa.Boolean, nullable=False),
     *_source_columns(),
 )
@@ -46,6 +47,7 @@ kb_organizations = sa.Table(
     sa.Column("names", sa.JSON, nullable=False),
     sa.Column("short_names", sa.JSON, nullable=False),
     sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("forms", sa.JSON, nullable=False),
     sa.Column("description", sa.JSON, nullable=False),
     *_source_columns(),
 )
@@ -56,6 +58,7 @@ kb_people = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("names", sa.JSON, nullable=False),
     sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Column("forms", sa.JSON, nullable=False),
     sa.Column("position", sa.JSON, nullable=False),
     sa.Column("organization", sa.String(64), sa.ForeignKey("kb_organizations.key"), nullable=True),
     sa.Column("description", sa.JSON, nullable=False),
@@ -69,6 +72,23 @@ kb_facts = sa.Table(
     sa.Column("number", sa.Integer, nullable=True),
     sa.Column("text", sa.JSON, nullable=False),  # {"ru": ..., "kk": ..., "en": ...}; may be empty for counts
     *_source_columns(),
+)
+
+# Questions the engine could not answer or was unsure of, and every answer that was offered 👍/👎 buttons:
+# what was asked, never who asked it. The admin console groups them by `normalized`.
+qa_log = sa.Table(
+    "qa_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("asked_at", UTCDateTime, nullable=False),
+    sa.Column("question", sa.String(500), nullable=False),
+    sa.Column("normalized", sa.String(500), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("intent", sa.String(32), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),  # answered, low, ask, not_stated, unknown
+    sa.Column("vote", sa.SmallInteger, nullable=True),  # +1 👍, -1 👎, None: no vote
+    sa.Index("ix_qa_log_asked_at", "asked_at"),
+    sa.Index("ix_qa_log_outcome", "outcome", "normalized"),
 )
 
 KB_TABLES = (kb_countries, kb_roles, kb_organizations, kb_people, kb_facts)

@@ -14,8 +14,8 @@ from bot.metrics import REGISTRY
 from local_telegram import BotAPIStub, Fault
 from storage.sources import NewSource, SourceRepository
 from tests.conftest import make_settings, start_bot
-from tests.delivery.helpers import make_entry
-from tests.support.feeds import FeedSite, items, rss
+from tests.delivery.helpers import add_subscriber, make_entry
+from tests.support.feeds import FeedSite, Item, items, rss
 
 
 def free_port() -> int:
@@ -72,3 +72,54 @@ async def test_health_and_metrics(stub: BotAPIStub, database_url: str, site: Fee
         assert scraped(metrics, "bot_telegram_429_total") == before["429"] + 1
     finally:
         await running.stop()
+
+
+async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of /metrics by name and labels."""
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as response:
+        assert response.status == 200
+        text = await response.text()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+async def test_health_and_metrics_move_with_the_bots_own_work(
+    stub: BotAPIStub, site: FeedSite, database_url: str
+) -> None:
+    port = free_port()
+    url = site.serve("/feed/", rss([Item(title="Metrics news", link="https://site.kz/m", guid="m")]))
+    reader = stub.user(5301, language_code="en")
+    running = await start_bot(make_settings(stub, database_url, health_port=port, poll_interval_seconds=10), stub)
+    try:
+        before = await scrape(port)
+        await add_subscriber(running.services.db, reader.id, language="en", scope="all", languages=["en", "ru"])
+        source = await running.services.source_repository.add(NewSource(url, "rss", "ru", "Site", 10))
+        await stub.wait_until(lambda: any(m.text.startswith("Metrics news") for m in reader.messages()), timeout=30)
+        await reader.ask("What is the alliance?")
+        await reader.ask("Is France a member?")
+        after = await scrape(port)
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+            health = await response.json()
+    finally:
+        await running.stop()
+
+    def moved(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert moved("bot_polls_total", outcome="ok") >= 1
+    assert moved("bot_poll_duration_seconds_count") >= 1
+    assert moved("bot_sends_total", outcome="sent") >= 1
+    assert moved("bot_send_latency_seconds_count") >= 1
+    assert moved("bot_questions_total", outcome="answered") >= 1
+    assert moved("bot_questions_total", outcome="unknown") >= 1
+    assert after[("bot_source_consecutive_failures", (("source", str(source.id)),))] == 0
+    assert after[("bot_source_last_success_timestamp_seconds", (("source", str(source.id)),))] > 0
+    assert after[("bot_outbox_queue_length", ())] == 0
+    assert health["ok"] and health["database"] == "ok" and health["stalled"] == []
+    assert 0 <= health["last_poll_age_seconds"] < 60
+    assert 0 <= health["last_send_age_seconds"] < 60

@@ -30,7 +30,7 @@ def test_export_then_import_round_trips(tmp_path: Path):
     exported.write_text(edited, encoding="utf-8")
     result = run_cli("kb", "import", str(exported), cwd=tmp_path, env=env_for(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "6 organizations, 10 countries, 2 people, 9 facts" in result.stdout
+    assert "6 organizations, 10 countries, 2 people, 10 facts" in result.stdout
     answer = run_cli("ask", "Кто сопредседатели?", cwd=tmp_path, env=env_for(tmp_path))
     assert "МЦЗТИП-2 (Казахстан)" in answer.stdout
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.qa import QuestionEngine, QuestionThrottle, Verdict
 from bot.qa.engine import members_page, roles_text
-from bot.qa.text import detect_language, strip_kazakh
+from bot.qa.normalize import key
 from local_telegram.html import parse_html
 from storage.kb import KnowledgeBase
 from tests.qa.fakes import FakeAnnouncements, SeedKnowledge, stored
@@ -30,17 +30,16 @@ def engine(announcements=None) -> QuestionEngine:
         ("Германия", "ru", "ru"),
     ],
 )
-def test_language_of_the_question_wins_and_the_setting_breaks_ties(text, user, expected):
-    assert detect_language(text, user) == expected
+async def test_language_of_the_question_wins_and_the_setting_breaks_ties(text, user, expected):
+    assert (await engine().understand(text, user_language=user)).language == expected
 
 
-def test_kazakh_endings_are_stripped():
-    assert [strip_kazakh(w) for w in ("германиядан", "қытайдың", "ұйымдары", "елдерден")] == [
-        "германия",
-        "қытай",
-        "ұйым",
-        "елдер",
-    ]
+KAZAKH_AS_TYPED = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
+@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшыэюяәғқңөұүһі", min_size=1, max_size=12))
+def test_a_kazakh_word_typed_without_its_letters_has_the_same_key(word):
+    assert key(word) == key(word.translate(KAZAKH_AS_TYPED))
 
 
 @pytest.mark.parametrize(
@@ -201,3 +200,20 @@ async def test_an_empty_knowledge_base_answers_honestly(question):
     answer = await QuestionEngine(SeedKnowledge(KnowledgeBase())).answer(question, user_language="ru")
     assert answer.intent == "dont-know"
     parse_html(answer.text)
+
+
+async def test_inline_goes_through_the_pipeline_in_the_users_language_each_result_once():
+    items = await engine().inline_results("Германия Калкаманов Германия", language="en")
+    assert len({item.id for item in items}) == len(items)
+    titles = [item.title for item in items]
+    assert "Germany" in titles and "Saken Kalkamanov" in titles
+    answer = await engine().inline_results("kto sopredsedateli", language="kk")
+    assert answer[0].text.startswith("Альянстың тең төрағалары: МЦЗТИП (Қазақстан)")
+
+
+async def test_a_retrieved_passage_links_its_source_and_escapes_once():
+    answer = await engine().answer("стартапы поддерживают?", user_language="ru")
+    assert answer.intent == "retrieved"
+    assert "стартапов" in answer.text
+    assert "https://igtipc.org/2025/06/12/9036" in parse_html(answer.text).links
+    assert "&amp;" not in answer.text and "&lt;" not in answer.text

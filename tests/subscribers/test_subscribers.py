@@ -19,6 +19,7 @@ from storage.schema.base import utcnow
 from storage.sources import NewSource, Source, SourceRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
+from tests.support.feeds import PNG, FeedSite
 
 RU_TITLE = "Альянс по низкоуглеродным технологиям провёл заседание"
 KK_TITLE = "Төмен көміртекті технологиялар альянсы отырыс өткізді"
@@ -104,11 +105,11 @@ async def test_one_article_from_two_sources_or_a_new_guid_is_pushed_and_listed_o
 
 
 async def test_a_story_in_three_languages_reaches_a_reader_once_edited_into_their_language(
-    stub: BotAPIStub, running: RunningBot
+    stub: BotAPIStub, running: RunningBot, site: FeedSite
 ) -> None:
     reader = await subscriber(stub, 3101, "ru")
     kk, ru, en = await sources(running, "kk", "ru", "en")
-    picture = "https://www.gov.kz/uploads/forum.jpg"
+    picture = site.serve("/uploads/forum.png", PNG, content_type="image/png")  # Telegram fetches it
     kk_version = await store(running, kk, KK_TITLE, GOVKZ.format(id=501, lang="kk"), image=picture)
     await delivery(running).announce(kk_version)
     await drained(running.services.outbox)

@@ -43,3 +43,4 @@ alert-heading = ⚠️ <b>Bot alert</b>
 
 # A handler failed on this update; the user is told instead of meeting silence.
 error-apology = Sorry, something went wrong on our side. Please try again in a minute; the admins have been told.
+language-admins-only = Only the chat's administrators can change its language.

@@ -41,3 +41,4 @@ alert-heading = ⚠️ <b>Бот ескертуі</b>
 
 # A handler failed on this update; the user is told instead of meeting silence.
 error-apology = Кешіріңіз, біз жақта бірдеңе дұрыс болмады. Бір минуттан кейін қайталап көріңіз — әкімшілерге хабарланды.
+language-admins-only = Чаттың тілін тек оның әкімшілері өзгерте алады.

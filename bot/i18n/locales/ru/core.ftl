@@ -45,3 +45,4 @@ alert-heading = ⚠️ <b>Сигнал бота</b>
 
 # A handler failed on this update; the user is told instead of meeting silence.
 error-apology = Извините, у нас что-то пошло не так. Попробуйте ещё раз через минуту — администраторы уже знают.
+language-admins-only = Язык чата могут менять только его администраторы.
