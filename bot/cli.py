@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|ask|feeds|kb|backup|migrate]`.
+"""The command line: `python -m bot [run|ask|feeds|kb|backup|restore|migrate|healthcheck]`.
 
 Every failure at this interface is one clear line on stderr and a non-zero exit.
 """
@@ -10,12 +10,13 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
 from bot.config import LANGUAGES, Settings
 from bot.log import configure_logging
+from bot.version import DISTRIBUTION, release_version
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -25,6 +26,14 @@ BOTFATHER = "https://t.me/BotFather"
 
 class CliError(Exception):
     """A problem the operator can fix; its text is printed as one line."""
+
+    exit_code = 2
+
+
+class UnhealthyError(CliError):
+    """`healthcheck` failed: exit 1, which Docker's HEALTHCHECK reads as unhealthy (2 is reserved there)."""
+
+    exit_code = 1
 
 
 def _env_file() -> Path:
@@ -51,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Alliance news bot: pushes news, answers questions, carries official broadcasts.",
     )
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {release_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
         "run", help="run the bot (migrates the database first); the default. Without BOT_TOKEN: the playground"
@@ -68,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("url")
     add.add_argument("--kind", choices=source_kinds(), default="rss")
     add.add_argument("--lang", choices=LANGUAGES, default=None)
+    add.add_argument("--interval", type=int, default=None, help="seconds between polls (default POLL_INTERVAL_SECONDS)")
+    _add_header_options(add)
     feed_commands.add_parser("list", help="list sources with their health")
     remove = feed_commands.add_parser("remove", help="remove a source")
     remove.add_argument("source", help="source id or URL")
@@ -77,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     enable.add_argument("source", help="source id or URL")
     poll = feed_commands.add_parser("poll", help="poll sources now (all, or one)")
     poll.add_argument("source", nargs="?", help="source id or URL")
+    _add_source_settings_commands(feed_commands)
 
     kb = commands.add_parser("kb", help="load or dump the knowledge base (YAML)")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
@@ -87,7 +100,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="write a consistent online backup of the database")
     backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="replace the SQLite database with a backup (checked first)")
+    restore.add_argument("file", type=Path)
+    commands.add_parser("healthcheck", help="exit 0 when the running bot's /healthz (HEALTH_PORT) answers ok")
     return parser
+
+
+def _add_header_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--header", action="append", metavar="'NAME: VALUE'", help="extra request header (repeatable), e.g. a cookie"
+    )
+    parser.add_argument("--user-agent", default=None, help="User-Agent for this source (sites behind a WAF)")
+
+
+def _add_source_settings_commands(feed_commands: Any) -> None:
+    """`feeds set-interval`, `set-headers`, `import` and `export`."""
+    interval = feed_commands.add_parser("set-interval", help="poll a source (all its languages, given a URL) every N s")
+    interval.add_argument("source", help="source id or URL")
+    interval.add_argument("seconds", type=int)
+    headers = feed_commands.add_parser("set-headers", help="replace a source's extra request headers (none: clear)")
+    headers.add_argument("source", help="source id or URL")
+    _add_header_options(headers)
+    opml_import = feed_commands.add_parser("import", help="add the feeds of an OPML file that are not sources yet")
+    opml_import.add_argument("file", type=Path)
+    opml_export = feed_commands.add_parser("export", help="write every source to an OPML file")
+    opml_export.add_argument("file", type=Path)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
@@ -147,6 +184,51 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
     except BackupError as error:
         raise CliError(str(error)) from None
     print(f"backup written: {args.file} ({size} bytes)")
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
+    """Check the backup, keep the current database in BACKUP_DIR, then copy the backup over it."""
+    from datetime import UTC, datetime
+
+    from storage.backup import BackupError, known_revisions, restore, sqlite_path
+
+    try:
+        database = sqlite_path(settings.database_url, action="restore")
+        kept = restore(
+            database,
+            args.file,
+            known_revisions=known_revisions(),
+            safety_dir=settings.backup_dir,
+            now=datetime.now(UTC),
+        )
+    except BackupError as error:
+        raise CliError(str(error)) from None
+    previous = f"; the previous database is kept at {kept}" if kept else ""
+    print(f"restored {args.file} into {database}{previous}; start the bot to run any newer migrations")
+
+
+def cmd_healthcheck(settings: Settings, _args: argparse.Namespace) -> None:
+    """Ask the running bot's health endpoint, as a container's HEALTHCHECK does."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    if settings.health_port is None:
+        raise UnhealthyError("HEALTH_PORT is not set, so the bot serves no /healthz")
+    # A server listening on every interface is reached on loopback from inside its container.
+    host = "127.0.0.1" if settings.health_host in ("0.0.0.0", "::", "") else settings.health_host  # noqa: S104
+    url = f"http://{host}:{settings.health_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            status = json.load(response)
+    except urllib.error.HTTPError as error:
+        raise UnhealthyError(f"{url} answered {error.code}: {error.read(300).decode(errors='replace')}") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "reason", None) or error
+        raise UnhealthyError(f"cannot read {url}: {reason}") from None
+    print(
+        f"ok: {url} version {status.get('version')}, database {status.get('database')}, leader {status.get('leader')}"
+    )
 
 
 T = TypeVar("T")
@@ -235,6 +317,8 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "ask": cmd_ask,
     "feeds": cmd_feeds,
     "kb": cmd_kb,
+    "restore": cmd_restore,
+    "healthcheck": cmd_healthcheck,
 }
 
 
@@ -247,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         HANDLERS[command](settings, args)
     except CliError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     return 0

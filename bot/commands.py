@@ -7,7 +7,7 @@ from bot.config import LANGUAGES
 from bot.i18n import localizer
 
 PUBLIC_COMMANDS = ("start", "help", "language", "members", "roles", "about", "latest", "settings", "stop")
-ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats")
+ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup")
 
 
 def command_menu(language: str, *, admin: bool = False) -> list[BotCommand]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
     health_host: str = "127.0.0.1"
     lease_seconds: float = Field(default=30, ge=3, le=600)
     watchdog_stall_seconds: float = Field(default=600, ge=1)
+    backup_dir: Path = Path("data/backups")
+    backup_keep: int = Field(default=7, ge=1)
+    backup_interval_hours: int = Field(default=24, ge=0, le=24 * 31)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     playground_port: int = Field(default=8090, ge=0, le=65535)

@@ -13,10 +13,12 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
+from bot.admin.charts import StatsCharts
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import HeldEntryNotices
 from bot.admin.sources import SourceAdmin
 from bot.alerts import AdminAlerts
+from bot.backups import Backups
 from bot.config import Settings
 from bot.delivery import Delivery, Sender, SubscriptionService
 from bot.feeds.poller import FeedPoller, PollPolicy
@@ -74,6 +76,8 @@ class Services:
     housekeeping: Housekeeping
     broadcasts: BroadcastService
     stats: StatsRepository
+    stats_charts: StatsCharts
+    backups: Backups
     source_repository: SourceRepository
     source_admin: SourceAdmin
     supervisor: Supervisor
@@ -170,6 +174,8 @@ def bootstrap(settings: Settings) -> Services:
         housekeeping=Housekeeping(db),
         broadcasts=BroadcastService(BroadcastRepository(db), outbox, wake=sender.wake, forget=sender.forget_message),
         stats=stats,
+        stats_charts=StatsCharts(stats),
+        backups=Backups(settings),
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings),
         supervisor=supervisor,

@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.lifecycle import start_admin
 from bot.alerts import AdminAlerts
+from bot.backups import start_backups
 from bot.commands import set_default_commands
 from bot.config import Settings
 from bot.container import Services
@@ -70,6 +71,7 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
     dp.startup.register(start_housekeeping)
+    dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(on_shutdown)
     return dp

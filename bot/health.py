@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot.leadership import Leadership
 from bot.metrics import QUEUE_LENGTH, REGISTRY
 from bot.supervision import Watchdog
+from bot.version import release_version
 from storage import Database
 from storage.outbox import Outbox
 
@@ -32,7 +33,11 @@ def create_health_app(db: Database, leadership: Leadership, watchdog: Watchdog |
     """
 
     async def healthz(_request: web.Request) -> web.Response:
-        status: dict[str, Any] = {"leader": leadership.held, "holder": leadership.holder}
+        status: dict[str, Any] = {
+            "version": release_version(),
+            "leader": leadership.held,
+            "holder": leadership.holder,
+        }
         try:
             await db.ping()
             status["database"] = "ok"

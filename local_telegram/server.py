@@ -120,6 +120,14 @@ class Fault:
         return self.retry_after
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (multipart), kept whole so a test can look at what a user would open."""
+
+    filename: str
+    content: bytes
+
+
 @dataclass
 class SentMessage:
     """A message the bot sent (or copied), as a recipient would see it."""
@@ -136,6 +144,7 @@ class SentMessage:
     edits: int = 0
     copied_kind: str | None = None  # for a copy: what was copied (text, photo, document, video)
     entities: tuple[Entity, ...] = ()  # the formatting Telegram kept, after its nesting rules
+    upload: Upload | None = None  # the file the bot uploaded with a photo or document, as received
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -490,7 +499,14 @@ class BotAPIStub:
             await self._fetch_media(kind, media)
         raw = str(params.get("caption") or "")
         caption, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
-        return await self._deliver(chat, kind, caption, raw, params, entities)
+        if isinstance(media, str) and media.startswith("attach://"):
+            media = params.get(media.removeprefix("attach://"))
+            if not isinstance(media, Upload):
+                raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if isinstance(media, Upload) and not media.content:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        upload = media if isinstance(media, Upload) else None
+        return await self._deliver(chat, kind, caption, raw, params, entities, upload)
 
     async def _fetch_media(self, kind: str, url: str) -> None:
         """Telegram downloads a photo given by URL; this stub fetches 127.0.0.1 only, anything else fails."""
@@ -723,6 +739,7 @@ class BotAPIStub:
         raw: str | None,
         params: dict[str, Any],
         entities: tuple[Entity, ...] = (),
+        upload: Upload | None = None,
     ) -> dict[str, Any]:
         markup = _json(params.get("reply_markup"))
         if markup is not None:
@@ -738,6 +755,7 @@ class BotAPIStub:
             message_thread_id=_int_or_none(params.get("message_thread_id")),
             params=params,
             entities=entities,
+            upload=upload,
         )
         self.messages[chat.id].append(message)
         await self._notify(self._new_message)
@@ -962,7 +980,10 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     elif request.can_read_body:
         form = await request.post()
         for key, value in form.items():
-            params[key] = value if isinstance(value, str) else getattr(value, "filename", "file")
+            if isinstance(value, web.FileField):
+                params[key] = Upload(value.filename, value.file.read())
+            else:
+                params[key] = value
     return params
 
 

@@ -28,7 +28,6 @@ class Source:
     removed: bool
     etag: str | None
     last_modified: str | None
-    body_hash: str | None
     next_check_at: datetime
     last_checked_at: datetime | None
     last_success_at: datetime | None
@@ -38,6 +37,8 @@ class Source:
     created_at: datetime
     polling_until: datetime | None
     updated_at: datetime
+    extra_headers: dict[str, str] | None = None  # sent with every request to it (a User-Agent a WAF wants)
+    body_hash: str | None = None  # of the last body parsed: an unchanged body is not parsed again
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class NewSource:
     language: str
     title: str
     interval_seconds: int
+    extra_headers: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class SourceRepository:
                 "language": new.language,
                 "title": new.title,
                 "interval_seconds": new.interval_seconds,
+                "extra_headers": new.extra_headers,
                 "enabled": True,
                 "removed": False,
                 "next_check_at": now,
@@ -138,6 +141,7 @@ class SourceRepository:
                             language=new.language,
                             title=new.title,
                             interval_seconds=new.interval_seconds,
+                            extra_headers=new.extra_headers,
                             enabled=True,
                             removed=False,
                             next_check_at=now,
@@ -192,6 +196,24 @@ class SourceRepository:
             values |= {"consecutive_failures": 0, "next_check_at": now}
         async with self._db.begin() as conn:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+
+    async def set_interval(self, source_id: int, seconds: int) -> None:
+        """Poll a source every `seconds` from its next poll on (the current wait is not shortened)."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(sources)
+                .where(sources.c.id == source_id)
+                .values(interval_seconds=seconds, updated_at=utcnow())
+            )
+
+    async def set_headers(self, source_id: int, headers: dict[str, str] | None) -> None:
+        """Replace a source's extra request headers (None or empty: none)."""
+        async with self._db.begin() as conn:
+            await conn.execute(
+                sa.update(sources)
+                .where(sources.c.id == source_id)
+                .values(extra_headers=headers or None, updated_at=utcnow())
+            )
 
     async def due(self, now: datetime) -> list[int]:
         """The ids of the enabled sources whose next check has come, the longest waiting first."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +30,16 @@ class Figures:
     failed_day: int
     failed_week: int
     queue: int
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Day by day (UTC) over a window, for the /stats charts; every day of the window is present."""
+
+    days: list[date]
+    subscribers_by_language: dict[str, list[int]]  # listening subscribers at the end of each day
+    sent: list[int]
+    failed: list[int]  # failed or blocked, by the day of the last attempt
 
 
 class StatsRepository:
@@ -84,6 +95,72 @@ class StatsRepository:
             queue=queue,
         )
 
+    async def history(self, first_day: date, last_day: date) -> History:
+        """Subscribers by language (counted from when each current subscription began) and deliveries per day.
+
+        A subscription that ended is deleted with its row, so the subscriber line shows today's listeners by the
+        day they subscribed: it never dips, it shows how the present audience grew.
+        """
+        days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+        start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+        end = datetime(last_day.year, last_day.month, last_day.day, tzinfo=UTC) + timedelta(days=1)
+        listening = sa.and_(chats.c.active.is_(True), subscriptions.c.paused.is_(False))
+        joined = subscriptions.join(chats, chats.c.id == subscriptions.c.chat_id)
+        d = outbox_deliveries
+        failed = d.c.status.in_(("failed", "blocked"))
+        n = sa.func.count()
+        async with self._db.connect() as conn:
+            before = await conn.execute(
+                sa.select(chats.c.language, n)
+                .select_from(joined)
+                .where(listening, subscriptions.c.created_at < start)
+                .group_by(chats.c.language)
+            )
+            joined_day = self._day(subscriptions.c.created_at)
+            joined_rows = await conn.execute(
+                sa.select(chats.c.language, joined_day, n)
+                .select_from(joined)
+                .where(listening, subscriptions.c.created_at >= start, subscriptions.c.created_at < end)
+                .group_by(chats.c.language, joined_day)
+            )
+            sent_day = self._day(d.c.sent_at)
+            sent_rows = await conn.execute(
+                sa.select(sent_day, n)
+                .where(d.c.status == "sent", d.c.sent_at >= start, d.c.sent_at < end)
+                .group_by(sent_day)
+            )
+            failed_day = self._day(d.c.next_attempt_at)
+            failed_rows = await conn.execute(
+                sa.select(failed_day, n)
+                .where(failed, d.c.next_attempt_at >= start, d.c.next_attempt_at < end)
+                .group_by(failed_day)
+            )
+            totals: dict[str, int] = {str(language): int(count) for language, count in before.all()}
+            new: dict[str, dict[date, int]] = defaultdict(dict)
+            for language, day, count in joined_rows.all():
+                new[str(language)][_as_date(day)] = int(count)
+            sent = {_as_date(day): int(count) for day, count in sent_rows.all()}
+            failures = {_as_date(day): int(count) for day, count in failed_rows.all()}
+        by_language: dict[str, list[int]] = {}
+        for language in sorted(set(totals) | set(new)):
+            running, line = totals.get(language, 0), []
+            for day in days:
+                running += new[language].get(day, 0)
+                line.append(running)
+            by_language[language] = line
+        return History(
+            days=days,
+            subscribers_by_language=by_language,
+            sent=[sent.get(day, 0) for day in days],
+            failed=[failures.get(day, 0) for day in days],
+        )
+
+    def _day(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[Any]:
+        """The UTC calendar day of a timestamp, grouped in the database (PostgreSQL's own time zone may differ)."""
+        if self._db.is_sqlite:
+            return sa.func.date(column)
+        return sa.func.date(sa.func.timezone("UTC", column))
+
     async def delivery_health(self, since: datetime, now: datetime) -> tuple[int, datetime | None, int]:
         """Rows due before `since` still waiting, the last successful send, and failures since `since`."""
         d = outbox_deliveries
@@ -118,3 +195,8 @@ class StatsRepository:
                 )
             ).scalar()
         return oldest
+
+
+def _as_date(value: object) -> date:
+    """SQLite's date() gives text, PostgreSQL's a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.feeds.http import FetchError, create_http_session, fetch
+from bot.feeds.http import FetchError, create_http_session, fetch, request_headers
 from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.opml import ImportReport, dump_opml, import_opml
 from bot.feeds.parsing import ParseError
-from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy, poll_headers
-from bot.feeds.sources import new_source
+from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.sources import check_interval, new_source, parse_header_lines
 from storage.schema.base import utcnow
 from storage.sources import Source, SourceExistsError, SourceRepository
 
@@ -54,11 +56,18 @@ class SourceAdmin:
         source = await self._repository.get(source_id)
         return source if source is not None and not source.removed else None
 
-    async def add(self, url: str, *, kind: str = "rss", language: str | None = None) -> tuple[Source, int]:
-        """Fetch and parse the URL, then save it; returns the source and how many entries it offers now."""
+    async def add(
+        self, url: str, *, kind: str = "rss", language: str | None = None, header_lines: Sequence[str] = ()
+    ) -> tuple[Source, int]:
+        """Fetch and parse the URL (with the headers its polls will send: `Name: value` lines), then save it;
+        returns the source and how many entries it offers now."""
         try:
             described = new_source(
-                url, kind=kind, language=language or self._settings.default_language, settings=self._settings
+                url,
+                kind=kind,
+                language=language or self._settings.default_language,
+                settings=self._settings,
+                headers=parse_header_lines(header_lines),
             )
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
@@ -70,7 +79,9 @@ class SourceAdmin:
                     session,
                     described.url,
                     limits=policy.fetch,
-                    headers=poll_headers(described.kind, described.language),
+                    headers=request_headers(
+                        SOURCE_KINDS[described.kind].accept, described.language, described.extra_headers
+                    ),
                 )
             entries = parse(
                 response.body,
@@ -94,6 +105,30 @@ class SourceAdmin:
     async def remove(self, source_id: int) -> None:
         """Stop polling a source for good; its stored entries stay."""
         await self._repository.remove(source_id)
+
+    async def set_interval(self, source_id: int, seconds: int) -> None:
+        """Poll a source every `seconds`; SourceCheckError when out of bounds."""
+        try:
+            await self._repository.set_interval(source_id, check_interval(seconds))
+        except ValueError as error:
+            raise SourceCheckError(str(error)) from None
+
+    async def set_headers(self, source_id: int, lines: Sequence[str]) -> dict[str, str]:
+        """Replace a source's extra headers with `Name: value` lines (none: clear them); returns what was set."""
+        try:
+            headers = parse_header_lines(lines)
+        except ValueError as error:
+            raise SourceCheckError(str(error)) from None
+        await self._repository.set_headers(source_id, headers)
+        return headers
+
+    async def import_opml(self, data: bytes) -> ImportReport:
+        """Add the feeds of an OPML file that are not sources yet (not fetched first: there may be many)."""
+        return await import_opml(self._repository, data, self._settings)
+
+    async def export_opml(self) -> bytes:
+        """Every configured source as an OPML file."""
+        return dump_opml(await self.list(), title="Alliance news bot sources")
 
     async def poll(self, source_id: int) -> PollOutcome:
         """Poll a source now, due or not."""

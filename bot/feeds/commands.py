@@ -1,4 +1,5 @@
-"""`python -m bot feeds add|list|remove|enable|disable|poll`: sources managed and polled from the shell.
+"""`python -m bot feeds add|list|remove|enable|disable|poll|set-interval|set-headers|import|export`: sources
+managed and polled from the shell.
 
 Each action is one function over the bot's own services (`bot.container`), so a poll from the shell is
 classified, moderated and queued exactly like the running bot's.
@@ -7,12 +8,14 @@ classified, moderated and queued exactly like the running bot's.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.config import Settings
 from bot.container import Services
+from bot.feeds.opml import OpmlError, dump_opml, import_opml
 from bot.feeds.poller import PollOutcome
-from bot.feeds.sources import new_source
+from bot.feeds.sources import check_interval, new_source, parse_header_lines
 from storage.sources import NewSource, Source, SourceExistsError, SourceRepository
 
 Print = Callable[[str], None]
@@ -28,10 +31,13 @@ def _describe(source: Source) -> str:
     health = source.last_outcome or "never polled"
     if source.consecutive_failures:
         health += f", {source.consecutive_failures} failures in a row"
-    return (
+    line = (
         f"#{source.id} {state} {source.kind} {source.language} every {source.interval_seconds}s "
         f"[{health}] next {source.next_check_at:%Y-%m-%d %H:%M}Z {source.title} {source.url}"
     )
+    if source.extra_headers:
+        line += f" headers: {', '.join(sorted(source.extra_headers))}"  # names only: values may be secrets
+    return line
 
 
 def _outcome(outcome: PollOutcome) -> str:
@@ -66,7 +72,14 @@ def check_add(settings: Settings, args: argparse.Namespace) -> None:
 
 def _described(settings: Settings, args: argparse.Namespace) -> NewSource:
     try:
-        return new_source(args.url, kind=args.kind, language=args.lang or settings.default_language, settings=settings)
+        return new_source(
+            args.url,
+            kind=args.kind,
+            language=args.lang or settings.default_language,
+            settings=settings,
+            interval_seconds=args.interval,
+            headers=header_arguments(args.header, args.user_agent),
+        )
     except ValueError as error:
         raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
 
@@ -117,6 +130,67 @@ async def poll(services: Services, args: argparse.Namespace, out: Print) -> None
         raise FeedCommandError(f"source #{outcomes[0].source_id} failed: {outcomes[0].outcome}: {outcomes[0].error}")
 
 
+def header_arguments(lines: Sequence[str] | None, user_agent: str | None) -> dict[str, str]:
+    """`--header "Name: value"` (repeated) and `--user-agent` as checked headers; FeedCommandError when wrong."""
+    try:
+        headers = parse_header_lines(lines or [])
+        if user_agent:
+            headers |= parse_header_lines([f"User-Agent: {user_agent}"])
+    except ValueError as error:
+        raise FeedCommandError(f"bad header: {error}") from None
+    return headers
+
+
+async def set_interval(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """`feeds set-interval SOURCE SECONDS`: every language of a URL, or one id."""
+    try:
+        check_interval(args.seconds)
+    except ValueError as error:
+        raise FeedCommandError(str(error)) from None
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_interval(source.id, args.seconds)
+        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s from its next poll on")
+
+
+async def set_headers(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """`feeds set-headers SOURCE [--header ...] [--user-agent ...]`: replaces them; none given clears them."""
+    headers = header_arguments(args.header, args.user_agent)
+    names = ", ".join(sorted(headers)) or "none"
+    for source in await _matching(services.source_repository, args.source):
+        await services.source_repository.set_headers(source.id, headers)
+        out(f"#{source.id} {source.url} ({source.language}) extra headers: {names}")
+
+
+async def import_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """`feeds import FILE`: the feeds of an OPML file that are not sources yet."""
+    try:
+        data = await asyncio.to_thread(args.file.read_bytes)
+    except OSError as error:
+        raise FeedCommandError(f"cannot read {args.file}: {error.strerror or error}") from None
+    try:
+        report = await import_opml(services.source_repository, data, services.settings)
+    except OpmlError as error:
+        raise FeedCommandError(f"{args.file} was not imported: {error}") from None
+    for source in report.added:
+        out(f"added {_describe(source)}")
+    for url, reason in report.refused:
+        out(f"refused {url}: {reason}")
+    out(
+        f"imported {args.file}: {len(report.added)} added, {len(report.existing)} already sources, "
+        f"{len(report.refused)} refused"
+    )
+
+
+async def export_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
+    """`feeds export FILE`: every configured source as OPML (extra headers left out: they may be secrets)."""
+    sources = await services.source_repository.list_all()
+    try:
+        await asyncio.to_thread(args.file.write_bytes, dump_opml(sources, title="Alliance news bot sources"))
+    except OSError as error:
+        raise FeedCommandError(f"cannot write {args.file}: {error.strerror or error}") from None
+    out(f"exported {len(sources)} sources to {args.file}")
+
+
 FEED_ACTIONS: dict[str, FeedAction] = {
     "add": add,
     "list": list_sources,
@@ -124,4 +198,8 @@ FEED_ACTIONS: dict[str, FeedAction] = {
     "enable": enable,
     "disable": disable,
     "poll": poll,
+    "set-interval": set_interval,
+    "set-headers": set_headers,
+    "import": import_sources,
+    "export": export_sources,
 }

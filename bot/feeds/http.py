@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import socket
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +20,22 @@ _PERMANENT = {301, 308}
 _REDIRECTS = {301, 302, 303, 307, 308}
 MAX_URL_LENGTH = 2048  # the sources.url column
 _MAX_VALIDATOR_LENGTH = 512  # the sources.etag column; longer validators are not worth keeping
+# Set by the fetcher or the HTTP client, never by a source's extra headers: decompression is ours (gzip and
+# deflate only), conditional GET uses the stored validators, and framing belongs to the client.
+RESERVED_HEADERS = frozenset(
+    {
+        "accept-encoding",
+        "if-none-match",
+        "if-modified-since",
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "te",
+        "upgrade",
+        "expect",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +72,17 @@ class FetchError(Exception):
         super().__init__(message)
         self.kind = kind
         self.status = status
+
+
+def request_headers(accept: str, language: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The headers of every request to a source, its polls and the admin's check before adding it alike.
+
+    Accept comes from the source's kind, Accept-Language is its language (gov.kz serves each language from one
+    URL by it); the source's extra headers (a User-Agent or cookie a WAF wants) come last and win.
+    """
+    headers = {"Accept": accept, "Accept-Language": language}
+    headers.update({name: value for name, value in (extra or {}).items() if name.lower() not in RESERVED_HEADERS})
+    return headers
 
 
 def check_url(url: str) -> str:

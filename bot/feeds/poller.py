@@ -14,7 +14,7 @@ import aiohttp
 
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch
+from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
 from bot.feeds.scheduling import next_check
@@ -101,12 +101,6 @@ class PollOutcome:
     @property
     def failed(self) -> bool:
         return self.outcome not in ("ok", "not_modified", "busy")
-
-
-def poll_headers(kind: str, language: str) -> dict[str, str]:
-    """The request headers of a poll; the admin's check of a new source sends the same (a site that answers by
-    Accept or Accept-Language would otherwise pass the check and fail every poll, or the other way round)."""
-    return {"Accept": SOURCE_KINDS[kind].accept, "Accept-Language": language}
 
 
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
@@ -272,7 +266,7 @@ class FeedPoller:
                 limits=self.policy.fetch,
                 etag=source.etag,
                 last_modified=source.last_modified,
-                headers=poll_headers(source.kind, source.language),
+                headers=request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers),
             )
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:

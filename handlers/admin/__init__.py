@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
 from bot.i18n import Localizer
-from handlers.admin import broadcast, kb, moderation, qa, sources, stats
+from handlers.admin import backup, broadcast, kb, moderation, qa, sources, stats
 
 
 class IsAdmin(Filter):
@@ -32,5 +32,7 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
     router.callback_query.filter(IsAdmin())
     router.message.register(cancel_dialog, ~StateFilter(None), F.text.startswith("/"))
-    router.include_routers(*(module.create_router() for module in (broadcast, sources, qa, kb, stats, moderation)))
+    router.include_routers(
+        *(module.create_router() for module in (broadcast, sources, qa, kb, stats, backup, moderation))
+    )
     return router

@@ -1,14 +1,21 @@
-"""/sources: every source with its health and buttons; `/sources add URL [rss|govkz] [ru|kk|en]`."""
+"""/sources: every source with its health and buttons; `/sources add URL [rss|govkz] [ru|kk|en]` (header lines
+may follow), `/sources interval ID SECONDS`, `/sources headers ID` (lines `Name: value`), and OPML through
+`/sources export` and `/sources import`."""
 
-from aiogram import Router
-from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+import html
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin.callbacks import SourceAction, SourcePage
 from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
 from bot.feeds.kinds import KINDS
+from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
 from bot.rendering import split_html
 from storage.audit import AuditLog
@@ -17,10 +24,14 @@ from storage.sources import Source
 ACTIONS = ("pause", "resume", "remove", "poll")
 
 
+class OpmlDialog(StatesGroup):
+    file = State()
+
+
 def source_line(source: Source, l10n: Localizer) -> str:
-    """One source: id, state, title, URL and health."""
+    """One source: id, state, title, URL, health, interval and the names of its extra headers."""
     never = l10n("admin-never")
-    return l10n(
+    line = l10n(
         "admin-src-line",
         id=source.id,
         state=l10n("admin-src-on" if source.enabled else "admin-src-off"),
@@ -31,6 +42,9 @@ def source_line(source: Source, l10n: Localizer) -> str:
         error=source.last_error or "—",
         failures=source.consecutive_failures,
     )
+    # Header values may be cookies or tokens: only their names are shown.
+    headers = ", ".join(sorted(source.extra_headers or {})) or "—"
+    return line + "\n" + l10n("admin-src-settings", interval=source.interval_seconds, headers=headers)
 
 
 def sources_keyboard(sources: list[Source], l10n: Localizer, page: int = 0, pages: int = 1) -> InlineKeyboardMarkup:
@@ -52,11 +66,29 @@ def sources_keyboard(sources: list[Source], l10n: Localizer, page: int = 0, page
 
 
 async def show_sources(
-    message: Message, command: CommandObject, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    audit: AuditLog,
 ) -> None:
-    verb, _, rest = (command.args or "").strip().partition(" ")
-    if verb.lower() == "add":
-        await _add(message, rest.split(), l10n, source_admin, audit)
+    await state.clear()  # a new /sources leaves an unfinished import
+    first, *more = (command.args or "").strip().splitlines() or [""]
+    verb, _, rest = first.strip().partition(" ")
+    verb = verb.lower()
+    if verb == "add":
+        await _add(message, rest.split(), more, l10n, source_admin, audit)
+        return
+    if verb in ("interval", "headers"):
+        await _configure(message, verb, rest.split(), more, l10n, source_admin, audit)
+        return
+    if verb == "export":
+        await _export(message, l10n, source_admin, audit)
+        return
+    if verb == "import":
+        await state.set_state(OpmlDialog.file)
+        await message.answer(l10n("admin-src-send-opml"))
         return
     await _show_page(message, 0, l10n, source_admin)
 
@@ -83,7 +115,18 @@ async def page_pressed(
         await _show_page(query.message, callback_data.page, l10n, source_admin)
 
 
-async def _add(message: Message, args: list[str], l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog) -> None:
+def _actor(message: Message) -> int | None:
+    return message.from_user.id if message.from_user else None
+
+
+async def _add(
+    message: Message,
+    args: list[str],
+    header_lines: list[str],
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    audit: AuditLog,
+) -> None:
     if not args:
         await message.answer(l10n("admin-src-add-usage"))
         return
@@ -96,14 +139,73 @@ async def _add(message: Message, args: list[str], l10n: Localizer, source_admin:
         return
     await message.answer(l10n("admin-src-checking", url=url))
     try:
-        source, entries = await source_admin.add(url, kind=kind, language=language)
+        source, entries = await source_admin.add(url, kind=kind, language=language, header_lines=header_lines)
     except SourceCheckError as error:
         await message.answer(l10n("admin-src-add-failed", error=str(error)))
         return
-    await audit.record(
-        "source.add", actor_id=message.from_user.id if message.from_user else None, source=source.id, url=source.url
-    )
+    await audit.record("source.add", actor_id=_actor(message), source=source.id, url=source.url)
     await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=Html(source_line(source, l10n))))
+
+
+async def _configure(
+    message: Message,
+    verb: str,
+    args: list[str],
+    lines: list[str],
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    audit: AuditLog,
+) -> None:
+    wanted = 2 if verb == "interval" else 1
+    source = await source_admin.get(int(args[0])) if len(args) == wanted and args[0].isdigit() else None
+    if source is None or (verb == "interval" and not args[1].isdigit()):
+        await message.answer(l10n(f"admin-src-{verb}-usage"))
+        return
+    try:
+        if verb == "interval":
+            await source_admin.set_interval(source.id, int(args[1]))
+            await audit.record("source.interval", actor_id=_actor(message), source=source.id, seconds=int(args[1]))
+            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1])))
+            return
+        headers = await source_admin.set_headers(source.id, lines)
+    except SourceCheckError as error:
+        await message.answer(l10n("admin-src-not-changed", error=str(error)))
+        return
+    await audit.record("source.headers", actor_id=_actor(message), source=source.id, names=sorted(headers))
+    await message.answer(l10n("admin-src-headers-set", id=source.id, names=", ".join(sorted(headers)) or "—"))
+
+
+async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog) -> None:
+    count = len(await source_admin.list())
+    document = BufferedInputFile(await source_admin.export_opml(), filename="sources.opml")
+    await message.answer_document(document, caption=l10n("admin-src-exported", count=count))
+    await audit.record("source.export", actor_id=_actor(message), sources=count)
+
+
+async def opml_file(
+    message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin, audit: AuditLog
+) -> None:
+    document = message.document
+    if document is None:
+        await message.answer(l10n("admin-src-send-opml"))
+        return
+    await state.clear()
+    if (document.file_size or 0) > MAX_OPML_BYTES:
+        await message.answer(l10n("admin-src-import-failed", error=f"larger than {MAX_OPML_BYTES // 1024} KB"))
+        return
+    downloaded = await bot.download(document)
+    try:
+        report = await source_admin.import_opml(downloaded.read() if downloaded is not None else b"")
+    except OpmlError as error:
+        await message.answer(l10n("admin-src-import-failed", error=str(error)))
+        return
+    await audit.record("source.import", actor_id=_actor(message), added=len(report.added), refused=len(report.refused))
+    text = l10n(
+        "admin-src-imported", added=len(report.added), existing=len(report.existing), refused=len(report.refused)
+    )
+    refused = "".join(f"\n• {html.escape(f'{url}: {reason}', quote=False)}" for url, reason in report.refused)
+    for part in split_html(text + refused):
+        await message.answer(part)
 
 
 async def source_pressed(
@@ -135,6 +237,7 @@ def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin-sources")
     router.message.register(show_sources, Command("sources"))
+    router.message.register(opml_file, StateFilter(OpmlDialog.file))
     router.callback_query.register(source_pressed, SourceAction.filter())
     router.callback_query.register(page_pressed, SourcePage.filter())
     return router

@@ -1,14 +1,15 @@
-"""/stats: subscribers, chats, deliveries, source health and the queue, in one message."""
+"""/stats: subscribers, chats, deliveries, source health and the queue in one message, then the charts."""
 
 from collections.abc import Callable
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
-from bot.config import LANGUAGES
-from bot.i18n import Localizer, localizer
+from bot.admin.charts import StatsCharts, language_name
+from bot.i18n import Localizer
 from bot.qa.feedback import QuestionLog
+from bot.rendering.dates import format_day
 from storage.audit import AuditLog
 from storage.schema.base import utcnow
 from storage.sources import SourceRepository
@@ -27,19 +28,17 @@ def _named(l10n: Localizer, prefix: str) -> Callable[[str], str]:
     return name
 
 
-def _language(code: str) -> str:
-    return localizer(code)("language-name") if code in LANGUAGES else code
-
-
 async def show_stats(
     message: Message,
     l10n: Localizer,
     stats: StatsRepository,
+    stats_charts: StatsCharts,
     source_repository: SourceRepository,
     question_log: QuestionLog,
     audit: AuditLog,
 ) -> None:
-    figures = await stats.figures(utcnow())
+    now = utcnow()
+    figures = await stats.figures(now)
     votes = await question_log.votes()
     sources = [source for source in await source_repository.list_all() if not source.removed]
     failing = sum(1 for source in sources if source.enabled and source.consecutive_failures)
@@ -47,7 +46,7 @@ async def show_stats(
     await message.answer(
         l10n(
             "admin-stats",
-            languages=_counts(figures.by_language, _language),
+            languages=_counts(figures.by_language, language_name),
             scopes=_counts(figures.by_scope, _named(l10n, "delivery-button-")),
             modes=_counts(figures.by_mode, _named(l10n, "delivery-button-")),
             active=figures.active,
@@ -66,6 +65,15 @@ async def show_stats(
         )
         + "\n"
         + l10n("admin-stats-qa", up=votes.up, down=votes.down, missed=votes.missed)
+    )
+    chart = await stats_charts.render(now, l10n)
+    await message.answer_photo(
+        BufferedInputFile(chart.png, filename=f"stats-{chart.last_day:%Y-%m-%d}.png"),
+        caption=l10n(
+            "admin-chart-caption",
+            first=format_day(chart.first_day, l10n.language),
+            last=format_day(chart.last_day, l10n.language),
+        ),
     )
     await audit.record("stats.view", actor_id=message.from_user.id if message.from_user else None)
 

@@ -30,6 +30,8 @@ sources = sa.Table(
     # Set while a poll runs (a lease): no two polls of one source overlap, across ticks or replicas.
     sa.Column("polling_until", UTCDateTime, nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    # Extra request headers (name to value) for sites that want a browser's User-Agent or a cookie.
+    sa.Column("extra_headers", sa.JSON, nullable=True),
     # gov.kz serves every language from one URL, told apart by Accept-Language.
     sa.UniqueConstraint("url", "language", name="uq_sources_url_language"),
 )

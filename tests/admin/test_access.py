@@ -8,7 +8,16 @@ from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot
 
-ADMIN_COMMANDS = ["/broadcast", "/sources", "/sources add http://127.0.0.1:9/feed", "/kb", "/kb import", "/stats"]
+ADMIN_COMMANDS = [
+    "/broadcast",
+    "/sources",
+    "/sources add http://127.0.0.1:9/feed",
+    "/sources export",
+    "/kb",
+    "/kb import",
+    "/stats",
+    "/backup",
+]
 
 
 async def test_non_admin_gets_the_unknown_command_answer_for_every_admin_command(

@@ -2,14 +2,14 @@
 and the hash of each source's last body (an unchanged body is not parsed again).
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

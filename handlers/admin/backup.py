@@ -1,0 +1,47 @@
+"""/backup: a fresh SQLite backup sent to the admin as a document (or where it is, when Telegram cannot carry it)."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import FSInputFile, Message
+
+from bot.backups import Backups
+from bot.i18n import Localizer
+from storage.audit import AuditLog
+from storage.backup import BackupError
+
+MB = 1000 * 1000
+
+
+async def backup_command(message: Message, l10n: Localizer, backups: Backups, audit: AuditLog) -> None:
+    if not backups.is_sqlite:
+        await message.answer(l10n("admin-backup-postgres"))
+        return
+    await message.answer(l10n("admin-backup-working"))
+    try:
+        taken = await backups.for_admin()
+    except (BackupError, OSError) as error:
+        await message.answer(l10n("admin-backup-failed", error=str(error)))
+        return
+    size = f"{taken.file.size / MB:.1f}"
+    await audit.record(
+        "backup.take",
+        actor_id=message.from_user.id if message.from_user else None,
+        file=str(taken.file.path),
+        bytes=taken.file.size,
+    )
+    if not taken.sendable:
+        await message.answer(
+            l10n(
+                "admin-backup-too-big", size=size, limit=backups.upload_limit // MB, path=str(taken.file.path.resolve())
+            )
+        )
+        return
+    caption = l10n("admin-backup-sent", time=f"{taken.file.taken_at:%Y-%m-%d %H:%M}", size=size)
+    await message.answer_document(FSInputFile(taken.file.path, filename=taken.file.path.name), caption=caption)
+
+
+def create_router() -> Router:
+    """A fresh router (a router can belong to one dispatcher only)."""
+    router = Router(name="admin-backup")
+    router.message.register(backup_command, Command("backup"))
+    return router

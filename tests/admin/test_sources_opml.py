@@ -1,0 +1,98 @@
+"""/sources from Telegram: OPML out and in as documents, extra headers on the add check, per-source interval."""
+
+from __future__ import annotations
+
+from bot.feeds.opml import parse_opml
+from local_telegram import BotAPIStub
+from tests.admin.conftest import admin
+from tests.conftest import RunningBot
+from tests.support.feeds import FeedSite, Item, rss
+
+
+async def test_add_with_header_lines_checks_the_feed_with_them_and_polls_keep_them(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite
+) -> None:
+    url = site.serve("/waf", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    boss = admin(stub)
+    boss.send(f"/sources add {url} rss en\nUser-Agent: Mozilla/5.0 (X11)\nCookie: waf=ok")
+    assert (await boss.reply()).text.startswith("Checking")
+    added = await boss.reply()
+    assert added.text.startswith("Added source #1")
+    assert "extra headers: Cookie, User-Agent" in added.text
+    assert "waf=ok" not in added.text  # values may be secrets
+    check = site.hits("/waf")[-1]
+    assert check.headers["User-Agent"] == "Mozilla/5.0 (X11)"
+    assert check.headers["Cookie"] == "waf=ok"
+    assert check.headers["Accept-Language"] == "en"  # the check sends what a poll sends
+
+    listing = await boss.ask("/sources")
+    boss.press(listing, "🔄 #1")
+    assert (await boss.reply()).text.startswith("Source #1 polled: ok")
+    assert site.hits("/waf")[-1].headers["Cookie"] == "waf=ok"
+
+    boss.send("/sources headers 1\nAccept-Encoding: br")
+    assert (await boss.reply()).text.startswith("Nothing changed: the Accept-Encoding header is set by the bot")
+    assert (await boss.ask("/sources headers 1")).text == "Extra headers of source #1: —"
+    assert "extra headers: —" in (await boss.ask("/sources")).text
+
+
+async def test_interval_is_set_per_source_within_bounds(stub: BotAPIStub, app: RunningBot, site: FeedSite) -> None:
+    url = site.serve("/feed", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    boss = admin(stub)
+    await boss.ask(f"/sources add {url}")
+    await boss.reply()
+    assert (await boss.ask("/sources interval 1 5")).text.startswith(
+        "Nothing changed: the poll interval must be 10 to 604800 seconds, got 5"
+    )
+    assert (await boss.ask("/sources interval 1 900")).text == (
+        "Source #1 is polled every 900 s from its next poll on."
+    )
+    assert "every 900 s" in (await boss.ask("/sources")).text
+    assert (await boss.ask("/sources interval 99 900")).text.startswith("Usage:")
+    assert (await boss.ask("/sources interval 1 soon")).text.startswith("Usage:")
+
+
+async def test_export_sends_opml_and_a_readers_file_imports_by_document(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite
+) -> None:
+    url = site.serve("/feed", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    boss = admin(stub)
+    await boss.ask(f"/sources add {url} kk")
+    await boss.reply()
+    boss.send("/sources export")
+    exported = await boss.reply()
+    assert exported.kind == "document"
+    assert exported.upload is not None
+    assert exported.upload.filename == "sources.opml"
+    assert exported.text.startswith("1 source as OPML.")
+    assert [(o.url, o.language, o.kind) for o in parse_opml(exported.upload.content)] == [(url, "kk", "rss")]
+
+    reader_file = (
+        '<?xml version="1.0"?><opml version="1.0"><head/><body><outline text="Tech">'
+        f'<outline type="rss" text="Again" xmlUrl="{url}" language="kk"/>'
+        '<outline type="rss" text="New one" xmlUrl="https://green.example.org/feed" language="en"/>'
+        '<outline type="rss" text="Broken" xmlUrl="gopher://x"/>'
+        "</outline></body></opml>"
+    )
+    assert (await boss.ask("/sources import")).text.startswith("Send an OPML file")
+    boss.send_media("document", file_name="reader.opml", content=reader_file.encode())
+    report = await boss.reply()
+    assert report.text.startswith("OPML imported: 1 added, 1 already there, 1 refused.")
+    assert "gopher://x: only http:// and https:// URLs can be fetched" in report.text
+    assert "https://green.example.org/feed" in (await boss.ask("/sources")).text
+
+
+async def test_a_hostile_or_broken_opml_document_imports_nothing(stub: BotAPIStub, app: RunningBot) -> None:
+    boss = admin(stub)
+    bomb = '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body>&a;</body></opml>'
+    await boss.ask("/sources import")
+    boss.send_media("document", file_name="bomb.opml", content=bomb.encode())
+    assert (await boss.reply()).text == (
+        "Nothing was imported: refused: the file declares a DTD or entities (DTDForbidden)"
+    )
+    await boss.ask("/sources import")
+    boss.send_media("document", file_name="page.html", content=b"<html><body/></html>")
+    assert (await boss.reply()).text == "Nothing was imported: not an OPML file: no <opml> element with a <body>"
+    assert (await boss.ask("/sources import")).text.startswith("Send an OPML file")
+    assert (await boss.ask("/stats")).text == "Cancelled."  # a command leaves the dialog
+    assert (await boss.ask("/sources")).text.startswith("No sources are configured")
