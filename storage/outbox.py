@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
-from storage.sql import insert_ignoring_duplicates
+from storage.sql import insert_ignoring_duplicates, insert_selected
 
 PENDING = ("queued", "sending")
 
@@ -143,6 +144,32 @@ class Outbox:
         async with self._db.begin() as conn:
             return await insert_ignoring_duplicates(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
 
+    async def add_deliveries_from(self, recipients: sa.Select[Any]) -> int:
+        """Queue the (message_id, chat_id, message_thread_id) rows of a query (with a WHERE clause: SQLite needs
+        one before ON CONFLICT), each pair once, without loading them (INSERT ... SELECT); returns the new rows."""
+        now = utcnow()
+        rows = recipients.add_columns(
+            sa.literal("queued").label("status"),
+            sa.literal(0).label("attempts"),
+            sa.literal(0).label("errors"),
+            sa.literal(False).label("plain_text"),
+            sa.literal(now, outbox_deliveries.c.next_attempt_at.type).label("next_attempt_at"),
+            sa.literal(now, outbox_deliveries.c.created_at.type).label("created_at"),
+        )
+        async with self._db.begin() as conn:
+            return await insert_selected(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
+
+    async def queued_for(self, chat_id: int, dedup_keys: Sequence[str]) -> bool:
+        """True when one of the messages with these dedup keys has a row for the chat."""
+        query = (
+            sa.select(outbox_deliveries.c.id)
+            .join(outbox_messages, outbox_messages.c.id == outbox_deliveries.c.message_id)
+            .where(outbox_messages.c.dedup_key.in_(list(dedup_keys)), outbox_deliveries.c.chat_id == chat_id)
+            .limit(1)
+        )
+        async with self._db.connect() as conn:
+            return (await conn.execute(query)).first() is not None
+
     async def story_copies(self, story_id: int) -> dict[int, StoryCopy]:
         """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
         d, m = outbox_deliveries, outbox_messages
@@ -177,14 +204,20 @@ class Outbox:
         d = outbox_deliveries
         earlier = outbox_deliveries.alias("earlier")
         target = outbox_deliveries.alias("target")
+        # Only the columns the sender needs: no timestamps to convert, and the message (its JSON payload) is
+        # read once per message, not once per row.
         query = (
             sa.select(
-                d,
-                outbox_messages,
-                target.c.telegram_message_id.label("target_message_id"),
-                target.c.sent_kind.label("target_kind"),
+                d.c.id,
+                d.c.chat_id,
+                d.c.message_thread_id,
+                d.c.attempts,
+                d.c.errors,
+                d.c.plain_text,
+                d.c.message_id,
+                target.c.telegram_message_id,
+                target.c.sent_kind,
             )
-            .join(outbox_messages, outbox_messages.c.id == d.c.message_id)
             .outerjoin(target, sa.and_(target.c.id == d.c.replaces_id, target.c.status == "sent"))
             .where(
                 d.c.status == "queued",
@@ -199,31 +232,29 @@ class Outbox:
         claimed: list[ClaimedDelivery] = []
         postponed: list[tuple[int, datetime]] = []
         async with self._db.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Walk the due index in send order and stop after `limit` rows. Right after a big fan-out the
+                # statistics still say the queue is small, and PostgreSQL would sort every queued row instead
+                # (280 ms per claim at 100k queued rows, against 1 ms).
+                await conn.exec_driver_sql("SET LOCAL enable_sort = off")
+                await conn.exec_driver_sql("SET LOCAL enable_hashjoin = off")
             rows = (await conn.execute(query)).all()
-            for row in rows:
-                wait_until = not_before(row.chat_id) if not_before else None
+            messages = await self._messages(conn, {row[6] for row in rows}) if rows else {}
+            for row_id, chat_id, thread_id, attempts, errors, plain, message_id, target_id, target_kind in rows:
+                wait_until = not_before(chat_id) if not_before else None
                 if wait_until is not None and wait_until > now:
-                    postponed.append((row.id, wait_until))
+                    postponed.append((row_id, wait_until))
                     continue
-                m = row._mapping
                 claimed.append(
                     ClaimedDelivery(
-                        id=m[d.c.id],
-                        chat_id=m[d.c.chat_id],
-                        message_thread_id=m[d.c.message_thread_id],
-                        attempts=m[d.c.attempts] + 1,
-                        errors=m[d.c.errors],
-                        plain_text=m[d.c.plain_text],
-                        message=OutboxMessage(
-                            id=m[outbox_messages.c.id],
-                            kind=m[outbox_messages.c.kind],
-                            payload=m[outbox_messages.c.payload],
-                            copy_from_chat_id=m[outbox_messages.c.copy_from_chat_id],
-                            copy_message_id=m[outbox_messages.c.copy_message_id],
-                        ),
-                        edit_target=(m["target_message_id"], m["target_kind"])
-                        if m["target_message_id"] is not None and m["target_kind"]
-                        else None,
+                        row_id,
+                        chat_id,
+                        thread_id,
+                        attempts + 1,
+                        errors,
+                        plain,
+                        messages[message_id],
+                        edit_target=(target_id, target_kind) if target_id is not None and target_kind else None,
                     )
                 )
             if claimed:
@@ -235,6 +266,15 @@ class Outbox:
             for row_id, wait_until in postponed:
                 await conn.execute(sa.update(d).where(d.c.id == row_id).values(next_attempt_at=wait_until))
         return claimed
+
+    @staticmethod
+    async def _messages(conn: AsyncConnection, ids: set[int]) -> dict[int, OutboxMessage]:
+        # Read once per claim, not once per row: a fan-out's batch of hundreds of rows shares one message.
+        m = outbox_messages
+        query = sa.select(m.c.id, m.c.kind, m.c.payload, m.c.copy_from_chat_id, m.c.copy_message_id).where(
+            m.c.id.in_(list(ids))
+        )
+        return {row.id: OutboxMessage(*row) for row in await conn.execute(query)}
 
     async def release(self, ids: Sequence[int]) -> None:
         """Return claimed rows that were never tried to the queue (the sender is stopping)."""

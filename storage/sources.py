@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import utcnow
 from storage.database import Database
@@ -37,6 +38,7 @@ class Source:
     polling_until: datetime | None
     updated_at: datetime
     extra_headers: dict[str, str] | None = None  # sent with every request to it (a User-Agent a WAF wants)
+    body_hash: str | None = None  # of the last body parsed: an unchanged body is not parsed again
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class PollState:
     etag: str | None = None
     last_modified: str | None = None
     url: str | None = None  # a new URL after a permanent redirect
+    body_hash: str | None = None  # of a 200 body; a 304 keeps the one stored
 
 
 class SourceExistsError(Exception):
@@ -212,16 +215,15 @@ class SourceRepository:
                 .values(extra_headers=headers or None, updated_at=utcnow())
             )
 
-    async def due(self, now: datetime, *, limit: int) -> list[Source]:
-        """Up to `limit` enabled sources whose next check has come, the longest waiting first."""
+    async def due(self, now: datetime) -> list[int]:
+        """The ids of the enabled sources whose next check has come, the longest waiting first."""
         async with self._db.connect() as conn:
             rows = await conn.execute(
-                sa.select(sources)
+                sa.select(sources.c.id)
                 .where(sources.c.enabled.is_(True), sources.c.removed.is_(False), sources.c.next_check_at <= now)
                 .order_by(sources.c.next_check_at, sources.c.id)
-                .limit(limit)
             )
-            return [_source(row) for row in rows]
+            return list(rows.scalars())
 
     async def claim(self, source_id: int, now: datetime, *, until: datetime, due_only: bool) -> Source | None:
         """Take a lease on a source for one poll; None when another poll holds it (or, with `due_only`,
@@ -230,43 +232,77 @@ class SourceRepository:
         A compare-and-set on `polling_until`, so two ticks, the CLI and other replicas never poll one source
         at the same time; `save_poll` releases the lease, and an expired one (a crash) can be taken again.
         """
+        claimed = await self.claim_many([source_id], now, until=until, due_only=due_only)
+        return claimed[0] if claimed else None
+
+    async def claim_many(
+        self, source_ids: Sequence[int], now: datetime, *, until: datetime, due_only: bool
+    ) -> list[Source]:
+        """`claim` for several sources in one statement; returns those claimed, in no particular order."""
         conditions = [
-            sources.c.id == source_id,
+            sources.c.id.in_(list(source_ids)),
             sa.or_(sources.c.polling_until.is_(None), sources.c.polling_until < now),
         ]
         if due_only:
             conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
         async with self._db.begin() as conn:
-            row = (
+            rows = (
                 await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until).returning(sources))
-            ).first()
-        return _source(row) if row else None
+            ).all()
+        return [_source(row) for row in rows]
 
     async def save_poll(self, source_id: int, state: PollState) -> None:
         """Record a poll's outcome, health and validators (ETag, Last-Modified) on its source."""
-        values: dict[str, object] = {
-            "last_outcome": state.outcome,
-            "last_error": state.error[:512] if state.error else None,
-            "last_checked_at": state.checked_at,
-            "next_check_at": state.next_check_at,
-            "consecutive_failures": state.consecutive_failures,
-            "polling_until": None,
-            "updated_at": state.checked_at,
-        }
-        if state.disable:
-            values["enabled"] = False
-        if state.succeeded:
-            values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
+        await self.save_polls([(source_id, state)])
+
+    async def save_polls(self, polls: Sequence[tuple[int, PollState]]) -> None:
+        """Record several polls in one transaction (the poller batches its health records)."""
+        if not polls:
+            return
+        # Polls that set the same columns share one executemany statement (a tick of 304s: one for all).
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for source_id, state in polls:
+            values = _poll_values(state)
+            groups.setdefault(tuple(values), []).append({"source_id": source_id} | values)
         async with self._db.begin() as conn:
-            # The write comes first so SQLite takes its write lock before any read (see EntryRepository).
-            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
-            if state.url:
-                language = sa.select(sources.c.language).where(sources.c.id == source_id).scalar_subquery()
-                taken = await conn.execute(
-                    sa.select(sources.c.id).where(
-                        sources.c.url == state.url, sources.c.language == language, sources.c.id != source_id
-                    )
+            # The writes come first so SQLite takes its write lock before any read (see EntryRepository).
+            for columns, rows in groups.items():
+                statement = (
+                    sa.update(sources)
+                    .where(sources.c.id == sa.bindparam("source_id"))
+                    .values({column: sa.bindparam(column) for column in columns})
                 )
-                # Two sources redirecting to one URL keep their own URLs rather than collide.
-                if taken.first() is None:
-                    await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=state.url))
+                await conn.execute(statement, rows)
+            for source_id, state in polls:
+                if state.url:
+                    await self._move(conn, source_id, state.url)
+
+    @staticmethod
+    async def _move(conn: AsyncConnection, source_id: int, url: str) -> None:
+        language = sa.select(sources.c.language).where(sources.c.id == source_id).scalar_subquery()
+        taken = await conn.execute(
+            sa.select(sources.c.id).where(
+                sources.c.url == url, sources.c.language == language, sources.c.id != source_id
+            )
+        )
+        # Two sources redirecting to one URL keep their own URLs rather than collide.
+        if taken.first() is None:
+            await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=url))
+
+
+def _poll_values(state: PollState) -> dict[str, object]:
+    values: dict[str, object] = {
+        "last_outcome": state.outcome,
+        "last_error": state.error[:512] if state.error else None,
+        "last_checked_at": state.checked_at,
+        "next_check_at": state.next_check_at,
+        "consecutive_failures": state.consecutive_failures,
+        "polling_until": None,
+        "updated_at": state.checked_at,
+    }
+    if state.disable:
+        values["enabled"] = False
+    if state.succeeded:
+        values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
+        values["body_hash"] = state.body_hash
+    return values

@@ -21,3 +21,15 @@ async def insert_ignoring_duplicates(
     statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
     result = await conn.execute(statement, list(rows))
     return len(result.all())
+
+
+async def insert_selected(conn: AsyncConnection, table: sa.Table, rows: sa.Select[Any], conflict: Sequence[str]) -> int:
+    """INSERT ... SELECT, skipping rows that collide on the `conflict` columns; returns the rows inserted.
+
+    The rows never pass through Python: the cost is the database's, whatever their number.
+    """
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    names = [column.name for column in rows.selected_columns]
+    statement = insert(table).from_select(names, rows).on_conflict_do_nothing(index_elements=list(conflict))
+    result = await conn.execute(statement)
+    return max(0, int(result.rowcount))

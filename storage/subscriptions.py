@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,12 +11,15 @@ import sqlalchemy as sa
 
 from domain.clock import utcnow
 from storage.database import Database
-from storage.schema import chats, digest_items, subscriptions
-from storage.sql import insert_ignoring_duplicates
+from storage.schema import chats, digest_items, subscription_languages, subscriptions
+from storage.sql import insert_ignoring_duplicates, insert_selected
 
 SCOPES = ("alliance", "all")
 MODES = ("instant", "daily", "weekly")
+DIGEST_MODES = ("daily", "weekly")
 DEFAULT_DIGEST_HOUR = 9
+# Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
+RecipientQuery = sa.Select[Any]
 _LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
 
 
@@ -71,6 +74,42 @@ class DigestItem:
     entry: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it,
+    and with `fallback` (alliance news) also the subscribers who read none of it and take a version in another.
+
+    `admits` is the rule in Python; `SubscriptionRepository._members` is the same rule in SQL. Keyword filters,
+    stories and quiet hours are not part of it: they are applied to the candidates afterwards.
+    """
+
+    language: str
+    scopes: tuple[str, ...]
+    fallback: bool = False
+
+    def admits(self, subscription: Subscription) -> bool:
+        if subscription.scope not in self.scopes:
+            return False
+        return self.language in subscription.languages or (self.fallback and not subscription.own_languages_only)
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceChunk:
+    """A slice of an audience: one scope's listening subscriptions with `first <= chat_id < end` (None: no end).
+
+    `skip` are the chats of the slice that already have the entry's story: they are never on the plain path.
+    """
+
+    audience: Audience
+    scope: str
+    first: int
+    end: int | None
+    skip: tuple[int, ...] = ()
+
+    def holds(self, chat_id: int) -> bool:
+        return self.first <= chat_id and (self.end is None or chat_id < self.end)
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(word for word in text.split() if word)
 
@@ -101,6 +140,27 @@ class SubscriptionRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    @staticmethod
+    async def _index(conn: Any, chat_ids: Sequence[int]) -> None:
+        # The matching index follows the subscriptions it is built from: rewritten from them on every change.
+        index = subscription_languages
+        await conn.execute(sa.delete(index).where(index.c.chat_id.in_(list(chat_ids))))
+        rows = (
+            await conn.execute(
+                sa.select(
+                    subscriptions.c.chat_id, subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.languages
+                ).where(subscriptions.c.chat_id.in_(list(chat_ids)))
+            )
+        ).all()
+        values = [
+            {"language": code, "scope": row.scope, "paused": row.paused, "chat_id": row.chat_id}
+            for row in rows
+            for code in dict.fromkeys(row.languages.split(","))
+            if code
+        ]
+        if values:
+            await conn.execute(sa.insert(index), values)
 
     async def get(self, chat_id: int) -> Subscription | None:
         """The chat's subscription, or None when it is not subscribed."""
@@ -141,6 +201,7 @@ class SubscriptionRepository:
                         updated_at=now,
                     )
                 )
+                await self._index(conn, [chat_id])
                 created = True
             else:
                 created = False
@@ -192,6 +253,7 @@ class SubscriptionRepository:
             values["own_languages_only"] = own_languages_only
         async with self._db.begin() as conn:
             await conn.execute(sa.update(subscriptions).where(subscriptions.c.chat_id == chat_id).values(**values))
+            await self._index(conn, [chat_id])
             row = (await conn.execute(sa.select(subscriptions).where(subscriptions.c.chat_id == chat_id))).first()
         return _subscription(row) if row else None
 
@@ -202,12 +264,153 @@ class SubscriptionRepository:
             await conn.execute(sa.delete(digest_items).where(digest_items.c.chat_id == chat_id))
         return bool(result.rowcount)
 
-    async def listeners(self) -> list[Subscriber]:
-        """Every subscription whose chat is active and which is not paused."""
-        query = (
-            sa.select(subscriptions, *_LISTENER_COLUMNS)
-            .join(chats, chats.c.id == subscriptions.c.chat_id)
-            .where(chats.c.active.is_(True), subscriptions.c.paused.is_(False))
+    async def subscribe_many(
+        self, chat_ids: Iterable[int], *, languages: Sequence[str], scope: str = "alliance", mode: str = "instant"
+    ) -> None:
+        """Subscribe many known chats with the same preferences in one transaction (imports, tests, benchmarks)."""
+        now = utcnow()
+        ids = list(chat_ids)
+        rows = [
+            {"chat_id": i, "scope": scope, "languages": ",".join(languages), "mode": mode, "paused": False}
+            | {"digest_hour": DEFAULT_DIGEST_HOUR, "include_words": "", "exclude_words": ""}
+            | {"own_languages_only": False, "created_at": now, "updated_at": now}
+            for i in ids
+        ]
+        index = [{"language": code, "scope": scope, "paused": False, "chat_id": i} for i in ids for code in languages]
+        if not rows:
+            return
+        async with self._db.begin() as conn:
+            await conn.execute(sa.insert(subscriptions), rows)
+            await conn.execute(sa.insert(subscription_languages), index)
+
+    @staticmethod
+    def _reads(language: str, scope: str) -> sa.ColumnElement[bool]:
+        """The subscription reads news in `language` (one row of the matching index)."""
+        index = subscription_languages
+        return sa.exists().where(
+            index.c.language == language,
+            index.c.scope == scope,
+            index.c.paused.is_(False),
+            index.c.chat_id == subscriptions.c.chat_id,
+        )
+
+    @classmethod
+    def _members(cls, audience: Audience, scope: str) -> tuple[sa.ColumnElement[int], list[sa.ColumnElement[bool]]]:
+        """The key column and the conditions of one scope's part of the audience: `Audience.admits` in SQL.
+
+        Without fallback it is one range of the matching index; with it, the subscriptions of the scope that read
+        the language or did not choose "only my languages".
+        """
+        if not audience.fallback:
+            index = subscription_languages
+            return index.c.chat_id, [
+                index.c.language == audience.language,
+                index.c.scope == scope,
+                index.c.paused.is_(False),
+            ]
+        return subscriptions.c.chat_id, [
+            subscriptions.c.scope == scope,
+            subscriptions.c.paused.is_(False),
+            sa.or_(subscriptions.c.own_languages_only.is_(False), cls._reads(audience.language, scope)),
+        ]
+
+    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncIterator[AudienceChunk]:
+        """The listening subscriptions `audience` admits, as chunks of about `chunk_size` in chat id order.
+
+        Each chunk is one range of chat ids; nothing per subscriber is loaded here. When nobody can match,
+        this is one indexed query.
+        """
+
+        def firsts(scope: str) -> sa.Select[str, int]:
+            key, conditions = self._members(audience, scope)
+            return sa.select(sa.literal(scope).label("scope"), sa.func.min(key).label("first")).where(*conditions)
+
+        async with self._db.connect() as conn:
+            query = sa.union_all(*(firsts(scope) for scope in audience.scopes))
+            starts = [(row.scope, row.first) for row in await conn.execute(query) if row.first is not None]
+        for scope, lowest in starts:
+            key, conditions = self._members(audience, scope)
+            first = lowest
+            while first is not None:
+                following = sa.select(key).where(*conditions, key >= first).order_by(key).offset(chunk_size).limit(1)
+                async with self._db.connect() as conn:
+                    end = (await conn.execute(following)).scalar()
+                yield AudienceChunk(audience, scope, first, end)
+                first = end
+
+    @classmethod
+    def _candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
+        """The listening subscriptions of a chunk (see `Audience.admits`)."""
+        key, conditions = cls._members(chunk.audience, chunk.scope)
+        conditions = [*conditions, key >= chunk.first, chats.c.active.is_(True)]
+        if chunk.end is not None:
+            conditions.append(key < chunk.end)
+        query = sa.select(*columns)
+        if not chunk.audience.fallback:
+            index = subscription_languages
+            query = query.select_from(index).join(subscriptions, subscriptions.c.chat_id == index.c.chat_id)
+        else:
+            query = query.select_from(subscriptions)
+        return query.join(chats, chats.c.id == subscriptions.c.chat_id).where(*conditions)
+
+    @classmethod
+    def _plain(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """No keyword filters and no copy of the story yet: what the database can queue on its own."""
+        plain = [subscriptions.c.include_words == "", subscriptions.c.exclude_words == ""]
+        if chunk.skip:
+            plain.append(subscriptions.c.chat_id.not_in(list(chunk.skip)))
+        return sa.and_(*plain)
+
+    @classmethod
+    def _plain_instant(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """Plain instant subscribers that get the entry as a new message now, in their own language, rendered for
+        the zone their interface language suggests: one message per interface language serves them all."""
+        s = subscriptions
+        conditions = [
+            cls._plain(chunk),
+            s.c.mode == "instant",
+            sa.or_(s.c.quiet_start.is_(None), s.c.quiet_end.is_(None), s.c.quiet_start == s.c.quiet_end),
+            chats.c.timezone.is_(None),
+        ]
+        if chunk.audience.fallback:
+            conditions.append(cls._reads(chunk.audience.language, chunk.scope))
+        return sa.and_(*conditions)
+
+    @classmethod
+    def _plain_digest(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        return sa.and_(cls._plain(chunk), subscriptions.c.mode.in_(DIGEST_MODES))
+
+    async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
+        """The interface languages of the chunk's plain instant subscribers (see `_plain_instant`)."""
+        query = self._candidates(chunk, chats.c.language).where(self._plain_instant(chunk))
+        async with self._db.connect() as conn:
+            return sorted(set((await conn.execute(query.distinct())).scalars()))
+
+    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[str, int]) -> RecipientQuery:
+        """(message_id, chat_id, message_thread_id) of the chunk's plain instant subscribers, the message chosen by
+        the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
+        message_id = sa.case({language: sa.literal(mid) for language, mid in messages.items()}, value=chats.c.language)
+        return self._candidates(
+            chunk, message_id.label("message_id"), subscriptions.c.chat_id, subscriptions.c.message_thread_id
+        ).where(self._plain_instant(chunk), chats.c.language.in_(list(messages)))
+
+    async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
+        """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
+        rows = self._candidates(
+            chunk,
+            subscriptions.c.chat_id,
+            sa.literal(entry_id, sa.BigInteger).label("entry_id"),
+            sa.literal(entry, sa.JSON).label("entry"),
+            sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
+        ).where(self._plain_digest(chunk))
+        async with self._db.begin() as conn:
+            return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
+
+    async def other_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
+        """The chunk's subscribers the database does not queue on its own (keyword filters, quiet hours, a chosen
+        time zone, a copy of the story, a version in another language): matched per subscriber in Python."""
+        query = self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS).where(
+            ~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk))
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()

@@ -1,5 +1,11 @@
 """Which entries a subscription wants: scope, news languages and plain-word keyword filters; and which version of a
-story a reader gets (their preferred language, another of theirs, or the only one there is)."""
+story a reader gets (their preferred language, another of theirs, or the only one there is).
+
+The rules live here and nowhere else: `audience_of` says which scopes and news language take an entry and whether
+readers of other languages may get it (the database selects those subscribers, see
+`storage.subscriptions.Audience`); `wants_topic` and `choose_version` are the rest of the rule for one subscriber,
+applied in Python to the candidates the database cannot queue on its own.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.entries import StoredEntry
-from storage.subscriptions import Subscription
+from storage.subscriptions import SCOPES, Audience, Subscription
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 40
@@ -44,6 +50,14 @@ def entry_text(stored: StoredEntry) -> str:
 def contains_any(text: str, words: Sequence[str]) -> bool:
     """True when one of the words occurs in the text as a whole word, in any case."""
     return bool(words) and _pattern(tuple(words)).search(text) is not None
+
+
+def audience_of(stored: StoredEntry) -> Audience:
+    """The subscriptions that may want the entry: its news language, in "all" scope or, for alliance news, any scope
+    and also readers of other languages (who get the only version there is, see `choose_version`)."""
+    if stored.is_alliance:
+        return Audience(language=stored.entry.language, scopes=SCOPES, fallback=True)
+    return Audience(language=stored.entry.language, scopes=("all",))
 
 
 def wants(subscription: Subscription, stored: StoredEntry, text: str | None = None) -> bool:

@@ -17,6 +17,7 @@ from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
 from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.parsing import ParseError
+from bot.feeds.scheduling import next_check
 from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
 from bot.i18n import Html, localizer
@@ -37,6 +38,8 @@ MAX_BACKOFF_SECONDS = 24 * 3600
 # A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
+HEALTH_BATCH = 50  # poll records per transaction
+CLAIM_BATCH = 16  # due sources leased per transaction
 _REFUSED = {401, 403}
 
 
@@ -109,6 +112,10 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
 
 
+def _body_hash(body: bytes) -> str:
+    return hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
 def oldest_first(entries: Sequence[Entry], now: datetime) -> list[Entry]:
     """Unique keys (the first of duplicates wins), ordered oldest first; undated items keep the feed's order
     (newest first in feeds), so they are reversed."""
@@ -161,6 +168,7 @@ class FeedPoller:
         self._clock = clock
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
+        self._health: list[tuple[int, PollState]] = []
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -173,28 +181,60 @@ class FeedPoller:
             await self._session.close()
             self._session = None
 
-    async def poll_due(self, *, spread_seconds: float = 0.0, limit: int = 500) -> list[PollOutcome]:
-        """Poll every due source once, starting them spread evenly over `spread_seconds`."""
+    async def poll_due(self, *, spread_seconds: float = 0.0) -> list[PollOutcome]:
+        """Poll every due source once, starting them spread evenly over `spread_seconds`.
+
+        However many are due: the sources' phases (see `scheduling.next_check`) keep that number at about
+        `sources x tick / interval`. The health records are written in batches, one transaction per batch.
+        """
         await self.resume_handoffs()
-        due = await self.sources.due(self._clock(), limit=limit)
+        due = await self.sources.due(self._clock())
         if not due:
             return []
         step = spread_seconds / len(due)
-        return list(await asyncio.gather(*(self._poll_later(s.id, i * step, due_only=True) for i, s in enumerate(due))))
+        groups = [due[i : i + CLAIM_BATCH] for i in range(0, len(due), CLAIM_BATCH)]
+        try:
+            polled = await asyncio.gather(
+                *(self._poll_group(group, i * CLAIM_BATCH * step) for i, group in enumerate(groups))
+            )
+        finally:
+            await self._flush_health()
+        return [outcome for group in polled for outcome in group]
+
+    async def _poll_group(self, source_ids: list[int], delay: float) -> list[PollOutcome]:
+        # Due sources are leased a group at a time, just before they are polled: one write for the group.
+        if delay:
+            await asyncio.sleep(delay)
+        now = self._clock()
+        try:
+            claimed = await self.sources.claim_many(source_ids, now, until=now + self.policy.lease, due_only=True)
+        except Exception as error:
+            logger.exception("feeds.poll_crashed", extra={"sources": source_ids})
+            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in source_ids]
+        by_id = {source.id: source for source in claimed}
+        outcomes = await asyncio.gather(*(self._poll_claimed(by_id[i]) for i in source_ids if i in by_id))
+        for source_id in source_ids:
+            if source_id not in by_id:
+                logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in source_ids if i not in by_id]
+        return list(outcomes) + busy
+
+    async def _poll_claimed(self, source: Source) -> PollOutcome:
+        async with self._semaphore:
+            return await self.poll_source(source)
 
     async def poll_now(self, source_ids: Iterable[int]) -> list[PollOutcome]:
         """Poll these sources now, due or not (the CLI's `feeds poll`)."""
-        return list(
-            await asyncio.gather(*(self._poll_later(source_id, 0.0, due_only=False) for source_id in source_ids))
-        )
+        try:
+            return list(await asyncio.gather(*(self._poll_one(source_id) for source_id in source_ids)))
+        finally:
+            await self._flush_health()
 
-    async def _poll_later(self, source_id: int, delay: float, *, due_only: bool) -> PollOutcome:
-        if delay:
-            await asyncio.sleep(delay)
+    async def _poll_one(self, source_id: int) -> PollOutcome:
         async with self._semaphore:
             now = self._clock()
             try:
-                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=due_only)
+                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
                 if source is None:
                     logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
                     return PollOutcome(source_id=source_id, url="", outcome="busy")
@@ -203,6 +243,17 @@ class FeedPoller:
                 # The database itself failed (locked, gone): this source's lease expires and it is retried.
                 logger.exception("feeds.poll_crashed", extra={"source": source_id})
                 return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
+
+    async def _record(self, source_id: int, state: PollState) -> None:
+        # Health records wait for a batch (one transaction for many polls); the lease they release holds
+        # meanwhile, so nothing polls the source twice.
+        self._health.append((source_id, state))
+        if len(self._health) >= HEALTH_BATCH:
+            await self._flush_health()
+
+    async def _flush_health(self) -> None:
+        batch, self._health = self._health, []
+        await self.sources.save_polls(batch)
 
     async def poll_source(self, source: Source) -> PollOutcome:
         """Poll one claimed source and record the result; never raises for a bad source."""
@@ -229,7 +280,10 @@ class FeedPoller:
     async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
         updated = 0
-        if not response.not_modified:
+        body_hash = source.body_hash if response.not_modified else _body_hash(response.body)
+        # A 200 with the very body parsed last time (a server without validators) is not parsed again.
+        unchanged = response.not_modified or (body_hash == source.body_hash and response.permanent_url is None)
+        if not unchanged:
             parse = SOURCE_KINDS[source.kind].read
             args = {"content_type": response.content_type, "url": response.url, "language": source.language}
             if self.policy.parse_in_thread:
@@ -248,12 +302,12 @@ class FeedPoller:
                 source.id, records, now=now, history_size=max(self.policy.history_size, 2 * len(records))
             )
             new, updated = stored.new, stored.updated
-        outcome = "not_modified" if response.not_modified else "ok"
+        outcome = "not_modified" if unchanged else "ok"
         state = PollState(
             outcome=outcome,
             error=None,
             checked_at=now,
-            next_check_at=now + timedelta(seconds=source.interval_seconds),
+            next_check_at=next_check(now, source.interval_seconds, source.id),
             consecutive_failures=0,
             disable=False,
             succeeded=True,
@@ -261,8 +315,9 @@ class FeedPoller:
             etag=response.etag or (source.etag if response.not_modified else None),
             last_modified=response.last_modified or (source.last_modified if response.not_modified else None),
             url=response.permanent_url,
+            body_hash=body_hash,
         )
-        await self.sources.save_poll(source.id, state)
+        await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
         record_poll(outcome, duration_ms / 1000, source=source.id, failures=0)
         if source.consecutive_failures:
@@ -280,6 +335,8 @@ class FeedPoller:
             },
         )
         if new:
+            # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
+            await self._flush_health()
             await self._hand_over(new, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
 
@@ -327,7 +384,7 @@ class FeedPoller:
             disable=disabled,
             succeeded=False,
         )
-        await self.sources.save_poll(source.id, state)
+        await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
         record_poll(kind, duration_ms / 1000, source=source.id, failures=failures)
         logger.warning(

@@ -1,19 +1,51 @@
-"""Scheduling the poller: one APScheduler tick that polls due sources, spread over the tick."""
+"""Scheduling the poller: one APScheduler tick that polls due sources, spread over the tick.
+
+Each source is polled at its own fixed phase within its interval (a deterministic jitter from its id), so
+however the sources were added (all at once, at start), their polls spread evenly over the interval and
+each tick finds about `sources x tick / interval` of them due; there is no cap on how many.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
-from bot.feeds.poller import FeedPoller
 from bot.supervision import Supervisor
 from domain.clock import utcnow
+
+if TYPE_CHECKING:
+    from bot.feeds.poller import FeedPoller
 
 TICK_JOB_ID = "feeds.tick"
 MAX_TICK_SECONDS = 60
 MIN_TICK_SECONDS = 5
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def phase_seconds(source_id: int, interval_seconds: int) -> float:
+    """Where in its interval a source is polled: a fixed fraction of the interval, from its id."""
+    digest = hashlib.sha1(str(source_id).encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:8], "big") % (interval_seconds * 1000) / 1000
+
+
+def next_check(now: datetime, interval_seconds: int, source_id: int) -> datetime:
+    """The next poll after one at `now`: the source's first phase slot at least half an interval later.
+
+    A source polled on time is polled again exactly one interval later; one polled off its phase (just
+    added, polled by hand, late after a busy tick) moves onto it within one poll, at 0.5 to 1.5 intervals.
+    """
+    interval = timedelta(seconds=interval_seconds)
+    earliest = now + interval / 2
+    offset = timedelta(seconds=phase_seconds(source_id, interval_seconds))
+    slots = -((_EPOCH + offset - earliest) // interval)  # ceiling division: the first slot not before `earliest`
+    return _EPOCH + offset + slots * interval
 
 
 def tick_seconds(settings: Settings) -> int:

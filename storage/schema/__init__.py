@@ -3,7 +3,13 @@
 from storage.schema.admin import broadcasts, held_entries
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
-from storage.schema.delivery import digest_items, outbox_deliveries, outbox_messages, subscriptions
+from storage.schema.delivery import (
+    digest_items,
+    outbox_deliveries,
+    outbox_messages,
+    subscription_languages,
+    subscriptions,
+)
 from storage.schema.feeds import entries, seen_keys, sources
 from storage.schema.fsm import fsm_states
 from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles, qa_log
@@ -29,5 +35,6 @@ __all__ = [
     "qa_log",
     "seen_keys",
     "sources",
+    "subscription_languages",
     "subscriptions",
 ]

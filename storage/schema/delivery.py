@@ -27,6 +27,24 @@ subscriptions = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
 )
 
+# The matching index: one row per (subscription, news language), keyed by what an entry is matched on, so the
+# subscribers of a new entry are one index range and an entry nobody wants costs one empty lookup.
+# SubscriptionRepository keeps it in step with `subscriptions` (the cascades follow deletes and chat migrations).
+subscription_languages = sa.Table(
+    "subscription_languages",
+    metadata,
+    sa.Column("language", sa.String(2), primary_key=True),
+    sa.Column("scope", sa.String(16), primary_key=True),
+    sa.Column("paused", sa.Boolean, primary_key=True),
+    sa.Column(
+        "chat_id",
+        sa.BigInteger,
+        sa.ForeignKey("subscriptions.chat_id", ondelete="CASCADE", onupdate="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Index("ix_subscription_languages_chat_id", "chat_id"),
+)
+
 # Entries waiting for a subscriber's next digest; the entry itself is kept as a JSON snapshot
 # so the digest can be rendered without reaching into the ingestion tables.
 digest_items = sa.Table(

@@ -19,6 +19,8 @@ sources = sa.Table(
     sa.Column("removed", sa.Boolean, nullable=False, default=False),
     sa.Column("etag", sa.String(512), nullable=True),
     sa.Column("last_modified", sa.String(128), nullable=True),
+    # sha1 of the last 200 body: an unchanged body is not parsed again (for servers without validators).
+    sa.Column("body_hash", sa.String(40), nullable=True),
     sa.Column("next_check_at", UTCDateTime, nullable=False, default=utcnow, index=True),
     sa.Column("last_checked_at", UTCDateTime, nullable=True),
     sa.Column("last_success_at", UTCDateTime, nullable=True),

@@ -14,7 +14,7 @@ from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
 from storage.outbox import Outbox
-from storage.schema import chats, subscriptions
+from storage.schema import chats
 from storage.subscriptions import SubscriptionRepository
 
 _ids = itertools.count(1)
@@ -69,14 +69,9 @@ async def subscribe_many(db: Database, ids: range, *, scope: str = "alliance") -
         | {"created_at": now, "updated_at": now}
         for i in ids
     ]
-    subscription_rows = [
-        {"chat_id": i, "scope": scope, "languages": "ru", "mode": "instant", "digest_hour": 9, "paused": False}
-        | {"include_words": "", "exclude_words": "", "created_at": now, "updated_at": now}
-        for i in ids
-    ]
     async with db.begin() as conn:
         await conn.execute(sa.insert(chats), chat_rows)
-        await conn.execute(sa.insert(subscriptions), subscription_rows)
+    await SubscriptionRepository(db).subscribe_many(ids, languages=["ru"], scope=scope)
 
 
 async def drained_database(database_url: str, within: float = 30.0) -> None:

@@ -321,3 +321,29 @@ async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running
     leadership.held = True
     await drained(outbox(running))
     assert len([m for m in user.messages() if "standing by" in m.text]) == 1
+
+
+async def test_a_message_id_used_again_sends_the_new_message(stub: BotAPIStub, running: RunningBot) -> None:
+    # SQLite hands out the id of a deleted newest row again (housekeeping deletes old messages): what the
+    # sender keeps per message must never send the old text under the reused id.
+    import sqlalchemy as sa
+
+    from storage.schema import outbox_deliveries, outbox_messages
+
+    user = await subscribe(stub, 2201)
+    box = outbox(running)
+    first = await box.add_message("broadcast", payload={"text": "First text"})
+    await box.add_deliveries(first, [Recipient(user.id)])
+    await drained(box)
+    async with running.services.db.begin() as conn:
+        await conn.execute(sa.delete(outbox_deliveries).where(outbox_deliveries.c.message_id == first))
+        await conn.execute(sa.delete(outbox_messages).where(outbox_messages.c.id == first))
+        await conn.execute(
+            sa.insert(outbox_messages).values(
+                id=first, kind="broadcast", payload={"text": "Second text"}, created_at=datetime.now(UTC)
+            )
+        )
+    await box.add_deliveries(first, [Recipient(user.id)])
+    await drained(box)
+    texts = [m.text for m in stub.sent_to(user.id) if m.text in ("First text", "Second text")]
+    assert texts == ["First text", "Second text"]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from bot.feeds.poller import CLAIM_BATCH
 from domain.clock import utcnow
+from storage import schema
 from storage.entries import EntryRepository
 from tests.feeds.conftest import Harness
 from tests.support.feeds import FeedSite, Item, items, rss, seed_article
@@ -157,3 +162,39 @@ async def test_oversized_links_and_validators_are_dropped_not_fatal(site: FeedSi
     assert (outcome.outcome, outcome.new) == ("ok", 1)
     assert harness.handed_over[0][0].entry.url is None
     assert (await harness.source(source)).etag is None
+
+
+async def test_an_unchanged_body_without_validators_is_not_parsed_again_and_a_changed_one_is(
+    site: FeedSite, harness: Harness
+):
+    source = await harness.add(site.serve("/plain", rss(items(3)), etag=""))  # no ETag, no Last-Modified
+    assert (await harness.poll(source)).new == 3
+    again = await harness.poll(source)
+    assert (again.outcome, again.new, again.updated) == ("not_modified", 0, 0)
+    site.serve("/plain", rss(items(4)), etag="")
+    changed = await harness.poll(source)
+    assert (changed.outcome, changed.new) == ("ok", 1)
+    assert [len(batch) for batch in harness.handed_over] == [3, 1]
+
+
+async def test_a_tick_of_304s_writes_leases_and_health_in_batches(site: FeedSite, harness: Harness):
+    sources = [await harness.add(site.serve(f"/f{n}", rss(items(1)))) for n in range(20)]
+    assert {o.outcome for o in await harness.poller.poll_due()} == {"ok"}
+    async with harness.db.begin() as conn:
+        await conn.execute(sa.update(schema.sources).values(next_check_at=utcnow()))
+    writes = 0
+
+    def count(_conn: object) -> None:
+        nonlocal writes
+        writes += 1
+
+    event.listen(harness.db.engine.sync_engine, "commit", count)
+    try:
+        outcomes = await harness.poller.poll_due()
+    finally:
+        event.remove(harness.db.engine.sync_engine, "commit", count)
+    assert [o.outcome for o in outcomes] == ["not_modified"] * len(sources)
+    # Was two transactions per source (the lease, then the health record): now a lease per group, one health batch.
+    assert writes <= -(-len(sources) // CLAIM_BATCH) + 1
+    health = [await harness.source(s) for s in sources]
+    assert all(h.last_outcome == "not_modified" and h.polling_until is None for h in health)

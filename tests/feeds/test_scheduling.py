@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.feeds.scheduling import TICK_JOB_ID, schedule_polling
+from bot.feeds.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
 from bot.feeds.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
 from storage.sources import NewSource, SourceRepository
 from tests.feeds.conftest import Harness
@@ -42,8 +45,8 @@ async def test_only_due_sources_are_polled_each_on_its_own_interval(site: FeedSi
     fast_state, slow_state = await harness.source(fast), await harness.source(slow)
     assert fast_state.last_checked_at is not None
     assert slow_state.last_checked_at is not None
-    assert (fast_state.next_check_at - fast_state.last_checked_at).total_seconds() == 10
-    assert (slow_state.next_check_at - slow_state.last_checked_at).total_seconds() == 3600
+    assert fast_state.next_check_at == next_check(fast_state.last_checked_at, 10, fast.id)
+    assert slow_state.next_check_at == next_check(slow_state.last_checked_at, 3600, slow.id)
 
 
 async def test_two_polls_of_one_source_never_overlap(site: FeedSite, harness: Harness):
@@ -87,3 +90,31 @@ async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes
     session = poller._http()
     await poller.close()
     assert session.closed
+
+
+@settings(deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),  # noqa: DTZ001
+    st.integers(10, 7 * 24 * 3600),
+    st.integers(1, 10**9),
+)
+def test_each_source_keeps_its_own_phase_half_to_one_and_a_half_intervals_later(
+    now: datetime, interval: int, source_id: int
+) -> None:
+    following = next_check(now, interval, source_id)
+    gap = (following - now).total_seconds()
+    assert interval / 2 <= gap < interval * 1.5 + 0.001
+    # Polled on time, a source is polled again exactly one interval later, and stays on its phase.
+    assert next_check(following, interval, source_id) - following == timedelta(seconds=interval)
+
+
+@settings(deadline=None, max_examples=20)  # 6,000 hashes per example
+@given(st.integers(60, 3600), st.integers(0, 10**6))
+def test_many_sources_added_at_once_spread_over_the_interval(interval: int, first_id: int) -> None:
+    sources = 6000
+    phases = [phase_seconds(source_id, interval) for source_id in range(first_id, first_id + sources)]
+    buckets = [0] * 10
+    for phase in phases:
+        buckets[int(phase / interval * 10)] += 1
+    # Each tenth of the interval gets about a tenth of the polls: no tick has to poll everything.
+    assert max(buckets) < sources / 10 * 1.3
