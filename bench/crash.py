@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN
 from storage import Database
 from storage.broadcasts import BroadcastRepository
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.delivery.helpers import subscribe_many
 from tests.support.feeds import FeedSite, Item, rss
 

@@ -29,9 +29,10 @@ from aiohttp import web
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
 from domain.clock import utcnow
+from domain.sources import NewSource
 from storage import Database
 from storage.schema import sources
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 
 
 def _feed(number: int, items: int) -> bytes:

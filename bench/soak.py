@@ -21,10 +21,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN
 from storage import Database
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.support.feeds import FeedSite, Item, rss
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

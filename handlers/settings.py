@@ -16,8 +16,8 @@ from bot.i18n import Localizer, localizer
 from bot.localtime import zone_choices, zone_label
 from domain.chats import Chat
 from domain.clock import utcnow
+from domain.subscriptions import MODES, SCOPES, Subscription
 from handlers.chat_admin import may_manage, topic_of
-from storage.subscriptions import MODES, SCOPES, Subscription
 
 # What each button may carry; anything else is a forged or outdated button ("tz" is checked against the offer).
 ALLOWED: dict[str, set[str]] = {

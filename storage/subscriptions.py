@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from domain.clock import utcnow
+from domain.subscriptions import DEFAULT_DIGEST_HOUR, DIGEST_MODES, Subscriber, Subscription
 from storage.database import Database
 from storage.schema import chats, digest_items, subscription_languages, subscriptions
 from storage.sql import insert_ignoring_duplicates, insert_selected
 
-SCOPES = ("alliance", "all")
-MODES = ("instant", "daily", "weekly")
-DIGEST_MODES = ("daily", "weekly")
-DEFAULT_DIGEST_HOUR = 9
 # Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
 RecipientQuery = sa.Select[Any]
 _LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
@@ -25,44 +21,6 @@ _LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.l
 
 def _subscriber(row: sa.Row[Any]) -> Subscriber:
     return Subscriber(_subscription(row), row.chat_language, row.chat_timezone)
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    """One chat's subscription and its preferences."""
-
-    chat_id: int
-    scope: str
-    languages: tuple[str, ...]
-    mode: str
-    digest_hour: int
-    paused: bool
-    include_words: tuple[str, ...]
-    exclude_words: tuple[str, ...]
-    message_thread_id: int | None
-    subscribed_by: int | None
-    created_at: datetime
-    updated_at: datetime
-    quiet_start: int | None = None  # local quiet hours [start, end), None when off
-    quiet_end: int | None = None
-    own_languages_only: bool = False
-
-    @property
-    def quiet_hours(self) -> tuple[int, int] | None:
-        """The local quiet hours (start, end), or None when they are off."""
-        if self.quiet_start is None or self.quiet_end is None or self.quiet_start == self.quiet_end:
-            return None
-        return self.quiet_start, self.quiet_end
-
-
-@dataclass(frozen=True, slots=True)
-class Subscriber:
-    """A subscription that currently listens (chat active, not paused), with the chat's interface language and
-    the time zone it chose (None: the one its language suggests)."""
-
-    subscription: Subscription
-    chat_language: str
-    chat_timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

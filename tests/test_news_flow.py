@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.sources import NewSource
 from local_telegram import BotAPIStub, SentMessage, parse_html
 from storage import Database
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.support.feeds import FeedSite, Item, rss, seed_article
 

@@ -13,7 +13,8 @@ from bot.feeds.parsing import ParseError
 from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
 from domain.clock import utcnow
-from storage.sources import Source, SourceExistsError, SourceRepository
+from domain.sources import Source
+from storage.sources import SourceExistsError, SourceRepository
 
 # Telegram refuses a keyboard of more than 100 buttons; a page of sources is 3 buttons each plus navigation.
 SOURCES_PER_PAGE = 10

@@ -17,9 +17,10 @@ from bot.rendering import render_digest, render_entry_off_loop
 from bot.rendering.dates import local_day
 from domain.clock import utcnow
 from domain.entries import StoredEntry
+from domain.subscriptions import Subscriber
 from storage.entries import one_per_story
 from storage.outbox import Outbox, Recipient, StoryCopy
-from storage.subscriptions import AudienceChunk, DigestItem, Subscriber, SubscriptionRepository
+from storage.subscriptions import AudienceChunk, DigestItem, SubscriptionRepository
 
 logger = logging.getLogger(__name__)
 # Subscribers queued per transaction: small enough that the sender starts on the first chunk within

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.entries import StoredEntry
-from storage.subscriptions import SCOPES, Audience, Subscription
+from domain.subscriptions import SCOPES, Subscription
+from storage.subscriptions import Audience
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 40

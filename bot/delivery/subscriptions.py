@@ -11,10 +11,11 @@ from bot.delivery.matching import choose_version, parse_words, reading_order
 from bot.localtime import KAZAKHSTAN, chat_zone, known_zone
 from bot.rendering import render_entry
 from domain.chats import Chat
+from domain.subscriptions import MODES, SCOPES, Subscription
 from storage.chats import ChatRepository
 from storage.entries import EntryRepository, one_per_story
 from storage.outbox import Outbox, Recipient
-from storage.subscriptions import MODES, SCOPES, Subscription, SubscriptionRepository
+from storage.subscriptions import SubscriptionRepository
 
 FIRST_TASTE = 3  # announcements a new subscriber may ask for at once
 # Quiet hours offered by the /settings button, in turn; any other window is typed: /settings quiet 23-07.

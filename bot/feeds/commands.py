@@ -16,7 +16,8 @@ from bot.container import Services
 from bot.feeds.opml import OpmlError, dump_opml, import_opml
 from bot.feeds.poller import PollOutcome
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
-from storage.sources import NewSource, Source, SourceExistsError, SourceRepository
+from domain.sources import NewSource, Source
+from storage.sources import SourceExistsError, SourceRepository
 
 Print = Callable[[str], None]
 FeedAction = Callable[[Services, argparse.Namespace, Print], Awaitable[None]]

@@ -17,7 +17,8 @@ from defusedxml import DefusedXmlException
 
 from bot.config import LANGUAGES, Settings
 from bot.feeds.sources import MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, new_source
-from storage.sources import Source, SourceExistsError, SourceRepository
+from domain.sources import Source
+from storage.sources import SourceExistsError, SourceRepository
 
 MAX_OPML_BYTES = 1024 * 1024  # a thousand feeds take about 200 KB
 MAX_OUTLINES = 2000

@@ -24,9 +24,10 @@ from bot.i18n import Html, localizer
 from bot.metrics import record_poll
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
+from domain.sources import Source
 from storage import Database
 from storage.entries import EntryRecord, EntryRepository
-from storage.sources import PollState, Source, SourceRepository
+from storage.sources import PollState, SourceRepository
 
 logger = logging.getLogger(__name__)
 

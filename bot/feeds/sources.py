@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from bot.config import LANGUAGES, Settings
 from bot.feeds.http import RESERVED_HEADERS, check_url, forbidden_host_reason
 from bot.feeds.kinds import KINDS
-from storage.sources import NewSource, Source, SourceRepository
+from domain.sources import NewSource, Source
+from storage.sources import SourceRepository
 
 logger = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from bot.factory import create_bot, create_dispatcher
 from bot.i18n import localizer
 from bot.playground.feed import FEED_TITLES, DemoFeed
 from bot.playground.render import telegram_html_tree
+from domain.sources import NewSource
 from local_telegram import BotAPIStub, SentMessage, StubUser
 from local_telegram.server import TOKEN
-from storage.sources import NewSource
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"

@@ -19,7 +19,7 @@ from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
 from bot.rendering import split_html
 from domain.audit import AuditTrail
-from storage.sources import Source
+from domain.sources import Source
 
 ACTIONS = ("pause", "resume", "remove", "poll")
 

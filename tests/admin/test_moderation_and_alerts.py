@@ -12,10 +12,11 @@ from bot.app import run
 from bot.container import bootstrap
 from bot.factory import create_bot
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from storage.outbox import Recipient
 from storage.schema import outbox_deliveries
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.support.feeds import FeedSite, Item, rss, seed_article

@@ -10,9 +10,10 @@ import pytest
 
 from bot.localtime import format_moment, zone
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from local_telegram.server import WAIT, StubUser
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.support.feeds import FeedSite, Item, rss, seed_article

@@ -6,7 +6,7 @@ import pytest
 
 from bot.delivery.matching import parse_words, wants
 from bot.delivery.pacing import ChatPacer
-from storage.subscriptions import Subscription
+from domain.subscriptions import Subscription
 from tests.delivery.helpers import make_entry
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)

@@ -11,8 +11,9 @@ import pytest
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
 from domain.entries import StoredEntry
+from domain.sources import NewSource, Source
 from storage import Database
-from storage.sources import NewSource, Source, SourceRepository
+from storage.sources import SourceRepository
 
 
 @dataclass

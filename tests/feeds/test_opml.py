@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.feeds.opml import OpmlError, dump_opml, parse_opml
-from storage.sources import Source
+from domain.sources import Source
 from tests.support.feeds import FeedSite, items, rss
 
 

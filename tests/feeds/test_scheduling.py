@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from bot.config import Settings
 from bot.feeds.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
 from bot.feeds.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
-from storage.sources import NewSource, SourceRepository
+from domain.sources import NewSource
+from storage.sources import SourceRepository
 from tests.feeds.conftest import Harness
 from tests.support.feeds import FeedSite, items, rss
 

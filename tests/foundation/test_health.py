@@ -11,9 +11,11 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import REGISTRY
+from domain.sources import NewSource
 from local_telegram import BotAPIStub, Fault
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.conftest import make_settings, start_bot
+from tests.delivery.conftest import drained
 from tests.delivery.helpers import add_subscriber, make_entry
 from tests.support.feeds import FeedSite, Item, items, rss
 
@@ -100,6 +102,8 @@ async def test_health_and_metrics_move_with_the_bots_own_work(
         await stub.wait_until(lambda: any(m.text.startswith("Metrics news") for m in reader.messages()), timeout=30)
         await reader.ask("What is the alliance?")
         await reader.ask("Is France a member?")
+        # The sender records results in groups: the push is on screen before its row is marked sent.
+        await drained(running.services.outbox)
         after = await scrape(port)
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
             assert response.status == 200

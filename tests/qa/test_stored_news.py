@@ -6,11 +6,12 @@ from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.poller import entry_record
 from bot.qa.engine import create_question_engine
 from domain.entries import Entry
+from domain.sources import NewSource
 from local_telegram.html import parse_html
 from storage import Database
 from storage.entries import EntryRepository
 from storage.kb import KnowledgeBaseRepository
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 
 NOW = datetime(2025, 6, 20, 12, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from storage.sources import NewSource
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
 from tests.support.feeds import FeedSite, Item, rss

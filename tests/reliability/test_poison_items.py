@@ -22,10 +22,11 @@ from bot.feeds.urls import LINK_SCHEMES, telegram_url
 from bot.rendering import render_entry, render_entry_off_loop
 from bot.rendering.markup import Open, serialize
 from bot.rendering.sanitize import MAX_DEPTH, MAX_TAGS, bounded_markup, sanitize
+from domain.sources import NewSource
 from local_telegram import BotAPIStub, Fault, parse_html
 from storage import Database
 from storage.outbox import Outbox, Recipient
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.conftest import make_settings, start_bot
 from tests.delivery.conftest import start_delivery_bot
 from tests.delivery.helpers import add_subscriber, make_entry

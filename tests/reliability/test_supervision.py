@@ -17,12 +17,13 @@ from bot.factory import create_bot
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from storage import Database
 from storage.leases import LeaseHolder, LeaseRepository
 from storage.outbox import Outbox, Recipient
 from storage.schema import sources as sources_table
-from storage.sources import NewSource, SourceRepository
+from storage.sources import SourceRepository
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.foundation.test_health import free_port
 

@@ -13,10 +13,11 @@ from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.poller import entry_record
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
+from domain.sources import NewSource, Source
 from local_telegram import BotAPIStub, StubUser
 from storage.entries import EntryRepository
 from storage.schema import outbox_deliveries
-from storage.sources import NewSource, Source, SourceRepository
+from storage.sources import SourceRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.support.feeds import PNG, FeedSite

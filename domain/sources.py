@@ -1,0 +1,45 @@
+"""News sources as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A news source: where to fetch, how to read it, and how healthy it is."""
+
+    id: int
+    url: str
+    kind: str  # rss or govkz
+    language: str
+    title: str
+    interval_seconds: int
+    enabled: bool
+    removed: bool
+    etag: str | None
+    last_modified: str | None
+    next_check_at: datetime
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    consecutive_failures: int
+    last_outcome: str | None
+    last_error: str | None
+    created_at: datetime
+    polling_until: datetime | None
+    updated_at: datetime
+    extra_headers: dict[str, str] | None = None  # sent with every request to it (a User-Agent a WAF wants)
+    body_hash: str | None = None  # of the last body parsed: an unchanged body is not parsed again
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    """What is needed to add a source."""
+
+    url: str
+    kind: str
+    language: str
+    title: str
+    interval_seconds: int
+    extra_headers: dict[str, str] | None = None
