@@ -9,10 +9,12 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     SETUPTOOLS_SCM_PRETEND_VERSION=${VERSION}
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
+COPY domain ./domain
 COPY handlers ./handlers
 COPY storage ./storage
+COPY local_telegram ./local_telegram
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir ".[postgres]"
 

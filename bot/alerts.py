@@ -1,30 +1,84 @@
-"""Alerts to admins: a source disabled, the sender stalled, a crash. Rate-limited per kind."""
+"""Alerts to admins: a source disabled, the sender stalled, a crash. Rate-limited per kind.
+
+An alert is a text id with its arguments, not a finished text: each admin chat reads it in its own
+language (the one it chose with /language or /start; the default language before that), with buttons
+that do what the alert asks for (a disabled source gets "Enable"), never a shell command to type.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
 from bot.i18n import localizer
 from bot.rendering.utf16 import utf16_fit, utf16_len
+from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)
 
 
-class AdminAlerts:
-    """Sends alert texts to ADMIN_CHAT_ID, or to every admin in ADMIN_IDS.
+@dataclass(frozen=True)
+class AlertButton:
+    """A button under an alert: its label's text id (and arguments) and its packed callback data."""
 
-    The same `key` alerts at most once per `min_interval` seconds, so a flapping source cannot flood
-    the admins. The bot is attached in the startup hook; alerts before that are only logged.
+    label: str
+    callback_data: str
+    args: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What to tell the admins: a text id and its arguments, rendered in each admin chat's language.
+
+    The text is plain (arguments are escaped on the way out). `key` is what the rate limit counts: the
+    same key alerts at most once per interval; by default the text id and its arguments.
     """
 
-    def __init__(self, settings: Settings, *, min_interval: float = 600.0) -> None:
+    text: str
+    args: Mapping[str, object] = field(default_factory=dict)
+    key: str | None = None
+    buttons: tuple[AlertButton, ...] = ()
+
+    @property
+    def rate_key(self) -> str:
+        return self.key or f"{self.text}:{sorted(self.args.items())!r}"
+
+    def plain(self, language: str) -> str:
+        """The alert's text in `language`, without markup."""
+        return html.unescape(localizer(language)(self.text, **self.args))
+
+    def render(self, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The alert's HTML (heading, then the text cut in UTF-16 units) and its buttons, in `language`."""
+        l10n = localizer(language)
+        text = self.plain(language)
+        markup = None
+        if self.buttons:
+            rows = [
+                [InlineKeyboardButton(text=html.unescape(l10n(b.label, **b.args)), callback_data=b.callback_data)]
+                for b in self.buttons
+            ]
+            markup = InlineKeyboardMarkup(inline_keyboard=rows)
+        return _alert_html(l10n("alert-heading"), text), markup
+
+
+class AdminAlerts:
+    """Sends alerts to ADMIN_CHAT_ID, or to every admin in ADMIN_IDS, each in its chat's language.
+
+    The same key alerts at most once per `min_interval` seconds, so a flapping source cannot flood the
+    admins. The bot is attached in the startup hook; alerts before that are only logged.
+    """
+
+    def __init__(self, settings: Settings, chats: ChatRepository | None = None, *, min_interval: float = 600.0) -> None:
         self._settings = settings
+        self._chats = chats
         self._min_interval = min_interval
         self._last: dict[str, float] = {}
         self._bot: Bot | None = None
@@ -42,23 +96,32 @@ class AdminAlerts:
             return [self._settings.admin_chat_id]
         return sorted(self._settings.admin_ids)
 
-    async def notify(self, text: str, *, key: str | None = None) -> bool:
-        """Send a plain-text alert (escaped here); returns False when rate-limited or undeliverable."""
+    async def audience(self) -> list[tuple[int, str]]:
+        """Each recipient chat with its language: the chat's own once it has one, else the default."""
+        default = self._settings.default_language
+        found: list[tuple[int, str]] = []
+        for chat_id in self.recipients():
+            chat = await self._chats.get(chat_id) if self._chats is not None else None
+            found.append((chat_id, chat.language if chat else default))
+        return found
+
+    async def notify(self, alert: Alert) -> bool:
+        """Send the alert to every admin chat; False when rate-limited or delivered to none."""
         now = time.monotonic()
-        key = key or text
+        key = alert.rate_key
         last = self._last.get(key)
         if last is not None and now - last < self._min_interval:
             logger.info("alert.suppressed", extra={"key": key})
             return False
         self._last[key] = now
-        logger.warning("alert", extra={"key": key, "text": text})
+        logger.warning("alert", extra={"key": key, "text": alert.render(self._settings.default_language)[0]})
         if self._bot is None:
             return False
-        heading = localizer(self._settings.default_language)("alert-heading")
         delivered = False
-        for chat_id in self.recipients():
+        for chat_id, language in await self.audience():
+            text, markup = alert.render(language)
             try:
-                await self._bot.send_message(chat_id, _alert_html(heading, text), parse_mode="HTML")
+                await self._bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
                 delivered = True
             except (TelegramAPIError, TelegramNetworkError) as error:
                 logger.warning("alert.undeliverable", extra={"chat_id": chat_id, "error": str(error)})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import signal
 
@@ -13,11 +12,10 @@ from aiogram.utils.token import TokenValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
 from bot.container import bootstrap
 from bot.factory import create_bot, create_dispatcher
-from bot.i18n import localizer
 from bot.leadership import Leadership
 
 logger = logging.getLogger(__name__)
@@ -73,20 +71,19 @@ async def run(settings: Settings) -> None:
             logger.info("polling.start")
             await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     except Exception as error:
-        await alert_crash(bot, services.alerts, settings, error)
+        await alert_crash(bot, services.alerts, error)
         # A failed startup runs no shutdown hooks: give the lease back and close the database here.
         await services.leadership.stop()
         await services.db.close()
         raise
 
 
-async def alert_crash(bot: Bot, alerts: AdminAlerts, settings: Settings, error: Exception) -> None:
+async def alert_crash(bot: Bot, alerts: AdminAlerts, error: Exception) -> None:
     """Tell the admins the bot went down with an error; a failure to tell them is only logged."""
     logger.error("bot.crashed", exc_info=error)
     alerts.attach(bot)
-    text = localizer(settings.default_language)("admin-alert-crash", error=f"{type(error).__name__}: {error}")
     try:
-        await alerts.notify(html.unescape(text), key="crash")
+        await alerts.notify(Alert("admin-alert-crash", {"error": f"{type(error).__name__}: {error}"}, key="crash"))
     except Exception:
         logger.exception("bot.crash_alert_failed")
     finally:

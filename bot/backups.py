@@ -6,7 +6,6 @@ timed from the newest backup on disk, so restarts neither skip backups nor take 
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,9 +13,8 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
-from bot.i18n import localizer
 from bot.leadership import Leadership
 from domain.backups import BackupError
 from domain.clock import utcnow
@@ -75,7 +73,7 @@ class Backups:
         return max(earliest, newest + timedelta(hours=self._settings.backup_interval_hours))
 
 
-async def run_backup(backups: Backups, leadership: Leadership, alerts: AdminAlerts, language: str) -> None:
+async def run_backup(backups: Backups, leadership: Leadership, alerts: AdminAlerts) -> None:
     """One scheduled backup on the leader; a failure is logged and the admins are told."""
     if not leadership.held:
         return
@@ -83,8 +81,7 @@ async def run_backup(backups: Backups, leadership: Leadership, alerts: AdminAler
         taken = await backups.take()
     except (BackupError, OSError) as error:
         logger.exception("backup.failed")
-        text = localizer(language)("admin-alert-backup-failed", error=str(error))
-        await alerts.notify(html.unescape(text), key="backup-failed")
+        await alerts.notify(Alert("admin-alert-backup-failed", {"error": str(error)}, key="backup-failed"))
         return
     logger.info(
         "backup.written",
@@ -105,7 +102,7 @@ async def start_backups(
         run_backup,
         "interval",
         hours=settings.backup_interval_hours,
-        args=[backups, leadership, alerts, settings.default_language],
+        args=[backups, leadership, alerts],
         id=JOB_ID,
         name="back up the SQLite database",
         coalesce=True,

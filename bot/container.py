@@ -126,9 +126,9 @@ def bootstrap(settings: Settings) -> Services:
     leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds, supervisor=supervisor)
     stats = StatsRepository(db)
     watchdog = Watchdog(stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
-    alerts = AdminAlerts(settings)
     knowledge = KnowledgeBaseRepository(db)
     chats = ChatRepository(db)
+    alerts = AdminAlerts(settings, chats)
     entries = EntryRepository(db)
     subscriptions = SubscriptionRepository(db)
     delivery = Delivery(
@@ -144,7 +144,7 @@ def bootstrap(settings: Settings) -> Services:
         entries,
         delivery,
         enabled=settings.moderation,
-        on_held=HeldEntryNotices(alerts, chats, settings.default_language),
+        on_held=HeldEntryNotices(alerts),
     )
     poller = FeedPoller(
         db,

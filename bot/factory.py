@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import logging
-from collections.abc import Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -27,7 +25,6 @@ from bot.feeds.scheduling import schedule_polling
 from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
-from bot.i18n import localizer
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import FloodRetry, ResilientSession
@@ -89,13 +86,13 @@ async def on_startup(
     watchdog: Watchdog,
 ) -> None:
     alerts.attach(bot)
-    supervisor.configure(alerts, task_failure_text(settings.default_language))
+    supervisor.configure(alerts)
     schedule_polling(scheduler, poller, settings, may_poll=lambda: leadership.held, supervisor=supervisor)
     scheduler.add_job(
         supervisor.job("watchdog", watch_stalls),
         "interval",
         minutes=1,
-        args=[watchdog, alerts, settings.default_language],
+        args=[watchdog, alerts],
         id="watchdog",
         replace_existing=True,
     )
@@ -126,12 +123,6 @@ async def _set_commands_or_retry(bot: Bot, language: str, scheduler: AsyncIOSche
         scheduler.add_job(
             supervisor.job("command-menu", retry), "interval", minutes=1, id=COMMANDS_RETRY_JOB, replace_existing=True
         )
-
-
-def task_failure_text(language: str) -> Callable[[str, str], str]:
-    """The supervisor's alert text in the admins' language (plain text: the alerts escape it)."""
-    l10n = localizer(language)
-    return lambda task, error: html.unescape(l10n("admin-alert-task-failed", task=task, error=error))
 
 
 async def on_shutdown(

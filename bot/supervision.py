@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import random
 import time
@@ -20,24 +19,19 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, Protocol
 
-from bot.i18n import localizer
+from bot.alerts import Alert
 from bot.metrics import TASK_FAILURES, TASK_RESTARTS
 from domain.clock import utcnow
 
 logger = logging.getLogger(__name__)
 
 TaskFactory = Callable[[], Awaitable[None]]
-FailureText = Callable[[str, str], str]  # (task name, error) -> the alert text
 # A task that ran this long before failing is considered healthy again: its backoff starts over.
 HEALTHY_RUN_SECONDS = 60.0
 
 
 class Notifier(Protocol):
-    async def notify(self, text: str, *, key: str | None = None) -> bool: ...
-
-
-def _no_text(name: str, error: str) -> str:
-    return f"{name}: {error}"
+    async def notify(self, alert: Alert) -> bool: ...
 
 
 class Supervisor:
@@ -52,21 +46,18 @@ class Supervisor:
         self,
         alerts: Notifier | None = None,
         *,
-        failure_text: FailureText = _no_text,
         base: float = 1.0,
         cap: float = 60.0,
     ) -> None:
         self._alerts = alerts
-        self._failure_text = failure_text
         self._base = base
         self._cap = cap
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self.failures: dict[str, int] = {}
 
-    def configure(self, alerts: Notifier, failure_text: FailureText) -> None:
+    def configure(self, alerts: Notifier) -> None:
         """Alerts are wired once the bot exists (the startup hook); failures before that are only logged."""
         self._alerts = alerts
-        self._failure_text = failure_text
 
     def spawn(self, name: str, run: TaskFactory) -> asyncio.Task[None]:
         """Run `run()` in a task named `name`, restarting it whenever it raises; cancel the task to stop it."""
@@ -123,7 +114,9 @@ class Supervisor:
         if self._alerts is None:
             return
         try:
-            await self._alerts.notify(self._failure_text(name, description), key=f"task:{name}")
+            await self._alerts.notify(
+                Alert("admin-alert-task-failed", {"task": name, "error": description}, key=f"task:{name}")
+            )
         except Exception:
             logger.exception("task.alert_failed", extra={"task": name})
 
@@ -193,10 +186,10 @@ class Watchdog:
         return found
 
 
-async def watch_stalls(watchdog: Watchdog, alerts: Notifier, language: str) -> None:
+async def watch_stalls(watchdog: Watchdog, alerts: Notifier) -> None:
     """The watchdog's job: tell the admins when polling stalls (a stalled sender has its own alert in the
     admin jobs, with the count of waiting messages)."""
     for stall in await watchdog.stalls():
         if stall.component == "poller":
-            text = localizer(language)("admin-alert-poller-stalled", minutes=max(1, stall.waited_seconds // 60))
-            await alerts.notify(html.unescape(text), key="stall:poller")
+            minutes = max(1, stall.waited_seconds // 60)
+            await alerts.notify(Alert("admin-alert-poller-stalled", {"minutes": minutes}, key="stall:poller"))

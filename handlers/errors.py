@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.types import ErrorEvent
 
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
 from bot.i18n import Localizer, localizer
 
@@ -31,8 +31,6 @@ async def apologise(event: ErrorEvent, bot: Bot, alerts: AdminAlerts, settings: 
             )
     except (TelegramAPIError, TelegramNetworkError) as failure:
         logger.warning("update.apology_failed", extra={"update_id": update.update_id, "error": str(failure)})
-    await alerts.notify(
-        localizer(settings.default_language)("admin-alert-handler-error", error=type(error).__name__),
-        key=f"handler-error:{type(error).__name__}",
-    )
+    kind = type(error).__name__
+    await alerts.notify(Alert("admin-alert-handler-error", {"error": kind}, key=f"handler-error:{kind}"))
     return True

@@ -1,11 +1,19 @@
-"""Questions in plain words: any non-command text in private chats; in groups when the bot is addressed."""
+"""Questions in plain words: any non-command text in private chats; in groups when the bot is addressed.
+
+Two aiogram pieces do the gatekeeping, so the handler only answers: the `Addressed` filter decides whether a
+text is a question for the bot (and hands over the question without the mention), and the throttling
+middleware, which runs only for texts that passed the filter, keeps a flood of questions from one user away.
+"""
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.types import Message
+from aiogram.filters import Filter
+from aiogram.types import Message, TelegramObject
 
 from bot.i18n import Localizer
 from bot.metrics import record_question
@@ -17,70 +25,65 @@ from handlers.qa_feedback import answer_keyboard
 logger = logging.getLogger(__name__)
 
 
-async def _reply(
-    message: Message,
-    text: str,
-    chat: Chat,
-    questions: QuestionEngine,
-    throttle: QuestionThrottle,
-    question_log: QuestionLog,
-    l10n: Localizer,
+class Addressed(Filter):
+    """A question for the bot: any text in a private chat; in a group, a text that mentions the bot (the
+    mention is taken out) or replies to one of its messages. Passes the question on as `question`."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        text = (message.text or "").strip()
+        if message.chat.type == ChatType.PRIVATE:
+            return {"question": text} if text else False
+        me = await bot.me()
+        mention = f"@{me.username}".lower() if me.username else None
+        if mention and mention in text.lower():
+            start = text.lower().index(mention)
+            text = (text[:start] + text[start + len(mention) :]).strip()
+        else:
+            replied = message.reply_to_message
+            if not (replied and replied.from_user and replied.from_user.id == me.id):
+                return False
+        return {"question": text} if text else False
+
+
+class QuestionThrottling(BaseMiddleware):
+    """Each user may ask `QUESTION_RATE_PER_SECOND` questions a second (`QUESTION_BURST` at once); the first
+    refusal in a row says so, the next ones are silent (answering each would itself be a flood)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        throttle: QuestionThrottle = data["question_throttle"]
+        user = data.get("event_from_user")
+        chat = data.get("event_chat")
+        verdict = throttle.check(user.id if user else chat.id if chat else 0)
+        if verdict is Verdict.ALLOW:
+            return await handler(event, data)
+        if verdict is Verdict.REFUSE_WITH_NOTICE and isinstance(event, Message):
+            l10n: Localizer = data["l10n"]
+            await event.answer(l10n("qa-throttled"))
+        return None
+
+
+async def answer_question(
+    message: Message, question: str, chat: Chat, questions: QuestionEngine, question_log: QuestionLog
 ) -> None:
-    user_id = message.from_user.id if message.from_user else message.chat.id
-    verdict = throttle.check(user_id)
-    if verdict is Verdict.REFUSE_WITH_NOTICE:
-        await message.answer(l10n("qa-throttled"))
-    if verdict is not Verdict.ALLOW:
-        return
     started = time.perf_counter()
-    answer = await questions.answer(text, user_language=chat.language)
+    answer = await questions.answer(question, user_language=chat.language)
     record_question(answer.intent, time.perf_counter() - started)
     logger.info("qa.answer", extra={"intent": answer.intent, "language": answer.language})
-    log_id = await question_log.record(text, answer)
+    log_id = await question_log.record(question, answer)
     await message.answer(answer.text, reply_markup=answer_keyboard(answer, log_id))
-
-
-async def private_question(
-    message: Message,
-    chat: Chat,
-    questions: QuestionEngine,
-    question_throttle: QuestionThrottle,
-    question_log: QuestionLog,
-    l10n: Localizer,
-) -> None:
-    await _reply(message, message.text or "", chat, questions, question_throttle, question_log, l10n)
-
-
-async def group_question(
-    message: Message,
-    bot: Bot,
-    chat: Chat,
-    questions: QuestionEngine,
-    question_throttle: QuestionThrottle,
-    question_log: QuestionLog,
-    l10n: Localizer,
-) -> None:
-    me = await bot.me()
-    text = message.text or ""
-    mention = f"@{me.username}".lower() if me.username else None
-    replied_to_bot = bool(
-        message.reply_to_message
-        and message.reply_to_message.from_user
-        and message.reply_to_message.from_user.id == me.id
-    )
-    if mention and mention in text.lower():
-        start = text.lower().index(mention)
-        text = (text[:start] + text[start + len(mention) :]).strip()
-    elif not replied_to_bot:
-        return
-    if text:
-        await _reply(message, text, chat, questions, question_throttle, question_log, l10n)
 
 
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="questions")
     router.message.filter(F.text, ~F.text.startswith("/"))
-    router.message.register(private_question, F.chat.type == ChatType.PRIVATE)
-    router.message.register(group_question, F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    router.message.middleware(QuestionThrottling())  # inner: only texts the filters let through count
+    router.message.register(
+        answer_question, F.chat.type.in_({ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP}), Addressed()
+    )
     return router

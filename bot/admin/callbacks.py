@@ -27,18 +27,36 @@ class BroadcastAudience(CallbackData, prefix="admba"):
     audience: Audience
 
 
+class SourceStep(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    POLL = "poll"
+    REMOVE = "remove"  # asks first: the list's buttons become "yes, remove" and "keep"
+    REMOVE_CONFIRMED = "rmok"
+    KEEP = "keep"
+
+
 class SourceAction(CallbackData, prefix="adms"):
+    """A source's button: on a page of /sources (`page` set: the list is redrawn in place) or under an alert."""
+
     source: int
-    action: str  # pause, resume, remove, poll
+    action: SourceStep
+    page: int | None = None
 
 
 class SourcePage(CallbackData, prefix="admsp"):
     page: int
 
 
+class ModerationStep(StrEnum):
+    APPROVE = "approve"
+    TITLE = "title"
+    SKIP = "skip"
+
+
 class ModerationAction(CallbackData, prefix="admm"):
     entry: int
-    action: str  # approve, title, skip
+    action: ModerationStep
 
 
 class WhyEntry(CallbackData, prefix="admw"):

@@ -10,8 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.admin.broadcasts import BroadcastService
 from bot.admin.reports import post_report, update_report
-from bot.alerts import AdminAlerts
-from bot.i18n import localizer
+from bot.alerts import AdminAlerts, Alert
 from bot.leadership import Leadership
 from bot.supervision import Supervisor, sender_stalled
 from domain.clock import utcnow
@@ -62,18 +61,21 @@ async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Lea
         await update_report(bot, progress, final=final)
 
 
-async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership, language: str) -> None:
+async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership) -> None:
     """Alert when due messages wait and nothing was sent for a while, or when many sends fail."""
     if not leadership.held:
         return
     now = utcnow()
     since = now - timedelta(minutes=STALL_MINUTES)
     overdue, last_sent, failures = await stats.delivery_health(since, now)
-    l10n = localizer(language)
     if sender_stalled(overdue, last_sent, since):
-        await alerts.notify(l10n("admin-alert-stalled", count=overdue, minutes=STALL_MINUTES), key="sender-stalled")
+        await alerts.notify(
+            Alert("admin-alert-stalled", {"count": overdue, "minutes": STALL_MINUTES}, key="sender-stalled")
+        )
     if failures >= FAILURES_PER_WINDOW:
-        await alerts.notify(l10n("admin-alert-failures", count=failures, minutes=STALL_MINUTES), key="send-failures")
+        await alerts.notify(
+            Alert("admin-alert-failures", {"count": failures, "minutes": STALL_MINUTES}, key="send-failures")
+        )
 
 
 def schedule_admin_jobs(
@@ -83,7 +85,6 @@ def schedule_admin_jobs(
     stats: StatsRepository,
     alerts: AdminAlerts,
     leadership: Leadership,
-    language: str,
     *,
     supervisor: Supervisor | None = None,
 ) -> None:
@@ -101,7 +102,7 @@ def schedule_admin_jobs(
         supervisor.job("watch-delivery", watch_delivery),
         "interval",
         minutes=1,
-        args=[stats, alerts, leadership, language],
+        args=[stats, alerts, leadership],
         id="admin-watch-delivery",
         replace_existing=True,
     )

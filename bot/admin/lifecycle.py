@@ -41,6 +41,4 @@ async def start_admin(
         except TelegramAPIError as error:
             # An admin who never opened the bot has no chat yet; their first /start sets the menu.
             logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})
-    schedule_admin_jobs(
-        scheduler, bot, broadcasts, stats, alerts, leadership, settings.default_language, supervisor=supervisor
-    )
+    schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, supervisor=supervisor)

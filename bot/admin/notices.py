@@ -7,7 +7,7 @@ import logging
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.admin.callbacks import ModerationAction, WhyEntry
+from bot.admin.callbacks import ModerationAction, ModerationStep, WhyEntry
 from bot.alerts import AdminAlerts
 from bot.i18n import localizer
 from bot.rendering import MESSAGE_LIMIT
@@ -16,7 +16,6 @@ from bot.rendering.entry import entry_tokens
 from bot.rendering.markup import parse_telegram_html, visible_text
 from bot.rendering.utf16 import utf16_len
 from domain.entries import StoredEntry
-from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def moderation_keyboard(entry_id: int, language: str) -> InlineKeyboardMarkup:
             text=l10n(f"admin-mod-button-{action}"),
             callback_data=ModerationAction(entry=entry_id, action=action).pack(),
         )
-        for action in ("approve", "title", "skip")
+        for action in ModerationStep
     ]
     why = InlineKeyboardButton(text=l10n("admin-why-button"), callback_data=WhyEntry(entry=entry_id).pack())
     return InlineKeyboardMarkup(inline_keyboard=[buttons, [why]])
@@ -46,18 +45,14 @@ def moderation_text(entry: StoredEntry, language: str) -> str:
 class HeldEntryNotices:
     """Posts each held entry to the admin chat, or to every admin, in that chat's language (bot from the alerts)."""
 
-    def __init__(self, alerts: AdminAlerts, chats: ChatRepository, default_language: str) -> None:
+    def __init__(self, alerts: AdminAlerts) -> None:
         self._alerts = alerts
-        self._chats = chats
-        self._default_language = default_language
 
     async def __call__(self, entry: StoredEntry) -> None:
         bot = self._alerts.bot
         if bot is None:
             return
-        for chat_id in self._alerts.recipients():
-            chat = await self._chats.get(chat_id)
-            language = chat.language if chat else self._default_language
+        for chat_id, language in await self._alerts.audience():
             try:
                 await bot.send_message(
                     chat_id, moderation_text(entry, language), reply_markup=moderation_keyboard(entry.id, language)

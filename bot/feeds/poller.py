@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import aiohttp
 
+from bot.admin.callbacks import SourceAction, SourcePage, SourceStep
+from bot.alerts import Alert, AlertButton
 from bot.config import Settings
 from bot.feeds.classifier import AllianceClassifier
 from bot.feeds.http import FetchError, FetchLimits, FetchResult, create_http_session, fetch, request_headers
@@ -20,7 +22,6 @@ from bot.feeds.parsing import ParseError
 from bot.feeds.scheduling import next_check
 from bot.feeds.stories import story_keys
 from bot.feeds.text import html_to_text
-from bot.i18n import Html, localizer
 from bot.metrics import record_poll
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
@@ -32,7 +33,7 @@ from storage.sources import PollState, SourceRepository
 logger = logging.getLogger(__name__)
 
 NewEntriesHandler = Callable[[Sequence[StoredEntry]], Awaitable[object]]
-AdminNotifier = Callable[[str], Awaitable[object]]  # AdminAlerts.notify fits: its result is ignored
+AdminNotifier = Callable[[Alert], Awaitable[object]]  # AdminAlerts.notify fits: its result is ignored
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600
@@ -48,8 +49,22 @@ async def _no_new_entries(_entries: Sequence[StoredEntry]) -> None:
     return None
 
 
-async def _no_admins(message: str) -> None:
-    logger.warning("feeds.admin_alert", extra={"alert": message})
+async def _no_admins(alert: Alert) -> None:
+    logger.warning("feeds.admin_alert", extra={"alert": alert.text, **alert.args})
+
+
+def source_disabled_alert(source_id: int, name: str, failures: int, error: str) -> Alert:
+    """A source gave up on: the admins read why, with a button that enables it again and one for the list."""
+    buttons = (
+        AlertButton(
+            "feeds-alert-button-enable",
+            SourceAction(source=source_id, action=SourceStep.RESUME).pack(),
+            {"id": str(source_id)},
+        ),
+        AlertButton("feeds-alert-button-sources", SourcePage(page=0).pack()),
+    )
+    args = {"source": name, "failures": failures, "error": error}
+    return Alert("feeds-alert-disabled", args, key=f"source-disabled:{source_id}", buttons=buttons)
 
 
 async def _no_organizations() -> Iterable[str]:
@@ -65,7 +80,6 @@ class PollPolicy:
     history_size: int = 1000
     max_concurrency: int = 8
     parse_in_thread: bool = True  # parsing big feeds must not stall the bot's event loop
-    alert_language: str = "ru"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollPolicy:
@@ -77,7 +91,6 @@ class PollPolicy:
             ),
             failure_threshold=settings.feed_failure_threshold,
             history_size=settings.feed_history_size,
-            alert_language=settings.default_language,
         )
 
     @property
@@ -400,22 +413,17 @@ class FeedPoller:
                 "duration_ms": duration_ms,
             },
         )
-        # Alerts are plain text (the notifier escapes them), so arguments go in raw.
-        texts = localizer(self.policy.alert_language)
-        name = Html(f"#{source.id} {source.title} ({source.url}, {source.language})")
+        name = f"#{source.id} {source.title} ({source.url}, {source.language})"
         if disabled:
             logger.error("feeds.disabled", extra={"source": source.id, "failures": failures})
-            await self._alert(
-                texts("feeds-alert-disabled", source=name, failures=failures, error=Html(error), id=str(source.id))
-            )
+            await self._alert(source_disabled_alert(source.id, name, failures, error or ""))
         elif SOURCE_KINDS[source.kind].alert_on_refusal and status in _REFUSED and source.last_outcome != kind:
-            await self._alert(
-                texts("feeds-alert-refused", source=name, status=status, threshold=self.policy.failure_threshold)
-            )
+            args = {"source": name, "status": status, "threshold": self.policy.failure_threshold}
+            await self._alert(Alert("feeds-alert-refused", args, key=f"source-refused:{source.id}"))
         return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
 
-    async def _alert(self, message: str) -> None:
+    async def _alert(self, alert: Alert) -> None:
         try:
-            await self._notify_admins(message)
+            await self._notify_admins(alert)
         except Exception:
             logger.exception("feeds.admin_alert_failed")

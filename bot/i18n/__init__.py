@@ -23,6 +23,12 @@ class Html(str):
     __slots__ = ()
 
 
+# Arguments that name a thing (a source, a broadcast, a chat) rather than count things: shown as they are
+# typed in commands ("#1234"), never with the digit grouping Fluent gives numbers ("#1,234", "#1 234").
+IDENTIFIERS = frozenset({"id", "user", "chat", "entry", "broadcast"})
+LONG_ARGUMENT = 1000  # characters; Fluent itself refuses more than 2,500 in one argument
+
+
 class MissingTextError(KeyError):
     """A text id that one of the locales lacks."""
 
@@ -40,17 +46,30 @@ class Localizer:
         message = self._bundle.get_message(key)
         if message.value is None:
             raise MissingTextError(f"{self.language}: text {key!r} has no value")
-        safe = {
-            name: value if isinstance(value, Html) or not isinstance(value, str) else html.escape(value, False)
-            for name, value in args.items()
-        }
+        safe = {name: _argument(name, value) for name, value in args.items()}
+        # Fluent refuses a string argument longer than 2,500 characters (a long error, a whole entry): such an
+        # argument goes in as a placeholder and is put in place after formatting.
+        long = {name: value for name, value in safe.items() if isinstance(value, str) and len(value) > LONG_ARGUMENT}
+        for index, name in enumerate(long):
+            safe[name] = f"\ue000{index}\ue001"
         text, errors = self._bundle.format_pattern(message.value, safe)
         if errors:
             raise ValueError(f"{self.language}: text {key!r}: {errors[0]}")
-        return str(text)
+        text = str(text)
+        for index, value in enumerate(long.values()):
+            text = text.replace(f"\ue000{index}\ue001", str(value))
+        return text
 
     def has(self, key: str) -> bool:
         return bool(self._bundle.has_message(key))
+
+
+def _argument(name: str, value: object) -> object:
+    if isinstance(value, int) and name in IDENTIFIERS:
+        return str(value)
+    if isinstance(value, str) and not isinstance(value, Html):
+        return html.escape(value, False)
+    return value
 
 
 def _load_bundle(language: str) -> FluentBundle:

@@ -6,14 +6,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot.admin.callbacks import ModerationAction
+from bot.admin.callbacks import ModerationAction, ModerationStep
 from bot.admin.moderation import ModerationQueue
 from bot.admin.notices import moderation_keyboard, moderation_text
 from bot.i18n import Localizer
 from domain.audit import AuditTrail
 from domain.chats import Chat
 
-ACTIONS = ("approve", "title", "skip")
 MAX_TITLE = 300
 
 
@@ -31,7 +30,7 @@ async def moderation_pressed(
 ) -> None:
     found = await moderation.entry(callback_data.entry)
     message = query.message
-    if callback_data.action not in ACTIONS or found is None or message is None:
+    if found is None or message is None:
         await query.answer(l10n("button-stale"), show_alert=True)
         return
     entry, status = found
@@ -40,14 +39,14 @@ async def moderation_pressed(
         return
     admin_id = query.from_user.id
     action = callback_data.action
-    if action == "title":
+    if action is ModerationStep.TITLE:
         await query.answer()
         await state.set_state(TitleDialog.title)
         await state.update_data(entry=entry.id)
         if not isinstance(message, InaccessibleMessage):
             await message.answer(l10n("admin-mod-ask-title", title=entry.entry.title))
         return
-    if action == "approve":
+    if action is ModerationStep.APPROVE:
         rows = await moderation.approve(entry.id, admin_id)
         if rows is None:
             await query.answer(l10n("admin-mod-decided"), show_alert=True)

@@ -3,6 +3,8 @@ may follow), `/sources interval ID SECONDS`, `/sources headers ID` (lines `Name:
 `/sources export` and `/sources import`."""
 
 import html
+from collections.abc import Callable
+from datetime import datetime
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -11,24 +13,33 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin.callbacks import SourceAction, SourcePage
+from bot.admin.callbacks import SourceAction, SourcePage, SourceStep
 from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
+from bot.delivery.subscriptions import SubscriptionService
 from bot.feeds.kinds import KINDS
 from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
+from bot.localtime import format_moment
 from bot.rendering import split_html
 from domain.audit import AuditTrail
+from domain.chats import Chat
 from domain.sources import Source
 
-ACTIONS = ("pause", "resume", "remove", "poll")
+Moment = Callable[[datetime], str]  # a date and time as this admin reads it (language, time zone)
 
 
 class OpmlDialog(StatesGroup):
     file = State()
 
 
-def source_line(source: Source, l10n: Localizer) -> str:
+def admin_moment(chat: Chat, l10n: Localizer, subscriptions: SubscriptionService) -> Moment:
+    """Dates in the admin's language and time zone, the zone shown."""
+    zone_name = subscriptions.zone_of(chat)
+    return lambda moment: format_moment(moment, l10n.language, zone_name)
+
+
+def source_line(source: Source, l10n: Localizer, moment: Moment) -> str:
     """One source: id, state, title, URL, health, interval and the names of its extra headers."""
     never = l10n("admin-never")
     line = l10n(
@@ -38,7 +49,7 @@ def source_line(source: Source, l10n: Localizer) -> str:
         title=source.title,
         url=source.url,
         language=source.language,
-        success=f"{source.last_success_at:%Y-%m-%d %H:%M} UTC" if source.last_success_at else never,
+        success=moment(source.last_success_at) if source.last_success_at else never,
         error=source.last_error or "—",
         failures=source.consecutive_failures,
     )
@@ -51,11 +62,11 @@ def sources_keyboard(sources: list[Source], l10n: Localizer, page: int = 0, page
     """Three buttons per source, one row each, then ◀ ▶ between pages (within Telegram's 100 buttons, 8 a row)."""
     builder = InlineKeyboardBuilder()
     for source in sources:
-        toggle = "pause" if source.enabled else "resume"
-        for action in (toggle, "poll", "remove"):
+        toggle = SourceStep.PAUSE if source.enabled else SourceStep.RESUME
+        for action in (toggle, SourceStep.POLL, SourceStep.REMOVE):
             builder.button(
                 text=l10n(f"admin-src-button-{action}", id=source.id),
-                callback_data=SourceAction(source=source.id, action=action),
+                callback_data=SourceAction(source=source.id, action=action, page=page),
             )
     navigation = [(page - 1, "admin-src-prev")] if page > 0 else []
     navigation += [(page + 1, "admin-src-next")] if page + 1 < pages else []
@@ -65,20 +76,35 @@ def sources_keyboard(sources: list[Source], l10n: Localizer, page: int = 0, page
     return builder.as_markup()
 
 
+def confirm_keyboard(source: Source, l10n: Localizer, page: int | None) -> InlineKeyboardMarkup:
+    """🗑 asks first: the list's buttons become "yes, remove #N" and "keep it"."""
+    builder = InlineKeyboardBuilder()
+    for action in (SourceStep.REMOVE_CONFIRMED, SourceStep.KEEP):
+        builder.button(
+            text=l10n(f"admin-src-button-{action}", id=source.id),
+            callback_data=SourceAction(source=source.id, action=action, page=page),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 async def show_sources(
     message: Message,
     command: CommandObject,
     state: FSMContext,
+    chat: Chat,
     l10n: Localizer,
     source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
     audit: AuditTrail,
 ) -> None:
     await state.clear()  # a new /sources leaves an unfinished import
+    moment = admin_moment(chat, l10n, subscriptions)
     first, *more = (command.args or "").strip().splitlines() or [""]
     verb, _, rest = first.strip().partition(" ")
     verb = verb.lower()
     if verb == "add":
-        await _add(message, rest.split(), more, l10n, source_admin, audit)
+        await _add(message, rest.split(), more, l10n, moment, source_admin, audit)
         return
     if verb in ("interval", "headers"):
         await _configure(message, verb, rest.split(), more, l10n, source_admin, audit)
@@ -90,29 +116,53 @@ async def show_sources(
         await state.set_state(OpmlDialog.file)
         await message.answer(l10n("admin-src-send-opml"))
         return
-    await _show_page(message, 0, l10n, source_admin)
+    await _show_page(message, 0, l10n, moment, source_admin)
 
 
-async def _show_page(message: Message, page: int, l10n: Localizer, source_admin: SourceAdmin) -> None:
+async def _page_parts(
+    page: int, l10n: Localizer, moment: Moment, source_admin: SourceAdmin
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """A page of the list as messages (split within Telegram's limit), the buttons going under the last one."""
     shown = await source_admin.page(page)
     if not shown.sources:
-        await message.answer(l10n("admin-src-none"))
-        return
+        return [l10n("admin-src-none")], None
     heading = l10n("admin-src-title")
     if shown.pages > 1:
         heading += " " + l10n("admin-src-page", page=shown.page + 1, pages=shown.pages)
-    parts = split_html("\n\n".join([heading, *(source_line(s, l10n) for s in shown.sources)]))
+    parts = split_html("\n\n".join([heading, *(source_line(s, l10n, moment) for s in shown.sources)]))
+    return parts, sources_keyboard(shown.sources, l10n, shown.page, shown.pages)
+
+
+async def _show_page(message: Message, page: int, l10n: Localizer, moment: Moment, source_admin: SourceAdmin) -> None:
+    parts, keyboard = await _page_parts(page, l10n, moment, source_admin)
     for part in parts[:-1]:
         await message.answer(part)
-    await message.answer(parts[-1], reply_markup=sources_keyboard(shown.sources, l10n, shown.page, shown.pages))
+    await message.answer(parts[-1], reply_markup=keyboard)
+
+
+async def _redraw(message: Message, page: int, l10n: Localizer, moment: Moment, source_admin: SourceAdmin) -> None:
+    """The list the button was pressed on, redrawn in place after a change; a page that grew past one
+    message is sent again instead (and the old buttons go)."""
+    parts, keyboard = await _page_parts(page, l10n, moment, source_admin)
+    if len(parts) == 1:
+        await message.edit_text(parts[0], reply_markup=keyboard)
+        return
+    await message.edit_reply_markup(reply_markup=None)
+    await _show_page(message, page, l10n, moment, source_admin)
 
 
 async def page_pressed(
-    query: CallbackQuery, callback_data: SourcePage, l10n: Localizer, source_admin: SourceAdmin
+    query: CallbackQuery,
+    callback_data: SourcePage,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
 ) -> None:
     await query.answer()
     if query.message is not None and isinstance(query.message, Message):
-        await _show_page(query.message, callback_data.page, l10n, source_admin)
+        moment = admin_moment(chat, l10n, subscriptions)
+        await _show_page(query.message, callback_data.page, l10n, moment, source_admin)
 
 
 def _actor(message: Message) -> int | None:
@@ -124,6 +174,7 @@ async def _add(
     args: list[str],
     header_lines: list[str],
     l10n: Localizer,
+    moment: Moment,
     source_admin: SourceAdmin,
     audit: AuditTrail,
 ) -> None:
@@ -144,7 +195,8 @@ async def _add(
         await message.answer(l10n("admin-src-add-failed", error=str(error)))
         return
     await audit.record("source.add", actor_id=_actor(message), source=source.id, url=source.url)
-    await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=Html(source_line(source, l10n))))
+    line = Html(source_line(source, l10n, moment))
+    await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=line))
 
 
 async def _configure(
@@ -191,7 +243,7 @@ async def opml_file(
         return
     await state.clear()
     if (document.file_size or 0) > MAX_OPML_BYTES:
-        await message.answer(l10n("admin-src-import-failed", error=f"larger than {MAX_OPML_BYTES // 1024} KB"))
+        await message.answer(l10n("admin-src-opml-too-big", limit=MAX_OPML_BYTES // 1024))
         return
     downloaded = await bot.download(document)
     try:
@@ -209,28 +261,66 @@ async def opml_file(
 
 
 async def source_pressed(
-    query: CallbackQuery, callback_data: SourceAction, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+    audit: AuditTrail,
 ) -> None:
+    """A source's button, on a page of /sources (the page is redrawn in place) or under an alert."""
     source = await source_admin.get(callback_data.source)
-    if callback_data.action not in ACTIONS or source is None or query.message is None:
+    message = query.message if isinstance(query.message, Message) else None
+    if source is None or message is None:
         await query.answer(l10n("button-stale"), show_alert=True)
         return
-    action = callback_data.action
-    await audit.record(f"source.{action}", actor_id=query.from_user.id, source=source.id, url=source.url)
-    if action == "poll":
+    action, page = callback_data.action, callback_data.page
+    moment = admin_moment(chat, l10n, subscriptions)
+    if action is SourceStep.REMOVE:
+        await query.answer(l10n("admin-src-confirm-remove", id=source.id))
+        await message.edit_reply_markup(reply_markup=confirm_keyboard(source, l10n, page))
+        return
+    done = None
+    if action is SourceStep.KEEP:
+        await query.answer()
+    else:
+        done = await _apply(query, source, action, l10n, source_admin, audit)
+    if page is not None:
+        await _redraw(message, page, l10n, moment, source_admin)
+    elif done is not None:  # a button under an alert: it did its job, and the chat keeps a record of it
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(done)
+
+
+async def _apply(
+    query: CallbackQuery,
+    source: Source,
+    action: SourceStep,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    audit: AuditTrail,
+) -> str | None:
+    """Pause, resume, remove (once confirmed) or poll now, audited; the admin hears what happened.
+    Returns what was done, or None for a poll (its outcome is a message of its own)."""
+    name = "remove" if action is SourceStep.REMOVE_CONFIRMED else str(action)
+    await audit.record(f"source.{name}", actor_id=query.from_user.id, source=source.id, url=source.url)
+    if action is SourceStep.POLL:
         await query.answer(l10n("admin-src-polling"))
         outcome = await source_admin.poll(source.id)
         text = l10n(
             "admin-src-polled", id=source.id, outcome=outcome.outcome, new=outcome.new, error=outcome.error or "—"
         )
-        await query.message.answer(text)
-        return
-    if action == "remove":
+        if query.message is not None and isinstance(query.message, Message):
+            await query.message.answer(text)
+        return None
+    if action is SourceStep.REMOVE_CONFIRMED:
         await source_admin.remove(source.id)
     else:
-        await source_admin.set_enabled(source.id, action == "resume")
-    await query.answer(l10n(f"admin-src-done-{action}", id=source.id))
-    await query.message.answer(l10n(f"admin-src-done-{action}", id=source.id))
+        await source_admin.set_enabled(source.id, action is SourceStep.RESUME)
+    done = l10n(f"admin-src-done-{name}", id=source.id)
+    await query.answer(done)
+    return done
 
 
 def create_router() -> Router:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.alerts import Alert
 from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
 from bot.container import create_scheduler
@@ -113,8 +114,8 @@ class Alerts:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str | None]] = []
 
-    async def notify(self, text: str, *, key: str | None = None) -> bool:
-        self.sent.append((text, key))
+    async def notify(self, alert: Alert) -> bool:
+        self.sent.append((alert.plain("ru"), alert.key))
         return True
 
 
@@ -157,12 +158,12 @@ async def test_scheduled_backup_runs_on_the_leader_only_and_alerts_on_failure(sq
     directory = tmp_path / "backups"
     backups = backups_for(sqlite_url, directory)
     alerts = Alerts()
-    await run_backup(backups, Follower(), alerts, "en")  # type: ignore[arg-type]
+    await run_backup(backups, Follower(), alerts)  # type: ignore[arg-type]
     assert backups_in(directory) == []
-    await run_backup(backups, Leader(), alerts, "en")  # type: ignore[arg-type]
+    await run_backup(backups, Leader(), alerts)  # type: ignore[arg-type]
     assert len(backups_in(directory)) == 1
     broken = backups_for(f"sqlite+aiosqlite:///{tmp_path}/missing/bot.sqlite3", directory)
-    await run_backup(broken, Leader(), alerts, "ru")  # type: ignore[arg-type]
+    await run_backup(broken, Leader(), alerts)  # type: ignore[arg-type]
     ((text, key),) = alerts.sent
     assert key == "backup-failed"
     assert text.startswith("Плановая резервная копия не сделана: no database at ")

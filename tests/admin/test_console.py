@@ -1,9 +1,12 @@
 """/sources, /kb and /stats from Telegram, each action in the audit log."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from bot.i18n import localizer
 from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
 from storage.schema import audit_log, broadcasts
@@ -43,17 +46,37 @@ async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
     listing = await boss.ask("/sources")
     assert "#1 ▶️ active · en" in listing.text
     assert "Last success: never" in listing.text
-    boss.press(listing, "⏸ #1")
-    assert (await boss.reply()).text == "Source #1 is paused."
+    # Each button answers at once and redraws the list in place: it never goes stale after a change.
+    assert (await boss.callback_answer(boss.press(listing, "⏸ #1")))["text"] == "Source #1 is paused."
+    await stub.wait_until(lambda: "⏸ paused" in listing.text)
+    assert listing.button("▶️ #1")
     assert not (await SourceRepository(app.services.db).get(1)).enabled
     boss.press(listing, "🔄 #1")
     assert (await boss.reply()).text == "Source #1 polled: ok, new items: 1. Error: —"
-    listing = await boss.ask("/sources")
-    assert "⏸ paused" in listing.text and "Last success: 20" in listing.text
-    boss.press(listing, "▶️ #1")
-    assert (await boss.reply()).text == "Source #1 is polled again."
+    await stub.wait_until(lambda: "Last success: never" not in listing.text)
+    # The date in the admin's language and zone, the zone shown (never an ISO date in UTC).
+    assert re.search(r"Last success: \d{1,2} December 20\d\d, \d\d:\d\d \(Almaty, UTC\+5\)", listing.text)
+    assert (await boss.callback_answer(boss.press(listing, "▶️ #1")))["text"] == "Source #1 is polled again."
+    await stub.wait_until(lambda: "▶️ active" in listing.text)
+
+    # 🗑 asks first; "Keep it" brings the list's buttons back and removes nothing.
+    asked = await boss.callback_answer(boss.press(listing, "🗑 #1"))
+    assert asked["text"] == "Remove source #1? Confirm with the button."
+    await stub.wait_until(lambda: [b["text"] for b in listing.buttons] == ["🗑 Yes, remove source #1", "↩️ Keep it"])
+    confirm = listing.button("Yes, remove")["callback_data"]
+    boss.press(listing, "Keep it")
+    await stub.wait_until(lambda: any(b["text"] == "🗑 #1" for b in listing.buttons))
+    assert await SourceRepository(app.services.db).get(1) is not None
+    assert "#1 ▶️ active" in listing.text
+
     boss.press(listing, "🗑 #1")
-    assert (await boss.reply()).text.startswith("Source #1 is removed")
+    await stub.wait_until(lambda: any("Yes, remove" in b["text"] for b in listing.buttons))
+    removed = await boss.callback_answer(boss.press(listing, "Yes, remove"))
+    assert removed["text"].startswith("Source #1 is removed")
+    await stub.wait_until(lambda: "No sources" in listing.text)
+    assert listing.buttons == []
+    again = await boss.callback_answer(boss.press(listing, data=confirm))  # a copy of the button: nothing to remove
+    assert again["text"] == localizer("en")("button-stale")
     assert "No sources" in (await boss.ask("/sources")).text
     actions = [action for actor, action in await audit_actions(app) if actor == ADMIN_ID]
     assert actions == ["source.add", "source.pause", "source.poll", "source.resume", "source.remove"]

@@ -1,16 +1,19 @@
-"""Moderation of alliance announcements, and alerts to admins (stalled sender, failures, a crash on start)."""
+"""Moderation of alliance announcements, and alerts to admins (stalled sender, failures, a crash on start, a disabled
+source), each in the admin's language."""
 
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from aiohttp import web
 
 import bot.factory
 from bot.admin.jobs import watch_delivery
 from bot.app import run
 from bot.container import bootstrap
 from bot.factory import create_bot
+from bot.i18n import localizer
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -90,12 +93,14 @@ async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: 
     stub.user(ADMIN_ID)
     try:
         await services.chats.meet(5, type="private", language="ru", title=None, username=None)
+        # The admin reads alerts in the language of their own chat, not the bot's default (ru).
+        await services.chats.meet(ADMIN_ID, type="private", language="en", title=None, username=None)
         message_id = await services.outbox.add_message("broadcast", payload={"text": "x"})
         await services.outbox.add_deliveries(message_id, [Recipient(5)])
         async with db.begin() as conn:
             await conn.execute(sa.update(outbox_deliveries).values(next_attempt_at=utcnow() - timedelta(minutes=30)))
-        await watch_delivery(services.stats, services.alerts, services.leadership, "en")
-        await watch_delivery(services.stats, services.alerts, services.leadership, "en")  # rate-limited
+        await watch_delivery(services.stats, services.alerts, services.leadership)
+        await watch_delivery(services.stats, services.alerts, services.leadership)  # rate-limited
         for chat_id in range(100, 125):
             await services.chats.meet(chat_id, type="private", language="ru", title=None, username=None)
         await services.outbox.add_deliveries(message_id, [Recipient(chat_id) for chat_id in range(100, 125)])
@@ -103,7 +108,7 @@ async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: 
             await conn.execute(
                 sa.update(outbox_deliveries).where(outbox_deliveries.c.chat_id >= 100).values(status="failed")
             )
-        await watch_delivery(services.stats, services.alerts, services.leadership, "en")
+        await watch_delivery(services.stats, services.alerts, services.leadership)
     finally:
         await services.leadership.stop()
         await bot_.session.close()
@@ -126,3 +131,42 @@ async def test_a_crash_on_start_alerts_the_admins(
         await run(make_settings(stub, database_url))
     (alert,) = stub.sent_to(ADMIN_ID)
     assert alert.text == "⚠️ Сигнал бота\nБот не смог запуститься: RuntimeError: the knowledge base is unreadable"
+
+
+async def test_a_disabled_source_alerts_each_admin_in_their_language_with_a_button_that_enables_it(
+    stub: BotAPIStub, database_url: str, site: FeedSite
+) -> None:
+    async def down(_request: web.Request) -> web.StreamResponse:
+        return web.Response(status=500, text="down")
+
+    url = site.handle("/broken", down)
+    second = ADMIN_ID + 1
+    settings = make_settings(stub, database_url, admin_ids=f"{ADMIN_ID},{second}", feed_failure_threshold=1)
+    app = await start_bot(settings, stub)
+    try:
+        english, kazakh = stub.user(ADMIN_ID, language_code="en"), stub.user(second, language_code="kk")
+        for user, language in ((english, "en"), (kazakh, "kk")):  # each admin's chat, in the language it chose
+            await app.services.chats.meet(user.id, type="private", language=language, title=None, username=None)
+        source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "Broken", 600))
+        (outcome,) = await app.services.poller.poll_now([source.id])
+        assert outcome.disabled
+        to_english, to_kazakh = await english.reply(), await kazakh.reply()
+        assert to_english.text.startswith("⚠️ Bot alert\nNews source #1 Broken")
+        assert "enable it again with the button below" in to_english.text
+        assert "python -m bot" not in to_english.text  # no shell command for a Telegram admin
+        assert "өшірілді" in to_kazakh.text
+        assert [b["text"] for b in to_english.buttons] == ["▶️ Enable source #1", "📋 All sources"]
+        assert [b["text"] for b in to_kazakh.buttons] == ["▶️ #1 көзін қосу", "📋 Барлық көздер"]
+
+        query = kazakh.press(to_kazakh, "▶️")
+        assert (await kazakh.callback_answer(query))["text"] == localizer("kk")("admin-src-done-resume", id=1)
+        assert (await kazakh.reply()).text == localizer("kk")("admin-src-done-resume", id=1)
+        await stub.wait_until(lambda: to_kazakh.buttons == [])  # the button did its job
+        enabled = await SourceRepository(app.services.db).get(source.id)
+        assert enabled is not None
+        assert (enabled.enabled, enabled.consecutive_failures) == (True, 0)
+        english.press(to_english, "All sources")
+        listing = await english.reply()
+        assert "#1 ▶️ active · ru · Broken" in listing.text
+    finally:
+        await app.stop()

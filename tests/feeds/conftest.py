@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.alerts import Alert
 from bot.feeds.http import FetchLimits, create_http_session
 from bot.feeds.poller import FeedPoller, PollPolicy
 from domain.entries import StoredEntry
@@ -51,8 +52,8 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
     async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
         handed_over.append(list(entries))
 
-    async def notify_admins(text: str) -> None:
-        alerts.append(text)
+    async def notify_admins(alert: Alert) -> None:
+        alerts.append(alert.plain("en"))
 
     async def organization_names() -> list[str]:
         return names
@@ -64,7 +65,7 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
             on_new_entries=on_new_entries,
             notify_admins=notify_admins,
             organization_names=organization_names,
-            policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50, alert_language="en"),
+            policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50),
         )
         yield Harness(db, poller, handed_over, alerts, names)
     await asyncio.sleep(0)

@@ -1,9 +1,12 @@
 """Texts in three languages with CLDR plurals; logs one line per event without the token."""
 
+import html
 import json
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.config import LANGUAGES, Settings
 from bot.i18n import localizer, message_ids, pick_language
@@ -28,6 +31,29 @@ def test_every_locale_has_every_text() -> None:
 def test_plurals_follow_each_language(language: str, expected: list[str]) -> None:
     l10n = localizer(language)
     assert [l10n("organizations-count", count=n) for n in (1, 2, 5, 21, 26)] == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@given(number=st.integers(min_value=1000, max_value=10**13))
+def test_identifiers_are_shown_as_typed_and_counts_grouped(language: str, number: int) -> None:
+    """`/sources interval 12345 ...` names source #12345, never "#12,345" or "#12 345" (Fluent groups numbers)."""
+    l10n = localizer(language)
+    assert l10n("admin-src-button-pause", id=number) == f"⏸ #{number}"
+    assert f"-{number}" in l10n("admin-why-user-paused", user=-number)  # a group's chat id
+    grouped = l10n(
+        "admin-bc-report",
+        id=number,
+        state="",
+        total=number,
+        sent=0,
+        failed=0,
+        blocked=0,
+        left=0,
+        cancelled=0,
+        rate=0,
+        eta="",
+    )
+    assert f"#{number}" in grouped and f"{number}" not in grouped.split("\n", 1)[1]  # the recipients count is grouped
 
 
 @pytest.mark.parametrize(
@@ -60,3 +86,12 @@ def test_key_value_lines_carry_fields() -> None:
     record.outcome = "not modified"
     line = KeyValueFormatter().format(record)
     assert line.endswith('INFO bot.feeds poll.done source_id=3 outcome="not modified"')
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@given(text=st.text(min_size=2400, max_size=20_000))
+def test_arguments_of_any_length_are_placed_whole_and_escaped(language: str, text: str) -> None:
+    """Fluent refuses arguments over 2,500 characters; a long error or title must still reach the admin."""
+    shown = localizer(language)("admin-alert-crash", error=text)
+    assert html.escape(text, quote=False) in shown
+    assert "\ue000" not in shown.replace(html.escape(text, quote=False), "")

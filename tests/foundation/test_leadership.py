@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.leadership import Leadership
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
@@ -44,10 +44,11 @@ async def test_an_expired_lease_is_taken_over(db: Database) -> None:
 async def test_alerts_reach_admins_once_per_interval(app: RunningBot, stub: BotAPIStub) -> None:
     stub.user(ADMIN_ID, language_code="ru")
     alerts: AdminAlerts = app.services.alerts
-    assert await alerts.notify("source 3 <disabled>", key="source:3")
-    assert not await alerts.notify("source 3 <disabled>", key="source:3")
+    alert = Alert("admin-alert-crash", {"error": "source 3 <disabled>"}, key="source:3")
+    assert await alerts.notify(alert)
+    assert not await alerts.notify(alert)
     [message] = stub.sent_to(ADMIN_ID)
-    assert message.text == "⚠️ Сигнал бота\nsource 3 <disabled>"
+    assert message.text == "⚠️ Сигнал бота\nБот не смог запуститься: source 3 <disabled>"
 
 
 class BotProcess:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import fnmatch
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import aiohttp
@@ -222,3 +224,24 @@ def test_healthcheck_without_health_port_is_unhealthy_in_one_line(tmp_path: Path
         "error: HEALTH_PORT is not set, so the bot serves no /healthz",
     )
     assert result.stdout == ""
+
+
+def test_the_image_holds_every_package_the_bot_imports() -> None:
+    """The build stage copies every package of the distribution, and .dockerignore lets each through:
+    an image without `domain/` (added after the Dockerfile) would install and then fail on its first import."""
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = {name.rstrip("*") for name in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    build = instructions(DOCKERFILE)[: max(i for i, (k, _) in enumerate(instructions(DOCKERFILE)) if k == "FROM")]
+    copied = {args.split()[0] for keyword, args in build if keyword == "COPY" and len(args.split()) == 2}
+    assert packages <= copied, f"not copied into the image: {sorted(packages - copied)}"
+    for package in packages:  # and everything the copied code imports from this repository is a copied package
+        for path in (REPO_ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                names += [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+                for name in names:
+                    top = name.split(".")[0]
+                    assert not (REPO_ROOT / top).is_dir() or top in packages, f"{path} imports {top}"
+    ignored = DOCKERIGNORE.read_text().splitlines()
+    for name in (*packages, "LICENSE"):
+        assert f"!{name}/" in ignored or f"!{name}" in ignored, f".dockerignore keeps {name} out of the build"

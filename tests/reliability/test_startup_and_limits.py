@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.admin.notices import moderation_text
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.factory import COMMANDS_RETRY_JOB, create_bot
 from local_telegram import BotAPIStub, Fault, parse_html
 from local_telegram.html import utf16_len
@@ -91,7 +91,8 @@ async def test_alerts_are_cut_in_utf16_units(text: str) -> None:
     alerts = AdminAlerts(settings)
     alerts.attach(bot)
     try:
-        assert await alerts.notify(text, key="long")  # Telegram would refuse more than 4096 UTF-16 units
+        # Telegram would refuse more than 4096 UTF-16 units
+        assert await alerts.notify(Alert("admin-alert-crash", {"error": text}, key="long"))
         [message] = stub.sent_to(ADMIN_ID)
         assert utf16_len(message.text) <= 4096
     finally:

@@ -12,7 +12,7 @@ import aiohttp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.alerts import AdminAlerts
+from bot.alerts import AdminAlerts, Alert
 from bot.factory import create_bot
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
@@ -70,8 +70,8 @@ async def test_a_failing_task_restarts_with_one_alert(failures: int) -> None:
     alerts: list[tuple[str, str | None]] = []
 
     class Recorder:
-        async def notify(self, text: str, *, key: str | None = None) -> bool:
-            alerts.append((text, key))
+        async def notify(self, alert: Alert) -> bool:
+            alerts.append((alert.plain("en"), alert.key))
             return True
 
     supervisor = Supervisor(Recorder(), base=0.001, cap=0.01)
@@ -98,7 +98,7 @@ async def test_failed_and_hung_jobs_reach_the_admins_once(stub: BotAPIStub, data
     bot = create_bot(settings)
     alerts = AdminAlerts(settings)
     alerts.attach(bot)
-    supervisor = Supervisor(alerts, failure_text=lambda task, error: f"{task} failed: {error}")
+    supervisor = Supervisor(alerts)
 
     async def broken() -> None:
         raise ValueError("no such table: sources")
@@ -113,8 +113,8 @@ async def test_failed_and_hung_jobs_reach_the_admins_once(stub: BotAPIStub, data
         await supervisor.job("digests", hung, timeout=0.05)()
         texts = [message.text for message in stub.sent_to(ADMIN_ID)]
         assert len(texts) == 2
-        assert "poller-tick failed: ValueError: no such table: sources" in texts[0]
-        assert "digests failed: TimeoutError" in texts[1]
+        assert "«poller-tick» упала и перезапускается: ValueError: no such table: sources" in texts[0]
+        assert "«digests» упала и перезапускается: TimeoutError" in texts[1]
     finally:
         await bot.session.close()
 

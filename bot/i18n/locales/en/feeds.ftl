@@ -2,5 +2,7 @@
 feeds-alert-disabled = News source { $source } is disabled after { $failures } failed { $failures ->
         [one] poll
        *[other] polls
-    } in a row. Last error: { $error }. Re-enable it once fixed: python -m bot feeds enable { $id }
+    } in a row. Last error: { $error }. Once the cause is fixed, enable it again with the button below.
 feeds-alert-refused = gov.kz refused news source { $source } with HTTP { $status }: the site may now require headers its front end sends. Polling continues with backoff; the source is disabled after { $threshold } failures in a row.
+feeds-alert-button-enable = ▶️ Enable source #{ $id }
+feeds-alert-button-sources = 📋 All sources

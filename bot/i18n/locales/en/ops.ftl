@@ -17,6 +17,7 @@ admin-src-exported = { $count ->
 }
 admin-src-send-opml = Send an OPML file (from a feed reader or <code>/sources export</code>). Feeds that are already sources are skipped. Any command cancels.
 admin-src-import-failed = Nothing was imported: { $error }
+admin-src-opml-too-big = Nothing was imported: the file is larger than { $limit } KB.
 admin-src-imported = OPML imported: { $added } added, { $existing } already there, { $refused } refused.
 admin-alert-backup-failed = The scheduled backup failed: { $error }
 admin-backup-working = Making a backup…

@@ -14,6 +14,7 @@ admin-src-not-changed = Ештеңе өзгертілмеді: { $error }
 admin-src-exported = OPML пішіміндегі { $count } дереккөз. Оны кез келген арна оқу бағдарламасы импорттайды; <code>/sources import</code> кейін қайта жіберіңіз.
 admin-src-send-opml = OPML файлын жіберіңіз (арна оқу бағдарламасынан немесе <code>/sources export</code>). Дереккөздер арасында бар арналар өткізіліп жіберіледі. Кез келген команда болдырмайды.
 admin-src-import-failed = Ештеңе импортталмады: { $error }
+admin-src-opml-too-big = Ештеңе импортталмады: файл { $limit } КБ-тан үлкен.
 admin-src-imported = OPML импортталды: { $added } қосылды, { $existing } бұрыннан бар, { $refused } қабылданбады.
 admin-alert-backup-failed = Жоспарлы сақтық көшірме жасалмады: { $error }
 admin-backup-working = Сақтық көшірме жасап жатырмын…

@@ -18,6 +18,7 @@ admin-src-exported = { $count ->
 }
 admin-src-send-opml = Отправьте файл OPML (из читалки лент или <code>/sources export</code>). Ленты, которые уже есть среди источников, пропускаются. Любая команда отменяет.
 admin-src-import-failed = Ничего не импортировано: { $error }
+admin-src-opml-too-big = Ничего не импортировано: файл больше { $limit } КБ.
 admin-src-imported = OPML импортирован: добавлено { $added }, уже были { $existing }, отклонено { $refused }.
 admin-alert-backup-failed = Плановая резервная копия не сделана: { $error }
 admin-backup-working = Делаю резервную копию…
