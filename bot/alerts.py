@@ -97,11 +97,18 @@ class AdminAlerts:
         return sorted(self._settings.admin_ids)
 
     async def audience(self) -> list[tuple[int, str]]:
-        """Each recipient chat with its language: the chat's own once it has one, else the default."""
+        """Each recipient chat with its language: the chat's own once it has one, else the default.
+
+        Alerts matter most when the database is failing: then they go out in the default language.
+        """
         default = self._settings.default_language
         found: list[tuple[int, str]] = []
         for chat_id in self.recipients():
-            chat = await self._chats.get(chat_id) if self._chats is not None else None
+            try:
+                chat = await self._chats.get(chat_id) if self._chats is not None else None
+            except Exception as error:  # noqa: BLE001 - any database failure: the alert still goes out
+                logger.warning("alert.language_unknown", extra={"chat_id": chat_id, "error": str(error)})
+                chat = None
             found.append((chat_id, chat.language if chat else default))
         return found
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,8 +18,11 @@ from hypothesis import strategies as st
 from bot.admin.notices import moderation_text
 from bot.alerts import AdminAlerts, Alert
 from bot.factory import COMMANDS_RETRY_JOB, create_bot
+from bot.i18n import localizer
 from local_telegram import BotAPIStub, Fault, parse_html
 from local_telegram.html import utf16_len
+from storage import Database
+from storage.chats import ChatRepository
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.delivery.helpers import make_entry
 from tests.foundation.test_cli import run_cli
@@ -131,3 +135,25 @@ async def test_inline_answers_are_cached_per_user(stub: BotAPIStub, app: Running
     user = stub.user(5601, language_code="kk")
     answer = await user.inline_answer(user.inline("alliance"), timeout=10)
     assert answer.get("is_personal") in (True, "true")
+
+
+async def test_alerts_reach_the_admins_while_the_database_fails(tmp_path: Path) -> None:
+    """An alert looks up each admin chat's language; with the database gone it goes out in the default one."""
+    stub = BotAPIStub()
+    await stub.start()
+    settings = make_settings(stub, "sqlite+aiosqlite:///:memory:")
+    bot = create_bot(settings)
+    stub.user(ADMIN_ID, language_code="en")
+    broken = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/bot.sqlite3")  # its directory does not exist
+    alerts = AdminAlerts(settings, ChatRepository(broken))
+    alerts.attach(bot)
+    try:
+        assert await alerts.notify(Alert("admin-alert-poller-stalled", {"minutes": 12}))
+        [message] = stub.sent_to(ADMIN_ID)
+        assert message.text == "⚠️ Сигнал бота\n" + html.unescape(
+            localizer("ru")("admin-alert-poller-stalled", minutes=12)
+        )
+    finally:
+        await bot.session.close()
+        await broken.close()
+        await stub.stop()
