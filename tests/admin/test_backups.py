@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
 from bot.container import create_scheduler
+from bot.supervision import Supervisor
 from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database
@@ -181,12 +182,12 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     newest = datetime.fromtimestamp(taken.path.stat().st_mtime, tz=UTC)
     assert backups.first_run(now) == newest + timedelta(hours=6)  # a restart does not take another at once
     scheduler = create_scheduler()
-    await start_backups(scheduler, backups, six_hours, Leader(), Alerts())  # type: ignore[arg-type]
+    await start_backups(scheduler, backups, six_hours, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
     (job,) = scheduler.get_jobs()
     assert job.id == "backup"
     assert job.trigger.interval == timedelta(hours=6)
     off, never = create_scheduler(), backup_settings(sqlite_url, directory, hours=0)
-    await start_backups(off, Backups(never), never, Leader(), Alerts())  # type: ignore[arg-type]
+    await start_backups(off, Backups(never), never, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
     assert off.get_jobs() == []
 
 
