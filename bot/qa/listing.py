@@ -54,4 +54,8 @@ async def roles_text(engine: HasKnowledge, language: str) -> str:
     if not kb.roles:
         return reply.lines[0]
     # One source line for the whole list, after a blank line, as every answer has.
-    return "\n".join(reply.lines) + "\n\n" + localizer(language)("qa-source", links=Html(link(kb.roles[0].source, language)))
+    return (
+        "\n".join(reply.lines)
+        + "\n\n"
+        + localizer(language)("qa-source", links=Html(link(kb.roles[0].source, language)))
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +57,8 @@ async def test_backup_sends_a_sound_copy_of_the_live_database_to_the_admin(
         assert sent.upload is not None
         assert sent.upload.content.startswith(SQLITE_HEADER)
         assert sent.text.startswith("💾 Backup of ")
+        when = sent.text.removeprefix("💾 Backup of ").split(", 0.")[0]  # on the admin's clock, zone shown
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(Almaty, UTC\+5\)", when), sent.text
         assert "Restore it with python -m bot restore FILE" in sent.text
         received = tmp_path / "received.sqlite3"
         received.write_bytes(sent.upload.content)

@@ -84,7 +84,9 @@ day_offsets = st.integers(min_value=-40, max_value=0)
         st.tuples(day_offsets, st.sampled_from(["ru", "kk", "en"]), st.booleans(), st.booleans()), max_size=25
     ),
     deliveries=st.lists(st.tuples(day_offsets, st.sampled_from(["sent", "failed", "blocked", "queued"])), max_size=25),
-    questions=st.lists(st.tuples(day_offsets, st.sampled_from(["answered", "news", "search", *MISSED_OUTCOMES])), max_size=25),
+    questions=st.lists(
+        st.tuples(day_offsets, st.sampled_from(["answered", "news", "search", *MISSED_OUTCOMES])), max_size=25
+    ),
 )
 async def test_history_counts_listening_subscribers_deliveries_and_questions_by_utc_day(
     db: Database,
@@ -140,7 +142,9 @@ async def test_history_counts_listening_subscribers_deliveries_and_questions_by_
         assert history.answered[index] == sum(
             1 for o, outcome in questions if outcome not in MISSED_OUTCOMES and o == offset
         )
-        assert history.not_known[index] == sum(1 for o, outcome in questions if outcome in MISSED_OUTCOMES and o == offset)
+        assert history.not_known[index] == sum(
+            1 for o, outcome in questions if outcome in MISSED_OUTCOMES and o == offset
+        )
 
 
 async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: BotAPIStub, app: RunningBot) -> None:

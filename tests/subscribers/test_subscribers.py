@@ -107,7 +107,11 @@ async def test_one_article_from_two_sources_or_a_new_guid_is_pushed_and_listed_o
 
 @pytest.mark.parametrize(
     ("language", "title", "day"),
-    [("ru", RU_TITLE, "1 декабря 2026"), ("kk", KK_TITLE, "2026 жылғы 1 желтоқсан"), ("en", EN_TITLE, "1 December 2026")],
+    [
+        ("ru", RU_TITLE, "1 декабря 2026"),
+        ("kk", KK_TITLE, "2026 жылғы 1 желтоқсан"),
+        ("en", EN_TITLE, "1 December 2026"),
+    ],
 )
 async def test_latest_lists_each_story_in_the_readers_language_dated_on_their_clock(
     stub: BotAPIStub, running: RunningBot, language: str, title: str, day: str
