@@ -36,7 +36,7 @@ async def set_chat_commands(bot: Bot, chat_id: int, language: str, *, admin: boo
 async def set_menu_by_app_language(bot: Bot, chat_id: int, default_language: str, *, admin: bool = False) -> None:
     """A chat whose language is not known yet (an admin the bot has not met): the menu in the Telegram app's
     language (ru, kk, en), in the default language for any other app language."""
-    by_language = {language: command_menu(language, admin=admin) for language in LANGUAGES}
+    by_language: dict[str, list[BotCommand]] = {language: command_menu(language, admin=admin) for language in LANGUAGES}
     await _set_chat_menus(bot, chat_id, command_menu(default_language, admin=admin), by_language)
 
 

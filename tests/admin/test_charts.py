@@ -157,6 +157,7 @@ async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: Bo
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)
+    assert width >= 800
     assert height >= 900  # three charts stacked
     l10n = localizer("en")
     history = await app.services.stats.history(utcnow().date() - timedelta(days=29), utcnow().date())
