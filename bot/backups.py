@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
 from bot.leadership import Leadership
+from bot.supervision import Supervisor
 from domain.backups import BackupError
 from domain.clock import utcnow
 from storage.backup import BackupFile, backup_into, backups_in
@@ -90,7 +91,12 @@ async def run_backup(backups: Backups, leadership: Leadership, alerts: AdminAler
 
 
 async def start_backups(
-    scheduler: AsyncIOScheduler, backups: Backups, settings: Settings, leadership: Leadership, alerts: AdminAlerts
+    scheduler: AsyncIOScheduler,
+    backups: Backups,
+    settings: Settings,
+    leadership: Leadership,
+    alerts: AdminAlerts,
+    supervisor: Supervisor,
 ) -> None:
     """Startup hook: the scheduled backup job (SQLite only; BACKUP_INTERVAL_HOURS=0 turns it off)."""
     if settings.backup_interval_hours == 0:
@@ -99,7 +105,7 @@ async def start_backups(
         logger.info("backup.not_scheduled", extra={"detail": "the database is PostgreSQL: back it up with pg_dump"})
         return
     scheduler.add_job(
-        run_backup,
+        supervisor.job("backup", run_backup),
         "interval",
         hours=settings.backup_interval_hours,
         args=[backups, leadership, alerts],

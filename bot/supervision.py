@@ -85,7 +85,8 @@ class Supervisor:
     def job(
         self, name: str, func: Callable[..., Awaitable[object]], *, timeout: float | None = None
     ) -> Callable[..., Awaitable[None]]:
-        """`func` as a scheduled job: a failure (or a run longer than `timeout`) is reported, never lost.
+        """`func` as a scheduled job: a failure (or a run longer than `timeout`) is reported, never lost; a run
+        cancelled by the bot's stop ends quietly (INFO `job.cancelled`).
 
         APScheduler only logs a failed coroutine job, and a job that hangs blocks every later run
         (`max_instances=1`); the timeout turns a hang into a reported failure and frees the next run.
@@ -96,7 +97,9 @@ class Supervisor:
             try:
                 await asyncio.wait_for(func(*args, **kwargs), timeout)
             except asyncio.CancelledError:
-                raise
+                # A stop (SIGTERM, Ctrl-C) cancels the runs still going: a normal end, not a failure. Raised on,
+                # it would reach APScheduler, which logs any exception of a job as an ERROR with a traceback.
+                logger.info("job.cancelled", extra={"task": name})
             except Exception as error:
                 await self._report(name, error, restart_in=None)
 

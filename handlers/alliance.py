@@ -6,6 +6,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
 from bot.qa import QuestionEngine
 from bot.qa.engine import MembersPage, members_page, roles_text
@@ -57,8 +58,13 @@ async def about(message: Message, chat: Chat, questions: QuestionEngine) -> None
     await message.answer((await questions.about_answer(chat.language)).text)
 
 
-async def latest(message: Message, chat: Chat, questions: QuestionEngine) -> None:
-    await message.answer((await questions.latest_answer(chat.language)).text)
+async def latest(message: Message, chat: Chat, questions: QuestionEngine, subscriptions: SubscriptionService) -> None:
+    """The newest announcements in the chat's languages (its subscription's news languages after its own), dated
+    on its clock."""
+    subscription = await subscriptions.get(chat.id)
+    languages = subscription.languages if subscription else ()
+    answer = await questions.latest_answer(chat.language, languages=languages, zone=subscriptions.zone_of(chat))
+    await message.answer(answer.text)
 
 
 def create_router() -> Router:

@@ -1,14 +1,16 @@
 """/help."""
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.i18n import Localizer
 
 
-async def show_help(message: Message, l10n: Localizer) -> None:
-    await message.answer(l10n("help"))
+async def show_help(message: Message, l10n: Localizer, bot: Bot) -> None:
+    """What the bot does, inline mode with its real @username (what a user types in another chat)."""
+    me = await bot.me()  # cached by aiogram after the first call
+    await message.answer(l10n("help", bot=f"@{me.username}"))
 
 
 def create_router() -> Router:

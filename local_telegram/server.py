@@ -419,12 +419,38 @@ class BotAPIStub:
         for command in commands:
             if not (1 <= len(command.get("command", "")) <= 32 and 1 <= len(command.get("description", "")) <= 256):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        scope = _json(params.get("scope")) or {"type": "default"}
-        self.commands[(json.dumps(scope, sort_keys=True), params.get("language_code") or "")] = commands
+        key = self._commands_key(params)
+        if commands:
+            self.commands[key] = commands
+        else:  # an empty list deletes the menu of that scope and language, as deleteMyCommands does
+            self.commands.pop(key, None)
         return True
 
     async def _m_deletemycommands(self, params: dict[str, Any]) -> bool:
+        self.commands.pop(self._commands_key(params), None)  # the next scope in Telegram's order shows again
         return True
+
+    async def _m_getmycommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.commands.get(self._commands_key(params), [])
+
+    def _commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        """Menus are kept per (scope, language_code); a chat scope names a chat the bot knows."""
+        scope = _json(params.get("scope")) or {"type": "default"}
+        if isinstance(scope, dict) and "chat_id" in scope:
+            self._chat({"chat_id": scope["chat_id"]})  # Telegram: "chat not found" for a user who never met the bot
+        return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
+
+    def menu(self, chat_id: int, language_code: str | None = None) -> list[dict[str, Any]]:
+        """The commands a user whose app is in `language_code` sees in the private chat with the bot: the first
+        menu set in Telegram's order (chat + language, chat, all private chats + language, all private chats,
+        default + language, default)."""
+        scopes = [{"chat_id": chat_id, "type": "chat"}, {"type": "all_private_chats"}, {"type": "default"}]
+        for scope in scopes:
+            for language in ([language_code] if language_code else []) + [""]:
+                menu = self.commands.get((json.dumps(scope, sort_keys=True), language))
+                if menu:
+                    return menu
+        return []
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = str(params.get("url") or "")

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from storage.database import Database
 from storage.outbox import PENDING
-from storage.schema import chats, outbox_deliveries, sources, subscriptions
+from storage.qa_log import MISSED_OUTCOMES
+from storage.schema import chats, outbox_deliveries, qa_log, sources, subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,8 @@ class History:
     subscribers_by_language: dict[str, list[int]]  # listening subscribers at the end of each day
     sent: list[int]
     failed: list[int]  # failed or blocked, by the day of the last attempt
+    answered: list[int]  # questions answered (from the knowledge base, the news, a search)
+    not_known: list[int]  # questions the bot could not answer or had to ask back about (the question log's misses)
 
 
 class StatsRepository:
@@ -96,7 +99,8 @@ class StatsRepository:
         )
 
     async def history(self, first_day: date, last_day: date) -> History:
-        """Subscribers by language (counted from when each current subscription began) and deliveries per day.
+        """Subscribers by language (counted from when each current subscription began), deliveries and questions
+        per day.
 
         A subscription that ended is deleted with its row, so the subscriber line shows today's listeners by the
         day they subscribed: it never dips, it shows how the present audience grew.
@@ -135,12 +139,21 @@ class StatsRepository:
                 .where(failed, d.c.next_attempt_at >= start, d.c.next_attempt_at < end)
                 .group_by(failed_day)
             )
+            asked_day, missed = self._day(qa_log.c.asked_at), qa_log.c.outcome.in_(MISSED_OUTCOMES)
+            question_rows = await conn.execute(
+                sa.select(asked_day, missed.label("missed"), n)
+                .where(qa_log.c.asked_at >= start, qa_log.c.asked_at < end)
+                .group_by(asked_day, missed)
+            )
             totals: dict[str, int] = {str(language): int(count) for language, count in before.all()}
             new: dict[str, dict[date, int]] = defaultdict(dict)
             for language, day, count in joined_rows.all():
                 new[str(language)][_as_date(day)] = int(count)
             sent = {_as_date(day): int(count) for day, count in sent_rows.all()}
             failures = {_as_date(day): int(count) for day, count in failed_rows.all()}
+            questions: dict[tuple[date, bool], int] = {}
+            for day, was_missed, count in question_rows.all():
+                questions[_as_date(day), bool(was_missed)] = int(count)
         by_language: dict[str, list[int]] = {}
         for language in sorted(set(totals) | set(new)):
             running, line = totals.get(language, 0), []
@@ -153,6 +166,8 @@ class StatsRepository:
             subscribers_by_language=by_language,
             sent=[sent.get(day, 0) for day in days],
             failed=[failures.get(day, 0) for day in days],
+            answered=[questions.get((day, False), 0) for day in days],
+            not_known=[questions.get((day, True), 0) for day in days],
         )
 
     def _day(self, column: sa.ColumnElement[datetime]) -> sa.ColumnElement[Any]:

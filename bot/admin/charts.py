@@ -1,4 +1,5 @@
-"""The /stats picture: subscribers over time by language and deliveries per day, one PNG.
+"""The /stats picture: subscribers over time by language, deliveries per day and questions answered vs not known
+per day, one PNG.
 
 matplotlib draws it (the plotting library everyone reads); its Agg backend renders without a screen, and the
 drawing runs in a thread so the event loop keeps serving updates meanwhile.
@@ -22,8 +23,7 @@ WINDOW_DAYS = 30
 class Panel:
     """One chart of the picture: named lines (or bars) over the same days.
 
-    The picture draws any number of panels; a third one (questions answered vs not known) joins the list in
-    `StatsCharts.panels` once questions are logged.
+    The picture draws any number of panels (`StatsCharts.panels` lists them).
     """
 
     title: str
@@ -62,6 +62,11 @@ class StatsCharts:
             Panel(
                 l10n("admin-chart-deliveries"),
                 {l10n("admin-chart-sent"): history.sent, l10n("admin-chart-failed"): history.failed},
+                bars=True,
+            ),
+            Panel(
+                l10n("admin-chart-questions"),
+                {l10n("admin-chart-answered"): history.answered, l10n("admin-chart-not-known"): history.not_known},
                 bars=True,
             ),
         ]

@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.admin.broadcasts import BroadcastService
 from bot.admin.jobs import schedule_admin_jobs
 from bot.alerts import AdminAlerts
-from bot.commands import set_chat_commands
+from bot.commands import set_chat_commands, set_menu_by_app_language
 from bot.config import Settings
 from bot.leadership import Leadership
 from bot.supervision import Supervisor
@@ -35,9 +35,11 @@ async def start_admin(
     """Admin commands in each admin's own menu (never the public one), and the admin jobs."""
     for admin_id in sorted(settings.admin_ids):
         chat = await chats.get(admin_id)
-        language = chat.language if chat else settings.default_language
         try:
-            await set_chat_commands(bot, admin_id, language, admin=True)
+            if chat is not None:  # its stored language wins over the app's, as everywhere
+                await set_chat_commands(bot, admin_id, chat.language, admin=True)
+            else:  # not met yet (a new database): English commands for an English app before the first /start
+                await set_menu_by_app_language(bot, admin_id, settings.default_language, admin=True)
         except TelegramAPIError as error:
             # An admin who never opened the bot has no chat yet; their first /start sets the menu.
             logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})

@@ -12,10 +12,12 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.i18n import Html, Localizer
 from bot.qa.entities import Entity
 from bot.qa.parse import Parse
+from bot.rendering.dates import format_day
 from domain.knowledge import KnowledgeBase, Organization, Source
 
 # Fluent refuses arguments over 1000 characters, and a message holds 4096: long lists are cut.
@@ -67,14 +69,19 @@ class Reply:
     def build(self) -> Answer:
         text = "\n".join(self.lines)
         if self.sources:
-            links = Html(", ".join(link(s) for s in self.sources.values()))
+            links = Html(", ".join(link(s, self.l10n.language) for s in self.sources.values()))
             text += "\n\n" + self.l10n("qa-source", links=links)
         return Answer(self.l10n.language, text, self.intent, tuple(self.sources), self.outcome, tuple(self.choices))
 
 
-def link(source: Source) -> str:
-    host = re.sub(r"^https?://(www\.)?", "", source.url).split("/")[0]
-    return f'<a href="{html.escape(source.url)}">{html.escape(host)}, {source.date.isoformat()}</a>'
+def link(source: Source, language: str) -> str:
+    return source_link(source.url, source.date, language)
+
+
+def source_link(url: str, day: date, language: str) -> str:
+    """A source as answers cite it: its site and its date as the reader writes dates ("igtipc.org, 12 июня 2025")."""
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    return f'<a href="{html.escape(url)}">{html.escape(host)}, {format_day(day, language)}</a>'
 
 
 def escape(text: str) -> str:

@@ -16,17 +16,21 @@ import dataclasses
 import html
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from bot.i18n import Html, Localizer, localizer
-from bot.qa.answers import Answer, Composer, escape, org_label
+from bot.localtime import KAZAKHSTAN
+from bot.qa.answers import Answer, Composer, escape, org_label, source_link
 from bot.qa.entities import Entity, EntityIndex
 from bot.qa.lexicon import Lexicon, lexicon
 from bot.qa.listing import MembersPage, members_page, roles_text
 from bot.qa.normalize import words
 from bot.qa.parse import Parse, chosen, parse
 from bot.qa.retrieval import Passage, Retriever
+from bot.rendering.dates import format_day, local_day
 from domain.entries import StoredEntry
 from domain.knowledge import TEXT_LANGUAGES, KnowledgeBase, Organization, Person
 from storage import Database
@@ -62,7 +66,9 @@ class AnnouncementSource(Protocol):
 
     async def search(self, query: str, *, limit: int = 5) -> list[StoredEntry]: ...
 
-    async def latest(self, *, limit: int = 5, alliance_only: bool = True) -> list[StoredEntry]: ...
+    async def latest(
+        self, *, limit: int = 5, alliance_only: bool = True, languages: Sequence[str] = ()
+    ) -> list[StoredEntry]: ...
 
 
 class KnowledgeBaseSource(Protocol):
@@ -206,7 +212,7 @@ class QuestionEngine:
         facts = [p for p in passages if not p.title]
         if facts:
             best = facts[0]
-            source = f'<a href="{html.escape(best.url)}">{html.escape(_host(best.url))}, {best.date}</a>'
+            source = source_link(best.url, date.fromisoformat(best.date), l10n.language)
             text = l10n("qa-retrieved", passage=best.text) + "\n\n" + l10n("qa-source", links=Html(source))
             return Answer(l10n.language, text, "retrieved", (best.url,), outcome="low")
         meaningful = [w.lower() for w in question.leftovers if len(w) > 2]
@@ -218,15 +224,15 @@ class QuestionEngine:
             found = [e for e in await self._latest(INDEXED_ANNOUNCEMENTS) if e.entry.url in urls][:SEARCH_LIMIT]
         if not found:
             return None
-        lines = [l10n("qa-search-header"), *(entry_line(item) for item in found)]
+        lines = [l10n("qa-search-header"), *(entry_line(item, l10n.language) for item in found)]
         return Answer(
             l10n.language, "\n".join(lines), "search", tuple(i.entry.url for i in found if i.entry.url), outcome="low"
         )
 
-    async def _latest(self, limit: int) -> list[StoredEntry]:
+    async def _latest(self, limit: int, *, languages: Sequence[str] = ()) -> list[StoredEntry]:
         if self._announcements is None:
             return []
-        return await self._announcements.latest(limit=limit, alliance_only=True)
+        return await self._announcements.latest(limit=limit, alliance_only=True, languages=languages)
 
     async def about_answer(self, language: str) -> Answer:
         """The /about text."""
@@ -237,9 +243,10 @@ class QuestionEngine:
             return reply.build()
         return Answer(language, l10n("qa-dont-know"), "dont-know", outcome="dont_know")
 
-    async def latest_answer(self, language: str) -> Answer:
-        """The /latest text: the newest alliance announcements with links."""
-        return await self._news(localizer(language))
+    async def latest_answer(self, language: str, *, languages: Sequence[str] = (), zone: str = KAZAKHSTAN) -> Answer:
+        """The /latest text: the newest alliance announcements with links, in the reader's languages (`language`,
+        then `languages`) where a story has a version in them, dated as the reader writes dates in their zone."""
+        return await self._news(localizer(language), languages, zone)
 
     async def inline_results(self, query: str, *, language: str, limit: int = 10) -> list[InlineItem]:
         """Inline mode through the same pipeline, answered in the user's language: the answer to the query
@@ -278,9 +285,8 @@ class QuestionEngine:
             for entry in await self._announcements.search(query, limit=limit - len(items)):
                 title = entry.entry.title or entry.source_title
                 item_id = f"news:{entry.id}"
-                items.setdefault(
-                    item_id, InlineItem(item_id, title, entry.published.date().isoformat(), entry_line(entry))
-                )
+                day = format_day(local_day(entry.published), language)
+                items.setdefault(item_id, InlineItem(item_id, title, day, entry_line(entry, language)))
         return list(items.values())[:limit]
 
     def _inline_entity(self, composer: Composer, entity: Entity, question: Parse) -> InlineItem | None:
@@ -298,17 +304,15 @@ class QuestionEngine:
         title = composer.entity_name(entity)
         return InlineItem(f"{entity.kind}:{entity.key}"[:64], title, _plain(card.lines[0])[:100], text)
 
-    async def _news(self, l10n: Localizer) -> Answer:
-        items = await self._latest(NEWS_LIMIT)
+    async def _news(self, l10n: Localizer, languages: Sequence[str] = (), zone: str = KAZAKHSTAN) -> Answer:
+        """The newest alliance announcements, each story once in the first of `languages` it exists in (the
+        answer's language first), dated on the reader's clock."""
+        items = await self._latest(NEWS_LIMIT, languages=tuple(dict.fromkeys((l10n.language, *languages))))
         if not items:
             return Answer(l10n.language, l10n("qa-latest-empty"), "news", outcome="news")
-        lines = [l10n("qa-latest-header"), *(entry_line(item) for item in items)]
+        lines = [l10n("qa-latest-header"), *(entry_line(item, l10n.language, zone) for item in items)]
         urls = tuple(i.entry.url for i in items if i.entry.url)
         return Answer(l10n.language, "\n".join(lines), "news", urls, outcome="news")
-
-
-def _host(url: str) -> str:
-    return url.split("://", 1)[-1].removeprefix("www.").split("/")[0]
 
 
 def _plain(text: str) -> str:
@@ -316,13 +320,14 @@ def _plain(text: str) -> str:
     return html.unescape(_TAG_RE.sub("", text))
 
 
-def entry_line(item: StoredEntry) -> str:
+def entry_line(item: StoredEntry, language: str, zone: str = KAZAKHSTAN) -> str:
+    """One announcement in a list: its title (a link) and its day on the reader's clock, written in `language`."""
     entry = item.entry
     title = escape(entry.title or item.source_title)
-    date = item.published.date().isoformat()
+    day = format_day(local_day(item.published, zone), language)
     if entry.url:
-        return f'• <a href="{html.escape(entry.url)}">{title}</a> — {date}'
-    return f"• {title} — {date}"
+        return f'• <a href="{html.escape(entry.url)}">{title}</a> — {day}'
+    return f"• {title} — {day}"
 
 
 def create_question_engine(db: Database) -> QuestionEngine:

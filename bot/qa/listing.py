@@ -43,7 +43,7 @@ async def members_page(engine: HasKnowledge, language: str, page: int) -> Member
         lines.append(l10n("qa-members-unnamed", count=council.number))
     sources = {o.source.url: o.source for o in members}
     if sources:
-        lines.append("\n" + l10n("qa-source", links=Html(", ".join(link(s) for s in sources.values()))))
+        lines.append("\n" + l10n("qa-source", links=Html(", ".join(link(s, language) for s in sources.values()))))
     return MembersPage("\n".join(lines), page, pages)
 
 
@@ -54,4 +54,8 @@ async def roles_text(engine: HasKnowledge, language: str) -> str:
     if not kb.roles:
         return reply.lines[0]
     # One source line for the whole list, after a blank line, as every answer has.
-    return "\n".join(reply.lines) + "\n\n" + localizer(language)("qa-source", links=Html(link(kb.roles[0].source)))
+    return (
+        "\n".join(reply.lines)
+        + "\n\n"
+        + localizer(language)("qa-source", links=Html(link(kb.roles[0].source, language)))
+    )

@@ -5,14 +5,24 @@ from aiogram.filters import Command
 from aiogram.types import FSInputFile, Message
 
 from bot.backups import Backups
+from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from bot.localtime import format_moment
 from domain.audit import AuditTrail
 from domain.backups import BackupError
+from domain.chats import Chat
 
 MB = 1000 * 1000
 
 
-async def backup_command(message: Message, l10n: Localizer, backups: Backups, audit: AuditTrail) -> None:
+async def backup_command(
+    message: Message,
+    chat: Chat,
+    l10n: Localizer,
+    backups: Backups,
+    audit: AuditTrail,
+    subscriptions: SubscriptionService,
+) -> None:
     if not backups.is_sqlite:
         await message.answer(l10n("admin-backup-postgres"))
         return
@@ -36,7 +46,8 @@ async def backup_command(message: Message, l10n: Localizer, backups: Backups, au
             )
         )
         return
-    caption = l10n("admin-backup-sent", time=f"{taken.file.taken_at:%Y-%m-%d %H:%M}", size=size)
+    when = format_moment(taken.file.taken_at, l10n.language, subscriptions.zone_of(chat))  # the admin's clock
+    caption = l10n("admin-backup-sent", time=when, size=size)
     await message.answer_document(FSInputFile(taken.file.path, filename=taken.file.path.name), caption=caption)
 
 

@@ -2,11 +2,13 @@
 
 from sqlalchemy import func, select
 
+from bot.commands import command_menu
+from bot.config import Settings
 from bot.i18n import localizer
 from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
-from tests.conftest import RunningBot
+from tests.conftest import ADMIN_ID, RunningBot, start_bot
 
 ADMIN_COMMANDS = [
     "/broadcast",
@@ -105,5 +107,31 @@ async def test_forged_or_stale_admin_buttons_from_the_admin_are_refused(stub: Bo
 async def test_admins_get_their_commands_in_their_own_menu_only(stub: BotAPIStub, app: RunningBot) -> None:
     public = [menu for scope, menu in stub.commands.items() if '"default"' in scope[0]]
     assert public and all("broadcast" not in {c["command"] for c in menu} for menu in public)
-    (admin_menu,) = [menu for scope, menu in stub.commands.items() if str(900001) in scope[0]]
-    assert {"broadcast", "sources", "kb", "stats", "why"} <= {c["command"] for c in admin_menu}
+    boss = admin(stub)
+    await boss.ask("/start")  # an admin the bot met: their menu, in their language
+    admin_menu = {c["command"] for c in stub.menu(ADMIN_ID, "en")}
+    assert {"broadcast", "sources", "kb", "stats", "why"} <= admin_menu
+    assert "broadcast" not in {c["command"] for c in stub.menu(7002, "en")}
+
+
+def described(language: str, *, admin: bool) -> list[dict[str, str]]:
+    return [{"command": c.command, "description": c.description} for c in command_menu(language, admin=admin)]
+
+
+async def test_an_admin_sees_the_console_menu_in_the_apps_language_before_the_first_start(
+    stub: BotAPIStub, settings: Settings
+) -> None:
+    stub.user(ADMIN_ID, language_code="en")  # Telegram knows the chat; the bot's (fresh) database does not
+    app = await start_bot(settings, stub)
+    try:
+        assert stub.menu(ADMIN_ID, "en") == described("en", admin=True)
+        assert stub.menu(ADMIN_ID, "kk") == described("kk", admin=True)
+        assert stub.menu(ADMIN_ID, "de") == described(settings.default_language, admin=True)
+        assert stub.menu(7003, "en") == described("en", admin=False)  # everyone else: the public menu
+        boss = stub.user(ADMIN_ID, language_code="en")
+        picker = await boss.ask("/language")
+        boss.press(picker, "Қазақша")
+        await boss.reply()
+        await stub.wait_until(lambda: stub.menu(ADMIN_ID, "en") == described("kk", admin=True))  # the choice wins
+    finally:
+        await app.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from bot.alerts import Alert
 from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
 from bot.container import create_scheduler
+from bot.supervision import Supervisor
 from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database
@@ -56,6 +58,8 @@ async def test_backup_sends_a_sound_copy_of_the_live_database_to_the_admin(
         assert sent.upload is not None
         assert sent.upload.content.startswith(SQLITE_HEADER)
         assert sent.text.startswith("💾 Backup of ")
+        when = sent.text.removeprefix("💾 Backup of ").split(", 0.")[0]  # on the admin's clock, zone shown
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(Almaty, UTC\+5\)", when), sent.text
         assert "Restore it with python -m bot restore FILE" in sent.text
         received = tmp_path / "received.sqlite3"
         received.write_bytes(sent.upload.content)
@@ -182,12 +186,12 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     newest = datetime.fromtimestamp(taken.path.stat().st_mtime, tz=UTC)
     assert backups.first_run(now) == newest + timedelta(hours=6)  # a restart does not take another at once
     scheduler = create_scheduler()
-    await start_backups(scheduler, backups, six_hours, Leader(), Alerts())  # type: ignore[arg-type]
+    await start_backups(scheduler, backups, six_hours, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
     (job,) = scheduler.get_jobs()
     assert job.id == "backup"
     assert job.trigger.interval == timedelta(hours=6)
     off, never = create_scheduler(), backup_settings(sqlite_url, directory, hours=0)
-    await start_backups(off, Backups(never), never, Leader(), Alerts())  # type: ignore[arg-type]
+    await start_backups(off, Backups(never), never, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
     assert off.get_jobs() == []
 
 

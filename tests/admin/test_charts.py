@@ -18,7 +18,8 @@ from bot.rendering.dates import format_day
 from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage import Database
-from storage.schema import chats, outbox_deliveries, outbox_messages, subscriptions
+from storage.qa_log import MISSED_OUTCOMES
+from storage.schema import chats, outbox_deliveries, outbox_messages, qa_log, subscriptions
 from storage.stats import StatsRepository
 from tests.admin.conftest import add_subscribers
 from tests.conftest import ADMIN_ID, RunningBot
@@ -70,7 +71,7 @@ def test_any_figures_draw_a_valid_png(days: int, series: dict[str, int], bars: b
 
 async def _reset(db: Database) -> None:
     async with db.begin() as conn:
-        for table in (outbox_deliveries, outbox_messages, subscriptions, chats):
+        for table in (outbox_deliveries, outbox_messages, subscriptions, chats, qa_log):
             await conn.execute(sa.delete(table))
 
 
@@ -83,9 +84,15 @@ day_offsets = st.integers(min_value=-40, max_value=0)
         st.tuples(day_offsets, st.sampled_from(["ru", "kk", "en"]), st.booleans(), st.booleans()), max_size=25
     ),
     deliveries=st.lists(st.tuples(day_offsets, st.sampled_from(["sent", "failed", "blocked", "queued"])), max_size=25),
+    questions=st.lists(
+        st.tuples(day_offsets, st.sampled_from(["answered", "news", "search", *MISSED_OUTCOMES])), max_size=25
+    ),
 )
-async def test_history_counts_listening_subscribers_and_deliveries_by_utc_day(
-    db: Database, subscribers: list[tuple[int, str, bool, bool]], deliveries: list[tuple[int, str]]
+async def test_history_counts_listening_subscribers_deliveries_and_questions_by_utc_day(
+    db: Database,
+    subscribers: list[tuple[int, str, bool, bool]],
+    deliveries: list[tuple[int, str]],
+    questions: list[tuple[int, str]],
 ) -> None:
     await _reset(db)
     today = date(2025, 3, 31)
@@ -113,6 +120,12 @@ async def test_history_counts_listening_subscribers_and_deliveries_by_utc_day(
                     next_attempt_at=at(offset),
                 )
             )
+        for offset, outcome in questions:
+            await conn.execute(
+                sa.insert(qa_log).values(
+                    asked_at=at(offset), question="q", normalized="q", language="ru", intent="x", outcome=outcome
+                )
+            )
     first = today - timedelta(days=29)
     history = await StatsRepository(db).history(first, today)
     assert history.days == [first + timedelta(days=n) for n in range(30)]
@@ -126,3 +139,29 @@ async def test_history_counts_listening_subscribers_and_deliveries_by_utc_day(
         assert history.failed[index] == sum(
             1 for o, status in deliveries if status in ("failed", "blocked") and o == offset
         )
+        assert history.answered[index] == sum(
+            1 for o, outcome in questions if outcome not in MISSED_OUTCOMES and o == offset
+        )
+        assert history.not_known[index] == sum(
+            1 for o, outcome in questions if outcome in MISSED_OUTCOMES and o == offset
+        )
+
+
+async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: BotAPIStub, app: RunningBot) -> None:
+    reader = stub.user(32_000, language_code="ru")
+    assert "Сопредседатели альянса" in (await reader.ask("Кто сопредседатели?")).text
+    assert "Не знаю ответа" in (await reader.ask("Какая погода на Марсе завтра?")).text
+    boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
+    await boss.ask("/stats")
+    picture = await boss.reply(timeout=60)
+    assert picture.kind == "photo"
+    assert picture.upload is not None
+    width, height = assert_png(picture.upload.content)
+    assert width >= 800
+    assert height >= 900  # three charts stacked
+    l10n = localizer("en")
+    history = await app.services.stats.history(utcnow().date() - timedelta(days=29), utcnow().date())
+    (questions,) = [p for p in app.services.stats_charts.panels(history, l10n) if p.title == "Questions per day"]
+    assert questions.bars
+    assert {label: line[-1] for label, line in questions.series.items()} == {"answered": 1, "not known": 1}
+    assert sum(questions.series["answered"]) == 1

@@ -126,6 +126,42 @@ async def test_stats_show_subscribers_chats_deliveries_and_queue(stub: BotAPIStu
     assert "Sources: 0" in stats.text
 
 
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "ru",
+            [
+                "По новостям: Все новости министерства: 1, Только альянс: 1",
+                "По доставке: Раз в день: 1, Сразу: 1",
+                "Чаты по типам: личные: 2, супергруппы: 1",
+            ],
+        ),
+        (
+            "kk",
+            [
+                "Министрліктің барлық жаңалықтары: 1, Тек альянс: 1",
+                "Күніне бір рет: 1, Бірден: 1",
+                "жеке: 2, супертоптар: 1",
+            ],
+        ),
+    ],
+)
+async def test_stats_put_codes_into_the_admins_words(
+    stub: BotAPIStub, app: RunningBot, language: str, lines: list[str]
+) -> None:
+    (reader,) = await add_subscribers(app, stub, 1, first_id=33_000, language="ru")
+    await app.services.chats.meet(-100_500, type="supergroup", language="ru", title="Group", username=None)
+    await app.services.subscriptions.subscribe(-100_500, "ru")
+    await app.services.subscriptions.set_scope(-100_500, "all")
+    await app.services.subscriptions.set_mode(reader.id, "daily")
+    text = (await stub.user(ADMIN_ID, first_name="Admin", language_code=language).ask("/stats")).text
+    for line in lines:
+        assert line in text
+    for code in ("alliance", "instant", "daily", "supergroup", "private"):
+        assert code not in text
+
+
 @pytest.mark.parametrize("opening", ["/broadcast", "/kb import"])
 async def test_any_command_ends_any_admin_dialog(stub: BotAPIStub, app: RunningBot, opening: str) -> None:
     boss = admin(stub)

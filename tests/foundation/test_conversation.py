@@ -65,6 +65,22 @@ async def test_forged_language_button_changes_nothing(stub: BotAPIStub) -> None:
     assert (await user.ask("/help")).text.startswith("<b>What I can do</b>".replace("<b>", "").replace("</b>", ""))
 
 
+@pytest.mark.parametrize(
+    ("language", "inline"),
+    [
+        ("ru", "В любом другом чате наберите @alliance_test_bot и слово"),
+        ("kk", "Кез келген басқа чатта @alliance_test_bot және бір сөзді"),
+        ("en", "In any other chat, type @alliance_test_bot and a word"),
+    ],
+)
+async def test_help_explains_inline_mode_with_the_bots_username(stub: BotAPIStub, language: str, inline: str) -> None:
+    help_text = (await stub.user(1009, language_code=language).ask("/help")).text
+    assert inline in help_text
+    assert "@username" not in help_text
+    assert "@имя" not in help_text
+    assert "@атымды" not in help_text
+
+
 async def test_unknown_command_points_to_help(stub: BotAPIStub) -> None:
     user = stub.user(1006, language_code="en")
     reply = await user.ask("/frobnicate now")

@@ -287,3 +287,38 @@ async def test_429_with_a_varying_retry_after_on_edits_and_callback_answers(
         assert (await call(stub, method, **params))["ok"] is True  # the rule is spent
     stub.faults.clear()
     stub.callback_answers.clear()
+
+
+# -- command menus ------------------------------------------------------------------------------------
+
+
+def _menu(*names: str) -> list[dict[str, str]]:
+    return [{"command": name, "description": name.title()} for name in names]
+
+
+async def test_menus_are_kept_per_scope_and_language_and_resolved_in_telegrams_order(stub: BotAPIStub) -> None:
+    stub.user(501, language_code="en")
+    chat = {"type": "chat", "chat_id": 501}
+    assert (await call(stub, "setMyCommands", commands=_menu("start")))["ok"]
+    assert (await call(stub, "setMyCommands", commands=_menu("help"), language_code="en"))["ok"]
+    assert stub.menu(501, "en") == _menu("help")  # default + language before default
+    assert stub.menu(501, "kk") == _menu("start")
+    await call(stub, "setMyCommands", commands=_menu("private"), scope={"type": "all_private_chats"})
+    assert stub.menu(501, "en") == _menu("private")  # all private chats before default, whatever the language
+    await call(stub, "setMyCommands", commands=_menu("mine"), scope=chat)
+    await call(stub, "setMyCommands", commands=_menu("mine_en"), scope=chat, language_code="en")
+    assert stub.menu(501, "en") == _menu("mine_en")  # chat + language first
+    assert stub.menu(501, "ru") == _menu("mine")
+    assert stub.menu(502, "en") == _menu("private")  # another chat keeps the wider menus
+    got = await call(stub, "getMyCommands", scope=chat, language_code="en")
+    assert got == {"ok": True, "result": _menu("mine_en")}
+    assert (await call(stub, "deleteMyCommands", scope=chat, language_code="en"))["ok"]
+    assert stub.menu(501, "en") == _menu("mine")  # the next scope in the order shows again
+    assert (await call(stub, "getMyCommands", scope=chat, language_code="en"))["result"] == []
+    await call(stub, "setMyCommands", commands=[], scope=chat)  # an empty list deletes too
+    assert stub.menu(501, "en") == _menu("private")
+
+
+async def test_a_chat_menu_for_a_chat_the_bot_never_met_is_refused(stub: BotAPIStub) -> None:
+    answer = await call(stub, "setMyCommands", commands=_menu("start"), scope={"type": "chat", "chat_id": 404})
+    assert answer == {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}

@@ -1,8 +1,10 @@
 """Test doubles for the question engine: the seed knowledge base and stored announcements in memory."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from domain.entries import Entry, StoredEntry
+from storage.entries import one_per_story
 from storage.kb import SEED_FILE, KnowledgeBase, read_knowledge_base_file
 
 
@@ -50,6 +52,8 @@ class FakeAnnouncements:
         found = [e for e in self.entries if any(w.strip("?!.,") in e.entry.title.lower() for w in words)]
         return found[:limit]
 
-    async def latest(self, *, limit: int = 5, alliance_only: bool = True) -> list[StoredEntry]:
+    async def latest(
+        self, *, limit: int = 5, alliance_only: bool = True, languages: Sequence[str] = ()
+    ) -> list[StoredEntry]:
         items = [e for e in self.entries if e.is_alliance or not alliance_only]
-        return sorted(items, key=lambda e: e.published, reverse=True)[:limit]
+        return one_per_story(sorted(items, key=lambda e: e.published, reverse=True), languages)[:limit]

@@ -1,6 +1,7 @@
 """The engine through its public interface: language, matching, honesty, news, valid HTML."""
 
 import dataclasses
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -166,6 +167,8 @@ async def test_inline_results_offer_organizations_by_partial_name_and_news():
     assert "Shanghai Science and Technology Exchange Center (SSTEC)" in titles
     assert "Shanghai Electric Group (Shanghai Electric)" in titles or "Shanghai Electric Group" in titles
     assert "Shanghai forum held" in titles
+    (forum,) = [item for item in items if item.title == "Shanghai forum held"]
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", forum.description), forum.description  # "1 June 2025", not ISO
     assert len({item.id for item in items}) == len(items)
     for item in items:
         parse_html(item.text)

@@ -17,13 +17,13 @@ from tests.conftest import RunningBot, settled, start_bot
         (
             "Кто сопредседатели альянса?",
             "Сопредседатели альянса: МЦЗТИП (Казахстан), Shanghai Electric (Китай).",
-            "Источник: igtipc.org, 2025-06-12",
+            "Источник: igtipc.org, 12 июня 2025",
         ),
-        ("Германиядан кім бар?", "Иә, Германия — альянс елдерінің бірі.", "Дереккөз: igtipc.org, 2025-06-12"),
+        ("Германиядан кім бар?", "Иә, Германия — альянс елдерінің бірі.", "Дереккөз: igtipc.org, 2025 жылғы 12 маусым"),
         (
             "Is France a member?",
             "The alliance's knowledge base has nothing on “France”, so I cannot say yes.",
-            "Source: igtipc.org, 2025-06-12",
+            "Source: igtipc.org, 12 June 2025",
         ),
     ],
 )

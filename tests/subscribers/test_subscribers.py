@@ -105,6 +105,30 @@ async def test_one_article_from_two_sources_or_a_new_guid_is_pushed_and_listed_o
     assert reader.messages()[before].text.count(RU_TITLE) == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "day"),
+    [
+        ("ru", RU_TITLE, "1 декабря 2026"),
+        ("kk", KK_TITLE, "2026 жылғы 1 желтоқсан"),
+        ("en", EN_TITLE, "1 December 2026"),
+    ],
+)
+async def test_latest_lists_each_story_in_the_readers_language_dated_on_their_clock(
+    stub: BotAPIStub, running: RunningBot, language: str, title: str, day: str
+) -> None:
+    kk, ru, en = await sources(running, "kk", "ru", "en")
+    late = datetime(2026, 11, 30, 21, tzinfo=UTC)  # 30 November in UTC, 1 December on Almaty's clock (UTC+5)
+    for source, version in ((kk, KK_TITLE), (ru, RU_TITLE), (en, EN_TITLE)):
+        await store(running, source, version, GOVKZ.format(id=601, lang=source.language), published=late)
+    reader = await subscriber(stub, 3050, language)
+    latest = await reader.ask("/latest")
+    assert f"{title}</a> — {day}" in latest.params["text"]
+    others = {RU_TITLE, KK_TITLE, EN_TITLE} - {title}
+    assert not any(other in latest.text for other in others)  # the story once, in the reader's language
+    assert "2026-11-30" not in latest.text
+    assert "2026-12-01" not in latest.text
+
+
 async def test_a_story_in_three_languages_reaches_a_reader_once_edited_into_their_language(
     stub: BotAPIStub, running: RunningBot, site: FeedSite
 ) -> None:

@@ -22,7 +22,7 @@ help =
     /stop — stop receiving news
 
     Ask a question in plain words, for example: <i>Who are the co-chairs?</i>
-    In any other chat, type my @username and a word (a member, a country, a news topic) to share the answer there.
+    In any other chat, type { $bot } and a word (a member, a country, a news topic) to share the answer there.
 language-choose = Choose the interface language:
 language-changed = Done: I will speak English with you.
 unknown-command = I don't know the command { $command }. Send /help to see what I can do.

@@ -4,7 +4,7 @@ admin-chart-deliveries = Deliveries per day
 admin-chart-sent = sent
 admin-chart-failed = failed or blocked
 admin-chart-empty = no data yet
-admin-chart-caption = 📈 Subscribers and deliveries, { $first } – { $last } (UTC days)
+admin-chart-caption = 📈 Subscribers, deliveries and questions, { $first } – { $last } (UTC days)
 admin-src-settings = every { $interval } s · extra headers: { $headers }
 admin-src-interval-usage = Usage: <code>/sources interval ID SECONDS</code> (10 to 604800)
 admin-src-interval-set = Source #{ $id } is polled every { $seconds } s from its next poll on.
@@ -21,8 +21,13 @@ admin-src-opml-too-big = Nothing was imported: the file is larger than { $limit 
 admin-src-imported = OPML imported: { $added } added, { $existing } already there, { $refused } refused.
 admin-alert-backup-failed = The scheduled backup failed: { $error }
 admin-backup-working = Making a backup…
-admin-backup-sent = 💾 Backup of { $time } UTC, { $size } MB. Restore it with <code>python -m bot restore FILE</code> while the bot is stopped.
+admin-backup-sent = 💾 Backup of { $time }, { $size } MB. Restore it with <code>python -m bot restore FILE</code> while the bot is stopped.
 admin-backup-too-big = The backup ({ $size } MB) is larger than the { $limit } MB Telegram lets a bot send. It is on the server: <code>{ $path }</code>
 admin-backup-failed = No backup was made: { $error }
 admin-backup-postgres = The database is PostgreSQL: back it up on the server with <code>pg_dump</code> (see docs/OPERATIONS.md).
 cmd-backup = Admin: database backup
+
+# /stats chart: questions answered vs not known per day
+admin-chart-questions = Questions per day
+admin-chart-answered = answered
+admin-chart-not-known = not known

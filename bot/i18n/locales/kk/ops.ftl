@@ -4,7 +4,7 @@ admin-chart-deliveries = Күн сайынғы жеткізулер
 admin-chart-sent = жіберілді
 admin-chart-failed = жеткізілмеді немесе бұғатталды
 admin-chart-empty = әзірге дерек жоқ
-admin-chart-caption = 📈 Жазылушылар мен жеткізулер, { $first } – { $last } (UTC бойынша күндер)
+admin-chart-caption = 📈 Жазылушылар, жеткізулер және сұрақтар, { $first } – { $last } (UTC бойынша күндер)
 admin-src-settings = әр { $interval } с · қосымша тақырыптар: { $headers }
 admin-src-interval-usage = Пішімі: <code>/sources interval ID СЕКУНД</code> (10-нан 604800-ге дейін)
 admin-src-interval-set = #{ $id } дереккөзі келесі сұраудан бастап әр { $seconds } с сайын сұралады.
@@ -18,8 +18,13 @@ admin-src-opml-too-big = Ештеңе импортталмады: файл { $li
 admin-src-imported = OPML импортталды: { $added } қосылды, { $existing } бұрыннан бар, { $refused } қабылданбады.
 admin-alert-backup-failed = Жоспарлы сақтық көшірме жасалмады: { $error }
 admin-backup-working = Сақтық көшірме жасап жатырмын…
-admin-backup-sent = 💾 { $time } UTC сақтық көшірмесі, { $size } МБ. Қалпына келтіру: бот тоқтатылған кезде <code>python -m bot restore ФАЙЛ</code>.
+admin-backup-sent = 💾 { $time } сақтық көшірмесі, { $size } МБ. Қалпына келтіру: бот тоқтатылған кезде <code>python -m bot restore ФАЙЛ</code>.
 admin-backup-too-big = Сақтық көшірме ({ $size } МБ) Telegram боттарға жіберуге рұқсат ететін { $limit } МБ-тан үлкен. Ол серверде: <code>{ $path }</code>
 admin-backup-failed = Сақтық көшірме жасалмады: { $error }
 admin-backup-postgres = Дерекқор — PostgreSQL: сақтық көшірмені серверде <code>pg_dump</code> арқылы жасаңыз (docs/OPERATIONS.md қараңыз).
 cmd-backup = Әкімші: дерекқордың сақтық көшірмесі
+
+# /stats chart: questions answered vs not known per day
+admin-chart-questions = Күн сайынғы сұрақтар
+admin-chart-answered = жауап берілді
+admin-chart-not-known = жауабы белгісіз

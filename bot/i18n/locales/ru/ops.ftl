@@ -4,7 +4,7 @@ admin-chart-deliveries = Доставки по дням
 admin-chart-sent = отправлено
 admin-chart-failed = не доставлено или заблокировано
 admin-chart-empty = пока нет данных
-admin-chart-caption = 📈 Подписчики и доставки, { $first } – { $last } (дни по UTC)
+admin-chart-caption = 📈 Подписчики, доставки и вопросы, { $first } – { $last } (дни по UTC)
 admin-src-settings = каждые { $interval } с · доп. заголовки: { $headers }
 admin-src-interval-usage = Формат: <code>/sources interval ID СЕКУНДЫ</code> (от 10 до 604800)
 admin-src-interval-set = Источник #{ $id } опрашивается каждые { $seconds } с, начиная со следующего опроса.
@@ -22,8 +22,13 @@ admin-src-opml-too-big = Ничего не импортировано: файл 
 admin-src-imported = OPML импортирован: добавлено { $added }, уже были { $existing }, отклонено { $refused }.
 admin-alert-backup-failed = Плановая резервная копия не сделана: { $error }
 admin-backup-working = Делаю резервную копию…
-admin-backup-sent = 💾 Резервная копия от { $time } UTC, { $size } МБ. Восстановить: <code>python -m bot restore ФАЙЛ</code> при остановленном боте.
+admin-backup-sent = 💾 Резервная копия от { $time }, { $size } МБ. Восстановить: <code>python -m bot restore ФАЙЛ</code> при остановленном боте.
 admin-backup-too-big = Резервная копия ({ $size } МБ) больше { $limit } МБ, которые Telegram разрешает отправлять ботам. Она на сервере: <code>{ $path }</code>
 admin-backup-failed = Резервная копия не сделана: { $error }
 admin-backup-postgres = База данных — PostgreSQL: делайте резервную копию на сервере с помощью <code>pg_dump</code> (см. docs/OPERATIONS.md).
 cmd-backup = Админ: резервная копия базы
+
+# /stats chart: questions answered vs not known per day
+admin-chart-questions = Вопросы по дням
+admin-chart-answered = отвечено
+admin-chart-not-known = ответ неизвестен
