@@ -77,3 +77,17 @@ async def test_sources_are_paged_within_telegrams_keyboard_limits(stub: BotAPISt
         boss.press(listing, data=following[0]["callback_data"])
         listing = await boss.reply()
     assert seen == {f"#{n} " for n in range(1, 44)}  # every source reachable, page by page
+
+
+async def test_a_button_on_a_later_page_redraws_that_page(stub: BotAPIStub, app: RunningBot) -> None:
+    for n in range(25):
+        await app.services.source_repository.add(NewSource(f"https://site{n}.kz/feed", "rss", "ru", f"Site {n}", 300))
+    boss = admin(stub)
+    first = await boss.ask("/sources")
+    boss.press(first, "Next")
+    second = await boss.reply()
+    assert "(page 2 of 3)" in second.text and "#11 ▶️ active" in second.text
+    await boss.callback_answer(boss.press(second, "⏸ #12"))
+    await stub.wait_until(lambda: "#12 ⏸ paused" in second.text)
+    assert "(page 2 of 3)" in second.text and "#11 ▶️ active" in second.text and "#1 ▶️" not in second.text
+    assert "⏸ paused" not in first.text  # the first page was not touched
