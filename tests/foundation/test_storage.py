@@ -1,5 +1,7 @@
 """Migrations and the chats repository, on every configured backend."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -71,3 +73,32 @@ async def test_audit_log_keeps_who_what_when(db: Database) -> None:
     [entry] = await audit.recent()
     assert entry["actor_id"] == 7 and entry["action"] == "language.set" and entry["details"] == {"language": "kk"}
     assert entry["at"].tzinfo is not None
+
+
+def test_head_is_read_from_the_migration_files_as_alembic_reads_it() -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.database import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_a_database_at_the_head_starts_without_importing_alembic(tmp_path: Path) -> None:
+    # alembic brings mako and pygments (about 10 MB kept for the life of the bot): only a migration needs it.
+    url = f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3"
+    db = Database(url)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+    script = (
+        "import asyncio, sys\n"
+        "from storage import Database\n"
+        f"db = Database({url!r})\n"
+        "asyncio.run(db.migrate())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako', 'pygments')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
+    assert result.stdout.strip() == "[]"
