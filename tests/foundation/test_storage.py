@@ -1,5 +1,6 @@
 """Migrations and the chats repository, on every configured backend."""
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,29 @@ async def test_a_database_at_the_head_starts_without_importing_alembic(tmp_path:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
     )
     assert result.stdout.strip() == "[]"
+
+
+async def test_sqlite_connections_come_back_to_the_pool_outside_any_transaction(tmp_path: Path) -> None:
+    # The pool does not roll back on return (a round trip per use): the connection must already be clean.
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3")
+
+    async def open_transaction() -> bool:
+        async with db.connect() as conn:
+            raw = await conn.get_raw_connection()
+            return bool(raw.driver_connection._conn.in_transaction)  # type: ignore[union-attr]  # noqa: SLF001 - aiosqlite's sqlite3 connection
+
+    try:
+        await db.migrate()
+        async with db.connect() as conn:
+            await conn.execute(sa.text("SELECT count(*) FROM chats"))  # a read, never committed
+        assert not await open_transaction()
+        with contextlib.suppress(RuntimeError):
+            async with db.begin() as conn:
+                await conn.execute(sa.text("DELETE FROM chats"))
+                raise RuntimeError
+        assert not await open_transaction()
+        async with db.begin() as conn:
+            await conn.execute(sa.text("DELETE FROM chats"))
+        assert not await open_transaction()
+    finally:
+        await db.close()
