@@ -15,7 +15,9 @@ first poll, wanted by nobody), plus one news feed polled every 10 s. Resident me
 - steady: RSS over 20 s once the first cycle is done (all 304 from then on);
 - new item to first push: the news feed gains an alliance item; from the poll that fetched it to the first
   sendMessage of it at the stub;
-- peak: the highest RSS while the item is queued for everyone and sent for `--fanout-seconds`.
+- peak: the highest RSS while the item is queued for everyone and sent for `--fanout-seconds`;
+- after the first question: a user asks one, which builds the question engine's indexes (bm25s and numpy
+  are imported then), RSS 2 s after the answer.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -51,6 +54,7 @@ SAMPLE_EVERY = 0.1
 STEADY_SECONDS = 20.0
 FEED_INTERVAL = 600
 NEWS_INTERVAL = 10
+QUESTION = "Что такое альянс?"
 NEWS_TITLE = "Альянс: заседание по низкоуглеродным технологиям"
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -166,9 +170,9 @@ async def _prepare(database_url: str, subscribers: int, site_url: str, feeds: in
     await db.close()
 
 
-async def _until(predicate: object, timeout: float, what: str) -> None:
+async def _until(predicate: Callable[[], object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
+    while not predicate():
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what}: not within {timeout:g} s")
         await asyncio.sleep(0.01)
@@ -258,6 +262,14 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
             await asyncio.sleep(fanout_seconds)
             fanout = sampler.between(site.news_changed_at, time.monotonic())
             sent = sum(1 for call in stub.calls[calls_before:] if call.method == "sendMessage" and call.ok)
+            asker = stub.user(FIRST_ID - 1, language_code="ru")
+            asker.send("/start")
+            await _until(lambda: stub.sent_to(asker.id), 60, "the answer to /start")
+            answered = len(stub.sent_to(asker.id))
+            asker.send(QUESTION)
+            await _until(lambda: len(stub.sent_to(asker.id)) > answered, 60, "the answer to a question")
+            await asyncio.sleep(2.0)
+            after_question = sampler.samples[-1][1]
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -286,6 +298,7 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
           f"from the feed change: {pushed - site.news_changed_at:.2f} s")
     print(f"fan-out to {subscribers:,}: {sent:,} sent in {fanout_seconds:g} s after the first push; peak RSS "
           f"{peak_mb:.1f} MB, {peak_mb - aiogram_mb:+.1f} MB over the floor (goal <= +80)")
+    print(f"after the first question: {after_question:.1f} MB, {after_question - aiogram_mb:+.1f} MB over the floor")
     print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"bot exit code after SIGTERM: {process.returncode}")
     return 0 if process.returncode == 0 else 1
