@@ -279,6 +279,20 @@ class Sender:
         while (pause := self._paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(pause)
 
+    async def _slot(self) -> None:
+        """Wait for a slot of the global rate outside any pause.
+
+        A slot taken before a pause began is stale: the bucket went on handing slots to every waiting worker
+        during the pause, and sending them all when it ends is a burst of up to `concurrency` requests on top
+        of the rate (at 1000/s: 250 at once, a 429 from Telegram again, a pause, again every two seconds).
+        Such a slot is dropped and the worker queues for a fresh one after the pause.
+        """
+        while True:
+            await self._wait_for_pause()
+            await self._limiter.acquire()
+            if self._paused_until <= time.monotonic():
+                return
+
     def forget_message(self, message_id: int) -> None:
         """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
         self._cancelled_messages[message_id] = None
@@ -286,9 +300,7 @@ class Sender:
             self._cancelled_messages.popitem(last=False)
 
     async def _deliver(self, row: ClaimedDelivery) -> None:
-        await self._wait_for_pause()
-        await self._limiter.acquire()
-        await self._wait_for_pause()  # a 429 may have come in while this row waited for the bucket
+        await self._slot()
         if row.message.id in self._cancelled_messages:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
