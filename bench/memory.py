@@ -170,16 +170,16 @@ async def _prepare(database_url: str, subscribers: int, site_url: str, feeds: in
     await db.close()
 
 
-async def _until(predicate: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
+async def _until(predicate: Callable[[], object], within: float, what: str) -> None:
+    deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not within {timeout:g} s")
+            raise TimeoutError(f"{what}: not within {within:g} s")
         await asyncio.sleep(0.01)
 
 
-async def _healthy(url: str, process: asyncio.subprocess.Process, timeout: float) -> float:
-    deadline = time.monotonic() + timeout
+async def _healthy(url: str, process: asyncio.subprocess.Process, within: float) -> float:
+    deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
             if process.returncode is not None:
@@ -201,7 +201,7 @@ def _first_push(stub: BotAPIStub, since: int) -> float | None:
     return None
 
 
-async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) -> int:  # noqa: PLR0915 - one story
+async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) -> int:
     python_mb = floor_mb("pass")
     aiogram_mb = floor_mb("import aiogram")
     site = Site(feeds, [_rss(3, n) for n in range(feeds)], _rss(1, -1))
@@ -247,7 +247,7 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
             healthy = await _healthy(f"http://127.0.0.1:{health_port}/healthz", process, 120)
             await _until(lambda: site.first_fetch is not None, 120, "first poll tick")
             await _until(lambda: site.all_fetched is not None, 600, "every feed fetched once")
-            assert site.first_fetch is not None and site.all_fetched is not None  # noqa: S101 - narrowing
+            assert site.first_fetch is not None and site.all_fetched is not None
             cycle_cpu_base = sampler.at(site.all_fetched)[1]
             await asyncio.sleep(5.0)  # the last polls of the cycle store their items
             steady_from = time.monotonic()
@@ -258,7 +258,7 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
             site.news_changed_at = time.monotonic()
             await _until(lambda: _first_push(stub, calls_before) is not None, 120, "first push of the new item")
             pushed = _first_push(stub, calls_before)
-            assert pushed is not None and site.news_found_at is not None  # noqa: S101 - narrowing
+            assert pushed is not None and site.news_found_at is not None
             await asyncio.sleep(fanout_seconds)
             fanout = sampler.between(site.news_changed_at, time.monotonic())
             sent = sum(1 for call in stub.calls[calls_before:] if call.method == "sendMessage" and call.ok)
@@ -282,7 +282,10 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
     cycle_rss, cycle_cpu = sampler.at(site.all_fetched)
     steady_mb = sorted(steady)[len(steady) // 2]
     peak_mb = max(fanout)
-    print(f"{subscribers:,} subscribers, {feeds:,} feeds (+1 news feed), send rate {rate:g}/s; prepared in {prepare_s:.1f} s")
+    print(
+        f"{subscribers:,} subscribers, {feeds:,} feeds (+1 news feed), send rate {rate:g}/s; "
+        f"prepared in {prepare_s:.1f} s"
+    )
     print(f"baseline RSS: bare interpreter {python_mb:.1f} MB, `import aiogram` {aiogram_mb:.1f} MB (the floor)")
     print(f"{'cold start':34} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7} {'over floor':>10}")
     for label, moment, rss, cpu in (
@@ -291,13 +294,19 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
         ("every feed fetched once", site.all_fetched, cycle_rss, cycle_cpu),
     ):
         print(f"{label:34} {moment - started:7.2f} {cpu:6.2f} {rss:7.1f} {rss - aiogram_mb:+10.1f}")
-    print(f"steady (median of {len(steady)} samples over {STEADY_SECONDS:g} s): {steady_mb:.1f} MB, "
-          f"{steady_mb - aiogram_mb:+.1f} MB over the floor (goal <= +40); "
-          f"CPU in the steady window {sampler.at(time.monotonic())[1] - cycle_cpu_base:.2f} s incl. the fan-out")
-    print(f"new item to first push, from the poll that fetched it: {pushed - site.news_found_at:.3f} s (goal <= 1 s); "
-          f"from the feed change: {pushed - site.news_changed_at:.2f} s")
-    print(f"fan-out to {subscribers:,}: {sent:,} sent in {fanout_seconds:g} s after the first push; peak RSS "
-          f"{peak_mb:.1f} MB, {peak_mb - aiogram_mb:+.1f} MB over the floor (goal <= +80)")
+    print(
+        f"steady (median of {len(steady)} samples over {STEADY_SECONDS:g} s): {steady_mb:.1f} MB, "
+        f"{steady_mb - aiogram_mb:+.1f} MB over the floor (goal <= +40); "
+        f"CPU in the steady window {sampler.at(time.monotonic())[1] - cycle_cpu_base:.2f} s incl. the fan-out"
+    )
+    print(
+        f"new item to first push, from the poll that fetched it: {pushed - site.news_found_at:.3f} s (goal <= 1 s); "
+        f"from the feed change: {pushed - site.news_changed_at:.2f} s"
+    )
+    print(
+        f"fan-out to {subscribers:,}: {sent:,} sent in {fanout_seconds:g} s after the first push; peak RSS "
+        f"{peak_mb:.1f} MB, {peak_mb - aiogram_mb:+.1f} MB over the floor (goal <= +80)"
+    )
     print(f"after the first question: {after_question:.1f} MB, {after_question - aiogram_mb:+.1f} MB over the floor")
     print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"bot exit code after SIGTERM: {process.returncode}")

@@ -149,7 +149,7 @@ def head_revision() -> str | None:
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
-    from alembic.config import Config  # noqa: PLC0415 - only when a migration runs: see Database.migrate
+    from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -158,13 +158,13 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 
 def _upgrade(connection: sa.Connection, revision: str) -> None:
-    from alembic import command  # noqa: PLC0415 - see alembic_config
+    from alembic import command
 
     command.upgrade(alembic_config(connection), revision)
 
 
 def _downgrade(connection: sa.Connection, revision: str) -> None:
-    from alembic import command  # noqa: PLC0415 - see alembic_config
+    from alembic import command
 
     command.downgrade(alembic_config(connection), revision)
 

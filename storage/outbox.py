@@ -314,7 +314,9 @@ class Outbox:
                 status="sent",
                 sent_at=sent_at,
                 error=None,
-                telegram_message_id=sa.func.coalesce(sa.bindparam("telegram_id", type_=sa.BigInteger), d.c.telegram_message_id),
+                telegram_message_id=sa.func.coalesce(
+                    sa.bindparam("telegram_id", type_=sa.BigInteger), d.c.telegram_message_id
+                ),
                 sent_kind=sa.func.coalesce(sa.bindparam("kind", type_=sa.String), d.c.sent_kind),
             )
         )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
     """The dialect's INSERT with ON CONFLICT; PostgreSQL's module is imported only on PostgreSQL (2.5 MB)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql  # noqa: PLC0415
+        from sqlalchemy.dialects import postgresql
 
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -26,7 +26,9 @@ async def insert_ignoring_duplicates(
     if not rows:
         return 0
     # RETURNING counts the inserted rows on both backends (an executemany rowcount is not reliable on asyncpg).
-    statement = _insert(conn, table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
+    statement = (
+        _insert(conn, table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
+    )
     result = await conn.execute(statement, list(rows))
     return len(result.all())
 

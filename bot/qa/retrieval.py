@@ -50,7 +50,7 @@ class Retriever:
         if self._passages:
             # Imported with the first index (the first question): bm25s brings numpy, about 15 MB of resident
             # memory that a bot nobody has asked anything yet does not need.
-            import bm25s  # noqa: PLC0415
+            import bm25s
 
             self._index = bm25s.BM25()
             self._index.index([sorted(s) or ["_"] for s in self._stems], show_progress=False)

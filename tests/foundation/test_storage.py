@@ -1,7 +1,7 @@
 """Migrations and the chats repository, on every configured backend."""
 
+import asyncio
 import contextlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -99,10 +99,12 @@ async def test_a_database_at_the_head_starts_without_importing_alembic(tmp_path:
         "asyncio.run(db.migrate())\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako', 'pygments')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).parents[2]
     )
-    assert result.stdout.strip() == "[]"
+    stdout, _ = await process.communicate()
+    assert process.returncode == 0
+    assert stdout.decode().strip() == "[]"
 
 
 async def test_sqlite_connections_come_back_to_the_pool_outside_any_transaction(tmp_path: Path) -> None:
@@ -112,7 +114,7 @@ async def test_sqlite_connections_come_back_to_the_pool_outside_any_transaction(
     async def open_transaction() -> bool:
         async with db.connect() as conn:
             raw = await conn.get_raw_connection()
-            return bool(raw.driver_connection._conn.in_transaction)  # type: ignore[union-attr]  # noqa: SLF001 - aiosqlite's sqlite3 connection
+            return bool(raw.driver_connection._conn.in_transaction)
 
     try:
         await db.migrate()
