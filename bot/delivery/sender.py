@@ -569,7 +569,7 @@ class Sender:
     async def _record_loop(self) -> None:
         while True:
             await self._sent_ready.wait()
-            # One commit for a group of results, at 30/s as at 1000/s: half the workers' worth, or what came
+            # One commit for a group of results, at 30/s as at 1000/s: every worker's worth, or what came
             # within the group delay (short enough that waiting workers keep the rate).
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._group_full.wait(), timeout=self.group_delay())
