@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
-from bot.container import bootstrap
+from bot.container import bootstrap, freeze_startup_heap
 from bot.factory import create_bot, create_dispatcher
 from bot.leadership import Leadership
 
@@ -57,6 +57,7 @@ async def run(settings: Settings) -> None:
     services = bootstrap(settings)
     await services.start()
     dp = create_dispatcher(services)
+    freeze_startup_heap()
     try:
         await preflight(bot, settings)
     except PreflightError:

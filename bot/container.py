@@ -7,6 +7,7 @@ wiring. Handlers and hooks receive the services by field name (aiogram's workflo
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -106,6 +107,18 @@ class Services:
         """Release what the services hold open (the feeds' HTTP session, the database)."""
         await self.poller.close()
         await self.db.close()
+
+
+def freeze_startup_heap() -> None:
+    """What was imported and built at start lives as long as the process: collect once, then move it out of
+    the cyclic collector's reach (`gc.freeze`).
+
+    Without it every full collection walks the quarter of a million objects aiogram's models and the rest of
+    the start leave behind: 190 ms with the event loop stopped, repeated as a fan-out allocates, and the
+    requests held back meanwhile reach Telegram together (429s at 1000/s) and cost CPU per message.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def bootstrap(settings: Settings) -> Services:

@@ -298,23 +298,30 @@ class Outbox:
         if not ids:
             return
         d = outbox_deliveries
-        async with self._db.begin() as conn:
-            await conn.execute(
-                sa.update(d).where(d.c.id.in_(list(ids))).values(status="sent", sent_at=at or utcnow(), error=None)
+        sent_at = at or utcnow()
+        messages = messages or {}
+        # One statement for the whole group: each row with the Telegram message it became (or none).
+        rows = [
+            {"row_id": row_id, "telegram_id": message[0], "kind": message[1]}
+            if (message := messages.get(row_id)) is not None
+            else {"row_id": row_id, "telegram_id": None, "kind": None}
+            for row_id in dict.fromkeys(ids)
+        ]
+        statement = (
+            sa.update(d)
+            .where(d.c.id == sa.bindparam("row_id"))
+            .values(
+                status="sent",
+                sent_at=sent_at,
+                error=None,
+                telegram_message_id=sa.func.coalesce(
+                    sa.bindparam("telegram_id", type_=sa.BigInteger), d.c.telegram_message_id
+                ),
+                sent_kind=sa.func.coalesce(sa.bindparam("kind", type_=sa.String), d.c.sent_kind),
             )
-            wanted = set(ids)
-            known = [
-                {"row_id": row_id, "telegram_id": message[0], "kind": message[1]}
-                for row_id, message in (messages or {}).items()
-                if row_id in wanted
-            ]
-            if known:
-                await conn.execute(
-                    sa.update(d)
-                    .where(d.c.id == sa.bindparam("row_id"))
-                    .values(telegram_message_id=sa.bindparam("telegram_id"), sent_kind=sa.bindparam("kind")),
-                    known,
-                )
+        )
+        async with self._db.begin() as conn:
+            await conn.execute(statement, rows)
 
     async def retry(
         self, row_id: int, *, at: datetime, error: str, transient: bool = False, plain_text: bool | None = None

@@ -6,8 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """The dialect's INSERT with ON CONFLICT; PostgreSQL's module is imported only on PostgreSQL (2.5 MB)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 async def insert_ignoring_duplicates(
@@ -16,9 +25,10 @@ async def insert_ignoring_duplicates(
     """Insert rows, silently skipping those that collide on the `conflict` columns; returns the rows inserted."""
     if not rows:
         return 0
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     # RETURNING counts the inserted rows on both backends (an executemany rowcount is not reliable on asyncpg).
-    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
+    statement = (
+        _insert(conn, table).on_conflict_do_nothing(index_elements=list(conflict)).returning(table.c[conflict[0]])
+    )
     result = await conn.execute(statement, list(rows))
     return len(result.all())
 
@@ -28,8 +38,7 @@ async def insert_selected(conn: AsyncConnection, table: sa.Table, rows: sa.Selec
 
     The rows never pass through Python: the cost is the database's, whatever their number.
     """
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     names = [column.name for column in rows.selected_columns]
-    statement = insert(table).from_select(names, rows).on_conflict_do_nothing(index_elements=list(conflict))
+    statement = _insert(conn, table).from_select(names, rows).on_conflict_do_nothing(index_elements=list(conflict))
     result = await conn.execute(statement)
     return max(0, int(result.rowcount))

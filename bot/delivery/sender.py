@@ -139,9 +139,8 @@ class Sender:
         self._sent_messages: dict[int, tuple[int, str]] = {}  # row -> the Telegram message it became
         self._sent_ready = asyncio.Event()
         self._group_full = asyncio.Event()
-        self._group_size = max(1, self.concurrency // 2)
-        # A worker waits for its commit: half the time the others need to fill the rate's slots between sends.
-        self._group_delay = min(0.2, self.concurrency / rate / 2)
+        self._group_size = self.concurrency  # the group delay decides: the group is full when every worker waits
+        self._latency = 0.0  # moving average of a successful send, seconds
         self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
         self._recent_429s: deque[tuple[float, int]] = deque()
         self._prepared: OrderedDict[tuple[int, bool], _Requests] = OrderedDict()
@@ -279,6 +278,20 @@ class Sender:
         while (pause := self._paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(pause)
 
+    async def _slot(self) -> None:
+        """Wait for a slot of the global rate outside any pause.
+
+        A slot taken before a pause began is stale: the bucket went on handing slots to every waiting worker
+        during the pause, and sending them all when it ends is a burst of up to `concurrency` requests on top
+        of the rate (at 1000/s: 250 at once, a 429 from Telegram again, a pause, again every two seconds).
+        Such a slot is dropped and the worker queues for a fresh one after the pause.
+        """
+        while True:
+            await self._wait_for_pause()
+            await self._limiter.acquire()
+            if self._paused_until <= time.monotonic():
+                return
+
     def forget_message(self, message_id: int) -> None:
         """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
         self._cancelled_messages[message_id] = None
@@ -286,9 +299,7 @@ class Sender:
             self._cancelled_messages.popitem(last=False)
 
     async def _deliver(self, row: ClaimedDelivery) -> None:
-        await self._wait_for_pause()
-        await self._limiter.acquire()
-        await self._wait_for_pause()  # a 429 may have come in while this row waited for the bucket
+        await self._slot()
         if row.message.id in self._cancelled_messages:
             return  # the outbox row is already `cancelled`
         self._pacer.record(row.chat_id)
@@ -319,7 +330,9 @@ class Sender:
             record_send("failed")
             await self._fail(row, f"{type(error).__name__}: {error.message}")
         else:
-            record_send("sent", time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self._latency += (elapsed - self._latency) * 0.1
+            record_send("sent", elapsed)
             await self._record_sent(row.id, sent)
 
     async def _send(self, row: ClaimedDelivery) -> tuple[int, str] | None:
@@ -543,13 +556,23 @@ class Sender:
             self._group_full.set()
         await future
 
+    def group_delay(self) -> float:
+        """How long the first result of a group waits for others before the group is committed.
+
+        A worker waits for its commit before it takes the next row, and at the full rate its turn comes every
+        `concurrency / rate` seconds, of which the send itself takes `latency`: waiting for most of the rest
+        costs no rate and makes groups (commits) as large as they can be: 5-6 rows at 30/s instead of 4.
+        """
+        turn = self.concurrency / self.rate
+        return max(0.01, min(0.2, 0.8 * turn - self._latency))
+
     async def _record_loop(self) -> None:
         while True:
             await self._sent_ready.wait()
-            # One commit for a group of results, at 30/s as at 1000/s: half the workers' worth, or what came
+            # One commit for a group of results, at 30/s as at 1000/s: every worker's worth, or what came
             # within the group delay (short enough that waiting workers keep the rate).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._group_full.wait(), timeout=self._group_delay)
+                await asyncio.wait_for(self._group_full.wait(), timeout=self.group_delay())
             self._sent_ready.clear()
             self._group_full.clear()
             await self._flush_sent()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import bm25s
+from typing import TYPE_CHECKING
 
 from bot.qa.normalize import words
+
+if TYPE_CHECKING:
+    import bm25s
 
 STEM_LENGTH = 5
 MIN_SHARED = 2
@@ -46,6 +48,10 @@ class Retriever:
         self._stems = [set(stems(p.text + " " + p.title, ignored)) for p in self._passages]
         self._index: bm25s.BM25 | None = None
         if self._passages:
+            # Imported with the first index (the first question): bm25s brings numpy, about 15 MB of resident
+            # memory that a bot nobody has asked anything yet does not need.
+            import bm25s
+
             self._index = bm25s.BM25()
             self._index.index([sorted(s) or ["_"] for s in self._stems], show_progress=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from local_telegram import BotAPIStub, Fault
+from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
 from tests.conftest import RunningBot, make_settings, start_bot
 from tests.delivery.conftest import start_delivery_bot
@@ -43,5 +44,25 @@ async def test_a_429_in_one_chat_pauses_that_chat_only(stub: BotAPIStub, databas
         await stub.wait_until(lambda: len(stub.sent_to(calm.id)) == 3, timeout=20)
         assert [m.text for m in stub.sent_to(calm.id)] == ["News 0", "News 1", "News 2"]
         assert stub.sent_to(busy.id) == []  # still waiting out its 120 s
+    finally:
+        await running.stop()
+
+
+async def test_after_a_global_429_the_sends_resume_at_the_rate_without_a_burst(
+    stub: BotAPIStub, database_url: str
+) -> None:
+    # Three chats refused at once is the bot's global limit: every worker holds off for retry_after. Slots the
+    # bucket handed out during the pause must not all be spent when it ends (a burst over the limit: 429 again).
+    stub.rate_limits = RateLimits(global_per_second=100)
+    running = await start_delivery_bot(make_settings(stub, database_url, send_rate_per_second=100), stub)
+    try:
+        chats = [stub.user(710_000 + n).id for n in range(400)]
+        stub.faults.append(Fault(method="sendMessage", status=429, retry_after=1, times=3))
+        outbox: Outbox = running.services.outbox
+        message_id = await outbox.add_message("broadcast", dedup_key="burst", payload={"text": "News"})
+        await outbox.add_deliveries(message_id, [Recipient(chat) for chat in chats])
+        running.services.sender.wake()
+        await stub.wait_until(lambda: all(stub.sent_to(chat) for chat in chats), timeout=60)
+        assert stub.rate_limited == 0  # no request over the limit: the stub never had to refuse one itself
     finally:
         await running.stop()
