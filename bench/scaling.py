@@ -13,17 +13,22 @@ Baselines in the same run: reading the whole audience into Python (`SELECT chat_
 floor of any matcher that loads the subscriptions: what the old fan-out did before matching them one by one),
 and for the claim, the same claim at the smallest size (a flat claim has a ratio of 1). CPU is this process's
 (aiosqlite's thread included); on PostgreSQL the server's own CPU is not in it, so wall time is printed too.
+Each size is measured in a process of its own: measured one after the other in one process, the later sizes
+paid for the garbage the earlier ones left (a 100k claim on PostgreSQL cost 2.2-2.5x the 1k claim that way,
+and 1.0x alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import resource
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -92,6 +97,8 @@ async def measure(url: str, size: int) -> Row:
             claimed = await outbox.claim(now=utcnow(), limit=CLAIM_BATCH)
             await outbox.release([row.id for row in claimed])  # the queue keeps its size
 
+    warm = await outbox.claim(now=utcnow(), limit=CLAIM_BATCH)  # statements compiled and cached, as in a sender
+    await outbox.release([row.id for row in warm])
     claim_s, claim_cpu = await _timed(claim)
     await db.close()
     return Row(size, load_all_cpu, nobody_s, nobody_cpu, enqueue_s, enqueue_cpu, queued, claim_s, claim_cpu)
@@ -120,6 +127,20 @@ def report(backend: str, rows: list[Row]) -> None:
         )
 
 
+def _one(url: str, size: int, postgres: bool) -> Row:
+    return asyncio.run(_postgres(url, size) if postgres else measure(url, size))
+
+
+def _each_alone(sizes: list[int], url: Callable[[int], str], *, postgres: bool = False) -> list[Row]:
+    """Every size in a fresh process (spawned, one task each), so no size pays for another's garbage."""
+    context = multiprocessing.get_context("spawn")
+    rows = []
+    for size in sizes:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            rows.append(pool.submit(_one, url(size), size, postgres).result())
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -128,12 +149,9 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     with tempfile.TemporaryDirectory() as workdir:
-        report(
-            "SQLite",
-            [asyncio.run(measure(f"sqlite+aiosqlite:///{workdir}/{size}.sqlite3", size)) for size in sizes],
-        )
+        report("SQLite", _each_alone(sizes, lambda size: f"sqlite+aiosqlite:///{workdir}/{size}.sqlite3"))
     if args.postgres:
-        report("PostgreSQL", [asyncio.run(_postgres(args.postgres, size)) for size in sizes])
+        report("PostgreSQL", _each_alone(sizes, lambda _size: args.postgres, postgres=True))
 
 
 if __name__ == "__main__":
