@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import signal
 import sqlite3
@@ -28,17 +27,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._botprocess import bot_env
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
 from storage import Database
 from storage.broadcasts import BroadcastRepository
 from storage.sources import SourceRepository
 from tests.delivery.helpers import subscribe_many
 from tests.support.feeds import FeedSite, Item, rss
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 4_000_000
 CONCURRENCY = 10
 MARK = "Crash round"
@@ -113,22 +111,17 @@ async def _schedule_broadcast(stub: BotAPIStub, database_url: str, title: str, s
 
 
 async def _start(stub: BotAPIStub, database_url: str, workdir: str) -> asyncio.subprocess.Process:
-    env = os.environ | {
-        "PYTHONPATH": str(REPO_ROOT),
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": stub.url,
-        "DATABASE_URL": database_url,
-        "ALLOW_PRIVATE_SOURCES": "true",
-        "DEFAULT_SOURCES": "false",
-        "POLL_INTERVAL_SECONDS": "10",
+    env = bot_env(
+        stub,
+        database_url,
         # A poll cut by a kill holds its source for 3 x the fetch timeout + 60 s: kept short here.
-        "FEED_TIMEOUT_SECONDS": "1",
-        "SEND_RATE_PER_SECOND": "400",
-        "SEND_CONCURRENCY": str(CONCURRENCY),
-        "LEASE_SECONDS": "3",  # a restarted process takes over from the killed one quickly
-        "ADMIN_IDS": str(ADMIN_ID),
-        "LOG_LEVEL": "ERROR",
-    }
+        FEED_TIMEOUT_SECONDS="1",
+        SEND_RATE_PER_SECOND="400",
+        SEND_CONCURRENCY=str(CONCURRENCY),
+        LEASE_SECONDS="3",  # a restarted process takes over from the killed one quickly
+        ADMIN_IDS=str(ADMIN_ID),
+        LOG_LEVEL="ERROR",
+    )
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.DEVNULL
     )

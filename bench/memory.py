@@ -40,15 +40,14 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from bench._botprocess import REPO_ROOT, bot_env
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
 from storage import Database
 from storage.sources import SourceRepository
 from tests.delivery.helpers import subscribe_many
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 10_000_000
 SAMPLE_EVERY = 0.1
 STEADY_SECONDS = 20.0
@@ -223,20 +222,15 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
         prepared = time.monotonic()
         await _prepare(database_url, subscribers, site_url, feeds)
         prepare_s = time.monotonic() - prepared
-        env = os.environ | {
-            "PYTHONPATH": str(REPO_ROOT),
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": stub.url,
-            "DATABASE_URL": database_url,
-            "ALLOW_PRIVATE_SOURCES": "true",
-            "DEFAULT_SOURCES": "false",
-            "POLL_INTERVAL_SECONDS": "10",  # ticks every 5 s; each feed keeps its own interval
-            "SEND_RATE_PER_SECOND": f"{rate:g}",
-            "PAID_BROADCAST": "true" if rate > 30 else "false",
-            "HEALTH_PORT": str(health_port),
-            "HEALTH_HOST": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = bot_env(
+            stub,
+            database_url,
+            SEND_RATE_PER_SECOND=f"{rate:g}",
+            PAID_BROADCAST="true" if rate > 30 else "false",
+            HEALTH_PORT=str(health_port),
+            HEALTH_HOST="127.0.0.1",
+            LOG_LEVEL="WARNING",
+        )
         started = time.monotonic()
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.DEVNULL

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 import tempfile
@@ -20,15 +19,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench._botprocess import bot_env
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN
 from storage import Database
 from storage.sources import SourceRepository
 from tests.support.feeds import FeedSite, Item, rss
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 USERS = 50
 FIRST_USER = 3_000_000
 QUESTIONS_PER_SECOND = 2.0
@@ -119,16 +117,7 @@ async def soak(minutes: float) -> int:
         await db.migrate()
         await SourceRepository(db).add(NewSource(feed.url, "rss", "ru", "Soak feed", 10))
         await db.close()
-        env = os.environ | {
-            "PYTHONPATH": str(REPO_ROOT),
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": stub.url,
-            "DATABASE_URL": database_url,
-            "ALLOW_PRIVATE_SOURCES": "true",
-            "DEFAULT_SOURCES": "false",
-            "POLL_INTERVAL_SECONDS": "10",  # the feed is fetched every 10 s, due sources looked for every 5 s
-            "LOG_LEVEL": "WARNING",
-        }
+        env = bot_env(stub, database_url, LOG_LEVEL="WARNING")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.DEVNULL
         )

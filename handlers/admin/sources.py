@@ -285,7 +285,7 @@ async def source_pressed(
     if action is SourceStep.KEEP:
         await query.answer()
     else:
-        done = await _apply(query, source, action, l10n, source_admin, audit)
+        done = await _apply(query, message, source, action, l10n, source_admin, audit)
     if page is not None:
         await _redraw(message, page, l10n, moment, source_admin)
     elif done is not None:  # a button under an alert: it did its job, and the chat keeps a record of it
@@ -295,6 +295,7 @@ async def source_pressed(
 
 async def _apply(
     query: CallbackQuery,
+    message: Message,
     source: Source,
     action: SourceStep,
     l10n: Localizer,
@@ -311,8 +312,7 @@ async def _apply(
         text = l10n(
             "admin-src-polled", id=source.id, outcome=outcome.outcome, new=outcome.new, error=outcome.error or "—"
         )
-        if query.message is not None and isinstance(query.message, Message):
-            await query.message.answer(text)
+        await message.answer(text)
         return None
     if action is SourceStep.REMOVE_CONFIRMED:
         await source_admin.remove(source.id)
