@@ -84,6 +84,7 @@ ADVERSARIAL_UNITS = (
     "<b>", "<div><b>", "<ul><li>", "<ol><li>x", "<i><b>x</i>", "<p>x", "<div>", "<table><tr><td>", "</b>", "<br>",
     '<a href="https://a.kz"><b>', '<span class="tg-spoiler">', "<blockquote><p>", "<pre><code>", "<div></span>",
     "<b><p></b>x", "&amp;<", "<!--", "<a href='//x:99999'>y</a>",
+    "<a", "<", "a<b ", "<b x='<'>",  # tags never closed, "<" in an attribute
 )  # fmt: skip
 ADVERSARIAL_SIZE = 100_000
 

@@ -9,19 +9,18 @@ applied in Python to the candidates the database cannot queue on its own.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.rendering.markup import strip_tags
 from domain.entries import StoredEntry
 from domain.subscriptions import SCOPES, Subscription
 from storage.subscriptions import Audience
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 40
-_TAG = re.compile(r"<[^>]*>")
 _NOT_WORD = re.compile(r"[^\w-]+")
 
 
@@ -44,7 +43,7 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def entry_text(stored: StoredEntry) -> str:
     """Title and summary as plain text, what keywords are matched against."""
-    summary = html.unescape(_TAG.sub(" ", stored.entry.summary_html))
+    summary = strip_tags(stored.entry.summary_html, " ")
     return f"{stored.entry.title}\n{summary}"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import html
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from bot.qa.listing import MembersPage, members_page, roles_text
 from bot.qa.normalize import words
 from bot.qa.parse import Parse, chosen, parse
 from bot.qa.retrieval import Passage, Retriever
+from bot.rendering import strip_tags
 from bot.rendering.dates import format_day, local_day
 from domain.entries import StoredEntry
 from domain.knowledge import TEXT_LANGUAGES, KnowledgeBase, Organization, Person
@@ -49,7 +49,6 @@ __all__ = [
     "roles_text",
 ]
 
-_TAG_RE = re.compile(r"<[^>]+>")
 RELOAD_SECONDS = 60.0
 NEWS_LIMIT = 5
 SEARCH_LIMIT = 3
@@ -317,7 +316,7 @@ class QuestionEngine:
 
 def _plain(text: str) -> str:
     """Telegram HTML as plain text, for inline titles and descriptions."""
-    return html.unescape(_TAG_RE.sub("", text))
+    return strip_tags(text)
 
 
 def entry_line(item: StoredEntry, language: str, zone: str = KAZAKHSTAN) -> str:

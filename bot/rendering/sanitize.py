@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import nh3
 
@@ -23,7 +23,10 @@ MAX_INPUT_CHARS = 1_000_000
 MAX_DEPTH = 64
 MAX_TAGS = 2_500
 _CHUNK = 4_096
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+# The start of a tag: "<", an optional "/", the name. The tag ends at the next ">" (found with str.find, see
+# `_tags`): one regex for the whole tag backtracks over the name and the rest for every "<" that is never
+# closed ("<a<a<a...": cubic in the length, minutes for 10 KB).
+_TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _VOID = frozenset(
     {"br", "hr", "img", "wbr", "input", "source", "track", "area", "col", "embed", "meta", "link", "base", "param"}
 )
@@ -54,6 +57,21 @@ _DROP_WITH_CONTENT = frozenset(
 _ATTRIBUTES = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "blockquote": {"expandable"}, "ol": {"start"}}
 
 
+def _tags(html: str) -> Iterator[tuple[int, int, bool, str, bool]]:
+    """(start, end, closing, lower-case name, self-closed) of each tag, in one linear pass.
+
+    A tag runs from "<name" to the next ">", as an HTML tokenizer reads it; a "<" with no ">" after it
+    starts no tag, and neither does any "<" after it.
+    """
+    position = 0
+    while (match := _TAG_START.search(html, position)) is not None:
+        end = html.find(">", match.end())
+        if end == -1:
+            return
+        yield match.start(), end + 1, bool(match.group(1)), match.group(2).lower(), html[end - 1] == "/"
+        position = end + 1
+
+
 def bounded_markup(html: str) -> tuple[str, bool]:
     """`html` with nesting capped at MAX_DEPTH and at most MAX_TAGS tags, in one linear pass; and whether
     nothing was cut off (tags dropped for depth do not count: their text is all there).
@@ -69,11 +87,10 @@ def bounded_markup(html: str) -> tuple[str, bool]:
     dropped: Counter[str] = Counter()
     pieces: list[str] = []
     position = 0
-    for count, match in enumerate(_TAG.finditer(html)):
+    for count, (start, end, closing, name, self_closed) in enumerate(_tags(html)):
         if count >= MAX_TAGS:
-            pieces.append(html[position : match.start()])
+            pieces.append(html[position:start])
             return "".join(pieces), False
-        closing, name, self_closed = match.group(1), match.group(2).lower(), match.group(3)
         if name in _VOID or self_closed:
             continue
         keep = True
@@ -98,8 +115,8 @@ def bounded_markup(html: str) -> tuple[str, bool]:
         else:
             stack.append(name)
         if not keep:
-            pieces.append(html[position : match.start()])
-            position = match.end()
+            pieces.append(html[position:start])
+            position = end
     pieces.append(html[position:])
     return "".join(pieces), True
 

@@ -17,9 +17,11 @@ import nh3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.delivery.matching import entry_text
+from bot.delivery.sender import plain_text
 from bot.feeds.parsing import parse_rss
 from bot.feeds.urls import LINK_SCHEMES, telegram_url
-from bot.rendering import render_entry, render_entry_off_loop
+from bot.rendering import render_entry, render_entry_off_loop, strip_tags
 from bot.rendering.markup import Open, serialize
 from bot.rendering.sanitize import MAX_DEPTH, MAX_TAGS, bounded_markup, sanitize
 from domain.sources import NewSource
@@ -154,6 +156,34 @@ def test_nesting_is_capped_before_any_html_parser_sees_it(shape: list[str], repe
     assert deepest <= 2 * MAX_DEPTH  # a list item inside each capped list adds one level
     tokens, _ = sanitize(html, budget=4096)
     parse_html(serialize(tokens))  # still valid Telegram HTML
+
+
+# Markup that never closes its tags, or opens more than it closes: "<" and "<a" with no ">" after them, "<"
+# inside attributes. A pattern like <[^>]*> reads to the end of the text from every such "<" (quadratic), and
+# one that backtracks over a tag's name and the rest is cubic: minutes for 10 KB, and the item and every item
+# behind it never reach a subscriber.
+unclosed = st.lists(
+    st.sampled_from(
+        ["<", "<a", "<a ", "</", "<b x='", '<a href="', "<p", "<<", "a<b ", "<ж", "<!", "x", " ", "&", ">", "\n"]
+    ),
+    min_size=1,
+    max_size=8,
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shape=unclosed)
+def test_unclosed_tags_cost_a_linear_pass(shape: list[str]) -> None:
+    """Every reader of feed markup meets 200 KB of it: the renderer, the keyword matcher, the plain-text
+    fallback and the question engine's snippets. Before the fix, shapes like "<a" repeated did not finish
+    within the test's timeout; now each reader finishes, and the renderer's output is valid Telegram HTML."""
+    body = ("".join(shape) * (200_000 // len("".join(shape)) + 1))[:200_000]
+    stored = make_entry("Альянс", summary=body)
+    message = render_entry(stored, "ru")
+    assert "Альянс" in parse_html(message.text).text
+    assert "Альянс" in entry_text(stored)
+    assert plain_text("<b>Альянс</b> " + body).startswith("Альянс ")
+    assert strip_tags(body + "<i>end</i>").endswith("end")
 
 
 async def test_a_large_item_renders_off_the_event_loop() -> None:
