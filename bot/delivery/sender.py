@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import math
 import random
-import re
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
@@ -41,7 +39,7 @@ from aiolimiter import AsyncLimiter
 from bot.delivery.pacing import ChatPacer
 from bot.delivery.requests import PreparedRequest
 from bot.metrics import record_send
-from bot.rendering import CAPTION_LIMIT, RenderedMessage, truncate_html
+from bot.rendering import CAPTION_LIMIT, RenderedMessage, strip_tags, truncate_html
 from bot.session import OWN_RETRIES
 from bot.supervision import Supervisor
 from domain.clock import utcnow
@@ -60,7 +58,6 @@ CANCELLED_MEMORY = 10_000
 # then it is the bot's global limit, and every worker holds off.
 FLOOD_CHATS = 3
 FLOOD_WINDOW = 1.0
-_TAG = re.compile(r"<[^>]*>")
 
 
 def default_concurrency(rate: float) -> int:
@@ -70,7 +67,7 @@ def default_concurrency(rate: float) -> int:
 
 def plain_text(html_text: str) -> str:
     """Telegram HTML as plain text: tags dropped, entities decoded (the fallback when HTML is refused)."""
-    return html.unescape(_TAG.sub("", html_text))
+    return strip_tags(html_text)
 
 
 @dataclass(slots=True)
@@ -356,8 +353,7 @@ class Sender:
         requests = self._requests(bot, row)
         if requests.photo is not None:
             try:
-                sent = await bot(requests.photo.to(row.chat_id, row.message_thread_id))
-                return sent.message_id, "photo"
+                return await requests.photo.send(bot, row.chat_id, row.message_thread_id), "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
@@ -388,8 +384,7 @@ class Sender:
         thread = row.message_thread_id
         try:
             if first is not None:
-                prepared = await bot(first.to(row.chat_id, thread))
-                return prepared.message_id, "text"
+                return await first.send(bot, row.chat_id, thread), "text"
             sent = await bot.send_message(
                 chat_id=row.chat_id,
                 text=plain_text(text) if plain else text,
