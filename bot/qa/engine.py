@@ -88,13 +88,19 @@ class InlineItem:
 
 @dataclass(frozen=True, slots=True)
 class _Indexes:
+    lexicon: Lexicon
     kb: KnowledgeBase
     names: EntityIndex
     passages: Retriever
 
 
-def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon, names: EntityIndex | None) -> _Indexes:
-    """The indexes for a knowledge base and announcements; `names` is reused when only the news changed."""
+def _build(
+    kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon | None, names: EntityIndex | None
+) -> _Indexes:
+    """The indexes for a knowledge base and announcements; `names` is reused when only the news changed, the
+    lexicon is compiled on the first build (80 ms)."""
+    if lex is None:
+        lex = lexicon()
     passages: list[Passage] = []
     for fact in kb.facts:
         for language, text in fact.text.items():
@@ -116,7 +122,7 @@ def _build(kb: KnowledgeBase, announcements: list[StoredEntry], lex: Lexicon, na
         for language in TEXT_LANGUAGES:
             Composer(kb, localizer(language)).about()  # loads each language's messages before the first question
         names = EntityIndex(kb)
-    return _Indexes(kb, names, Retriever(passages, ignored=ignored))
+    return _Indexes(lex, kb, names, Retriever(passages, ignored=ignored))
 
 
 class QuestionEngine:
@@ -133,8 +139,9 @@ class QuestionEngine:
         self._announcements = announcements
         self._reload_seconds = reload_seconds
         self._loaded_at = -float("inf")
-        self._lexicon = lexicon()
-        self._indexes = _build(KnowledgeBase(), [], self._lexicon, None)
+        # The lexicon and the indexes are built at the first question, not at start: a process that is asked
+        # nothing (or not yet) keeps them out of its resident memory.
+        self._indexes: _Indexes | None = None
         self._news_ids: tuple[int, ...] = ()
         self._lock = asyncio.Lock()
 
@@ -148,19 +155,22 @@ class QuestionEngine:
                 kb = await self._knowledge.load()
                 news = await self._latest(INDEXED_ANNOUNCEMENTS)
                 news_ids = tuple(item.id for item in news)
-                changed = kb != self._indexes.kb or self._loaded_at == -float("inf")
+                old = self._indexes
+                changed = old is None or kb != old.kb
                 if changed or news_ids != self._news_ids:
                     # Indexing 10,000 organizations takes seconds: keep the event loop free meanwhile.
-                    names = None if changed else self._indexes.names
-                    self._indexes = await asyncio.to_thread(_build, kb, news, self._lexicon, names)
+                    lex = None if old is None else old.lexicon
+                    names = None if old is None or changed else old.names
+                    self._indexes = await asyncio.to_thread(_build, kb, news, lex, names)
                     self._news_ids = news_ids
                 self._loaded_at = time.monotonic()
+        assert self._indexes is not None  # built above on the first call
         return self._indexes
 
     async def understand(self, text: str, *, user_language: str) -> Parse:
         """The parse of a question (stages 1-3)."""
         indexes = await self._current()
-        return parse(text, user_language=user_language, lexicon=self._lexicon, names=indexes.names)
+        return parse(text, user_language=user_language, lexicon=indexes.lexicon, names=indexes.names)
 
     async def find(self, text: str) -> list[Entity]:
         """The organizations, countries and people a text names, in order of appearance."""
@@ -170,13 +180,13 @@ class QuestionEngine:
     async def answer(self, text: str, *, user_language: str) -> Answer:
         """The answer to a question, in the question's language (or the one the user asked for)."""
         indexes = await self._current()
-        question = parse(text, user_language=user_language, lexicon=self._lexicon, names=indexes.names)
+        question = parse(text, user_language=user_language, lexicon=indexes.lexicon, names=indexes.names)
         return await self._answer(question, indexes)
 
     async def choose(self, intent: str, entity: Entity | None, language: str) -> Answer:
         """The answer for the reading picked with an ask-back button."""
         indexes = await self._current()
-        if intent not in self._lexicon.intents:
+        if intent not in indexes.lexicon.intents:
             return Answer(language, localizer(language)("qa-dont-know"), "dont-know", outcome="dont_know")
         return await self._answer(chosen(intent, entity, language), indexes)
 
@@ -185,7 +195,7 @@ class QuestionEngine:
         intent = question.intent
         if intent == "news":
             return await self._news(l10n)
-        spec = self._lexicon.intents[intent] if intent is not None else None
+        spec = indexes.lexicon.intents[intent] if intent is not None else None
         not_stated = spec is not None and spec.not_stated and not (spec.entity_card and question.entities)
         if (
             intent is not None
@@ -260,7 +270,7 @@ class QuestionEngine:
             title = name.text.get(language, "") if name else ""
             return [InlineItem("about", title, "", about.build().text)] if about else []
         question = dataclasses.replace(
-            parse(query, user_language=language, lexicon=self._lexicon, names=indexes.names), language=language
+            parse(query, user_language=language, lexicon=indexes.lexicon, names=indexes.names), language=language
         )
         items: dict[str, InlineItem] = {}
         if question.intent is not None and question.intent != "news":

@@ -1,7 +1,8 @@
 """The question words as data: bot/qa/lexicon.yaml compiled into key matchers (see that file's header).
 
-Loading checks the file (an unknown intent in `beats`, an empty trigger) so a bad edit fails at start-up,
-not on a user's question.
+Loading checks the file (an unknown intent in `beats`, an empty trigger) so a bad edit fails loudly: in the
+tests, which load it, and in the bot at the first question (the engine compiles it then, not at start, to keep
+it out of the memory of a bot that is asked nothing).
 """
 
 from __future__ import annotations

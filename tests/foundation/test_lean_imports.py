@@ -5,8 +5,19 @@ import sys
 from pathlib import Path
 
 # alembic (with mako and pygments): only a migration; bm25s and numpy: the first question's index;
-# SQLAlchemy's PostgreSQL dialect: only on PostgreSQL. Together about 28 MB of resident memory.
-LAZY = ("alembic", "mako", "pygments", "bm25s", "numpy", "sqlalchemy.dialects.postgresql")
+# SQLAlchemy's PostgreSQL dialect: only on PostgreSQL; ElementTree and defusedxml: only an OPML import or export.
+# Together about 29 MB of resident memory. rapidfuzz is no dependency any more (3 MB for a one-edit check).
+LAZY = (
+    "alembic",
+    "mako",
+    "pygments",
+    "bm25s",
+    "numpy",
+    "sqlalchemy.dialects.postgresql",
+    "xml.etree.ElementTree",
+    "defusedxml",
+    "rapidfuzz",
+)
 
 
 def test_the_bot_graph_imports_no_heavy_module_it_does_not_use_yet() -> None:
@@ -35,3 +46,18 @@ def test_the_startup_heap_is_frozen_out_of_the_cyclic_collector() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
     )
     assert result.stdout.strip() == "True"
+
+
+def test_the_question_engine_compiles_its_lexicon_at_the_first_question_not_at_start() -> None:
+    # The lexicon and the indexes (about 1 MB) are built by the first question; a bot not asked keeps them out.
+    script = (
+        "from bot.config import Settings\n"
+        "from bot.container import bootstrap\n"
+        "from bot.qa.lexicon import lexicon\n"
+        "services = bootstrap(Settings(_env_file=None, bot_token='1:x', database_url='sqlite+aiosqlite:///:memory:'))\n"
+        "print(lexicon.cache_info().currsize)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
+    assert result.stdout.strip() == "0"

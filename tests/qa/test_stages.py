@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.qa.entities import EntityIndex
-from bot.qa.keymatch import KeyMatcher
+from bot.qa.keymatch import KeyMatcher, one_edit
 from bot.qa.lexicon import lexicon
 from bot.qa.normalize import key, words
 from bot.qa.parse import parse
@@ -60,6 +60,33 @@ def test_a_word_beginning_is_found_with_an_ending_and_with_one_typo(pattern, dat
     position = data.draw(st.integers(min_value=1, max_value=len(pattern) - 1))
     typo = pattern[:position] + pattern[position + 1 :]  # one letter left out
     assert matcher.match(typo)
+
+
+def _osa_distance(a: str, b: str) -> int:
+    # The textbook optimal-string-alignment table: edits of single letters and swaps of two neighbours.
+    table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[len(a)][len(b)]
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="abcд", max_size=7), st.data())
+def test_one_edit_is_an_optimal_string_alignment_distance_of_at_most_one(word, data):
+    near = data.draw(st.one_of(st.text(alphabet="abcд", max_size=8), st.just(word)))
+    if word and data.draw(st.booleans()):  # one random edit of the word, so that near misses are common
+        at = data.draw(st.integers(min_value=0, max_value=len(word) - 1))
+        near = data.draw(
+            st.sampled_from(
+                [word[:at] + word[at + 1 :], word[:at] + "x" + word[at:], word[:at] + "x" + word[at + 1 :],
+                 word[:at] + word[at + 1 : at + 2] + word[at] + word[at + 2 :]]
+            )
+        )  # fmt: skip
+    assert one_edit(word, near) == (_osa_distance(word, near) <= 1)
 
 
 def test_short_words_are_never_matched_by_a_typo():
