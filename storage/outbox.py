@@ -16,6 +16,21 @@ from storage.schema import chats, digest_items, outbox_deliveries, outbox_messag
 from storage.sql import insert_ignoring_duplicates, insert_selected
 
 PENDING = ("queued", "sending")
+# Built once, so its compiled form is found in SQLAlchemy's cache without building its cache key again for
+# every group of results the sender commits (several a second).
+_MARK_SENT = (
+    sa.update(outbox_deliveries)
+    .where(outbox_deliveries.c.id == sa.bindparam("row_id"))
+    .values(
+        status="sent",
+        sent_at=sa.bindparam("sent", type_=outbox_deliveries.c.sent_at.type),
+        error=None,
+        telegram_message_id=sa.func.coalesce(
+            sa.bindparam("telegram_id", type_=sa.BigInteger), outbox_deliveries.c.telegram_message_id
+        ),
+        sent_kind=sa.func.coalesce(sa.bindparam("kind", type_=sa.String), outbox_deliveries.c.sent_kind),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,31 +312,17 @@ class Outbox:
         """
         if not ids:
             return
-        d = outbox_deliveries
         sent_at = at or utcnow()
         messages = messages or {}
         # One statement for the whole group: each row with the Telegram message it became (or none).
         rows = [
-            {"row_id": row_id, "telegram_id": message[0], "kind": message[1]}
+            {"row_id": row_id, "sent": sent_at, "telegram_id": message[0], "kind": message[1]}
             if (message := messages.get(row_id)) is not None
-            else {"row_id": row_id, "telegram_id": None, "kind": None}
+            else {"row_id": row_id, "sent": sent_at, "telegram_id": None, "kind": None}
             for row_id in dict.fromkeys(ids)
         ]
-        statement = (
-            sa.update(d)
-            .where(d.c.id == sa.bindparam("row_id"))
-            .values(
-                status="sent",
-                sent_at=sent_at,
-                error=None,
-                telegram_message_id=sa.func.coalesce(
-                    sa.bindparam("telegram_id", type_=sa.BigInteger), d.c.telegram_message_id
-                ),
-                sent_kind=sa.func.coalesce(sa.bindparam("kind", type_=sa.String), d.c.sent_kind),
-            )
-        )
         async with self._db.begin() as conn:
-            await conn.execute(statement, rows)
+            await conn.execute(_MARK_SENT, rows)
 
     async def retry(
         self, row_id: int, *, at: datetime, error: str, transient: bool = False, plain_text: bool | None = None

@@ -20,16 +20,21 @@ LAZY = (
 )
 
 
+def _fresh_interpreter(script: str) -> str:
+    """What `script` prints in a new interpreter started at the repository root."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
+    return result.stdout.strip()
+
+
 def test_the_bot_graph_imports_no_heavy_module_it_does_not_use_yet() -> None:
     script = (
         "import sys\n"
         "import bot.factory, bot.app, bot.container\n"
         f"print(sorted(m for m in {LAZY!r} if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
-    )
-    assert result.stdout.strip() == "[]"
+    assert _fresh_interpreter(script) == "[]"
 
 
 def test_the_startup_heap_is_frozen_out_of_the_cyclic_collector() -> None:
@@ -42,10 +47,7 @@ def test_the_startup_heap_is_frozen_out_of_the_cyclic_collector() -> None:
         "freeze_startup_heap()\n"
         "print(gc.get_freeze_count() > 10 * len(gc.get_objects()))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
-    )
-    assert result.stdout.strip() == "True"
+    assert _fresh_interpreter(script) == "True"
 
 
 def test_the_question_engine_compiles_its_lexicon_at_the_first_question_not_at_start() -> None:
@@ -57,7 +59,4 @@ def test_the_question_engine_compiles_its_lexicon_at_the_first_question_not_at_s
         "services = bootstrap(Settings(_env_file=None, bot_token='1:x', database_url='sqlite+aiosqlite:///:memory:'))\n"
         "print(lexicon.cache_info().currsize)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
-    )
-    assert result.stdout.strip() == "0"
+    assert _fresh_interpreter(script) == "0"
