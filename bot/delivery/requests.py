@@ -12,14 +12,14 @@ migration, a refusal or a malformed answer raise aiogram's own exceptions, exact
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlencode
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientTimeout
 from pydantic import BaseModel, ConfigDict
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -91,7 +91,10 @@ class PreparedRequest:
         url = session.api.api_url(token=bot.token, method=self._class.__api_method__)
         try:
             async with client.post(
-                url, data=self.body(chat_id, message_thread_id), headers=_FORM, timeout=session.timeout
+                url,
+                data=self.body(chat_id, message_thread_id),
+                headers=_FORM,
+                timeout=ClientTimeout(total=session.timeout),  # what aiohttp makes of aiogram's number
             ) as response:
                 status, content = response.status, await response.text()
         except TimeoutError as error:
@@ -106,4 +109,4 @@ class PreparedRequest:
             if type(message_id) is int:
                 return message_id
         checked = session.check_response(bot, self.to(chat_id, message_thread_id), status, content)
-        return checked.result.message_id
+        return cast(Sent, checked.result).message_id  # as aiogram's make_request: ok means a result
