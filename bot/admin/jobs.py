@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -19,6 +21,9 @@ from storage.stats import StatsRepository
 
 logger = logging.getLogger(__name__)
 REPORT_INTERVAL_SECONDS = 3.0  # Telegram tolerates an edit every few seconds; the report needs no more
+# The least time between two edits of one report. The tick runs at a fixed rate, so a tick that started late (a
+# busy event loop) is followed by one less than the interval later; that one leaves the report to the next.
+REPORT_MIN_GAP_SECONDS = 2.5
 STALL_MINUTES = 10
 FAILURES_PER_WINDOW = 20
 
@@ -32,10 +37,16 @@ def _report_overdue(broadcast: Broadcast, now: datetime) -> bool:
     return broadcast.due_at is not None or broadcast.started_at is None or now - broadcast.started_at > REPORT_GRACE
 
 
-async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Leadership) -> None:
-    """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report."""
+async def broadcast_tick(
+    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float] | None = None
+) -> None:
+    """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report.
+
+    `edited` (kept by the caller from tick to tick) holds when each running report was last edited.
+    """
     if not leadership.held:
         return
+    edited = {} if edited is None else edited
     now = utcnow()
     for due in await broadcasts.due(now):
         started = await broadcasts.start(due.id)
@@ -51,6 +62,8 @@ async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Lea
             if _report_overdue(running, now):
                 await post_report(bot, broadcasts, running)
             continue
+        if time.monotonic() - edited.get(running.id, -math.inf) < REPORT_MIN_GAP_SECONDS:
+            continue  # edited by the last tick, which started late: the next tick edits it (or finishes it)
         progress = await broadcasts.progress(running, utcnow())
         final = progress.done and await broadcasts.finish(running.id)
         if final:
@@ -59,6 +72,10 @@ async def broadcast_tick(bot: Bot, broadcasts: BroadcastService, leadership: Lea
                 progress = await broadcasts.progress(finished, utcnow())
             logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
         await update_report(bot, progress, final=final)
+        if final:
+            edited.pop(running.id, None)
+        else:
+            edited[running.id] = time.monotonic()
 
 
 async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership) -> None:
@@ -94,7 +111,7 @@ def schedule_admin_jobs(
         supervisor.job("broadcast-reports", broadcast_tick),
         "interval",
         seconds=REPORT_INTERVAL_SECONDS,
-        args=[bot, broadcasts, leadership],
+        args=[bot, broadcasts, leadership, {}],
         id="admin-broadcasts",
         replace_existing=True,
     )

@@ -3,11 +3,17 @@
 import asyncio
 import itertools
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+from aiogram.methods import EditMessageText, TelegramMethod
 from sqlalchemy import select
 
+from bot.admin.jobs import broadcast_tick
+from bot.factory import create_bot
 from domain.clock import utcnow
 from local_telegram import BotAPIStub, Fault
 from storage.broadcasts import Broadcast
@@ -129,6 +135,38 @@ async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database
     assert statuses.count("sent") == copies(stub, users)
     assert statuses.count("cancelled") == 150 - copies(stub, users)
     assert report.buttons == []
+
+
+async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: BotAPIStub, database_url: str) -> None:
+    """The report job runs at a fixed rate: a tick that started late is followed by one at once. Telegram would
+    refuse edits that close (429), so the second tick leaves the report alone."""
+    app = await start_bot(make_settings(stub, database_url, send_rate_per_second=1), stub)
+    ours = create_bot(app.settings)  # the ticks under test edit through this bot; the app's own job keeps its own
+    edits: list[int | None] = []
+
+    async def count(make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, EditMessageText):
+            edits.append(method.message_id)
+        return await make_request(bot, method)
+
+    ours.session.middleware(count)
+    try:
+        await add_subscribers(app, stub, 60)
+        boss = admin(stub)
+        confirm = await compose(boss)
+        boss.press(confirm, "Send now")
+        report = await boss.reply()
+        await stub.wait_until(lambda: bool(stub.calls_of("editMessageText")), timeout=30)  # it is on record
+        edited: dict[int, float] = {}
+        services = app.services
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
+        (running,) = await services.broadcasts.running()  # 60 recipients at 1/s: still going
+    finally:
+        await ours.session.close()
+        await app.stop()
+    assert edits == [report.message_id]  # one edit of the report, not two
+    assert list(edited) == [running.id]
 
 
 @pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
