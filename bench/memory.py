@@ -9,7 +9,10 @@ first poll, wanted by nobody), plus one news feed polled every 10 s. Resident me
 (utime + stime) of the bot are read from /proc every 0.1 s.
 
 - baseline in the same run: `python -c "import aiogram"` (the floor of any aiogram bot), and the bare
-  interpreter; memory figures are printed over the aiogram floor;
+  interpreter; memory figures are printed over the aiogram floor. Two more floors tell what is left of the
+  goal for the bot itself: the rest of the core stack imported (SQLAlchemy's asyncio extension, aiosqlite,
+  APScheduler, feedparser), and that with Babel's data for ru, kk and en loaded (plural rules and dates, as
+  Fluent and the bot's date lines load it);
 - cold start: from the process start until /healthz answers 200, until the first feed is fetched (the first
   poll tick), and until every feed was fetched once; wall seconds, CPU seconds, RSS;
 - steady: RSS over 20 s once the first cycle is done (all 304 from then on);
@@ -68,6 +71,18 @@ def _status_kb(pid: int | str, key: str) -> int:
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _CLK_TCK  # utime, stime
+
+
+CORE_STACK = (
+    "import aiogram, aiosqlite, feedparser, sqlalchemy.ext.asyncio\n"
+    "from apscheduler.schedulers.asyncio import AsyncIOScheduler\nAsyncIOScheduler()"
+)
+THREE_LANGUAGES = (
+    "import datetime, babel, babel.dates\n"
+    "for code in ('ru', 'kk', 'en'):\n"
+    "    babel.Locale.parse(code).plural_form\n"
+    "    babel.dates.format_date(datetime.date(2026, 1, 1), format='long', locale=code)"
+)
 
 
 def floor_mb(code: str) -> float:
@@ -203,6 +218,8 @@ def _first_push(stub: BotAPIStub, since: int) -> float | None:
 async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) -> int:
     python_mb = floor_mb("pass")
     aiogram_mb = floor_mb("import aiogram")
+    stack_mb = floor_mb(CORE_STACK)
+    languages_mb = floor_mb(f"{CORE_STACK}\n{THREE_LANGUAGES}")
     site = Site(feeds, [_rss(3, n) for n in range(feeds)], _rss(1, -1))
     app = web.Application()
     app.router.add_get("/feed/{number}", site.feed)
@@ -281,6 +298,11 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
         f"prepared in {prepare_s:.1f} s"
     )
     print(f"baseline RSS: bare interpreter {python_mb:.1f} MB, `import aiogram` {aiogram_mb:.1f} MB (the floor)")
+    languages_over = languages_mb - aiogram_mb
+    print(
+        f"over the floor before a line of the bot: the core stack {stack_mb - aiogram_mb:+.1f} MB, with Babel's data "
+        f"for ru/kk/en {languages_over:+.1f} MB (left of the +40 goal: {40 - languages_over:.1f} MB)"
+    )
     print(f"{'cold start':34} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7} {'over floor':>10}")
     for label, moment, rss, cpu in (
         ("/healthz 200", healthy, ready_rss, ready_cpu),
