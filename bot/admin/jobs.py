@@ -38,21 +38,23 @@ def _report_overdue(broadcast: Broadcast, now: datetime) -> bool:
 
 
 async def broadcast_tick(
-    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float] | None = None
+    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float]
 ) -> None:
     """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report.
 
-    `edited` (kept by the caller from tick to tick) holds when each running report was last edited.
+    `edited` (kept by the caller from tick to tick) holds when each running broadcast's report was last edited.
     """
     if not leadership.held:
         return
-    edited = {} if edited is None else edited
     now = utcnow()
     for due in await broadcasts.due(now):
         started = await broadcasts.start(due.id)
         if started is not None:
             await post_report(bot, broadcasts, started)
-    for listed in await broadcasts.running():
+    running_now = await broadcasts.running()
+    for gone in edited.keys() - {broadcast.id for broadcast in running_now}:
+        del edited[gone]  # finished or cancelled
+    for listed in running_now:
         running = listed
         if running.outbox_message_id is None:
             running = await broadcasts.enqueue(running.id) or running  # started, then crashed before the outbox
@@ -72,10 +74,7 @@ async def broadcast_tick(
                 progress = await broadcasts.progress(finished, utcnow())
             logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
         await update_report(bot, progress, final=final)
-        if final:
-            edited.pop(running.id, None)
-        else:
-            edited[running.id] = time.monotonic()
+        edited[running.id] = time.monotonic()
 
 
 async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership) -> None:

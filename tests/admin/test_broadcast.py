@@ -162,11 +162,14 @@ async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: Bo
         await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
         await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
         (running,) = await services.broadcasts.running()  # 60 recipients at 1/s: still going
+        assert edits == [report.message_id]  # one edit of the report, not two
+        assert list(edited) == [running.id]
+        await services.broadcasts.cancel(running.id)
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
     finally:
         await ours.session.close()
         await app.stop()
-    assert edits == [report.message_id]  # one edit of the report, not two
-    assert list(edited) == [running.id]
+    assert edited == {}  # a cancelled broadcast is forgotten, not kept for the life of the process
 
 
 @pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
