@@ -13,8 +13,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.runtime.leadership import Leadership
 from bot.runtime.supervision import Supervisor, sender_stalled
 from bot.services.admin.broadcasts import BroadcastService
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
 from bot.telegram.reports import post_report, update_report
+from domain.alerts import Alert
 from domain.clock import utcnow
 from storage.broadcasts import Broadcast
 from storage.stats import StatsRepository

@@ -10,7 +10,7 @@ import pytest
 
 from bot.services.ingestion.http import FetchLimits, create_http_session
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
-from bot.telegram.alerts import source_trouble_alert
+from bot.telegram.alerts import plain, source_trouble_alert
 from domain.entries import StoredEntry
 from domain.sources import NewSource, Source, SourceTrouble
 from storage import Database
@@ -53,7 +53,7 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
         handed_over.append(list(entries))
 
     async def notify_admins(trouble: SourceTrouble) -> None:
-        alerts.append(source_trouble_alert(trouble).plain("en"))  # what an English admin reads
+        alerts.append(plain(source_trouble_alert(trouble), "en"))  # what an English admin reads
 
     async def organization_names() -> list[str]:
         return names

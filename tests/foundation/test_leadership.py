@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.runtime.leadership import Leadership
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database
