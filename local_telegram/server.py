@@ -2,10 +2,11 @@
 
 It keeps chats, users, an update queue served by long-polled getUpdates with Telegram's offset
 semantics, every message the bot sent, and a record of every call. It checks what Telegram checks
-(HTML entities, 1-4096 text and 0-1024 caption in UTF-16 units after parsing, unknown chats, blocked
-users, migrated groups, forum threads, callback and inline answers) and fails on demand (429 with
-retry_after, 5xx, latency, timeouts) through `Fault` rules. Optional rate-limit enforcement answers
-429 like Telegram when the bot sends faster than its limits.
+(HTML entities, 1-4096 text and 0-1024 caption in characters after parsing, unknown chats, blocked
+users, migrated groups, forum threads, keyboards, and the parameter rules of local_telegram/rules.py,
+each with its citation) and fails on demand (429 with retry_after, 5xx, latency, timeouts) through
+`Fault` rules. Optional flood control (local_telegram/flood.py, `stub.rate_limits`) answers 429 like
+Telegram when the bot sends or edits faster than Telegram's limits.
 """
 
 from __future__ import annotations
@@ -30,6 +31,22 @@ from local_telegram.errors import ApiError
 from local_telegram.flood import FloodControl, RateLimits
 from local_telegram.html import Entity, EntityParseError, parse_html, plain_text
 from local_telegram.urls import LinkError, normalise_link
+
+__all__ = [  # RateLimits and ApiError moved to their own modules; tests and benches still import them from here
+    "BOT_ID",
+    "BOT_USERNAME",
+    "TOKEN",
+    "WAIT",
+    "ApiError",
+    "BotAPIStub",
+    "Call",
+    "Fault",
+    "RateLimits",
+    "SentMessage",
+    "StubChat",
+    "StubUser",
+    "Upload",
+]
 
 SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copymessage"}
 # Edits are requests on the chat like sends and spend the same flood budgets (see local_telegram/flood.py).
