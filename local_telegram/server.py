@@ -90,20 +90,29 @@ UPDATE_TYPES = {
     "removed_chat_boost",
 }
 DEFAULT_UPDATE_TYPES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
+# core.telegram.org/bots/api#inlinekeyboardbutton says "Exactly one of the optional fields must be used to specify
+# type of the button", but the Bot API refuses only a button with none: get_inline_keyboard_button_type
+# (telegram-bot-api Client.cpp) takes the first action present in this order (url and callback_data only when
+# non-empty) and drops the others.
 BUTTON_ACTIONS = (
     "url",
     "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
     "callback_game",
     "pay",
+    "switch_inline_query",
+    "switch_inline_query_chosen_chat",
+    "switch_inline_query_current_chat",
+    "login_url",
+    "web_app",
+    "copy_text",
 )
+# Not in the Bot API documentation; the limits Telegram is known to enforce (tginfo/Telegram-Limits#228: "max
+# inline keyboard button : 100", "max inline keyboard button per row : 8"), answered as REPLY_MARKUP_TOO_LONG.
 MAX_BUTTONS = 100
 MAX_BUTTONS_PER_ROW = 8
+# #inlinekeyboardbutton, callback_data "Data to be sent in a callback query to the bot when the button is
+# pressed, 1-64 bytes"
+MAX_CALLBACK_DATA_BYTES = 64
 
 
 @dataclass
@@ -622,9 +631,7 @@ class BotAPIStub:
         if message.kind != "text" and not (message.kind == "copy" and message.copied_kind == "text"):
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities, raw = self._message_text(params)
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
         if text == message.text and entities == message.entities and markup == message.reply_markup:
             raise ApiError(400, NOT_MODIFIED)
         message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
@@ -638,9 +645,7 @@ class BotAPIStub:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         raw = str(params.get("caption") or "")
         text, entities = self._parse(raw, params.get("parse_mode"), limit=rules.MAX_CAPTION, what="message caption")
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
         if text == message.text and entities == message.entities and markup == message.reply_markup:
             raise ApiError(400, NOT_MODIFIED)
         message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
@@ -650,9 +655,7 @@ class BotAPIStub:
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
         if markup == message.reply_markup:
             raise ApiError(400, NOT_MODIFIED)
         message.reply_markup, message.edits = markup, message.edits + 1
@@ -788,9 +791,7 @@ class BotAPIStub:
         entities: tuple[Entity, ...] = (),
         upload: Upload | None = None,
     ) -> dict[str, Any]:
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
         message = SentMessage(
             message_id=next(self._message_ids),
             chat_id=chat.id,
@@ -960,36 +961,41 @@ class StubUser:
         return self.stub.inline_answers[query_id]
 
 
-def _check_markup(markup: dict[str, Any]) -> None:
-    rows = markup.get("inline_keyboard", [])
+def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The reply_markup as Telegram keeps it (an inline keyboard checked and its buttons reduced to one action)."""
+    markup = _json(params.get("reply_markup"))
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return markup if isinstance(markup, dict) else None
+    rows = markup["inline_keyboard"]
     if sum(len(row) for row in rows) > MAX_BUTTONS or any(len(row) > MAX_BUTTONS_PER_ROW for row in rows):
         raise ApiError(400, "Bad Request: reply markup is too long")
-    for row in rows:
-        for button in row:
-            if not button.get("text"):
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text is empty")
-            actions = [action for action in BUTTON_ACTIONS if button.get(action) is not None]
-            if not actions:
-                raise ApiError(
-                    400,
-                    "Bad Request: can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard",
-                )
-            if len(actions) > 1:
-                raise ApiError(
-                    400, "Bad Request: can't parse inline keyboard button: exactly one action must be specified"
-                )
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-            url = button.get("url")
-            if url is not None:
-                try:
-                    normalise_link(str(url))
-                except LinkError as error:
-                    raise ApiError(
-                        400, f"Bad Request: inline keyboard button URL '{url}' is invalid: {error}"
-                    ) from None
+    return {**markup, "inline_keyboard": [[_button(button) for button in row] for row in rows]}
+
+
+def _button(button: dict[str, Any]) -> dict[str, Any]:
+    if not button.get("text"):
+        raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text is empty")
+    action = next((name for name in BUTTON_ACTIONS if _has_action(button, name)), None)
+    if action is None:
+        raise ApiError(
+            400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
+    if action == "callback_data" and len(str(button[action]).encode()) > MAX_CALLBACK_DATA_BYTES:
+        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    if action == "url":
+        try:
+            normalise_link(str(button["url"]))
+        except LinkError as error:
+            raise ApiError(
+                400, f"Bad Request: inline keyboard button URL '{button['url']}' is invalid: {error}"
+            ) from None
+    return {key: value for key, value in button.items() if key not in BUTTON_ACTIONS or key == action}
+
+
+def _has_action(button: dict[str, Any], name: str) -> bool:
+    if name in ("url", "callback_data"):  # an empty one is no action (get_optional_string_field, then !empty())
+        return button.get(name) not in (None, "")
+    return name in button
 
 
 def _entity_payload(entity: Entity) -> dict[str, Any]:
