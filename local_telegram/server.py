@@ -426,7 +426,10 @@ class BotAPIStub:
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int_or_none(params.get("offset")) or 0
-        limit = min(_int_or_none(params.get("limit")) or 100, 100)
+        # #getupdates, limit "Values between 1-100 are accepted. Defaults to 100."; the Bot API clamps, not refuses
+        # (Client::get_integer_arg).
+        limit = _int_or_none(params.get("limit"))
+        limit = min(max(100 if limit is None else limit, 1), 100)
         timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")

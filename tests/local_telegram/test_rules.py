@@ -300,3 +300,12 @@ async def test_an_identical_edit_is_not_modified_with_telegrams_words_for_every_
     sent = await call(stub, "sendDocument", chat_id=user.id, document="doc", caption="same")
     target["message_id"] = sent["result"]["message_id"]
     assert (await call(stub, "editMessageCaption", **target, caption="same"))["description"] == NOT_MODIFIED
+
+
+@pytest.mark.parametrize(("limit", "count"), [(0, 1), (-5, 1), (2, 2), (1000, 3), (None, 3)])
+async def test_get_updates_clamps_its_limit_to_1_100(stub: BotAPIStub, limit: int | None, count: int) -> None:
+    user = stub.user(1)
+    for text in ("a", "b", "c"):
+        user.send(text)
+    params = {} if limit is None else {"limit": limit}
+    assert len((await call(stub, "getUpdates", timeout=0, **params))["result"]) == count
