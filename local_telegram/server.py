@@ -795,6 +795,7 @@ class BotAPIStub:
         upload: Upload | None = None,
     ) -> dict[str, Any]:
         markup = _markup(params)
+        self._check_reply(chat, params)
         message = SentMessage(
             message_id=next(self._message_ids),
             chat_id=chat.id,
@@ -811,6 +812,24 @@ class BotAPIStub:
         self.messages[chat.id].append(message)
         await self._notify(self._new_message)
         return self._message_payload(message)
+
+    def _check_reply(self, chat: StubChat, params: dict[str, Any]) -> None:
+        """#replyparameters: message_id "Identifier of the message that will be replied to in the current chat";
+        allow_sending_without_reply "Pass True if the message should be sent even if the specified message to be
+        replied to is not found". The legacy reply_to_message_id works the same way."""
+        reply = _json(params.get("reply_parameters"))
+        if isinstance(reply, dict):
+            message_id, allowed = _int_or_none(reply.get("message_id")), reply.get("allow_sending_without_reply")
+            if reply.get("chat_id") is not None:
+                chat = self._chat({"chat_id": reply["chat_id"]})
+        else:
+            message_id = _int_or_none(params.get("reply_to_message_id"))
+            allowed = params.get("allow_sending_without_reply")
+        if message_id is None or allowed in (True, "true", "True", "1"):
+            return
+        sent = any(message.message_id == message_id for message in self.messages.get(chat.id, []))
+        if not sent and (chat.id, message_id) not in self.user_messages:
+            raise ApiError(400, "Bad Request: message to be replied not found")
 
     def _message_payload(self, message: SentMessage) -> dict[str, Any]:
         chat = self.chats[message.chat_id]

@@ -309,3 +309,19 @@ async def test_get_updates_clamps_its_limit_to_1_100(stub: BotAPIStub, limit: in
         user.send(text)
     params = {} if limit is None else {"limit": limit}
     assert len((await call(stub, "getUpdates", timeout=0, **params))["result"]) == count
+
+
+async def test_a_reply_names_a_message_of_the_chat_unless_allowed_without_it(stub: BotAPIStub) -> None:
+    user = stub.user(1)
+    said = user.send("hello")["message"]["message_id"]
+    ok = await call(stub, "sendMessage", chat_id=user.id, text="r", reply_parameters={"message_id": said})
+    assert ok["ok"]
+    mine = ok["result"]["message_id"]
+    assert (await call(stub, "sendMessage", chat_id=user.id, text="r", reply_parameters={"message_id": mine}))["ok"]
+    missing = {"message_id": 999_999}
+    answer = await call(stub, "sendMessage", chat_id=user.id, text="r", reply_parameters=missing)
+    assert answer["description"] == "Bad Request: message to be replied not found"
+    missing["allow_sending_without_reply"] = True
+    assert (await call(stub, "sendMessage", chat_id=user.id, text="r", reply_parameters=missing))["ok"]
+    legacy = await call(stub, "sendMessage", chat_id=user.id, text="r", reply_to_message_id=999_999)
+    assert legacy["description"] == "Bad Request: message to be replied not found"
