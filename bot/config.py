@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-Language = Literal["ru", "kk", "en"]
-LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
+from domain.languages import LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Settings"]
+
 # What core.telegram.org/bots/api#setwebhook allows, "Ports currently supported for webhooks: 443, 80, 88, 8443"
 # and a secret_token of "1-256 characters. Only characters A-Z, a-z, 0-9, _ and - are allowed."
 WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
