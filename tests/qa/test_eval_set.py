@@ -50,7 +50,10 @@ async def _evaluate(cases: list[dict[str, Any]]) -> tuple[dict[str, dict[str, in
         wanted = case.get("answer_lang", case["lang"])
         if answer.language != wanted:
             problems.append(f"answered in {answer.language}, not {wanted}")
-        for group in ("all", f"lang:{case['lang']}", f"cat:{case['cat']}"):
+        groups = ["all", f"lang:{case['lang']}", f"cat:{case['cat']}", f"cat:{case['cat']}/{case['lang']}"]
+        if "style" in case:
+            groups.append(f"style:{case['style']}")
+        for group in groups:
             total[group] += 1
             correct[group] += not problems
         if problems:
