@@ -18,6 +18,12 @@ from bot.qa.normalize import Word, keys
 from domain.knowledge import Forms, KnowledgeBase
 
 MAX_NAME_WORDS = 12
+# The alliance's own name is recognised by its words' first letters (keys), from words this long:
+# "сотрудничеству", "sotrudnichestvu" and "ынтымақтастық" are its words, "по" and "and" are not.
+OWN_NAME_STEM = 6
+MIN_OWN_NAME_WORD = 4
+# A person's name word shortened to its first letters ("Kalkam" for Kalkamanov) is read from this many on.
+MIN_SHORTENED = 5
 # Endings a name word may take, in letters of the key: Kazakh stacks plural, possessive and case.
 MAX_ENDING = 6
 # Kazakh case, plural and possessive endings (as keys) that tell a Kazakh question from a Russian one.
@@ -127,6 +133,25 @@ class EntityIndex:
             names += _names(Entity("person", person.key), person.names, {}, person.aliases, person.forms)
         frequency = Counter(word for name in names for word in set(name.words))
         self._names = names
+        # Every word of every name: such a word typed as it is is not a question word with a typo ("Center"
+        # is not "кеңсе*", office, with one letter changed).
+        self.vocabulary = frozenset(word for name in names for word in name.words)
+        own = kb.fact("name")
+        self.own_name_stems = frozenset(
+            word[:OWN_NAME_STEM]
+            for text in (own.text.values() if own else ())
+            for word in keys(text)
+            if len(word) >= MIN_OWN_NAME_WORD
+        )
+        # People's names shortened to their first letters, each kept only when it leads to one person. People
+        # only: they are few, and a body's name is asked in full or by its short name.
+        shortened: dict[str, set[Entity]] = {}
+        for name in names:
+            if name.entity.kind == "person":
+                for word in name.words:
+                    for length in range(MIN_SHORTENED, len(word) - 1):
+                        shortened.setdefault(word[:length], set()).add(name.entity)
+        self._shortened = {prefix: next(iter(found)) for prefix, found in shortened.items() if len(found) == 1}
         self._anchors: KeyMatcher[tuple[int, int]] = KeyMatcher()
         for number, name in enumerate(names):
             # The rarest word, and the longest among equals: it finds the fewest candidates.
@@ -148,6 +173,12 @@ class EntityIndex:
                 match = self._align(question, position - anchor, number, skip)
                 if match is not None:
                     candidates.append(match)
+        covered = {n for match in candidates for n in range(match.start, match.end)}
+        for position, word in enumerate(question):
+            entity = self._shortened.get(word.key)
+            if entity is not None and position not in covered | skip | no_anchor:
+                # Not exact: it counts only where a typo would (a question about someone, or written as a name).
+                candidates.append(Match(entity, position, position + 1, False, (), ""))
         return sorted(_choose(candidates), key=lambda m: m.start)
 
     def _align(self, question: list[Word], start: int, number: int, skip: frozenset[int]) -> Match | None:

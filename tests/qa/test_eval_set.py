@@ -23,7 +23,8 @@ HOLDOUT_FILE = HERE / "holdout_set.yaml"
 SCORES_FILE = HERE / "eval_scores.yaml"
 HARD_STYLES = {
     "colloquial", "typo", "translit_ru", "kk_noletters", "kk_latin", "long", "not_stated", "adversarial",
-    "demonym", "explicit_lang",
+    "demonym", "explicit_lang", "modifier", "name_variant", "number_words", "unknown_attr", "offtopic", "collision",
+    "casual", "bare_word",
 }  # fmt: skip
 
 
