@@ -133,6 +133,11 @@ class EntityIndex:
             names += _names(Entity("person", person.key), person.names, {}, person.aliases, person.forms)
         frequency = Counter(word for name in names for word in set(name.words))
         self._names = names
+        # The first two letters of each entity's name words: a capitalized word beside a name found, beginning
+        # like one of its words, is that name mistyped ("Jansh Kain"), not an unknown name.
+        self._initials: dict[Entity, frozenset[str]] = {}
+        for name in names:
+            self._initials[name.entity] = self._initials.get(name.entity, frozenset()) | {w[:2] for w in name.words}
         # Every word of every name: such a word typed as it is is not a question word with a typo ("Center"
         # is not "кеңсе*", office, with one letter changed).
         self.vocabulary = frozenset(word for name in names for word in name.words)
@@ -158,6 +163,10 @@ class EntityIndex:
             position = min(range(len(name.words)), key=lambda n: (frequency[name.words[n]], -len(name.words[n])))
             stem, prefix, extra = _rule(name.words[position], last=position == len(name.words) - 1)
             self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra, typo_key=name.words[position])
+
+    def part_of(self, word: Word, entity: Entity) -> bool:
+        """Whether a word beside a name found may be a mistyped word of that name (it begins like one)."""
+        return word.key[:2] in self._initials.get(entity, frozenset())
 
     def find(
         self, question: list[Word], *, skip: frozenset[int] = frozenset(), no_anchor: frozenset[int] = frozenset()
@@ -214,7 +223,8 @@ def _names(
 
     def add(text: str, language: str | None) -> None:
         word_keys = keys(text)
-        if word_keys and len(word_keys) <= MAX_NAME_WORDS:
+        # A number alone is no name: "中国21世纪议程" keeps only its "21" in the alphabets keys are made of.
+        if word_keys and len(word_keys) <= MAX_NAME_WORDS and not all(k.isdigit() for k in word_keys):
             languages = spelled.setdefault(word_keys, set())
             if language:
                 languages.add(language)

@@ -97,7 +97,7 @@ def detect_language(
         languages |= {f.language for f in found if f.start <= position < f.end and f.kind in VOTING_KINDS}
         _vote(scores, word, languages, 1.0)
     for match in names:
-        if len(match.languages) == 1:
+        if len(match.languages) == 1 and match.languages[0] in scores:
             # A name spelled the same in several languages (ACCA21, Германия) tells nothing.
             _vote(scores, words[match.start], set(match.languages), NAME_WEIGHT)
         if match.ending in KAZAKH_ENDINGS:

@@ -32,6 +32,8 @@ GROUP_INTENTS = frozenset({"co_chairs", "chair_units", "leadership", "council"})
 EXCLUDABLE_INTENTS = GROUP_INTENTS | {"news"}
 # Intents that ask no topic of their own: "жаңалықтар бар ма" (are there news) is still about the news.
 NOT_TOPICS = frozenset({"about", "who", "membership", "count"})
+# The kinds of lexicon phrases that are never a name alone ("считая" is one letter from "Китай").
+NOT_NAMES = frozenset({"intent", "modifier", "offtopic", "attribute"})
 # Conjunctions (as keys) that continue a list of what is excluded: "кроме Казахстана и Китая".
 CONJUNCTIONS = frozenset({"i", "and", "jane", "men", "or", "ili"})
 # A number is a year or a code, not a count, from this on.
@@ -96,7 +98,7 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
         and (f.exact or not all(question[n].key in names.vocabulary for n in range(f.start, f.end)))
     ]
     # "Министерство экологии" is a name; "ministry" alone only tells what kind of body is asked about.
-    intent_words = frozenset(n for f in chosen if f.kind == "intent" for n in range(f.start, f.end)) | skip
+    intent_words = frozenset(n for f in chosen if f.kind in NOT_NAMES for n in range(f.start, f.end)) | skip
     # A function word ("alliance", "the") may sit inside a name, but never starts the search for one.
     function_words = frozenset(n for n, w in enumerate(question) if lexicon.is_function_word(w))
     matches = _plausible(names.find(question, skip=intent_words, no_anchor=function_words), question, chosen)
@@ -121,7 +123,15 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
         intent, score, tied, attributes = None, 0.0, (), frozenset()
     # In a message typed in capitals every word is capitalized: that tells nothing about names.
     shouting = sum(w.text.isupper() for w in question if len(w.text) > 1) > len(question) / 2
-    unknown = tuple(w.text for w in leftovers if w.capitalized and not shouting)
+    beside = {
+        n
+        for m in matches
+        for n in (m.start - 1, m.end)
+        if 0 <= n < len(question) and names.part_of(question[n], m.entity)
+    }
+    unknown = tuple(
+        w.text for n, w in enumerate(question) if w in leftovers and w.capitalized and not shouting and n not in beside
+    )
     kept = [m for m in matches if m not in excluded_matches]
     return Parse(
         text=text,
