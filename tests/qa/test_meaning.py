@@ -216,3 +216,20 @@ _BARE = sorted({*(o.short_name("en") or "" for o in KB.members()), "Kalkamanov",
 async def test_a_bare_name_is_answered_in_the_interface_language(name, user):
     answer = await ENGINE.answer(name, user_language=user)
     assert answer.language == user
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        ("Альянста он ел бар ма?", ((10, "countries"),)),
+        ("АЛЬЯНСТА ОН ЕЛ БАР МА", ((10, "countries"),)),
+        ("who's on top there", ()),
+        ("Кто он такой?", ()),
+        ("Is it on the list of members?", ()),
+        ("Повестка дня Китая на XXI век, 21", ()),
+        ("в альянсе 22 страны и 26 организаций?", ((22, "countries"), (26, "body"))),
+        ("twenty-six organizations", ((26, "body"),)),
+    ],
+)
+async def test_a_number_is_read_only_before_what_it_counts_in_its_own_language(question, numbers):
+    assert (await ENGINE.understand(question, user_language="ru")).numbers == numbers

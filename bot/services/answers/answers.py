@@ -201,7 +201,12 @@ class Composer:
         role_intents = [i for i in sorted(asked) if i in ROLE_OF_INTENT]
         orgs = _of(question, "org")
         if role_intents and orgs:
-            return self.verify_role(orgs, ROLE_OF_INTENT[role_intents[0]], only="only" in question.modifiers)
+            return self.verify_role(
+                orgs,
+                ROLE_OF_INTENT[role_intents[0]],
+                only="only" in question.modifiers,
+                countries=_of(question, "country"),
+            )
         countries = _of(question, "country")
         if "count" in asked and role_intents and countries:
             return self.count_from(ROLE_OF_INTENT[role_intents[0]], countries)
@@ -323,9 +328,10 @@ class Composer:
         reply.add("qa-except", *_sources(holders), excluded=names, rest=listed)
         return reply
 
-    def verify_role(self, orgs: list[str], role: str, *, only: bool) -> Reply:
-        """Is this body a co-chair (a chair unit), or the only one? Yes or no with its card, and the holders."""
-        holders = self.kb.members_in_role(role)
+    def verify_role(self, orgs: list[str], role: str, *, only: bool, countries: list[str]) -> Reply:
+        """Is this body a co-chair (a chair unit), or the only one (from these countries)? Yes or no with its
+        card, and the holders."""
+        holders = [o for o in self.kb.members_in_role(role) if not countries or o.country in countries]
         reply = Reply(self.l10n, "claim")
         holds = all((o := self.kb.organization(key)) is not None and o.role == role for key in orgs)
         if holds and not (only and len(holders) > len(orgs)):

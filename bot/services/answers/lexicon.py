@@ -163,9 +163,12 @@ class Lexicon:
                 # one letter from "positions", not "politics", but such guesses are too cheap here).
                 self._add_entries(kind, name, spec, 1.0, 0, fuzzy=False)
         # Number words by key, so "dvadcat", "двадцать" and "жиырма"/"jiyrma" are read alike.
-        self.numbers: dict[str, int] = {
-            key(word): int(value) for language in LANGUAGES for word, value in data["numbers"][language].items()
-        }
+        self.numbers: dict[str, int] = {}
+        self.number_languages: dict[str, frozenset[str]] = {}
+        for language in LANGUAGES:
+            for word, value in data["numbers"][language].items():
+                self.numbers[key(word)] = int(value)
+                self.number_languages[key(word)] = self.number_languages.get(key(word), frozenset()) | {language}
         self._alliance: KeyMatcher[str] = KeyMatcher()
         for entry in data["alliance_words"]:
             ((word_key, prefix),) = _split(entry)

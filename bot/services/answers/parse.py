@@ -34,6 +34,8 @@ EXCLUDABLE_INTENTS = GROUP_INTENTS | {"news"}
 NOT_TOPICS = frozenset({"about", "who", "membership", "count"})
 # The kinds of lexicon phrases that are never a name alone ("считая" is one letter from "Китай").
 NOT_NAMES = frozenset({"intent", "modifier", "offtopic", "attribute"})
+# What a number may count: "26 организаций", "22 ел", "2 co-chairs", "22 члена Совета".
+COUNTABLE = frozenset({"countries", "co_chairs", "chair_units", "council", "membership"})
 # Conjunctions (as keys) that continue a list of what is excluded: "кроме Казахстана и Китая".
 CONJUNCTIONS = frozenset({"i", "and", "jane", "men", "or", "ili"})
 # A number is a year or a code, not a count, from this on.
@@ -231,9 +233,19 @@ def _numbers(
         if value is None or n in in_names:
             n += 1
             continue
-        # What it counts: a question word right after it, an intent ("стран") before a kind of body.
-        after = sorted((f for f in found if f.start == end and f.kind in ("intent", "body")), key=lambda f: f.kind)
+        # What it counts: a countable question word right after it, an intent ("стран") before a kind of body.
+        after = sorted(
+            (f for f in found if f.start == end and (f.kind == "body" or f.name in COUNTABLE)), key=lambda f: f.kind
+        )
         counted = after[-1] if after else None
+        word = question[n]
+        # "он" is "ten" in Kazakh and "he" in Russian, "on" in English: a number only before a Kazakh noun.
+        if (
+            counted is not None
+            and lexicon.is_function_word(word)
+            and counted.language not in lexicon.number_languages.get(word.key, frozenset())
+        ):
+            counted = None
         if counted is not None and 0 <= value < MAX_COUNT:
             numbers.append((value, counted.name))
             positions.update(range(n, end))
