@@ -164,6 +164,10 @@ class EntityIndex:
             stem, prefix, extra = _rule(name.words[position], last=position == len(name.words) - 1)
             self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra, typo_key=name.words[position])
 
+    def in_vocabulary(self, word: Word) -> bool:
+        """Whether a word is a word of some name, as it is or with an ending of one or two letters ("Center's")."""
+        return any(word.key[: len(word.key) - cut] in self.vocabulary for cut in (0, 1, 2) if len(word.key) - cut >= 4)
+
     def part_of(self, word: Word, entity: Entity) -> bool:
         """Whether a word beside a name found may be a mistyped word of that name (it begins like one)."""
         return word.key[:2] in self._initials.get(entity, frozenset())

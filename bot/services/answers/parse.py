@@ -97,7 +97,7 @@ def parse(message: str, *, user_language: str, lexicon: Lexicon, names: EntityIn
         f
         for f in chosen
         if not (set(range(f.start, f.end)) & own_name)
-        and (f.exact or not all(question[n].key in names.vocabulary for n in range(f.start, f.end)))
+        and (f.exact or not all(names.in_vocabulary(question[n]) for n in range(f.start, f.end)))
     ]
     # "Министерство экологии" is a name; "ministry" alone only tells what kind of body is asked about.
     intent_words = frozenset(n for f in chosen if f.kind in NOT_NAMES for n in range(f.start, f.end)) | skip
@@ -184,38 +184,59 @@ def _exclusions(
     question: Sequence[Word], found: Sequence[Found], matches: Sequence[Match], lexicon: Lexicon
 ) -> tuple[list[Match], list[Found]]:
     """What "except", "besides", "not counting" or "not" leaves out: the names and the groups (the co-chairs,
-    a kind of body, the news) right after it, past function words, or right before it for a Kazakh
-    postposition ("Қазақстаннан басқа", "Қытайдан емес"). Any other word ends the search, so "не входит" and
-    "мүше емес" exclude nothing."""
-    positions: set[int] = set()
+    a kind of body, the news) right after it, past function words and "members" ("кроме членов Совета").
+    An "except" with nothing after it looks before it ("Қазақстаннан басқа", "Китай не считаем"); a "not"
+    looks after it, or before it in Kazakh ("Қытайдан емес"). Any other word ends the search, so "не входит"
+    and "мүше емес" exclude nothing."""
     left_matches: list[Match] = []
     left_found: list[Found] = []
     for marker in found:
         if marker.kind != "modifier" or marker.name not in ("except", "negation"):
             continue
-        after = marker.language != "kk"
-        steps = range(marker.end, len(question)) if after else range(marker.start - 1, -1, -1)
-        for n in steps:
-            match = next((m for m in matches if m.start <= n < m.end), None)
-            target = next(
-                (f for f in found if f.start <= n < f.end and (f.kind == "body" or f.name in EXCLUDABLE_INTENTS)), None
-            )
-            if match is not None and match not in left_matches:
-                left_matches.append(match)
-                positions.update(range(match.start, match.end))
-                continue
-            if target is not None:
-                if target not in left_found:
-                    left_found.append(target)
-                    positions.update(range(target.start, target.end))
-                continue
-            if n in positions:
-                continue
-            if lexicon.is_function_word(question[n]) and not (
-                (left_matches or left_found) and question[n].key not in CONJUNCTIONS
-            ):
-                continue
-            break
+        forward = range(marker.end, len(question))
+        backward = range(marker.start - 1, -1, -1)
+        if marker.name == "negation":
+            directions = [forward] if marker.language != "kk" else [backward]
+        else:
+            directions = [forward, backward]
+        for steps in directions:
+            taken = _excluded_from(steps, question, found, matches, lexicon)
+            if taken[0] or taken[1]:
+                left_matches += [m for m in taken[0] if m not in left_matches]
+                left_found += [f for f in taken[1] if f not in left_found]
+                break
+    return left_matches, left_found
+
+
+def _excluded_from(
+    steps: range, question: Sequence[Word], found: Sequence[Found], matches: Sequence[Match], lexicon: Lexicon
+) -> tuple[list[Match], list[Found]]:
+    """The names and groups met walking `steps` from a marker, until a word that is none of them."""
+    left_matches: list[Match] = []
+    left_found: list[Found] = []
+    positions: set[int] = set()
+    for n in steps:
+        match = next((m for m in matches if m.start <= n < m.end), None)
+        target = next(
+            (f for f in found if f.start <= n < f.end and (f.kind == "body" or f.name in EXCLUDABLE_INTENTS)), None
+        )
+        if match is not None and match not in left_matches:
+            left_matches.append(match)
+            positions.update(range(match.start, match.end))
+            continue
+        if target is not None:
+            if target not in left_found:
+                left_found.append(target)
+                positions.update(range(target.start, target.end))
+            continue
+        if n in positions:
+            continue
+        passable = lexicon.is_function_word(question[n]) or any(
+            f.start <= n < f.end and f.name == "membership" for f in found
+        )
+        if passable and not ((left_matches or left_found) and question[n].key not in CONJUNCTIONS):
+            continue
+        break
     return left_matches, left_found
 
 
