@@ -30,9 +30,9 @@ LEADING_ROLES = ("chair_unit", "co_chair")
 ROLE_OF_INTENT = {"co_chairs": "co_chair", "chair_units": "chair_unit"}
 # Intents answered by the engine itself (from stored announcements, asynchronously), not by a Composer.
 ENGINE_INTENTS = frozenset({"news"})
-# Intents that ask for a known entity's attribute which the knowledge base may lack, with the message that
-# names it ("qa-ent-head": who heads it).
-ENTITY_ATTRIBUTES = {"headquarters": "headquarters", "contacts": "contacts", "website": "website"}
+# Intents that ask for a known entity's attribute which the knowledge base may lack; each names its message
+# ("qa-ent-website": what its website is).
+ENTITY_ATTRIBUTES = frozenset({"headquarters", "contacts", "website"})
 
 Handler = Callable[["Composer", Parse], "Reply | None"]
 ANSWERS: dict[str, Handler] = {}
@@ -392,13 +392,13 @@ class Composer:
             if intent == "leadership" and not any(p.organization == entity.key for p in self.kb.people):
                 return "head"
             if intent in ENTITY_ATTRIBUTES and not (intent == "website" and organization.website):
-                return ENTITY_ATTRIBUTES[intent]
+                return intent
         if intent == "founded" and entity.kind != "country":
             return "founded"
         if entity.kind == "country" and "count" in asked and "countries" not in asked:
             return "count-from"
         if entity.kind != "org" and intent in ENTITY_ATTRIBUTES:
-            return ENTITY_ATTRIBUTES[intent]
+            return intent
         return None
 
     def refusal(self, kind: str) -> Reply:
