@@ -16,7 +16,8 @@ from bot.config import Settings
 from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
 from bot.runtime.factory import create_dispatcher
 from bot.runtime.leadership import Leadership
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"

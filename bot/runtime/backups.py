@@ -14,7 +14,8 @@ from bot.config import Settings
 from bot.runtime.leadership import Leadership
 from bot.runtime.supervision import Supervisor
 from bot.services.admin.backups import Backups
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 from domain.backups import BackupError
 from domain.clock import utcnow
 

@@ -19,7 +19,8 @@ from bot.runtime.backups import run_backup, start_backups
 from bot.runtime.bootstrap import create_scheduler
 from bot.runtime.supervision import Supervisor
 from bot.services.admin.backups import Backups, telegram_upload_limit
-from bot.telegram.alerts import Alert
+from bot.telegram.alerts import plain
+from domain.alerts import Alert
 from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database
@@ -121,7 +122,7 @@ class Alerts:
         self.sent: list[tuple[str, str | None]] = []
 
     async def notify(self, alert: Alert) -> bool:
-        self.sent.append((alert.plain("ru"), alert.key))
+        self.sent.append((plain(alert, "ru"), alert.key))
         return True
 
 
