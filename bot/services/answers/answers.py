@@ -68,7 +68,7 @@ class Answer:
     text: str
     intent: str
     sources: tuple[str, ...] = ()
-    outcome: str = "answered"  # answered, low, ask, not_stated, unknown, dont_know, search, news
+    outcome: str = "answered"  # answered, low, ask, not_stated, unknown, dont_know, search, news, refused
     choices: tuple[Choice, ...] = ()
 
 
