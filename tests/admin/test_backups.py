@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from storage import Database
 from storage.backup import backups_in, integrity_problem, known_revisions, restore
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
+from tests.support.cli import CliResult, run_main
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -195,14 +194,11 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     assert off.get_jobs() == []
 
 
-def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": "/usr/bin:/bin", "DEFAULT_SOURCES": "false", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, env=environment, check=False
-    )
+def run_cli(*args: str, cwd: Path, **env: str) -> CliResult:
+    return run_main(*args, cwd=cwd, env={"DEFAULT_SOURCES": "false", **env})
 
 
-def one_error(result: subprocess.CompletedProcess[str]) -> str:
+def one_error(result: CliResult) -> str:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert result.returncode == 2
     assert len(errors) == 1, result.stderr

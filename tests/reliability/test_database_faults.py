@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from local_telegram import BotAPIStub
 from storage.outbox import Outbox, Recipient
-from tests.conftest import TEST_DATABASE_URL, RunningBot, make_settings, postgres_database
+from tests.conftest import RunningBot, make_settings, postgres_database
 from tests.delivery.conftest import drained, start_delivery_bot
 
 USERS = range(800_001, 800_061)
@@ -109,9 +109,8 @@ async def test_a_full_disk_while_recording_outcomes_loses_nothing(stub: BotAPISt
 
 @pytest.mark.postgres
 @pytest.mark.slow
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 async def test_a_postgresql_restart_mid_fanout_loses_nothing(stub: BotAPIStub) -> None:
-    async with postgres_database() as url:
+    async with postgres_database(exclusive=True) as url:  # no other test may use the server while it restarts
         settings = make_settings(stub, url, send_rate_per_second=100)
         running = await start_delivery_bot(settings, stub)
         try:
