@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot domain handlers storage local_telegram tests bench
+	$(BIN)/mypy bot domain handlers storage local_telegram playground tests bench
 
 # The PostgreSQL case of every database test runs whenever a server answers at TEST_DATABASE_URL (by default the
 # one .ci/run starts: trust auth, database `test`); one line says so when none does. A URL given in the
