@@ -141,7 +141,7 @@ async def test_healthz_reports_a_stalled_sender_and_recovers(stub: BotAPIStub, d
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.services.sender.running, timeout=10)
+        await stub.wait_until(lambda: running.services.sender.running)
         assert (await healthz(port))[0] == 200
         await running.services.sender.stop()  # the sender is dead, the bot still answers
         stub.user(4242, language_code="en")
@@ -152,7 +152,7 @@ async def test_healthz_reports_a_stalled_sender_and_recovers(stub: BotAPIStub, d
         assert body["ok"] is False
         assert any(reason.startswith("sender: 1 deliveries overdue") for reason in body["stalled"])
         await running.services.sender.start(running.bot)
-        await stub.wait_until(lambda: bool(stub.sent_to(4242)), timeout=10)
+        await stub.wait_until(lambda: bool(stub.sent_to(4242)))
         assert (await wait_health(port, lambda status, _body: status == 200))["stalled"] == []
     finally:
         await running.stop()
@@ -162,7 +162,7 @@ async def test_healthz_reports_a_stalled_poller(stub: BotAPIStub, database_url: 
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.services.leadership.held, timeout=10)
+        await stub.wait_until(lambda: running.services.leadership.held)
         running.services.scheduler.pause()  # polling ticks no longer run
         sources = SourceRepository(running.services.db)
         source = await sources.add(NewSource("http://127.0.0.1:9/feed", "rss", "ru", "Stuck", 300))
