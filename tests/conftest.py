@@ -330,7 +330,7 @@ class RunningBot:
     async def stop(self) -> None:
         if not self.task.done():
             await self.dp.stop_polling()
-            await asyncio.wait_for(self.task, 10)
+            await self.task
 
 
 async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcnow) -> RunningBot:
@@ -349,7 +349,7 @@ async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcn
     return RunningBot(settings, bot, dp, services, task)
 
 
-async def settled(app: RunningBot, stub: BotAPIStub, timeout: float = WAIT) -> None:
+async def settled(app: RunningBot, stub: BotAPIStub, timeout: float | None = WAIT) -> None:
     """Wait until the bot has taken every update pushed so far and finished handling it.
 
     The event a negative check waits for: a getUpdates poll whose offset confirms the last update, then no

@@ -40,7 +40,7 @@ def test_run_without_token_says_what_is_missing_and_starts_the_playground(tmp_pa
                 assert page.status == 200
         finally:
             process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=60) == 0
+            assert process.wait() == 0
         stderr.seek(0)
         lines = stderr.read().splitlines()
     env_file = str(tmp_path / ".env")

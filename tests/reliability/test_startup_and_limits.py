@@ -26,7 +26,7 @@ from storage import Database
 from storage.chats import ChatRepository
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.delivery.helpers import make_entry
-from tests.foundation.test_cli import run_cli
+from tests.support.cli import run_main as run_cli
 
 
 def assert_one_line(stderr: str, expected: str) -> None:

@@ -4,7 +4,6 @@ and /healthz says 503 (with the reason) when due work does not progress."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -125,15 +124,13 @@ async def healthz(port: int) -> tuple[int, dict[str, Any]]:
         return response.status, await response.json()
 
 
-async def wait_health(port: int, predicate: Any, within: float = 15.0) -> dict[str, Any]:
-    """Ask /healthz until its answer satisfies `predicate`, as a load balancer keeps asking."""
-    deadline = time.monotonic() + within
+async def wait_health(port: int, predicate: Any) -> dict[str, Any]:
+    """Ask /healthz until its answer satisfies `predicate`, as a load balancer keeps asking (the test's timeout is
+    the guard against a hang)."""
     while True:
         status, body = await healthz(port)
         if predicate(status, body):
             return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"/healthz stayed {status} {body}")
         await asyncio.sleep(0.1)
 
 
