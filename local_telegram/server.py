@@ -211,6 +211,9 @@ class BotAPIStub:
         self.chats: dict[int, StubChat] = {}
         self.updates: list[dict[str, Any]] = []
         self.calls: list[Call] = []
+        # The offset of every getUpdates as it arrives: `calls` has a long poll only once it is answered, up to
+        # `max_long_poll` later, and the offset alone says which updates the bot has taken.
+        self.polls: list[int] = []
         self.messages: dict[int, list[SentMessage]] = defaultdict(list)
         self.faults: list[Fault] = []
         self.latency: float = 0.0
@@ -401,6 +404,8 @@ class BotAPIStub:
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int_or_none(params.get("offset")) or 0
+        self.polls.append(offset)
+        await self._notify(self._new_message)
         limit = min(_int_or_none(params.get("limit")) or 100, 100)
         timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
         if self.webhook_url:

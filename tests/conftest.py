@@ -341,9 +341,10 @@ async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcn
     assert services.bot is not None  # the settings name the stub's token
     bot = services.bot
     dp = create_dispatcher(services)
-    polls_before = len(stub.calls_of("getUpdates"))
+    polls_before = len(stub.polls)
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    await stub.wait_until(lambda: len(stub.calls_of("getUpdates")) > polls_before or task.done())
+    # Polling has begun once the first getUpdates arrives (its answer comes a long poll later).
+    await stub.wait_until(lambda: len(stub.polls) > polls_before or task.done())
     if task.done():
         task.result()
     return RunningBot(settings, bot, dp, services, task)
@@ -356,18 +357,7 @@ async def settled(app: RunningBot, stub: BotAPIStub, timeout: float | None = WAI
     handler still running (aiogram handles each update in a task of its own).
     """
     last = max((update["update_id"] for update in stub.updates), default=0)
-    polls = len(stub.calls)
-
-    def confirmed() -> bool:
-        return (
-            any(
-                call.method == "getUpdates" and int(call.params.get("offset") or 0) > last
-                for call in stub.calls[polls:]
-            )
-            or not stub.updates
-        )
-
-    await stub.wait_until(confirmed, timeout)
+    await stub.wait_until(lambda: not stub.updates or any(offset > last for offset in stub.polls), timeout)
     async with asyncio.timeout(timeout):
         while app.dp._handle_update_tasks:
             await asyncio.gather(*app.dp._handle_update_tasks, return_exceptions=True)
