@@ -208,7 +208,7 @@ def build_core(
         clock=clock,
     )
     moderation = ModerationQueue(
-        HeldEntryRepository(db), entries, delivery, enabled=settings.moderation, on_held=hooks.on_held
+        HeldEntryRepository(db), entries, delivery, audit, enabled=settings.moderation, on_held=hooks.on_held
     )
     poller = FeedPoller(
         db,
