@@ -207,7 +207,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database, never migrated: for the tests of the migrations themselves."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+        yield f"sqlite+aiosqlite:///{tmp_path}/empty.sqlite3"
         return
     async with postgres_database() as url:
         yield url
