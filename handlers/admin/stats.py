@@ -8,9 +8,12 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.admin.charts import StatsCharts, language_name
 from bot.admin.overview import StatsOverview
+from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from bot.localtime import zone
 from bot.rendering.dates import format_day
 from domain.audit import AuditTrail
+from domain.chats import Chat
 from domain.clock import utcnow
 
 
@@ -32,6 +35,8 @@ async def show_stats(
     stats_overview: StatsOverview,
     stats_charts: StatsCharts,
     audit: AuditTrail,
+    chat: Chat,
+    subscriptions: SubscriptionService,
 ) -> None:
     now = utcnow()
     overview = await stats_overview.collect(now)
@@ -59,7 +64,8 @@ async def show_stats(
         + "\n"
         + l10n("admin-stats-qa", up=votes.up, down=votes.down, missed=votes.missed)
     )
-    chart = await stats_charts.render(now, l10n)
+    # Days on the admin's own calendar: a send at 02:00 in Almaty is that day's, not the UTC day before.
+    chart = await stats_charts.render(now, l10n, zone(subscriptions.zone_of(chat)))
     await message.answer_photo(
         BufferedInputFile(chart.png, filename=f"stats-{chart.last_day:%Y-%m-%d}.png"),
         caption=l10n(
