@@ -11,6 +11,7 @@ admin-seconds = { $count ->
 admin-bc-ask = Send the message to broadcast: text with formatting, a photo, a document or a video (with a caption). Any command cancels.
 admin-bc-unsupported = This kind of message cannot be broadcast. Send text, a photo, a document or a video.
 admin-bc-audience = Who should receive it?
+admin-bc-audience-chosen = Who should receive it? { $audience } ✓
 admin-aud-all = Everyone
 admin-aud-lang-ru = Russian
 admin-aud-lang-kk = Kazakh

@@ -10,6 +10,7 @@ admin-seconds = { $count ->
 admin-bc-ask = Таратылатын хабарламаны жіберіңіз: пішімделген мәтін, фото, құжат немесе бейне (жазбасымен). Кез келген команда тоқтатады.
 admin-bc-unsupported = Мұндай хабарламаны таратуға болмайды. Мәтін, фото, құжат немесе бейне жіберіңіз.
 admin-bc-audience = Кімге жіберу керек?
+admin-bc-audience-chosen = Кімге жіберу керек? { $audience } ✓
 admin-aud-all = Барлығына
 admin-aud-lang-ru = Орыс тілі
 admin-aud-lang-kk = Қазақ тілі

@@ -12,6 +12,7 @@ admin-seconds = { $count ->
 admin-bc-ask = Пришлите сообщение для рассылки: текст с оформлением, фото, документ или видео (с подписью). Любая команда отменяет.
 admin-bc-unsupported = Такое сообщение разослать нельзя. Пришлите текст, фото, документ или видео.
 admin-bc-audience = Кому отправить?
+admin-bc-audience-chosen = Кому отправить? { $audience } ✓
 admin-aud-all = Всем
 admin-aud-lang-ru = Русский язык
 admin-aud-lang-kk = Казахский язык
