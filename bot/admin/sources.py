@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch, request_headers
@@ -93,6 +93,12 @@ class SourceAdmin:
             )
         except (FetchError, ParseError) as error:
             raise SourceCheckError(f"{error.kind}: {error}") from None
+        # Named as the feed names itself; the host ("127.0.0.1", "www.gov.kz") stays only for a feed without a name.
+        title = SOURCE_KINDS[described.kind].read_title(
+            response.body, content_type=response.content_type, url=response.url
+        )
+        if title:
+            described = replace(described, title=title)
         try:
             source = await self._repository.add(described)
         except SourceExistsError:
