@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.config import Settings
 from bot.feeds.http import FetchError, create_http_session, fetch, request_headers
@@ -11,11 +13,13 @@ from bot.feeds.kinds import SOURCE_KINDS
 from bot.feeds.opml import ImportReport, dump_opml, import_opml
 from bot.feeds.parsing import ParseError
 from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.scheduling import next_check
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
 from domain.clock import utcnow
 from domain.sources import Source
 from storage.sources import SourceExistsError, SourceRepository
 
+logger = logging.getLogger(__name__)
 # Telegram refuses a keyboard of more than 100 buttons; a page of sources is 3 buttons each plus navigation.
 SOURCES_PER_PAGE = 10
 
@@ -113,12 +117,17 @@ class SourceAdmin:
         """Stop polling a source for good; its stored entries stay."""
         await self._repository.remove(source_id)
 
-    async def set_interval(self, source_id: int, seconds: int) -> None:
-        """Poll a source every `seconds`; SourceCheckError when out of bounds."""
+    async def set_interval(self, source_id: int, seconds: int) -> datetime | None:
+        """Poll a source every `seconds`, the next poll at most one new interval away (a poll planned under a
+        longer interval is brought forward); returns the next poll. SourceCheckError when out of bounds."""
         try:
-            await self._repository.set_interval(source_id, check_interval(seconds))
+            seconds = check_interval(seconds)
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
+        poll_by = next_check(utcnow(), seconds, source_id)
+        next_poll = await self._repository.set_interval(source_id, seconds, poll_by=poll_by)
+        logger.info("feeds.interval", extra={"source": source_id, "seconds": seconds, "next_check_at": next_poll})
+        return next_poll
 
     async def set_headers(self, source_id: int, lines: Sequence[str]) -> dict[str, str]:
         """Replace a source's extra headers with `Name: value` lines (none: clear them); returns what was set."""

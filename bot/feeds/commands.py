@@ -149,8 +149,9 @@ async def set_interval(services: Services, args: argparse.Namespace, out: Print)
     except ValueError as error:
         raise FeedCommandError(str(error)) from None
     for source in await _matching(services.source_repository, args.source):
-        await services.source_repository.set_interval(source.id, args.seconds)
-        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s from its next poll on")
+        next_poll = await services.source_admin.set_interval(source.id, args.seconds)
+        when = f"{next_poll:%Y-%m-%d %H:%M:%S}Z" if next_poll else "?"
+        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s, next at {when}")
 
 
 async def set_headers(services: Services, args: argparse.Namespace, out: Print) -> None:

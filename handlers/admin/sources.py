@@ -107,7 +107,7 @@ async def show_sources(
         await _add(message, rest.split(), more, l10n, moment, source_admin, audit)
         return
     if verb in ("interval", "headers"):
-        await _configure(message, verb, rest.split(), more, l10n, source_admin, audit)
+        await _configure(message, verb, rest.split(), more, l10n, moment, source_admin, audit)
         return
     if verb == "export":
         await _export(message, l10n, source_admin, audit)
@@ -205,6 +205,7 @@ async def _configure(
     args: list[str],
     lines: list[str],
     l10n: Localizer,
+    moment: Moment,
     source_admin: SourceAdmin,
     audit: AuditTrail,
 ) -> None:
@@ -215,9 +216,10 @@ async def _configure(
         return
     try:
         if verb == "interval":
-            await source_admin.set_interval(source.id, int(args[1]))
+            next_poll = await source_admin.set_interval(source.id, int(args[1]))
             await audit.record("source.interval", actor_id=_actor(message), source=source.id, seconds=int(args[1]))
-            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1])))
+            when = moment(next_poll) if next_poll else l10n("admin-never")
+            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1]), next=when))
             return
         headers = await source_admin.set_headers(source.id, lines)
     except SourceCheckError as error:
