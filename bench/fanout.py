@@ -107,8 +107,8 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
     from aiolimiter import AsyncLimiter
 
     from bot.config import Settings
-    from bot.delivery.sender import default_concurrency
-    from bot.factory import create_bot
+    from bot.runtime.factory import create_bot
+    from bot.telegram.sender import default_concurrency
     from local_telegram.server import TOKEN
 
     settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)
@@ -149,8 +149,8 @@ def run_outbox(url: str, rate: float, paid: bool, window: float, database_url: s
 
 async def _outbox(url: str, rate: float, paid: bool, window: float, database_url: str) -> Result:
     from bot.config import Settings
-    from bot.container import bootstrap, freeze_startup_heap
-    from bot.factory import create_bot
+    from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
+    from bot.runtime.factory import create_bot
     from local_telegram.server import TOKEN
     from tests.delivery.helpers import make_entry, subscribe_many
 

@@ -21,8 +21,8 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
-from bot.container import Services, bootstrap
-from bot.factory import create_bot, create_dispatcher
+from bot.runtime.bootstrap import Services, bootstrap
+from bot.runtime.factory import create_bot, create_dispatcher
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database

@@ -4,13 +4,13 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import FSInputFile, Message
 
-from bot.backups import Backups
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
-from bot.localtime import format_moment
+from bot.runtime.backups import Backups
+from bot.services.delivery import SubscriptionService
 from domain.audit import AuditTrail
 from domain.backups import BackupError
 from domain.chats import Chat
+from domain.localtime import format_moment
 
 MB = 1000 * 1000
 

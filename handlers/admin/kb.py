@@ -8,9 +8,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Message
 
-from bot.admin.knowledge import KnowledgeBaseFiles
 from bot.i18n import Localizer
 from bot.rendering import split_html
+from bot.services.admin.knowledge import KnowledgeBaseFiles
 from domain.audit import AuditTrail
 from domain.knowledge import KnowledgeBaseError
 

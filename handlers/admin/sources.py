@@ -13,17 +13,17 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin.callbacks import SourceAction, SourcePage, SourceStep
-from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
-from bot.delivery.subscriptions import SubscriptionService
-from bot.feeds.kinds import KINDS
-from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
-from bot.localtime import format_moment
 from bot.rendering import split_html
+from bot.services.admin.sources import SourceAdmin, SourceCheckError
+from bot.services.delivery.subscriptions import SubscriptionService
+from bot.services.ingestion.kinds import KINDS
+from bot.services.ingestion.opml import MAX_OPML_BYTES, OpmlError
+from bot.telegram.callbacks import SourceAction, SourcePage, SourceStep
 from domain.audit import AuditTrail
 from domain.chats import Chat
+from domain.localtime import format_moment
 from domain.sources import Source
 
 Moment = Callable[[datetime], str]  # a date and time as this admin reads it (language, time zone)

@@ -6,15 +6,15 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from bot.admin.charts import StatsCharts, language_name
-from bot.admin.overview import StatsOverview
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
-from bot.localtime import zone
 from bot.rendering.dates import format_day
+from bot.services.admin.charts import StatsCharts, language_name
+from bot.services.admin.overview import StatsOverview
+from bot.services.delivery import SubscriptionService
 from domain.audit import AuditTrail
 from domain.chats import Chat
 from domain.clock import utcnow
+from domain.localtime import zone
 
 
 def _counts(values: dict[str, int], name: Callable[[str], str]) -> str:

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.alerts import Alert
-from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
-from bot.container import create_scheduler
-from bot.supervision import Supervisor
+from bot.runtime.backups import Backups, run_backup, start_backups, telegram_upload_limit
+from bot.runtime.bootstrap import create_scheduler
+from bot.runtime.supervision import Supervisor
+from bot.telegram.alerts import Alert
 from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.feeds.kinds import SOURCE_KINDS
 from bot.i18n import localizer
+from bot.services.ingestion.kinds import SOURCE_KINDS
 from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
 from storage.schema import audit_log, broadcasts

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bot.feeds.opml import parse_opml
+from bot.services.ingestion.opml import parse_opml
 from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage.schema import sources

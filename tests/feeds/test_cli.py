@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.cli import main
+from bot.cli.main import main
 from storage import Database
 from storage.schema.admin import held_entries
 from storage.schema.delivery import outbox_deliveries

@@ -31,7 +31,7 @@ def _fresh_interpreter(script: str) -> str:
 def test_the_bot_graph_imports_no_heavy_module_it_does_not_use_yet() -> None:
     script = (
         "import sys\n"
-        "import bot.factory, bot.app, bot.container\n"
+        "import bot.runtime.factory, bot.runtime.app, bot.runtime.bootstrap\n"
         f"print(sorted(m for m in {LAZY!r} if m in sys.modules))\n"
     )
     assert _fresh_interpreter(script) == "[]"
@@ -42,7 +42,7 @@ def test_the_startup_heap_is_frozen_out_of_the_cyclic_collector() -> None:
     script = (
         "import gc\n"
         "from bot.config import Settings\n"
-        "from bot.container import bootstrap, freeze_startup_heap\n"
+        "from bot.runtime.bootstrap import bootstrap, freeze_startup_heap\n"
         "bootstrap(Settings(_env_file=None, bot_token='1:x', database_url='sqlite+aiosqlite:///:memory:'))\n"
         "freeze_startup_heap()\n"
         "print(gc.get_freeze_count() > 10 * len(gc.get_objects()))\n"
@@ -54,8 +54,8 @@ def test_the_question_engine_compiles_its_lexicon_at_the_first_question_not_at_s
     # The lexicon and the indexes (about 1 MB) are built by the first question; a bot not asked keeps them out.
     script = (
         "from bot.config import Settings\n"
-        "from bot.container import bootstrap\n"
-        "from bot.qa.lexicon import lexicon\n"
+        "from bot.runtime.bootstrap import bootstrap\n"
+        "from bot.services.answers.lexicon import lexicon\n"
         "services = bootstrap(Settings(_env_file=None, bot_token='1:x', database_url='sqlite+aiosqlite:///:memory:'))\n"
         "print(lexicon.cache_info().currsize)\n"
     )

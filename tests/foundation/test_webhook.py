@@ -2,9 +2,9 @@
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import WEBHOOK_PATH, create_webhook_app, webhook_url
-from bot.container import bootstrap
-from bot.factory import create_bot, create_dispatcher
+from bot.runtime.app import WEBHOOK_PATH, create_webhook_app, webhook_url
+from bot.runtime.bootstrap import bootstrap
+from bot.runtime.factory import create_bot, create_dispatcher
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 

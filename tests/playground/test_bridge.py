@@ -15,9 +15,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.feeds.urls import telegram_url
-from bot.playground import Playground
-from bot.playground.render import Node, telegram_html_tree
+from domain.urls import telegram_url
+from playground import Playground
+from playground.render import Node, telegram_html_tree
 
 ADMIN = 4242
 
@@ -175,7 +175,7 @@ async def test_the_stats_chart_is_shown_as_its_picture(page: Page, playground: P
     ):
         async with page.session.get(page.url + forged) as response:
             assert response.status == 404, forged
-    script = (Path(__file__).parents[2] / "bot/playground/static/app.js").read_text()
+    script = (Path(__file__).parents[2] / "playground/static/app.js").read_text()
     assert "message.photo" in script and 'createElement("img")' in script
 
 

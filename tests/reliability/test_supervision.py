@@ -12,10 +12,10 @@ import aiohttp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.alerts import AdminAlerts, Alert
-from bot.factory import create_bot
-from bot.leadership import Leadership
-from bot.supervision import Supervisor
+from bot.runtime.factory import create_bot
+from bot.runtime.leadership import Leadership
+from bot.runtime.supervision import Supervisor
+from bot.telegram.alerts import AdminAlerts, Alert
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
