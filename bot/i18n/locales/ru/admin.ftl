@@ -131,6 +131,11 @@ cmd-why = Админ: почему новость (не) доставлена
 admin-why-usage = Отправьте /why и ссылку на статью, можно добавить id пользователя или чата: /why https://example.org/news/1 123456789
 admin-why-unknown = Новости со ссылкой { $url } нет в базе.
 admin-why-title = 🔎 <b>{ $title }</b>
+admin-why-story = Одна новость в { $count ->
+    [one] { $count } версии
+   *[other] { $count } версиях
+} ({ $languages }); путь каждой:
+admin-why-version = <b>Версия { $language }</b> (#{ $id })
 admin-why-fetched = Получена: { $when }, источник «{ $source }»
 admin-why-alliance = Классификация: новость альянса ({ $reason })
 admin-why-other = Классификация: прочая новость (об альянсе ничего не найдено)
