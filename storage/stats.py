@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.questions import MISSED_OUTCOMES
 from storage.database import Database
 from storage.outbox import PENDING
-from storage.qa_log import MISSED_OUTCOMES
 from storage.schema import chats, outbox_deliveries, qa_log, sources, subscriptions
 
 

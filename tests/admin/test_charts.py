@@ -17,9 +17,9 @@ from bot.i18n import localizer
 from bot.rendering.dates import format_day
 from bot.services.admin.charts import Panel, StatsCharts, draw
 from domain.clock import utcnow
+from domain.questions import MISSED_OUTCOMES
 from local_telegram import BotAPIStub
 from storage import Database
-from storage.qa_log import MISSED_OUTCOMES
 from storage.schema import chats, outbox_deliveries, outbox_messages, qa_log, subscriptions
 from storage.stats import StatsRepository
 from tests.admin.conftest import add_subscribers
