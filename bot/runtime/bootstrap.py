@@ -30,6 +30,7 @@ from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
+from bot.services.privacy import PersonalData
 from bot.telegram.alerts import AdminAlerts, source_trouble_alert
 from bot.telegram.notices import HeldEntryNotices
 from bot.telegram.sender import Sender
@@ -44,6 +45,7 @@ from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
+from storage.privacy import PersonalDataRepository
 from storage.sources import SourceRepository
 from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
@@ -91,6 +93,7 @@ class Services:
     supervisor: Supervisor
     watchdog: Watchdog
     diagnostics: DeliveryDiagnostics
+    personal_data: PersonalData
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks."""
@@ -205,4 +208,5 @@ def bootstrap(settings: Settings) -> Services:
         supervisor=supervisor,
         watchdog=watchdog,
         diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
+        personal_data=PersonalData(PersonalDataRepository(db)),
     )

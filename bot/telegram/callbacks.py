@@ -61,3 +61,15 @@ class ModerationAction(CallbackData, prefix="admm"):
 
 class WhyEntry(CallbackData, prefix="admw"):
     entry: int
+
+
+class ForgetStep(StrEnum):
+    CONFIRM = "yes"
+    KEEP = "no"
+
+
+class ForgetChoice(CallbackData, prefix="forget"):
+    """The confirmation of /forget; `chat` is checked on press, so a copied button forgets no other chat."""
+
+    chat: int
+    action: ForgetStep

@@ -6,7 +6,10 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from bot.config import LANGUAGES
 from bot.i18n import localizer
 
-PUBLIC_COMMANDS = ("start", "help", "language", "members", "roles", "about", "latest", "settings", "stop")
+PUBLIC_COMMANDS = (
+    "start", "help", "language", "members", "roles", "about", "latest", "settings", "stop",
+    "privacy", "mydata", "forget",
+)  # fmt: skip
 ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why")
 
 
