@@ -75,6 +75,7 @@ def playground_settings(base: Settings, *, telegram_url: str, database_url: str)
         default_sources=False,
         allow_private_sources=True,
         official_channel_id=None,
+        official_channels={},
         webhook_url="",
         webhook_secret=None,
         health_port=None,

@@ -45,6 +45,16 @@ class History:
     not_known: list[int]  # questions the bot could not answer or had to ask back about (the question log's misses)
 
 
+@dataclass(frozen=True, slots=True)
+class ChatDeliveries:
+    """One chat's deliveries as a channel's health: the last post, failures over a week and the last error."""
+
+    last_sent_at: datetime | None
+    sent_week: int
+    failed_week: int
+    last_error: str | None
+
+
 class StatsRepository:
     """Counts over chats, subscriptions and the outbox (bound parameters, grouped in the database)."""
 
@@ -188,6 +198,34 @@ class StatsRepository:
         # Integer division on both backends (the timestamps are after the epoch, so it rounds down); literals, not
         # bound parameters, so PostgreSQL sees the selected and the grouped expression as the same one.
         return seconds // sa.literal_column(str(QUARTER_SECONDS), sa.Integer)
+
+    async def chat_deliveries(self, chat_id: int, now: datetime) -> ChatDeliveries:
+        """The deliveries to one chat (an official channel): last post, sent and failed in 7 days, last error."""
+        d = outbox_deliveries
+        week = now - timedelta(days=7)
+        failed = d.c.status.in_(("failed", "blocked"))
+        async with self._db.connect() as conn:
+            last_sent, sent_week = (
+                await conn.execute(
+                    sa.select(sa.func.max(d.c.sent_at), sa.func.count().filter(d.c.sent_at >= week)).where(
+                        d.c.chat_id == chat_id, d.c.status == "sent"
+                    )
+                )
+            ).one()
+            failed_week = (
+                await conn.execute(
+                    sa.select(sa.func.count()).where(d.c.chat_id == chat_id, failed, d.c.next_attempt_at >= week)
+                )
+            ).scalar()
+            last_error = (
+                await conn.execute(
+                    sa.select(d.c.error)
+                    .where(d.c.chat_id == chat_id, d.c.error.is_not(None))
+                    .order_by(d.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar()
+        return ChatDeliveries(last_sent, int(sent_week or 0), int(failed_week or 0), last_error)
 
     async def delivery_health(self, since: datetime, now: datetime) -> tuple[int, datetime | None, int]:
         """Rows due before `since` still waiting, the last successful send, and failures since `since`."""

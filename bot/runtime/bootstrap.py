@@ -32,6 +32,7 @@ from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
 from bot.services.privacy import PersonalData
 from bot.telegram.alerts import AdminAlerts, source_trouble_alert
+from bot.telegram.channels import OfficialChannels
 from bot.telegram.notices import HeldEntryNotices
 from bot.telegram.sender import Sender
 from storage import Database
@@ -94,6 +95,7 @@ class Services:
     watchdog: Watchdog
     diagnostics: DeliveryDiagnostics
     personal_data: PersonalData
+    official_channels: OfficialChannels
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks."""
@@ -151,8 +153,10 @@ def bootstrap(settings: Settings) -> Services:
     delivery = Delivery(
         subscriptions,
         outbox,
-        official_channel_id=settings.official_channel_id,
-        official_language=settings.default_language,
+        # Numeric ids at once; @usernames are resolved to ids by the start hook (start_official_channels).
+        official_channels={
+            language: int(target) for language, target in settings.official_targets().items() if target[0] != "@"
+        },
         timezone=settings.timezone,
         wake=sender.wake,
     )
@@ -209,4 +213,5 @@ def bootstrap(settings: Settings) -> Services:
         watchdog=watchdog,
         diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
         personal_data=PersonalData(PersonalDataRepository(db)),
+        official_channels=OfficialChannels(settings, delivery, stats),
     )

@@ -161,3 +161,6 @@ admin-why-user-later = Chat { $user }: subscribed after the item was queued ({ $
 admin-why-user-unannounced = Chat { $user }: not sent, the item was not handed to delivery yet.
 admin-why-user-unexplained = Chat { $user }: not queued, and its settings would accept the item now.
 admin-why-button = 🔎 Why?
+admin-channels-title = <b>Official channels</b>
+admin-channel-line = { $language }: { $channel } · members: { $members } · last post: { $last } · 7 days: sent { $sent }, failed { $failed }
+admin-channel-error = ⚠️ { $error }

@@ -156,3 +156,6 @@ admin-why-user-later = Чат { $user }: кезекке қойылғаннан �
 admin-why-user-unannounced = Чат { $user }: жіберілмеді, жаңалық әлі жеткізуге берілмеді.
 admin-why-user-unexplained = Чат { $user }: кезекте жоқ, бірақ баптаулары бойынша жаңалық қазір сәйкес келер еді.
 admin-why-button = 🔎 Неге?
+admin-channels-title = <b>Ресми арналар</b>
+admin-channel-line = { $language }: { $channel } · қатысушылар: { $members } · соңғы жазба: { $last } · 7 күн: жіберілді { $sent }, қате { $failed }
+admin-channel-error = ⚠️ { $error }

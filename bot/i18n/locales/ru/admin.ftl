@@ -169,3 +169,6 @@ admin-why-user-later = Чат { $user }: подписался после пос�
 admin-why-user-unannounced = Чат { $user }: не отправлено, новость ещё не передана на доставку.
 admin-why-user-unexplained = Чат { $user }: не в очереди, хотя по настройкам новость сейчас подошла бы.
 admin-why-button = 🔎 Почему?
+admin-channels-title = <b>Официальные каналы</b>
+admin-channel-line = { $language }: { $channel } · участников: { $members } · последний пост: { $last } · 7 дней: отправлено { $sent }, ошибок { $failed }
+admin-channel-error = ⚠️ { $error }
