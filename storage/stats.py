@@ -227,6 +227,20 @@ class StatsRepository:
             ).scalar()
         return ChatDeliveries(last_sent, int(sent_week or 0), int(failed_week or 0), last_error)
 
+    async def last_post(self, chat_id: int) -> int | None:
+        """The Telegram message id of the newest message the bot posted in a chat (an official channel)."""
+        d = outbox_deliveries
+        async with self._db.connect() as conn:
+            found = (
+                await conn.execute(
+                    sa.select(d.c.telegram_message_id)
+                    .where(d.c.chat_id == chat_id, d.c.status == "sent", d.c.telegram_message_id.is_not(None))
+                    .order_by(d.c.sent_at.desc(), d.c.id.desc())
+                    .limit(1)
+                )
+            ).scalar()
+        return int(found) if found is not None else None
+
     async def delivery_health(self, since: datetime, now: datetime) -> tuple[int, datetime | None, int]:
         """Rows due before `since` still waiting, the last successful send, and failures since `since`."""
         d = outbox_deliveries

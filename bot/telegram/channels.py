@@ -59,6 +59,15 @@ class OfficialChannels:
         self._delivery = delivery
         self._stats = stats
 
+    async def latest_post_url(self, language: str) -> str | None:
+        """The link to the newest post of the channel of `language` (None without one, or before its first post)."""
+        target = self._settings.official_targets().get(language)
+        chat_id = self._delivery.official_channels.get(language)
+        if target is None or chat_id is None:
+            return None
+        message_id = await self._stats.last_post(chat_id)
+        return post_url(target, chat_id, message_id) if message_id is not None else None
+
     async def statuses(self, bot: Bot) -> list[ChannelStatus]:
         """Each configured channel's reach and delivery health, in the order ru, kk, en."""
         targets = self._settings.official_targets()
@@ -78,6 +87,15 @@ class OfficialChannels:
             health = await self._stats.chat_deliveries(chat_id, utcnow()) if chat_id is not None else None
             statuses.append(ChannelStatus(language, targets[language], chat_id, members, error, health))
         return statuses
+
+
+def post_url(target: str, chat_id: int, message_id: int) -> str:
+    """The t.me link of a channel post: by the channel's @username, else its private form (t.me/c/...), which
+    opens for the channel's members."""
+    if target.startswith("@"):
+        return f"https://t.me/{target[1:]}/{message_id}"
+    internal = str(chat_id).removeprefix("-100")
+    return f"https://t.me/c/{internal}/{message_id}"
 
 
 def last_post(status: ChannelStatus) -> datetime | None:

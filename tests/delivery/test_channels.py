@@ -72,6 +72,14 @@ async def test_each_channel_gets_the_story_in_its_language(stub: BotAPIStub, dat
         assert [len(stub.sent_to(channel.id)) for channel in (ru, kk, en)] == [1, 1, 1]  # once per story
         assert ru_post.edits == 0
 
+        # /latest links to the newest post of the channel in the reader's language.
+        reader = stub.user(7100, language_code="ru")
+        shown = await reader.ask("/latest")
+        assert f'href="https://t.me/chan_ru/{ru_post.message_id}"' in (shown.html or "")
+        kazakh_reader = stub.user(7101, language_code="kk")
+        shown = await kazakh_reader.ask("/latest")
+        assert f'href="https://t.me/c/552/{kk_post.message_id}"' in (shown.html or "")
+
         boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
         shown = await boss.ask("/stats")
         assert "Official channels" in shown.text

@@ -142,3 +142,4 @@ qa-attr-staff = how many people work for the alliance
 qa-choice-staff = Staff
 qa-attr-venue = where the alliance's forums and meetings take place
 qa-choice-venue = The venue
+qa-latest-channel = 📣 In the official channel: <a href="{ $url }">the latest post</a>

@@ -106,3 +106,4 @@ qa-attr-staff = альянс қызметкерлерінің саны
 qa-choice-staff = Қызметкерлер
 qa-attr-venue = альянстың форумдары мен кездесулері қайда өтетіні
 qa-choice-venue = Өтетін орны
+qa-latest-channel = 📣 Ресми арнада: <a href="{ $url }">соңғы жазба</a>

@@ -152,3 +152,4 @@ qa-attr-staff = сколько в альянсе сотрудников
 qa-choice-staff = Сотрудники
 qa-attr-venue = где проходят форумы и встречи альянса
 qa-choice-venue = Место проведения
+qa-latest-channel = 📣 В официальном канале: <a href="{ $url }">последний пост</a>
