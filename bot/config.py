@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-Language = Literal["ru", "kk", "en"]
-LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
+from domain.languages import LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Settings"]
 CHANNEL_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames
 CHANNEL_ID = re.compile(r"-?\d{1,16}")
 

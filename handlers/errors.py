@@ -11,7 +11,8 @@ from aiogram.types import ErrorEvent
 
 from bot.config import Settings
 from bot.i18n import Localizer, localizer
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bot.config import LANGUAGES, Settings
 from bot.i18n import localizer
 from bot.runtime.app import preflight
 from bot.runtime.bootstrap import Services, bootstrap
-from bot.runtime.factory import create_bot, create_dispatcher
+from bot.runtime.factory import create_dispatcher
 from domain.sources import NewSource
 from local_telegram import BotAPIStub, SentMessage, StubUser
 from local_telegram.server import TOKEN
@@ -151,7 +151,8 @@ class Playground:
                 )
             )
             self._source_ids.append(source.id)
-        self._bot = create_bot(settings)
+        assert services.bot is not None  # the playground's settings name the local Telegram's token
+        self._bot = services.bot
         self._dp = create_dispatcher(services)
         await preflight(self._bot, settings)
         # Updates the page queues before the first getUpdates are delivered by it, as on Telegram.

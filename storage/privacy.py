@@ -1,8 +1,9 @@
 """Everything the database holds about one chat, read out whole (/mydata) or removed (/forget).
 
-The rows that name a chat: `chats`, `subscriptions` (and their matching index), `digest_items`, `outbox_deliveries`
-and the dialog state in `fsm_states`; a group's subscription also names the admin who made it (`subscribed_by`).
-The question log never names who asked (see storage/schema/kb.py), so there is nothing of a chat in it.
+The rows that name a chat: `chats`, `subscriptions` (and their matching index), `digest_items`, `outbox_deliveries`,
+the questions it sent to the Center (`inquiries`) and the dialog state in `fsm_states`; a group's subscription also
+names the admin who made it (`subscribed_by`), an answered inquiry the admin who answered (`answered_by`). The
+question log never names who asked (see storage/schema/kb.py), so there is nothing of a chat in it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from storage.outbox import PENDING
 from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
 from storage.schema.delivery import subscription_languages
 from storage.schema.fsm import fsm_states
+from storage.schema.kb import inquiries
 
 # A forgotten chat's past deliveries keep counting in the statistics under an id no Telegram chat can have:
 # Telegram's ids fit in 52 bits, these are below -2**60, and they carry only the delivery's own number.
@@ -35,6 +37,7 @@ class Forgotten:
     pending_deliveries: int
     anonymised_deliveries: int
     dialog_states: int
+    questions: int  # questions sent to the Center (inquiries)
     subscriptions_made: int  # groups this person subscribed as their admin: the name of the admin is dropped
 
 
@@ -91,6 +94,24 @@ class PersonalDataRepository:
             made = (
                 await conn.execute(sa.select(subscriptions.c.chat_id).where(subscriptions.c.subscribed_by == chat_id))
             ).all()
+            asked = (
+                (
+                    await conn.execute(
+                        sa.select(
+                            inquiries.c.question,
+                            inquiries.c.language,
+                            inquiries.c.status,
+                            inquiries.c.asked_at,
+                            inquiries.c.answer,
+                            inquiries.c.answered_at,
+                        )
+                        .where(inquiries.c.chat_id == chat_id)
+                        .order_by(inquiries.c.asked_at)
+                    )
+                )
+                .mappings()
+                .all()
+            )
         return {
             "chat": {key: _plain(value) for key, value in chat.items()} if chat else None,
             "subscription": {key: _plain(value) for key, value in subscription.items()} if subscription else None,
@@ -115,6 +136,8 @@ class PersonalDataRepository:
             "deliveries_made": {str(status): int(count) for status, count in history},
             "dialog_states": [{"state": row["state"], "data": row["data"]} for row in dialogs],
             "groups_subscribed_as_admin": [int(row.chat_id) for row in made],
+            # The questions this chat sent to the Center (/myquestions); the question log keeps no chat at all.
+            "questions_kept": [{key: _plain(value) for key, value in row.items()} for row in asked],
         }
 
     async def forget(self, chat_id: int) -> Forgotten:
@@ -143,8 +166,10 @@ class PersonalDataRepository:
                 sa.update(subscriptions).where(subscriptions.c.subscribed_by == chat_id).values(subscribed_by=None),
             )
             dialogs = await self._count(conn, sa.delete(fsm_states).where(*_fsm_pattern(chat_id)))
+            questions = await self._count(conn, sa.delete(inquiries).where(inquiries.c.chat_id == chat_id))
+            await conn.execute(sa.update(inquiries).where(inquiries.c.answered_by == chat_id).values(answered_by=None))
             chat = await self._count(conn, sa.delete(chats).where(chats.c.id == chat_id))
-        return Forgotten(chat, subscription, digests, pending, anonymised, dialogs, made)
+        return Forgotten(chat, subscription, digests, pending, anonymised, dialogs, questions, made)
 
     async def names_chat(self, chat_id: int) -> list[str]:
         """The tables that still hold a row naming the chat (empty after /forget)."""
@@ -159,6 +184,9 @@ class PersonalDataRepository:
             "digest_items": sa.select(digest_items.c.chat_id).where(digest_items.c.chat_id == chat_id),
             "outbox_deliveries": sa.select(outbox_deliveries.c.id).where(outbox_deliveries.c.chat_id == chat_id),
             "fsm_states": sa.select(fsm_states.c.key).where(*_fsm_pattern(chat_id)),
+            "inquiries": sa.select(inquiries.c.id).where(
+                sa.or_(inquiries.c.chat_id == chat_id, inquiries.c.answered_by == chat_id)
+            ),
         }
         async with self._db.connect() as conn:
             return [name for name, query in checks.items() if (await conn.execute(query.limit(1))).first()]

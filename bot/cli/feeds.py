@@ -1,8 +1,9 @@
 """`python -m bot feeds add|list|remove|enable|disable|poll|set-interval|set-headers|import|export`: sources
 managed and polled from the shell.
 
-Each action is one function over the bot's own services (`bot.runtime.bootstrap`), so a poll from the shell is
-classified, moderated and queued exactly like the running bot's.
+Each action calls the same service as /sources in Telegram (`SourceAdmin`), which checks and audits: `feeds add`
+fetches and parses the URL before it stores it, exactly as `/sources add` does, and a poll from the shell is
+classified, moderated and queued like the running bot's.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.config import Settings
-from bot.runtime.bootstrap import Services
-from bot.services.ingestion.opml import OpmlError, dump_opml, import_opml
+from bot.runtime.bootstrap import Core
+from bot.services.admin.sources import SourceAdmin, SourceCheckError
+from bot.services.ingestion.opml import OpmlError
 from bot.services.ingestion.poller import PollOutcome
-from bot.services.ingestion.sources import check_interval, new_source, parse_header_lines
+from bot.services.ingestion.sources import new_source, parse_header_lines
+from domain.audit import SHELL
 from domain.sources import NewSource, Source
-from storage.sources import SourceExistsError, SourceRepository
 
 Print = Callable[[str], None]
-FeedAction = Callable[[Services, argparse.Namespace, Print], Awaitable[None]]
+FeedAction = Callable[[Core, argparse.Namespace, Print], Awaitable[None]]
 
 
 class FeedCommandError(Exception):
@@ -50,15 +52,15 @@ def _outcome(outcome: PollOutcome) -> str:
     return line
 
 
-async def _matching(repository: SourceRepository, id_or_url: str) -> list[Source]:
-    found = await repository.find(id_or_url)
-    if not found:
-        raise FeedCommandError(f"no source with id or URL {id_or_url!r} (see `python -m bot feeds list`)")
-    return found
+async def _matching(admin: SourceAdmin, id_or_url: str) -> list[Source]:
+    try:
+        return await admin.find(id_or_url)
+    except SourceCheckError:
+        raise FeedCommandError(f"no source with id or URL {id_or_url!r} (see `python -m bot feeds list`)") from None
 
 
-async def _one(repository: SourceRepository, id_or_url: str) -> Source:
-    found = await _matching(repository, id_or_url)
+async def _one(admin: SourceAdmin, id_or_url: str) -> Source:
+    found = await _matching(admin, id_or_url)
     if len(found) > 1:
         ids = ", ".join(f"#{s.id} ({s.language})" for s in found)
         raise FeedCommandError(f"{id_or_url} is {len(found)} sources, {ids}: give one id")
@@ -85,46 +87,53 @@ def _described(settings: Settings, args: argparse.Namespace) -> NewSource:
         raise FeedCommandError(f"bad source URL {args.url!r}: {error}") from None
 
 
-async def add(services: Services, args: argparse.Namespace, out: Print) -> None:
-    described = _described(services.settings, args)
+async def add(core: Core, args: argparse.Namespace, out: Print) -> None:
+    """Fetch and parse the URL, then store it (as `/sources add`)."""
+    described = _described(core.settings, args)
+    lines = [f"{name}: {value}" for name, value in (described.extra_headers or {}).items()]
     try:
-        source = await services.source_repository.add(described)
-    except SourceExistsError:
-        raise FeedCommandError(f"{args.url} ({described.language}) is already a source") from None
-    out(f"added {_describe(source)}")
+        source, entries = await core.source_admin.add(
+            described.url,
+            actor=SHELL,
+            kind=described.kind,
+            language=described.language,
+            header_lines=lines,
+            interval_seconds=args.interval,
+        )
+    except SourceCheckError as error:
+        raise FeedCommandError(f"{args.url} was not added: {error}") from None
+    out(f"added {_describe(source)} ({entries} entries offered now)")
 
 
-async def list_sources(services: Services, _args: argparse.Namespace, out: Print) -> None:
-    for source in await services.source_repository.list_all():
+async def list_sources(core: Core, _args: argparse.Namespace, out: Print) -> None:
+    for source in await core.source_admin.configured():
         out(_describe(source))
 
 
-async def remove(services: Services, args: argparse.Namespace, out: Print) -> None:
-    source = await _one(services.source_repository, args.source)
-    await services.source_repository.remove(source.id)
+async def remove(core: Core, args: argparse.Namespace, out: Print) -> None:
+    source = await _one(core.source_admin, args.source)
+    await core.source_admin.remove(source.id, actor=SHELL)
     out(f"removed #{source.id} {source.url} ({source.language}); its stored entries stay")
 
 
-async def enable(services: Services, args: argparse.Namespace, out: Print) -> None:
-    for source in await _matching(services.source_repository, args.source):
-        await services.source_repository.set_enabled(source.id, True)
+async def enable(core: Core, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(core.source_admin, args.source):
+        await core.source_admin.set_enabled(source.id, True, actor=SHELL)
         out(f"enabled #{source.id} {source.url} ({source.language})")
 
 
-async def disable(services: Services, args: argparse.Namespace, out: Print) -> None:
-    for source in await _matching(services.source_repository, args.source):
-        await services.source_repository.set_enabled(source.id, False)
+async def disable(core: Core, args: argparse.Namespace, out: Print) -> None:
+    for source in await _matching(core.source_admin, args.source):
+        await core.source_admin.set_enabled(source.id, False, actor=SHELL)
         out(f"disabled #{source.id} {source.url} ({source.language})")
 
 
-async def poll(services: Services, args: argparse.Namespace, out: Print) -> None:
+async def poll(core: Core, args: argparse.Namespace, out: Print) -> None:
     """Poll one source, or every enabled one, now; new entries go through moderation and delivery."""
-    repository = services.source_repository
     if args.source:
-        targets = [await _one(repository, args.source)]
+        outcomes = [await core.source_admin.poll((await _one(core.source_admin, args.source)).id, actor=SHELL)]
     else:
-        targets = [source for source in await repository.list_all() if source.enabled]
-    outcomes = await services.poller.poll_now([source.id for source in targets])
+        outcomes = await core.source_admin.poll_all(actor=SHELL)
     for outcome in outcomes:
         out(_outcome(outcome))
     if args.source and outcomes and outcomes[0].failed:
@@ -142,35 +151,35 @@ def header_arguments(lines: Sequence[str] | None, user_agent: str | None) -> dic
     return headers
 
 
-async def set_interval(services: Services, args: argparse.Namespace, out: Print) -> None:
+async def set_interval(core: Core, args: argparse.Namespace, out: Print) -> None:
     """`feeds set-interval SOURCE SECONDS`: every language of a URL, or one id."""
-    try:
-        check_interval(args.seconds)
-    except ValueError as error:
-        raise FeedCommandError(str(error)) from None
-    for source in await _matching(services.source_repository, args.source):
-        next_poll = await services.source_admin.set_interval(source.id, args.seconds)
+    for source in await _matching(core.source_admin, args.source):
+        try:
+            next_poll = await core.source_admin.set_interval(source.id, args.seconds, actor=SHELL)
+        except SourceCheckError as error:
+            raise FeedCommandError(str(error)) from None
         when = f"{next_poll:%Y-%m-%d %H:%M:%S}Z" if next_poll else "?"
         out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s, next at {when}")
 
 
-async def set_headers(services: Services, args: argparse.Namespace, out: Print) -> None:
+async def set_headers(core: Core, args: argparse.Namespace, out: Print) -> None:
     """`feeds set-headers SOURCE [--header ...] [--user-agent ...]`: replaces them; none given clears them."""
     headers = header_arguments(args.header, args.user_agent)
+    lines = [f"{name}: {value}" for name, value in headers.items()]
     names = ", ".join(sorted(headers)) or "none"
-    for source in await _matching(services.source_repository, args.source):
-        await services.source_repository.set_headers(source.id, headers)
+    for source in await _matching(core.source_admin, args.source):
+        await core.source_admin.set_headers(source.id, lines, actor=SHELL)
         out(f"#{source.id} {source.url} ({source.language}) extra headers: {names}")
 
 
-async def import_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
-    """`feeds import FILE`: the feeds of an OPML file that are not sources yet."""
+async def import_sources(core: Core, args: argparse.Namespace, out: Print) -> None:
+    """`feeds import FILE`: the feeds of an OPML file that are not sources yet (as `/sources import`)."""
     try:
         data = await asyncio.to_thread(args.file.read_bytes)
     except OSError as error:
         raise FeedCommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     try:
-        report = await import_opml(services.source_repository, data, services.settings)
+        report = await core.source_admin.import_opml(data, actor=SHELL)
     except OpmlError as error:
         raise FeedCommandError(f"{args.file} was not imported: {error}") from None
     for source in report.added:
@@ -183,14 +192,14 @@ async def import_sources(services: Services, args: argparse.Namespace, out: Prin
     )
 
 
-async def export_sources(services: Services, args: argparse.Namespace, out: Print) -> None:
+async def export_sources(core: Core, args: argparse.Namespace, out: Print) -> None:
     """`feeds export FILE`: every configured source as OPML (extra headers left out: they may be secrets)."""
-    sources = await services.source_repository.list_all()
+    exported, count = await core.source_admin.export_opml(actor=SHELL)
     try:
-        await asyncio.to_thread(args.file.write_bytes, dump_opml(sources, title="Alliance news bot sources"))
+        await asyncio.to_thread(args.file.write_bytes, exported)
     except OSError as error:
         raise FeedCommandError(f"cannot write {args.file}: {error.strerror or error}") from None
-    out(f"exported {len(sources)} sources to {args.file}")
+    out(f"exported {count} sources to {args.file}")
 
 
 FEED_ACTIONS: dict[str, FeedAction] = {

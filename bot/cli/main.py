@@ -1,6 +1,9 @@
 """The command line: `python -m bot [run|ask|feeds|kb|backup|restore|migrate|healthcheck]`.
 
-Every failure at this interface is one clear line on stderr and a non-zero exit.
+Every command calls the same services as the admins' commands in Telegram (which check and audit). Results go to
+stdout, logs to stderr; every failure at this interface is one clear line on stderr and a non-zero exit. Commands
+that never talk to Telegram build the services without it (`build_core`), so they do not import aiogram and start
+in a fraction of the bot's time.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from bot.runtime.logs import configure_logging
 from bot.runtime.version import DISTRIBUTION, release_version
 
 if TYPE_CHECKING:
-    from bot.runtime.bootstrap import Services
+    from bot.runtime.bootstrap import Core
 
 BOTFATHER = "https://t.me/BotFather"
 
@@ -163,25 +166,33 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
-    from storage import Database
+    from bot.runtime.bootstrap import build_core
 
     async def migrate() -> None:
-        db = Database(settings.database_url)
+        core = build_core(settings)
         try:
-            await db.migrate()
+            await core.migrate()
         finally:
-            await db.close()
+            await core.close()
 
     asyncio.run(migrate())
     print(f"database is up to date: {settings.database_url.split('@')[-1]}")
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.runtime.bootstrap import build_core
+    from domain.audit import SHELL
     from domain.backups import BackupError
-    from storage.backup import backup
+
+    async def backup() -> int:
+        core = build_core(settings)  # not migrated: a backup copies the database as it is
+        try:
+            return await core.backups.write_to(args.file, actor=SHELL)
+        finally:
+            await core.close()
 
     try:
-        size = asyncio.run(backup(settings.database_url, args.file))
+        size = asyncio.run(backup())
     except BackupError as error:
         raise CliError(str(error)) from None
     print(f"backup written: {args.file} ({size} bytes)")
@@ -189,20 +200,11 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
     """Check the backup, keep the current database in BACKUP_DIR, then copy the backup over it."""
-    from datetime import UTC, datetime
-
+    from bot.runtime.bootstrap import build_core
     from domain.backups import BackupError
-    from storage.backup import known_revisions, restore, sqlite_path
 
     try:
-        database = sqlite_path(settings.database_url, action="restore")
-        kept = restore(
-            database,
-            args.file,
-            known_revisions=known_revisions(),
-            safety_dir=settings.backup_dir,
-            now=datetime.now(UTC),
-        )
+        database, kept = build_core(settings).backups.restore(args.file)
     except BackupError as error:
         raise CliError(str(error)) from None
     previous = f"; the previous database is kept at {kept}" if kept else ""
@@ -236,36 +238,31 @@ def cmd_healthcheck(settings: Settings, _args: argparse.Namespace) -> None:
 T = TypeVar("T")
 
 
-def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+def with_services(settings: Settings, work: Callable[[Core], Awaitable[T]], *, telegram: bool = False) -> T:
     """Run `work` over the bot's own services (migrated and seeded first), closing them afterwards.
 
-    When a token is set, admin alerts and moderation notices raised by the work reach the admins as they do
-    from the running bot; without one they are only logged.
+    With `telegram` and a token set, the whole graph with a Bot: admin alerts and moderation notices raised by the
+    work reach the admins as they do from the running bot. Otherwise the services without Telegram (no aiogram
+    imported); what they would tell the admins is logged.
     """
-    from bot.runtime.bootstrap import bootstrap
-    from bot.runtime.factory import create_bot
+    from bot.runtime.bootstrap import bootstrap, build_core
 
     async def run() -> T:
-        services = bootstrap(settings)
-        bot = create_bot(settings) if settings.token else None
-        if bot is not None:
-            services.alerts.attach(bot)
+        core = bootstrap(settings) if telegram and settings.token else build_core(settings)
         try:
-            await services.start()
-            return await work(services)
+            await core.start()
+            return await work(core)
         finally:
-            await services.close()
-            if bot is not None:
-                await bot.session.close()
+            await core.close()
 
     return asyncio.run(run())
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
-    from storage.kb import KnowledgeBaseError
+    from domain.knowledge import KnowledgeBaseError
 
-    async def ask(services: Services) -> str:
-        answer = await services.questions.answer(args.question, user_language=args.lang or settings.default_language)
+    async def ask(core: Core) -> str:
+        answer = await core.questions.answer(args.question, user_language=args.lang or settings.default_language)
         return answer.text
 
     try:
@@ -275,19 +272,26 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
-    from storage.kb import KnowledgeBaseError, dump_knowledge_base, read_knowledge_base_file
+    """`kb import FILE` runs the checks of `/kb import` (size, UTF-8, every YAML rule), all or nothing."""
+    from domain.audit import SHELL
+    from domain.knowledge import KnowledgeBaseError
 
-    async def run(services: Services) -> str:
+    def read() -> bytes:
+        try:
+            return bytes(args.file.read_bytes())
+        except OSError as error:
+            raise CliError(f"cannot read {args.file}: {error.strerror or error}") from None
+
+    async def run(core: Core) -> str:
         if args.kb_command == "import":
-            kb = read_knowledge_base_file(args.file)
-            await services.knowledge.replace(kb)
+            kb = await core.knowledge_files.import_file(read(), actor=SHELL)
             return (
                 f"knowledge base imported from {args.file}: {len(kb.organizations)} organizations, "
                 f"{len(kb.countries)} countries, {len(kb.people)} people, {len(kb.facts)} facts"
             )
-        text = dump_knowledge_base(await services.knowledge.load())
+        exported, _ = await core.knowledge_files.export(actor=SHELL)
         try:
-            args.file.write_text(text, encoding="utf-8")
+            args.file.write_bytes(exported)
         except OSError as error:
             raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
         return f"knowledge base exported to {args.file}"
@@ -306,7 +310,8 @@ def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
     action = FEED_ACTIONS[args.feeds_command]
     try:
         check_add(settings, args)
-        with_services(settings, lambda services: action(services, args, print))
+        # A poll may alert the admins (a source disabled) and hold items for moderation: that needs Telegram.
+        with_services(settings, lambda core: action(core, args, print), telegram=args.feeds_command == "poll")
     except FeedCommandError as error:
         raise CliError(str(error)) from None
 

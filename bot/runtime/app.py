@@ -14,9 +14,10 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
-from bot.runtime.factory import create_bot, create_dispatcher
+from bot.runtime.factory import create_dispatcher
 from bot.runtime.leadership import Leadership
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 
 logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -48,13 +49,15 @@ async def preflight(bot: Bot, settings: Settings) -> None:
 async def run(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM; everything opened here is closed on the way out."""
     try:
-        bot = create_bot(settings)
+        services = bootstrap(settings)
     except TokenValidationError:
         raise PreflightError(
             "BOT_TOKEN is malformed: it looks like 123456789:AA... (digits, a colon, then letters); "
             "copy it again from @BotFather into .env"
         ) from None
-    services = bootstrap(settings)
+    if services.bot is None:
+        raise PreflightError("BOT_TOKEN is not set")
+    bot = services.bot
     await services.start()
     dp = create_dispatcher(services)
     freeze_startup_heap()

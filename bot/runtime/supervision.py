@@ -20,7 +20,7 @@ from functools import wraps
 from typing import Any, Protocol
 
 from bot.runtime.metrics import TASK_FAILURES, TASK_RESTARTS
-from bot.telegram.alerts import Alert
+from domain.alerts import Alert
 from domain.clock import utcnow
 
 logger = logging.getLogger(__name__)

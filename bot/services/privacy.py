@@ -12,7 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 class PersonalData:
-    """One chat's data: read out whole or removed; the question log holds no chat, so it has nothing to give."""
+    """One chat's data: read out whole or removed (the question log holds no chat, so it has nothing to give; the
+    questions sent to the Center are the chat's)."""
 
     def __init__(self, repository: PersonalDataRepository) -> None:
         self._repository = repository
@@ -24,8 +25,6 @@ class PersonalData:
             "chat_id": chat_id,
             "exported_at": now.isoformat(),
             **held,
-            # Questions are logged by their text alone (for /kb misses), never with who asked: none is this chat's.
-            "questions_kept": [],
         }
         logger.info("privacy.export", extra={"chat": chat_id})
         return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
@@ -41,6 +40,7 @@ class PersonalData:
                 "pending": forgotten.pending_deliveries,
                 "anonymised": forgotten.anonymised_deliveries,
                 "digest_items": forgotten.digest_items,
+                "questions": forgotten.questions,
             },
         )
         return forgotten

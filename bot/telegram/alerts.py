@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
@@ -21,54 +19,29 @@ from bot.config import Settings
 from bot.i18n import localizer
 from bot.rendering.utf16 import utf16_fit, utf16_len
 from bot.telegram.callbacks import SourceAction, SourcePage, SourceStep
+from domain.alerts import Alert, AlertButton
 from domain.sources import SourceTrouble
 from storage.chats import ChatRepository
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class AlertButton:
-    """A button under an alert: its label's text id (and arguments) and its packed callback data."""
-
-    label: str
-    callback_data: str
-    args: Mapping[str, object] = field(default_factory=dict)
+def plain(alert: Alert, language: str) -> str:
+    """The alert's text in `language`, without markup."""
+    return html.unescape(localizer(language)(alert.text, **alert.args))
 
 
-@dataclass(frozen=True)
-class Alert:
-    """What to tell the admins: a text id and its arguments, rendered in each admin chat's language.
-
-    The text is plain (arguments are escaped on the way out). `key` is what the rate limit counts: the
-    same key alerts at most once per interval; by default the text id and its arguments.
-    """
-
-    text: str
-    args: Mapping[str, object] = field(default_factory=dict)
-    key: str | None = None
-    buttons: tuple[AlertButton, ...] = ()
-
-    @property
-    def rate_key(self) -> str:
-        return self.key or f"{self.text}:{sorted(self.args.items())!r}"
-
-    def plain(self, language: str) -> str:
-        """The alert's text in `language`, without markup."""
-        return html.unescape(localizer(language)(self.text, **self.args))
-
-    def render(self, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
-        """The alert's HTML (heading, then the text cut in UTF-16 units) and its buttons, in `language`."""
-        l10n = localizer(language)
-        text = self.plain(language)
-        markup = None
-        if self.buttons:
-            rows = [
-                [InlineKeyboardButton(text=html.unescape(l10n(b.label, **b.args)), callback_data=b.callback_data)]
-                for b in self.buttons
-            ]
-            markup = InlineKeyboardMarkup(inline_keyboard=rows)
-        return _alert_html(l10n("alert-heading"), text), markup
+def render(alert: Alert, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The alert's HTML (heading, then the text cut in UTF-16 units) and its buttons, in `language`."""
+    l10n = localizer(language)
+    markup = None
+    if alert.buttons:
+        rows = [
+            [InlineKeyboardButton(text=html.unescape(l10n(b.label, **b.args)), callback_data=b.callback_data)]
+            for b in alert.buttons
+        ]
+        markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    return _alert_html(l10n("alert-heading"), plain(alert, language)), markup
 
 
 class AdminAlerts:
@@ -123,12 +96,12 @@ class AdminAlerts:
             logger.info("alert.suppressed", extra={"key": key})
             return False
         self._last[key] = now
-        logger.warning("alert", extra={"key": key, "text": alert.render(self._settings.default_language)[0]})
+        logger.warning("alert", extra={"key": key, "text": render(alert, self._settings.default_language)[0]})
         if self._bot is None:
             return False
         delivered = False
         for chat_id, language in await self.audience():
-            text, markup = alert.render(language)
+            text, markup = render(alert, language)
             try:
                 await self._bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup)
                 delivered = True

@@ -7,10 +7,21 @@ from bot.config import LANGUAGES
 from bot.i18n import localizer
 
 PUBLIC_COMMANDS = (
-    "start", "help", "language", "members", "roles", "about", "latest", "settings", "stop",
-    "privacy", "mydata", "forget",
-)  # fmt: skip
-ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why")
+    "start",
+    "help",
+    "language",
+    "members",
+    "roles",
+    "about",
+    "latest",
+    "settings",
+    "myquestions",
+    "stop",
+    "privacy",
+    "mydata",
+    "forget",
+)
+ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why", "inquiries")
 
 
 def command_menu(language: str, *, admin: bool = False) -> list[BotCommand]:

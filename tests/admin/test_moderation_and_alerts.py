@@ -13,7 +13,6 @@ from bot.i18n import localizer
 from bot.runtime.admin_jobs import watch_delivery
 from bot.runtime.app import run
 from bot.runtime.bootstrap import bootstrap
-from bot.runtime.factory import create_bot
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -87,8 +86,7 @@ async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: 
     services = bootstrap(settings)
     db = services.db
     await db.migrate()
-    bot_ = create_bot(settings)
-    services.alerts.attach(bot_)
+    bot_ = services.bot
     await services.leadership.try_acquire()
     stub.user(ADMIN_ID)
     try:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 import pytest
 
 from bot.services.ingestion.http import FetchLimits, create_http_session
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
-from bot.telegram.alerts import source_trouble_alert
+from bot.telegram.alerts import plain, source_trouble_alert
 from domain.entries import StoredEntry
 from domain.sources import NewSource, Source, SourceTrouble
 from storage import Database
 from storage.sources import SourceRepository
+from tests.support.clock import MovableClock
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Harness:
     handed_over: list[list[StoredEntry]]
     alerts: list[str]
     names: list[str]
+    clock: MovableClock
+    # What a hand-over does after recording it; a test makes it fail as delivery would.
+    delivery: Callable[[Sequence[StoredEntry]], Awaitable[None]] | None = field(default=None)
 
     async def add(self, url: str, *, kind: str = "rss", language: str = "ru", interval: int = 300) -> Source:
         return await SourceRepository(self.db).add(NewSource(url, kind, language, f"source {url}", interval))
@@ -48,12 +52,16 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
     handed_over: list[list[StoredEntry]] = []
     alerts: list[str] = []
     names: list[str] = []
+    clock = MovableClock()
+    harness: Harness
 
     async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
+        if harness.delivery is not None:
+            await harness.delivery(entries)
         handed_over.append(list(entries))
 
     async def notify_admins(trouble: SourceTrouble) -> None:
-        alerts.append(source_trouble_alert(trouble).plain("en"))  # what an English admin reads
+        alerts.append(plain(source_trouble_alert(trouble), "en"))  # what an English admin reads
 
     async def organization_names() -> list[str]:
         return names
@@ -66,6 +74,8 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
             notify_admins=notify_admins,
             organization_names=organization_names,
             policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50),
+            clock=clock,
         )
-        yield Harness(db, poller, handed_over, alerts, names)
+        harness = Harness(db, poller, handed_over, alerts, names, clock)
+        yield harness
     await asyncio.sleep(0)

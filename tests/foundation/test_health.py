@@ -12,6 +12,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.runtime.metrics import REGISTRY
+from domain.audit import SHELL
 from domain.sources import NewSource
 from local_telegram import BotAPIStub, Fault
 from storage.sources import SourceRepository
@@ -149,7 +150,7 @@ async def test_metrics_count_as_the_admin_console_counts(stub: BotAPIStub, site:
             await reader.ask(question)
         misses = await boss.ask("/kb misses")
         after_questions = await scrape(port)
-        await running.services.source_admin.set_enabled(source.id, True)
+        await running.services.source_admin.set_enabled(source.id, True, actor=SHELL)
         resumed = await scrape(port)
         relisted = await boss.ask("/sources")
     finally:

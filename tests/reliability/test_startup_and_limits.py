@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from bot.i18n import localizer
 from bot.runtime.factory import COMMANDS_RETRY_JOB, create_bot
-from bot.telegram.alerts import AdminAlerts, Alert
+from bot.telegram.alerts import AdminAlerts
 from bot.telegram.notices import moderation_text
+from domain.alerts import Alert
 from local_telegram import BotAPIStub, Fault, parse_html
 from local_telegram.html import utf16_len
 from storage import Database

@@ -174,16 +174,18 @@ async def test_an_admins_add_source_refuses_private_addresses(tmp_path: Path, ur
     from bot.config import Settings
     from bot.services.admin.sources import SourceAdmin, SourceCheckError
     from bot.services.ingestion.poller import FeedPoller
+    from domain.audit import SHELL
     from storage import Database
     from storage.sources import SourceRepository
+    from tests.support.audit import AuditRecords
 
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
     await db.migrate()
     try:
         settings = Settings(_env_file=None, default_sources=False)
-        admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings)
+        admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings, AuditRecords())
         with pytest.raises(SourceCheckError) as caught:
-            await admin.add(url)
+            await admin.add(url, actor=SHELL)
         assert str(caught.value) == f"{reason}; set ALLOW_PRIVATE_SOURCES=true to allow it"
         assert await SourceRepository(db).list_all() == []
     finally:

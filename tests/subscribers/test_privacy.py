@@ -72,6 +72,8 @@ async def test_mydata_then_forget_leaves_nothing_that_names_the_chat(stub: BotAP
     await add_subscriber(db, OTHER, language="ru")
     await _held(db, READER)
     await _held(db, OTHER)
+    for chat_id in (READER, OTHER):
+        await app.services.inquiries.ask(chat_id=chat_id, message_id=None, language="en", question="Next meeting?")
     await reader.ask("Who are the co-chairs?")
 
     sent_file = await reader.ask("/mydata")
@@ -86,7 +88,8 @@ async def test_mydata_then_forget_leaves_nothing_that_names_the_chat(stub: BotAP
     assert len(held["pending_deliveries"]) == 1
     assert held["deliveries_made"] == {"sent": 2}
     assert [item["title"] for item in held["digest_items"]] == ["Digest item"]
-    assert held["questions_kept"] == []  # the question log never names who asked
+    # The questions sent to the Center are the chat's; the question log never names who asked.
+    assert [(q["question"], q["status"]) for q in held["questions_kept"]] == [("Next meeting?", "open")]
     async with db.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(qa_log))).scalar() is not None
         assert "chat_id" not in qa_log.c
@@ -128,6 +131,7 @@ async def test_mydata_then_forget_leaves_nothing_that_names_the_chat(stub: BotAP
         "digest_items",
         "outbox_deliveries",
         "fsm_states",
+        "inquiries",
     }
     assert other.messages() == []
 

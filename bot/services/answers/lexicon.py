@@ -17,9 +17,10 @@ import yaml
 
 from bot.services.answers.keymatch import KeyMatcher
 from bot.services.answers.normalize import Word, key, keys
+from domain.languages import LANGUAGES as INTERFACE_LANGUAGES
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
-LANGUAGES = ("ru", "kk", "en")
+LANGUAGES: tuple[str, ...] = INTERFACE_LANGUAGES
 # A word beginning shorter than this would match half the dictionary; such entries must be whole words.
 MIN_PREFIX_LENGTH = 3
 

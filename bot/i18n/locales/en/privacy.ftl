@@ -6,6 +6,7 @@ privacy-text =
     • The chat: its id, type, name and username as Telegram shows them, its language and time zone. Kept while you use the bot, until /forget.
     • Your news subscription: scope, languages, digest, quiet hours, keywords. Kept until /stop (the subscription) or /forget (everything).
     • News waiting for you (deliveries, digest items): until sent. The record of each delivery (sent or not, when): { $outbox_days } days.
+    • Questions you send to the Center (/myquestions): kept with this chat until /forget, so the answer can reach you.
     • Questions you ask: only their text, to improve the answers, for { $question_days } days; never who asked. Nobody, the admins included, can see who asked what.
     • The admins' actions are logged for { $audit_days } days; a reader's are not.
     /mydata sends you all of it as a file. /forget deletes it after a confirmation; past deliveries then stay in the statistics only as anonymous numbers. Writing to the bot again starts a new record.
