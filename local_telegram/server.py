@@ -245,6 +245,7 @@ class BotAPIStub:
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what users sent, for copyMessage
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
+        self.member_counts: dict[int, int] = {}  # chat id -> members, for getChatMemberCount
         self.allowed_updates: set[str] = set(DEFAULT_UPDATE_TYPES)
         self.dropped_updates: list[dict[str, Any]] = []  # pushed but not of an allowed type
         self._update_ids = itertools.count(1)
@@ -508,7 +509,19 @@ class BotAPIStub:
         return True
 
     async def _m_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._chat(params).as_chat()
+        # https://core.telegram.org/bots/api#chatfullinfo: getChat answers a ChatFullInfo, whose accent_color_id,
+        # max_reaction_count and accepted_gift_types are always present.
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False
+        )
+        full = {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+        return self._chat(params).as_chat() | full
+
+    async def _m_getchatmembercount(self, params: dict[str, Any]) -> int:
+        """https://core.telegram.org/bots/api#getchatmembercount: the number of members in a chat (a user's
+        private chat has two: the user and the bot). A test sets `member_counts[chat_id]`."""
+        chat = self._chat(params)
+        return self.member_counts.get(chat.id, 2 if chat.type == "private" else 1 + len(chat.admins))
 
     async def _m_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)

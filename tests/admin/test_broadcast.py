@@ -98,6 +98,10 @@ async def test_audience_by_language_counts_and_reaches_only_that_language(stub: 
     boss = admin(stub)
     confirm = await compose(boss, "Сәлем", audience="Kazakh")
     assert confirm.text == "Audience: Kazakh. It will reach 2 recipients."
+    # The walk: the audience buttons stayed under the question after the choice; now the choice replaces them.
+    (question,) = [m for m in stub.sent_to(boss.id) if m.text.startswith("Who should receive it?")]
+    assert question.text == "Who should receive it? Kazakh ✓"
+    assert question.buttons == []
     boss.press(confirm, "Send now")
     report = await boss.reply()
     await stub.wait_until(lambda: "done" in report.text)
