@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import string
 import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
