@@ -102,7 +102,8 @@ async def add(core: Core, args: argparse.Namespace, out: Print) -> None:
         )
     except SourceCheckError as error:
         raise FeedCommandError(f"{args.url} was not added: {error}") from None
-    out(f"added {_describe(source)} ({entries} entries offered now)")
+    out(f"added {_describe(source)}")
+    out(f"it offers {entries} entries now")
 
 
 async def list_sources(core: Core, _args: argparse.Namespace, out: Print) -> None:
