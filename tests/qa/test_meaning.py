@@ -239,3 +239,14 @@ async def test_a_bare_name_is_answered_in_the_interface_language(name, user):
 )
 async def test_a_number_is_read_only_before_what_it_counts_in_its_own_language(question, numbers):
     assert (await ENGINE.understand(question, user_language="ru")).numbers == numbers
+
+
+@pytest.mark.parametrize("country", [c for c in KB.countries if c.in_alliance], ids=lambda c: c.code)
+@pytest.mark.parametrize(
+    ("language", "template"),
+    [("ru", "Из страны {name} 3 организации?"), ("en", "Are there 3 organizations from {name}?")],
+)
+async def test_a_count_claimed_for_a_country_is_neither_yes_nor_the_alliances_total(country, language, template):
+    answer = await ENGINE.answer(template.format(name=country.name(language)), user_language=language)
+    assert NOT_SAID[language] in answer.text, answer.text
+    assert YES[language] not in answer.text

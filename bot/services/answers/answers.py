@@ -187,7 +187,8 @@ class Composer:
         countries?"), an exclusion or a subset to count, a role claimed for a body ("is SSTEC a co-chair",
         "the only chair unit"), a role's holders with some left out, and what is not known about a named entity."""
         asked = {*question.attributes, *([question.intent] if question.intent else [])}
-        for number, counted in question.numbers:
+        for number, counted in question.numbers if not question.entities else ():
+            # With a name ("3 организации из Китая?") the count is the name's, not the alliance's: see below.
             if (reply := self.verify_count(number, self._counted(counted, asked))) is not None:
                 return reply
         if question.excluded or question.excluded_groups:
@@ -395,7 +396,9 @@ class Composer:
                 return intent
         if intent == "founded" and entity.kind != "country":
             return "founded"
-        if entity.kind == "country" and "count" in asked and "countries" not in asked:
+        # How many bodies come from a country: asked ("сколько организаций из Германии") or claimed ("3 from China").
+        counts_bodies = "count" in asked and (question.body or "countries" not in asked)
+        if entity.kind == "country" and (counts_bodies or any(c != "countries" for _, c in question.numbers)):
             return "count-from"
         if entity.kind != "org" and intent in ENTITY_ATTRIBUTES:
             return intent
