@@ -29,6 +29,7 @@ admin-bc-button-sched = 🕒 Schedule
 admin-bc-button-cancel = ✖️ Cancel
 admin-bc-when = Send the date and time on your clock ({ $zone }), for example <code>{ $example }</code>. Your time zone is in /settings.
 admin-bc-bad-time = I need a future date and time on your clock ({ $zone }) like <code>{ $example }</code>.
+admin-bc-too-far = A broadcast can be scheduled at most a year ahead, until { $latest }. Type an earlier date and time.
 admin-bc-scheduled = Scheduled for { $when }.
 admin-bc-cancelled = The broadcast is cancelled.
 admin-bc-already-over = This broadcast has already ended.

@@ -27,6 +27,7 @@ admin-bc-button-sched = 🕒 Жоспарлау
 admin-bc-button-cancel = ✖️ Бас тарту
 admin-bc-when = Күн мен уақытты өз сағатыңыз бойынша ({ $zone }) жіберіңіз, мысалы <code>{ $example }</code>. Уақыт белдеуі /settings ішінде өзгертіледі.
 admin-bc-bad-time = Өз сағатыңыз бойынша ({ $zone }) болашақтағы күн мен уақыт <code>{ $example }</code> түрінде керек.
+admin-bc-too-far = Таратуды ең көбі бір жыл алға, { $latest } дейін жоспарлауға болады. Ертерек күн мен уақытты жазыңыз.
 admin-bc-scheduled = { $when } уақытына жоспарланды.
 admin-bc-cancelled = Тарату тоқтатылды.
 admin-bc-already-over = Бұл тарату аяқталып қойған.

@@ -31,6 +31,7 @@ admin-bc-button-sched = 🕒 Запланировать
 admin-bc-button-cancel = ✖️ Отменить
 admin-bc-when = Пришлите дату и время по вашим часам ({ $zone }), например <code>{ $example }</code>. Часовой пояс меняется в /settings.
 admin-bc-bad-time = Нужны будущие дата и время по вашим часам ({ $zone }) в виде <code>{ $example }</code>.
+admin-bc-too-far = Рассылку можно запланировать не больше чем на год вперёд, до { $latest }. Укажите более раннюю дату и время.
 admin-bc-scheduled = Запланировано на { $when }.
 admin-bc-cancelled = Рассылка отменена.
 admin-bc-already-over = Эта рассылка уже завершена.
