@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import ValidationError
 
 from bot.config import LANGUAGES, Settings
-from bot.log import configure_logging
+from bot.log import configure_logging, scrub
 from bot.version import DISTRIBUTION, release_version
 
 if TYPE_CHECKING:
@@ -345,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level, settings.log_format)
         HANDLERS[command](settings, args)
     except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(scrub(f"error: {error}"), file=sys.stderr)  # errors quote settings, which may hold credentials
         return error.exit_code
     except KeyboardInterrupt:
         return 130
