@@ -36,7 +36,7 @@ def addresses(networks: list[ipaddress.IPv4Network]) -> st.SearchStrategy[ipaddr
 
 
 def _part(value: int, style: str) -> str:
-    return {"dec": str(value), "hex": hex(value), "oct": "0" + oct(value)[2:] if value else "0"}[style]
+    return {"dec": str(value), "hex": hex(value), "oct": f"0{value:o}"}[style]
 
 
 @st.composite
