@@ -116,7 +116,7 @@ class Database:
     async def upgrade(self, revision: str) -> None:
         """Upgrade to a revision (the migration tests walk every one)."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade, revision)
+            await conn.run_sync(upgrade_connection, revision)
 
     async def downgrade(self, revision: str) -> None:
         """Downgrade to a revision (used by the migration tests)."""
@@ -157,7 +157,8 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: sa.Connection, revision: str) -> None:
+def upgrade_connection(connection: sa.Connection, revision: str) -> None:
+    """Run the migrations up to `revision` on a synchronous connection (also what `restore` compares against)."""
     from alembic import command
 
     command.upgrade(alembic_config(connection), revision)
