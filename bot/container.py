@@ -138,7 +138,12 @@ def bootstrap(settings: Settings) -> Services:
     )
     leadership = Leadership(LeaseRepository(db), ttl=settings.lease_seconds, supervisor=supervisor)
     stats = StatsRepository(db)
-    watchdog = Watchdog(stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
+    watchdog = Watchdog(
+        stats,
+        lambda: leadership.held,
+        stall_after=settings.watchdog_stall_seconds,
+        database_silence=leadership.database_silence,
+    )
     knowledge = KnowledgeBaseRepository(db)
     chats = ChatRepository(db)
     alerts = AdminAlerts(settings, chats)

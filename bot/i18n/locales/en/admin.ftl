@@ -113,6 +113,7 @@ admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
 admin-alert-task-failed = The background task “{ $task }” failed and is restarting: { $error }
 admin-alert-poller-stalled = Polling has stalled: a source has been waiting to be polled for { $minutes } min.
+admin-alert-database-stalled = The database has not answered for { $seconds } s: nothing is polled, sent or recorded until it does.
 admin-chat-type-private = private
 admin-chat-type-group = groups
 admin-chat-type-supergroup = supergroups

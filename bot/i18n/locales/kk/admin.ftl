@@ -108,6 +108,7 @@ admin-alert-failures = Соңғы { $minutes } минутта { $count } хаб�
 admin-alert-crash = Бот іске қосылмады: { $error }
 admin-alert-task-failed = «{ $task }» фондық тапсырмасы құлап, қайта іске қосылуда: { $error }
 admin-alert-poller-stalled = Дереккөздерді сұрау тоқтап қалды: дереккөз { $minutes } минуттан бері сұралмай тұр.
+admin-alert-database-stalled = Дерекқор { $seconds } секундтан бері жауап бермей тұр: ол жауап бергенше ештеңе сұралмайды, жіберілмейді және жазылмайды.
 admin-chat-type-private = жеке
 admin-chat-type-group = топтар
 admin-chat-type-supergroup = супертоптар

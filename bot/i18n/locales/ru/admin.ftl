@@ -118,6 +118,7 @@ admin-alert-failures = За последние { $minutes } минут не уд
 admin-alert-crash = Бот не смог запуститься: { $error }
 admin-alert-task-failed = Фоновая задача «{ $task }» упала и перезапускается: { $error }
 admin-alert-poller-stalled = Опрос источников остановился: источник ждёт опроса уже { $minutes } мин.
+admin-alert-database-stalled = База данных не отвечает уже { $seconds } с: пока она не ответит, ничего не опрашивается, не отправляется и не записывается.
 admin-chat-type-private = личные
 admin-chat-type-group = группы
 admin-chat-type-supergroup = супергруппы
