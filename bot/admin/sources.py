@@ -6,13 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.feeds.http import FetchError, create_http_session, fetch, request_headers
-from bot.feeds.kinds import SOURCE_KINDS
+from bot.feeds.checking import FeedCheckError, check_feed
 from bot.feeds.opml import ImportReport, dump_opml, import_opml
-from bot.feeds.parsing import ParseError
-from bot.feeds.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.feeds.poller import FeedPoller, PollOutcome
 from bot.feeds.sources import check_interval, new_source, parse_header_lines
-from domain.clock import utcnow
 from domain.sources import Source
 from storage.sources import SourceExistsError, SourceRepository
 
@@ -72,32 +69,15 @@ class SourceAdmin:
             )
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
-        policy = PollPolicy.from_settings(self._settings)
-        parse = SOURCE_KINDS[described.kind].read
         try:
-            async with create_http_session(policy.fetch) as session:
-                response = await fetch(
-                    session,
-                    described.url,
-                    limits=policy.fetch,
-                    headers=request_headers(
-                        SOURCE_KINDS[described.kind].accept, described.language, described.extra_headers
-                    ),
-                )
-            entries = parse(
-                response.body,
-                content_type=response.content_type,
-                url=response.url,
-                language=described.language,
-                now=utcnow(),
-            )
-        except (FetchError, ParseError) as error:
-            raise SourceCheckError(f"{error.kind}: {error}") from None
+            checked = await check_feed(described, self._settings)
+        except FeedCheckError as error:
+            raise SourceCheckError(str(error)) from None
         try:
             source = await self._repository.add(described)
         except SourceExistsError:
             raise SourceCheckError(f"{described.url} ({described.language}) is already a source") from None
-        return source, len(entries)
+        return source, checked.entries
 
     async def set_enabled(self, source_id: int, enabled: bool) -> None:
         """Pause or resume polling of a source."""
@@ -124,7 +104,7 @@ class SourceAdmin:
         return headers
 
     async def import_opml(self, data: bytes) -> ImportReport:
-        """Add the feeds of an OPML file that are not sources yet (not fetched first: there may be many)."""
+        """Add the feeds of an OPML file that are not sources yet, each fetched and parsed first as `add` does."""
         return await import_opml(self._repository, data, self._settings)
 
     async def export_opml(self) -> bytes:

@@ -176,6 +176,8 @@ async def import_sources(services: Services, args: argparse.Namespace, out: Prin
         out(f"added {_describe(source)}")
     for url, reason in report.refused:
         out(f"refused {url}: {reason}")
+    for url, language in report.languages:
+        out(f"language of {url}: {language}")
     out(
         f"imported {args.file}: {len(report.added)} added, {len(report.existing)} already sources, "
         f"{len(report.refused)} refused"
