@@ -28,6 +28,11 @@ def is_transient(error: BaseException) -> bool:
     refused (a PostgreSQL restart); never a constraint violation or a bad statement."""
     if isinstance(error, _PERMANENT):
         return False
+    # PostgreSQL names the statement's own fault by SQLSTATE class, whatever exception class the driver maps it to:
+    # 22 data exception (a NUL character in text), 23 integrity violation, 42 syntax or access rule.
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate[:2] in ("22", "23", "42"):
+        return False
     return isinstance(error, (sa.exc.DBAPIError, sa.exc.DisconnectionError, OSError, TimeoutError))
 
 

@@ -183,3 +183,31 @@ async def test_subscribers_get_the_good_items_beside_a_poisoned_one(
         await running.stop()
     assert sorted(message.text.split("\n")[0] for message in reader.messages()) == ["Good news 1", "Good news 2"]
     assert after is not None and after.consecutive_failures == 0 and after.last_outcome == "ok"
+
+
+async def test_a_record_the_database_refuses_costs_only_itself(database_url: str, tmp_path: Path) -> None:
+    """PostgreSQL refuses a NUL character in text; the poll stores the other items one by one."""
+    body = "[" + ", ".join([good(1), '{"id": 9, "title": "NUL \\u0000 inside"}', good(2)]) + "]"
+    db = Database(database_url)
+    await db.migrate()
+    site = FeedSite()
+    await site.server.start_server()
+    handed: list[StoredEntry] = []
+
+    async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
+        handed.extend(entries)
+
+    try:
+        async with create_http_session(LIMITS) as session:
+            poller = FeedPoller(
+                db, session, on_new_entries=on_new_entries, policy=PollPolicy(fetch=LIMITS, failure_threshold=1)
+            )
+            url = site.serve("/api/news", body, content_type="application/json")
+            source = await SourceRepository(db).add(NewSource(url + "?projects=eq:ecogeo", "govkz", "ru", "gov", 300))
+            [outcome] = await poller.poll_now([source.id])
+    finally:
+        await site.server.close()
+        await db.close()
+    assert outcome.outcome == "ok"
+    titles = sorted(entry.entry.title for entry in handed)
+    assert titles in (["Good news 1", "Good news 2"], ["Good news 1", "Good news 2", "NUL \x00 inside"])
