@@ -5,7 +5,7 @@ expires after `ttl` and a standby process takes over. Work that must not run twi
 
 Every attempt, held or not, is also the instance's probe of the shared database: `database_silence` says how long
 the database has not answered one (a stall every instance reports, the standby too), and an attempt that does not
-answer within a third of the lease counts as lost, since the lease may expire while it waits.
+answer within half the lease counts as lost, before the lease it renews (due a third into it) can expire.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Leadership:
     async def try_acquire(self) -> bool:
         """One attempt to take or renew the lease; logs every change of state."""
         try:
-            held = await asyncio.wait_for(self._leases.acquire(self.name, self.holder, self.ttl), self.ttl / 3)
+            held = await asyncio.wait_for(self._leases.acquire(self.name, self.holder, self.ttl), self.ttl / 2)
             self.last_answer = self._clock()
         except Exception:
             logger.exception("lease.error", extra={"lease": self.name})
