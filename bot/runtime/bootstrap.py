@@ -307,7 +307,12 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     )
     core = build_core(settings, clock=clock, db=db, outbox=outbox, hooks=hooks)
     leadership = Leadership(LeaseRepository(db, clock=clock), ttl=settings.lease_seconds, supervisor=supervisor)
-    watchdog = Watchdog(core.stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
+    watchdog = Watchdog(
+        core.stats,
+        lambda: leadership.held,
+        stall_after=settings.watchdog_stall_seconds,
+        database_silence=leadership.database_silence,
+    )
     return Services(
         **dict(core._fields()),
         bot=bot,

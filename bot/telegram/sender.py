@@ -144,6 +144,9 @@ class Sender:
         self._claimer: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
+        self._term: Callable[[], int] = lambda: 0
+        self._claimed_term = 0
+        self._busy = 0  # workers inside a send (their rows are `sending` and in this process's hands)
         self._recorder: asyncio.Task[None] | None = None
         self._workers: list[asyncio.Task[None]] = []
         self.stats = SenderStats()
@@ -153,14 +156,23 @@ class Sender:
         return self._claimer is not None
 
     def start_when(
-        self, ready: Callable[[], Awaitable[None]], bot: Bot, *, may_claim: Callable[[], bool] | None = None
+        self,
+        ready: Callable[[], Awaitable[None]],
+        bot: Bot,
+        *,
+        may_claim: Callable[[], bool] | None = None,
+        term: Callable[[], int] | None = None,
     ) -> None:
         """Start in the background once `ready()` returns (this process holds the leadership lease).
 
-        While `may_claim()` is false (the lease was lost) nothing new is claimed; sends in progress finish.
+        While `may_claim()` is false (the lease was lost) nothing new is claimed; sends in progress finish. When
+        `term()` changes (the lease was taken again after a loss), rows left `sending` that this process does not
+        hold are reset, as at a start: another instance's, or this one's whose claim was lost in the stall.
         """
         if may_claim is not None:
             self._may_claim = may_claim
+        if term is not None:
+            self._term = term
         if self._waiting is None and not self.running:
             self._waiting = self._supervisor.spawn("sender-waiting", lambda: self._start_after(ready, bot))
 
@@ -173,6 +185,7 @@ class Sender:
         if self.running:
             return
         self._bot = bot
+        self._claimed_term = self._term()
         resumed = await self._outbox.reset_in_flight()
         if resumed:
             logger.warning("sender.resumed_in_flight", extra={"rows": resumed})
@@ -241,6 +254,8 @@ class Sender:
         if not self._may_claim():
             await asyncio.sleep(self._idle_poll)
             return
+        if self._term() != self._claimed_term:
+            await self._resume_after_lease_loss()
         self._wake.clear()
         rows = await self._outbox.claim(now=utcnow(), limit=self._batch_size, not_before=self._not_before)
         for row in rows:
@@ -248,6 +263,16 @@ class Sender:
         if len(rows) < self._batch_size:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+
+    async def _resume_after_lease_loss(self) -> None:
+        """The lease was taken again: once the rows this process holds are sent and recorded, every row still
+        `sending` belongs to nobody (a claim whose answer the stall lost, or another instance's) and is queued."""
+        while self._queue.qsize() or self._busy or self._sent:  # noqa: ASYNC110 - drains within one send
+            await asyncio.sleep(self._idle_poll / 10)
+        term = self._term()
+        resumed = await self._outbox.reset_in_flight()
+        self._claimed_term = term
+        logger.warning("sender.resumed_after_lease_loss", extra={"rows": resumed, "term": term})
 
     def _not_before(self, chat_id: int) -> datetime | None:
         wait = self._pacer.wait(chat_id)
@@ -261,6 +286,7 @@ class Sender:
                 self._room.set()
             if row is None:
                 return
+            self._busy += 1
             try:
                 await self._deliver(row)
             except asyncio.CancelledError:
@@ -269,6 +295,8 @@ class Sender:
                 logger.exception("sender.unexpected", extra={"row": row.id})
                 await self._durably(self._outbox.fail, row.id, f"{type(error).__name__}: {error}")
                 self.stats.failed += 1
+            finally:
+                self._busy -= 1
 
     async def _wait_for_pause(self) -> None:
         # A sleep, not an Event: the pause ends by time alone, and another 429 may extend it meanwhile.
