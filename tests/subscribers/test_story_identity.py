@@ -31,7 +31,7 @@ from storage.schema import entries as entries_table
 from storage.schema import outbox_deliveries, outbox_messages
 from storage.sources import SourceRepository
 from storage.subscriptions import SubscriptionRepository
-from tests.conftest import RunningBot, make_settings
+from tests.conftest import ADMIN_ID, RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 
 LANGUAGES = ("ru", "kk", "en")
@@ -380,3 +380,68 @@ async def test_distinct_news_sharing_a_lead_or_a_title_is_never_merged(
         assert times == 1, f"{entry.url} delivered {times} times: {links}"
     stored = {e.entry.key: e for e in await running.services.entries.latest(limit=100, alliance_only=True)}
     assert all(entry.key in stored for entry, *_ in entries), "a distinct item is hidden from /latest"
+
+
+async def test_why_tells_merges_look_alikes_replaced_and_waiting_copies(stub: BotAPIStub, running: RunningBot) -> None:
+    """/why as the admin reads it: a merge with its reason, a look-alike delivered on its own, a version replaced
+    before it went out, and a copy still waiting for the morning (never "already has this story")."""
+    kazakh = await add_reader(running, stub, Reader("kk", ("kk",), False, quiet=True, digest=False))
+    russian = await add_reader(running, stub, Reader("ru", ("ru", "kk"), False, quiet=True, digest=False))
+    sources = await feed_sources(running)
+    number = next(_numbers)
+    ru, kk = (version(number, Arrival(language, 0, 0)) for language in ("ru", "kk"))
+    await poll(running, sources["ru", 0], [ru])
+    await poll(running, sources["kk", 0], [kk])
+    agency = Entry("agency-copy", ru.url + "&utm_medium=rss", ru.title, ru.summary_html, None, DAY, "ru")
+    alike = Entry("alike", f"https://igtipc.org/2026/12/01/{number}/", ru.title, LEAD, None, DAY, "ru")
+    await poll(running, sources["ru", 1], [agency])
+    story = await story_entries(running, number)
+    await poll(running, sources["ru", 1], [alike])
+    assert await waiting_rows(running, kazakh.chat_id, story) == ["kk"]
+    assert await waiting_rows(running, russian.chat_id, story) == ["ru"]
+
+    boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
+    await running.services.chats.meet(ADMIN_ID, type="private", language="en", title=None, username=None)
+
+    async def why(url: str, chat: int | None = None) -> str:
+        return (await boss.ask(f"/why {url}" + (f" {chat}" if chat else ""))).text
+
+    first = min(story)
+    assert "Story: the same as item #" + str(first) + " (the same article address)" in await why(agency.url)
+    assert (
+        f"Story: its own. It looks like item #{first} (the same title and day), but nothing proves it is the same "
+        "article, so both are delivered." in await why(alike.url)
+    )
+    replaced = (await why(ru.url, kazakh.chat_id)).splitlines()[-1]
+    assert replaced == f"Chat {kazakh.chat_id}: before it was sent, this version was replaced by a better one (kk)."
+    waiting = (await why(kk.url, russian.chat_id)).splitlines()[-1]
+    assert waiting.startswith(f"Chat {russian.chat_id}: its copy of this story (ru) is queued and goes out "), waiting
+
+
+async def story_entries(app: RunningBot, number: int) -> set[int]:
+    async with app.services.db.connect() as conn:
+        found = await conn.execute(sa.select(entries_table.c.id).where(entries_table.c.title.like(f"%№{number}")))
+        return set(found.scalars())
+
+
+async def test_three_versions_in_one_round_are_one_message_and_one_queued_row(
+    stub: BotAPIStub, running: RunningBot
+) -> None:
+    """The issue's case: gov.kz's ru, kk and en pages of one news id in one poll round (three sources at once). Before,
+    an English reader got "Only in Russian:", "Only in Kazakh:" and the English version, and a reader in quiet
+    hours had all three queued for the morning."""
+    english = await add_reader(running, stub, Reader("en", ("en",), False, quiet=False, digest=False))
+    sleeper = await add_reader(running, stub, Reader("kk", ("kk",), False, quiet=True, digest=False))
+    sources = await feed_sources(running)
+    number = next(_numbers)
+    items = {language: version(number, Arrival(language, 0, 0)) for language in LANGUAGES}
+    await run_round(running, {sources[code, 0].id: (sources[code, 0], [items[code]]) for code in LANGUAGES})
+    story = await story_entries(running, number)
+    assert await waiting_rows(running, sleeper.chat_id, story) == ["kk"]
+    await delivered(running)
+    (message,) = story_messages(stub, english.chat_id, f"№{number}")
+    assert message.text.startswith(f"{TITLES['en']} №{number}")
+    await morning(running, [sleeper.chat_id])
+    await delivered(running)
+    (message,) = story_messages(stub, sleeper.chat_id, f"№{number}")
+    assert message.text.startswith(f"{TITLES['kk']} №{number}") and message.edits == 0
