@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-Language = Literal["ru", "kk", "en"]
-LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
+from domain.languages import LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Settings"]
 
 
 class Settings(BaseSettings):

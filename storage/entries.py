@@ -20,7 +20,7 @@ from storage.schema import entries, seen_keys, sources
 _CHUNK = 500
 # An entry joins a story first seen at most this long ago; older look-alikes are news of their own.
 STORY_WINDOW = timedelta(days=30)
-# The identity key first, then the two likeness keys (see bot.feeds.stories).
+# The identity key first, then the two likeness keys (see bot.services.ingestion.stories).
 _STORY_KEYS = ("url_key", "title_key", "fingerprint")
 # pg_advisory_xact_lock's key for linking stories: any constant no other lock of the bot uses.
 _STORY_LOCK = 0x5702_1E5
@@ -58,7 +58,8 @@ class EntryRecord:
     search_text: str
     is_alliance: bool
     alliance_reason: str | None
-    url_key: str | None = None  # story identity (bot.feeds.stories): one story across sources, guids and languages
+    # Story identity (bot.services.ingestion.stories): one story across sources, guids and languages.
+    url_key: str | None = None
     title_key: str | None = None  # likeness only, never merged on
     fingerprint: str | None = None
 

@@ -52,6 +52,7 @@ class StoryCopy:
     language: str
     status: str = "sent"
     due: datetime | None = None
+    replaces_id: int | None = None  # the copy is itself an edit of this earlier delivery's message
 
     @property
     def queued(self) -> bool:
@@ -201,14 +202,17 @@ class Outbox:
         """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
         d, m = outbox_deliveries, outbox_messages
         query = (
-            sa.select(d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at)
+            sa.select(d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id)
             .join(m, m.c.id == d.c.message_id)
             .where(m.c.story_id == story_id, d.c.status.in_(("queued", "sending", "sent")))
             .order_by(d.c.id)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return {row.chat_id: StoryCopy(row.id, row.language, row.status, row.next_attempt_at) for row in rows}
+        return {
+            row.chat_id: StoryCopy(row.id, row.language, row.status, row.next_attempt_at, row.replaces_id)
+            for row in rows
+        }
 
     async def supersede(self, delivery_ids: Sequence[int], reason: str) -> set[int]:
         """Take back rows not claimed yet, because a better version of their story replaces them; returns the ids

@@ -42,7 +42,7 @@ class DigestCopy:
 
 
 def _story_of(entry_id: int, snapshot: dict[str, Any]) -> tuple[int, str | None]:
-    """The story and language of a digest item, from the entry snapshot it holds (bot.delivery.snapshot)."""
+    """The story and language of a digest item, from the entry snapshot it holds (bot.services.delivery.snapshot)."""
     return snapshot.get("story_id") or entry_id, (snapshot.get("entry") or {}).get("language")
 
 

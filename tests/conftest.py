@@ -21,8 +21,9 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
-from bot.container import Services, bootstrap
-from bot.factory import create_bot, create_dispatcher
+from bot.runtime.bootstrap import Services, bootstrap
+from bot.runtime.factory import create_dispatcher
+from domain.clock import Clock, utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database
@@ -154,11 +155,13 @@ class RunningBot:
             await asyncio.wait_for(self.task, 10)
 
 
-async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
-    """Build everything with the production container and factories, and start polling the stub."""
-    services = bootstrap(settings)
+async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcnow) -> RunningBot:
+    """Build everything with the production container and factories, and start polling the stub; `clock` is what
+    the bot's decisions by the time read (a test passes a `MovableClock` to jump ahead)."""
+    services = bootstrap(settings, clock=clock)
     await services.start()
-    bot = create_bot(settings)
+    assert services.bot is not None  # the settings name the stub's token
+    bot = services.bot
     dp = create_dispatcher(services)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))

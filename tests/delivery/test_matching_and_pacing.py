@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery.matching import parse_words, wants
-from bot.delivery.pacing import ChatPacer
+from bot.services.delivery.matching import parse_words, wants
+from bot.telegram.pacing import ChatPacer
 from domain.subscriptions import Subscription
 from tests.delivery.helpers import make_entry
 

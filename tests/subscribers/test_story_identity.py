@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot.delivery.matching import reading_order
-from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.poller import entry_record
+from bot.services.delivery.matching import reading_order
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.poller import entry_record
 from domain.clock import utcnow
 from domain.entries import Entry
 from domain.sources import NewSource, Source
@@ -392,7 +392,7 @@ async def test_why_tells_merges_look_alikes_replaced_and_waiting_copies(stub: Bo
     ru, kk = (version(number, Arrival(language, 0, 0)) for language in ("ru", "kk"))
     await poll(running, sources["ru", 0], [ru])
     await poll(running, sources["kk", 0], [kk])
-    agency = Entry("agency-copy", ru.url + "&utm_medium=rss", ru.title, ru.summary_html, None, DAY, "ru")
+    agency = Entry("agency-copy", link(ru) + "&utm_medium=rss", ru.title, ru.summary_html, None, DAY, "ru")
     alike = Entry("alike", f"https://igtipc.org/2026/12/01/{number}/", ru.title, LEAD, None, DAY, "ru")
     await poll(running, sources["ru", 1], [agency])
     story = await story_entries(running, number)
@@ -407,15 +407,20 @@ async def test_why_tells_merges_look_alikes_replaced_and_waiting_copies(stub: Bo
         return (await boss.ask(f"/why {url}" + (f" {chat}" if chat else ""))).text
 
     first = min(story)
-    assert "Story: the same as item #" + str(first) + " (the same article address)" in await why(agency.url)
+    assert "Story: the same as item #" + str(first) + " (the same article address)" in await why(link(agency))
     assert (
         f"Story: its own. It looks like item #{first} (the same title and day), but nothing proves it is the same "
-        "article, so both are delivered." in await why(alike.url)
+        "article, so both are delivered." in await why(link(alike))
     )
-    replaced = (await why(ru.url, kazakh.chat_id)).splitlines()[-1]
+    replaced = (await why(link(ru), kazakh.chat_id)).splitlines()[-1]
     assert replaced == f"Chat {kazakh.chat_id}: before it was sent, this version was replaced by a better one (kk)."
-    waiting = (await why(kk.url, russian.chat_id)).splitlines()[-1]
+    waiting = (await why(link(kk), russian.chat_id)).splitlines()[-1]
     assert waiting.startswith(f"Chat {russian.chat_id}: its copy of this story (ru) is queued and goes out "), waiting
+
+
+def link(entry: Entry) -> str:
+    assert entry.url is not None
+    return entry.url
 
 
 async def story_entries(app: RunningBot, number: int) -> set[int]:

@@ -1,0 +1,130 @@
+"""Callback data of every button, one factory per kind of button with typed (Enum, Literal) fields.
+
+A forged or stale value fails to unpack, so no handler matches and the fallback's stale-button answer
+replies; what a value names (a broadcast, a source) is still checked again on press.
+"""
+
+from enum import StrEnum
+from typing import Literal
+
+from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+from domain.broadcasts import Audience
+from domain.languages import Language
+from domain.subscriptions import QUIET_PRESET_COUNT, Mode, Scope
+
+
+class BroadcastStep(StrEnum):
+    NOW = "now"
+    SCHEDULE = "sched"
+    CANCEL = "cancel"
+
+
+class BroadcastAction(CallbackData, prefix="admb"):
+    broadcast: int
+    action: BroadcastStep
+
+
+class BroadcastAudience(CallbackData, prefix="admba"):
+    broadcast: int
+    audience: Audience
+
+
+class SourceStep(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    POLL = "poll"
+    REMOVE = "remove"  # asks first: the list's buttons become "yes, remove" and "keep"
+    REMOVE_CONFIRMED = "rmok"
+    KEEP = "keep"
+
+
+class SourceAction(CallbackData, prefix="adms"):
+    """A source's button: on a page of /sources (`page` set: the list is redrawn in place) or under an alert."""
+
+    source: int
+    action: SourceStep
+    page: int | None = None
+
+
+class SourcePage(CallbackData, prefix="admsp"):
+    page: int
+
+
+class ModerationStep(StrEnum):
+    APPROVE = "approve"
+    TITLE = "title"
+    SKIP = "skip"
+
+
+class ModerationAction(CallbackData, prefix="admm"):
+    entry: int
+    action: ModerationStep
+
+
+class WhyEntry(CallbackData, prefix="admw"):
+    entry: int
+
+
+# Subscribers' buttons: /language, /settings and the news-language offer. Each field is typed, so a forged or
+# outdated value (a language we do not speak, a mode that does not exist) fails to unpack like any other.
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    """The interface language (the /language picker)."""
+
+    code: Language
+
+
+class NewsLanguageStep(StrEnum):
+    ONLY = "only"
+    ADD = "add"
+    KEEP = "keep"
+
+
+class NewsLanguages(CallbackData, prefix="nlang"):
+    """After a change of interface language: news in that language only, added, or as it was."""
+
+    code: Language
+    action: NewsLanguageStep
+
+
+class ScopeChoice(CallbackData, prefix="dsc"):
+    scope: Scope
+
+
+class NewsLanguageToggle(CallbackData, prefix="dsl"):
+    code: Language
+
+
+class OwnLanguagesOnly(CallbackData, prefix="dso"):
+    only: bool
+
+
+class ModeChoice(CallbackData, prefix="dsm"):
+    mode: Mode
+
+
+class DigestHourShift(CallbackData, prefix="dsh"):
+    hours: Literal[-1, 1]
+
+
+class QuietPreset(CallbackData, prefix="dsq"):
+    preset: int = Field(ge=0, lt=QUIET_PRESET_COUNT)
+
+
+class ZoneMenu(CallbackData, prefix="dszm"):
+    """Show the zones offered for the chat's language."""
+
+
+class ZoneChoice(CallbackData, prefix="dsz"):
+    name: str  # an IANA name; checked against the zones offered before it is set
+
+
+class PauseChoice(CallbackData, prefix="dsp"):
+    paused: bool
+
+
+class SubscribeAgain(CallbackData, prefix="dsub"):
+    """Subscribe from /settings of a chat that is not subscribed."""
