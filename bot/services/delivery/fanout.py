@@ -211,13 +211,18 @@ class Delivery:
             if digested is not None and digested.sent:
                 copies.decide("in_sent_digest")
                 continue
+            if subscription.mode != "instant":
+                # Waiting items are rendered one per story, the best version, so every wanted version may wait.
+                version = choose_version(subscription, listener.chat_language, stored, had.language if had else None)
+                if version is None:
+                    copies.decide("not_preferred" if had else "not_wanted")
+                    continue
+                items.append(DigestItem(subscription.chat_id, stored.id, snapshot))
+                continue
             had_language = had.language if had else digested.language if digested else None
             version = choose_version(subscription, listener.chat_language, stored, had_language)
             if version is None:
                 copies.decide("not_preferred" if had_language else "not_wanted")
-                continue
-            if subscription.mode != "instant":
-                items.append(DigestItem(subscription.chat_id, stored.id, snapshot))
                 continue
             if version.edit and had is None:
                 copies.decide("in_digest")  # it switched from a digest, which holds the story
