@@ -12,6 +12,7 @@ import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from bot.services.delivery.matching import reading_order
 from bot.services.ingestion.classifier import AllianceClassifier
 from bot.services.ingestion.poller import entry_record
+from bot.services.ingestion.stories import normalise_url
 from domain.clock import utcnow
 from domain.entries import Entry
 from domain.sources import NewSource, Source
@@ -450,3 +452,41 @@ async def test_three_versions_in_one_round_are_one_message_and_one_queued_row(
     await delivered(running)
     (message,) = story_messages(stub, sleeper.chat_id, f"№{number}")
     assert message.text.startswith(f"{TITLES['kk']} №{number}") and message.edits == 0
+
+
+article_paths = st.lists(st.from_regex(r"[a-z0-9а-я-]{1,12}", fullmatch=True), min_size=1, max_size=4).map(
+    lambda parts: "/" + "/".join(parts)
+)
+
+
+@given(
+    path=article_paths,
+    article_id=st.integers(1, 10**6),
+    scheme=st.sampled_from(("http", "https", "HTTPS")),
+    host=st.sampled_from(("gov.kz", "www.gov.kz", "GOV.KZ", "Www.Gov.Kz")),
+    port=st.booleans(),
+    slash=st.booleans(),
+    tracking=st.lists(
+        st.sampled_from(("utm_source=tg", "utm_medium=rss", "fbclid=x1", "gclid=y", "lang=kk")), max_size=3
+    ),
+    fragment=st.booleans(),
+)
+def test_links_to_one_article_share_its_key_and_other_articles_never_do(
+    path: str, article_id: int, scheme: str, host: str, port: bool, slash: bool, tracking: list[str], fragment: bool
+) -> None:
+    plain = normalise_url(f"https://gov.kz{path}?id={article_id}")
+    default_port = (":443" if scheme.lower() == "https" else ":80") if port else ""
+    query = "&".join([*tracking, f"id={article_id}"])
+    variant = f"{scheme}://{host}{default_port}{quote(path)}{'/' if slash else ''}?{query}{'#top' if fragment else ''}"
+    assert normalise_url(variant) == plain is not None
+    assert normalise_url(f"https://gov.kz{path}?id={article_id + 1}") != plain
+    assert normalise_url(f"https://gov.kz{path}/other?id={article_id}") != plain
+    assert normalise_url(f"https://gov.kz:8443{path}?id={article_id}") != plain
+    # Parameters that may be an article's number on some sites are kept.
+    assert normalise_url(f"https://gov.kz{path}?id={article_id}&ref=2") != plain
+
+
+def test_a_front_page_is_no_evidence_of_an_article() -> None:
+    assert normalise_url("https://igtipc.org/") is None
+    assert normalise_url("https://www.igtipc.org?utm_source=rss#news") is None
+    assert normalise_url("https://igtipc.org/?p=9100") is not None
