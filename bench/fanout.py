@@ -167,7 +167,7 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     db, outbox, sender, delivery = services.db, services.outbox, services.sender, services.delivery
     await db.migrate()
     await subscribe_many(db, range(FIRST_ID, FIRST_ID + SUBSCRIBERS))
-    bot = create_bot(settings)
+    bot = create_bot(settings, flood=services.flood)
     enqueue_cpu, enqueue_started = _cpu(), time.monotonic()
     await delivery.announce([make_entry("Alliance announcement", entry_id=1)])
     enqueue_seconds = time.monotonic() - enqueue_started

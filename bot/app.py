@@ -47,14 +47,14 @@ async def preflight(bot: Bot, settings: Settings) -> None:
 
 async def run(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM; everything opened here is closed on the way out."""
+    services = bootstrap(settings)
     try:
-        bot = create_bot(settings)
+        bot = create_bot(settings, flood=services.flood)  # the sender's budget: one limiter for every call
     except TokenValidationError:
         raise PreflightError(
             "BOT_TOKEN is malformed: it looks like 123456789:AA... (digits, a colon, then letters); "
             "copy it again from @BotFather into .env"
         ) from None
-    services = bootstrap(settings)
     await services.start()
     dp = create_dispatcher(services)
     freeze_startup_heap()

@@ -247,7 +247,7 @@ def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) 
 
     async def run() -> T:
         services = bootstrap(settings)
-        bot = create_bot(settings) if settings.token else None
+        bot = create_bot(settings, flood=services.flood) if settings.token else None
         if bot is not None:
             services.alerts.attach(bot)
         try:

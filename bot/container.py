@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.delivery import Delivery, Sender, SubscriptionService
 from bot.feeds.poller import FeedPoller, PollPolicy
 from bot.feeds.sources import seed_default_sources
+from bot.flood import FloodControl
 from bot.health import HealthServer
 from bot.leadership import Leadership
 from bot.qa import QuestionEngine, QuestionThrottle, create_question_engine
@@ -61,6 +62,7 @@ class Services:
 
     settings: Settings
     db: Database
+    flood: FloodControl
     scheduler: AsyncIOScheduler
     chats: ChatRepository
     audit: AuditLog
@@ -126,8 +128,10 @@ def bootstrap(settings: Settings) -> Services:
     db = Database(settings.database_url)
     outbox = Outbox(db)
     supervisor = Supervisor()
+    flood = FloodControl(settings.send_rate_per_second)  # the one budget of the bot's calls and the sender's
     sender = Sender(
         outbox,
+        flood=flood,
         rate=settings.send_rate_per_second,
         paid=settings.paid_broadcast,
         concurrency=settings.send_concurrency,
@@ -171,6 +175,7 @@ def bootstrap(settings: Settings) -> Services:
     return Services(
         settings=settings,
         db=db,
+        flood=flood,
         scheduler=create_scheduler(),
         chats=chats,
         audit=AuditLog(db),

@@ -22,12 +22,13 @@ from bot.delivery.lifecycle import start_delivery, stop_delivery
 from bot.edits import UnchangedEditIsDone
 from bot.feeds.poller import FeedPoller
 from bot.feeds.scheduling import schedule_polling
+from bot.flood import FloodControl
 from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
-from bot.session import FloodRetry, ResilientSession
+from bot.session import FloodLimits, ResilientSession
 from bot.supervision import Supervisor, Watchdog, watch_stalls
 from handlers import get_routers
 from handlers.errors import apologise
@@ -41,14 +42,19 @@ class MissingTokenError(RuntimeError):
     """BOT_TOKEN is not set."""
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """A Bot talking to `TELEGRAM_API_URL`, HTML parse mode by default."""
+def create_bot(settings: Settings, session: BaseSession | None = None, *, flood: FloodControl | None = None) -> Bot:
+    """A Bot talking to `TELEGRAM_API_URL`, HTML parse mode by default.
+
+    `flood` is the budget its calls share with the sender (`services.flood`); a bot without services (a shell
+    command, a unit test) gets one of its own.
+    """
     if settings.token is None:
         raise MissingTokenError("BOT_TOKEN")
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(UnchangedEditIsDone())
-    session.middleware(FloodRetry())  # every call the bot makes waits out flood limits, in this one place
+    # Every call the bot makes waits for the shared budget and honours 429s, in this one place.
+    session.middleware(FloodLimits(flood or FloodControl(settings.send_rate_per_second)))
     return Bot(
         token=settings.token,
         session=session,

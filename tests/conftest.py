@@ -158,7 +158,7 @@ async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
     """Build everything with the production container and factories, and start polling the stub."""
     services = bootstrap(settings)
     await services.start()
-    bot = create_bot(settings)
+    bot = create_bot(settings, flood=services.flood)
     dp = create_dispatcher(services)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))

@@ -150,7 +150,7 @@ class Playground:
                 )
             )
             self._source_ids.append(source.id)
-        self._bot = create_bot(settings)
+        self._bot = create_bot(settings, flood=services.flood)
         self._dp = create_dispatcher(services)
         await preflight(self._bot, settings)
         # Updates the page queues before the first getUpdates are delivered by it, as on Telegram.

@@ -87,7 +87,7 @@ async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: 
     services = bootstrap(settings)
     db = services.db
     await db.migrate()
-    bot_ = create_bot(settings)
+    bot_ = create_bot(settings, flood=services.flood)
     services.alerts.attach(bot_)
     await services.leadership.try_acquire()
     stub.user(ADMIN_ID)

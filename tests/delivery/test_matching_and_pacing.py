@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.delivery.matching import parse_words, wants
-from bot.delivery.pacing import ChatPacer
+from bot.flood import ChatPacer
 from domain.subscriptions import Subscription
 from tests.delivery.helpers import make_entry
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.i18n import localizer
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
-from tests.conftest import RunningBot, make_settings, start_bot
+from tests.conftest import RunningBot, make_settings, settled, start_bot
 from tests.delivery.conftest import start_delivery_bot
 
 
@@ -66,3 +77,91 @@ async def test_after_a_global_429_the_sends_resume_at_the_rate_without_a_burst(
         assert stub.rate_limited == 0  # no request over the limit: the stub never had to refuse one itself
     finally:
         await running.stop()
+
+
+# -- one budget for every call -------------------------------------------------------------------------------------
+
+APOLOGY = localizer("en")("error-apology")
+
+
+@dataclass
+class Burst:
+    """What a burst of users pressing /start saw: who got the welcome (and how often), who got an apology."""
+
+    welcomes: Counter[int]
+    apologies: int
+    seconds: float  # from the first /start to the last user's welcome
+    bulk_before_last_welcome: int
+    bulk_delivered: int
+
+
+async def _start_burst(gaps: list[float], *, bulk: int = 0, rate: float = 30) -> Burst:
+    """`len(gaps)` users press /start, each `gap` seconds after the one before, while an announcement to `bulk` other
+    chats is going out; the stub refuses, as Telegram does, anything over 30 a second or one a second to a chat."""
+    stub = BotAPIStub()
+    await stub.start()
+    stub.rate_limits = RateLimits()
+    with tempfile.TemporaryDirectory() as directory:
+        running = await start_bot(
+            make_settings(stub, f"sqlite+aiosqlite:///{directory}/bot.sqlite3", send_rate_per_second=rate), stub
+        )
+        try:
+            users = [stub.user(720_000 + n, first_name=f"U{n}", language_code="en") for n in range(len(gaps))]
+            readers = [stub.user(760_000 + n).id for n in range(bulk)]
+            if readers:
+                outbox: Outbox = running.services.outbox
+                message_id = await outbox.add_message("broadcast", dedup_key="bulk", payload={"text": "Bulk news"})
+                await outbox.add_deliveries(message_id, [Recipient(chat) for chat in readers])
+                running.services.sender.wake()
+            started = time.monotonic()
+            for user, gap in zip(users, gaps, strict=True):
+                user.send("/start")
+                await asyncio.sleep(gap)
+
+            def welcomed() -> bool:
+                return all(any(m.text.startswith("Hello") for m in user.messages()) for user in users)
+
+            await stub.wait_until(welcomed, timeout=30 + 4 * len(users) / rate)
+            seconds = time.monotonic() - started
+            # The stub numbers messages with one counter for all chats: the order they went out in.
+            last_welcome = max(
+                next(m.message_id for m in user.messages() if m.text.startswith("Hello")) for user in users
+            )
+            bulk_sent = [m for chat in readers for m in stub.sent_to(chat)]
+            await stub.wait_until(lambda: all(stub.sent_to(chat) for chat in readers), timeout=30 + 4 * bulk / rate)
+            await settled(running, stub)
+            return Burst(
+                welcomes=Counter({user.id: sum(m.text.startswith("Hello") for m in user.messages()) for user in users}),
+                apologies=sum(m.text == APOLOGY for user in users for m in user.messages()),
+                seconds=seconds,
+                bulk_before_last_welcome=sum(m.message_id < last_welcome for m in bulk_sent),
+                bulk_delivered=sum(1 for chat in readers if stub.sent_to(chat)),
+            )
+        finally:
+            await running.stop()
+            await stub.stop()
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    gaps=st.lists(st.floats(0, 0.02), min_size=40, max_size=150),
+    bulk=st.sampled_from([0, 90]),
+)
+async def test_a_burst_of_users_is_answered_all_of_them_without_an_apology(gaps: list[float], bulk: int) -> None:
+    # Any number of users, arriving at any pace, while news may be going out: every one gets the welcome once,
+    # nobody an apology, and the news still reaches everyone. Telegram's limits are the stub's, enforced.
+    burst = await _start_burst(gaps, bulk=bulk)
+    assert burst.apologies == 0
+    assert set(burst.welcomes.values()) == {1}
+    if bulk:
+        assert burst.bulk_delivered == bulk
+        # Replies go first: the news waits while users do (a few sends already on their way may slip in).
+        assert burst.bulk_before_last_welcome < bulk // 2
+
+
+@pytest.mark.slow
+async def test_a_thousand_users_pressing_start_are_all_answered_in_about_n_over_30_seconds() -> None:
+    burst = await _start_burst([0.002] * 1000)
+    assert burst.apologies == 0
+    assert set(burst.welcomes.values()) == {1}
+    print(f"1,000 welcomes in {burst.seconds:.1f} s (N/30 = 33.3 s)")
