@@ -29,6 +29,7 @@ from bot.feeds.poller import FeedPoller, PollPolicy
 from bot.feeds.sources import seed_default_sources
 from bot.flood import FloodControl
 from bot.health import HealthServer
+from bot.inbox import Inbox
 from bot.leadership import Leadership
 from bot.qa import QuestionEngine, QuestionThrottle, create_question_engine
 from bot.qa.feedback import QuestionLog, create_question_log
@@ -40,6 +41,7 @@ from storage.chats import ChatRepository
 from storage.diagnostics import DiagnosticsRepository
 from storage.entries import EntryRepository
 from storage.housekeeping import Housekeeping
+from storage.inbox import InboxRepository
 from storage.kb import KnowledgeBaseRepository
 from storage.leases import LeaseRepository
 from storage.moderation import HeldEntryRepository
@@ -63,6 +65,7 @@ class Services:
     settings: Settings
     db: Database
     flood: FloodControl
+    inbox: Inbox
     scheduler: AsyncIOScheduler
     chats: ChatRepository
     audit: AuditLog
@@ -176,6 +179,7 @@ def bootstrap(settings: Settings) -> Services:
         settings=settings,
         db=db,
         flood=flood,
+        inbox=Inbox(InboxRepository(db), lease_seconds=settings.lease_seconds, supervisor=supervisor),
         scheduler=create_scheduler(),
         chats=chats,
         audit=AuditLog(db),

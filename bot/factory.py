@@ -26,6 +26,7 @@ from bot.flood import FloodControl
 from bot.fsm import DatabaseStorage
 from bot.health import HealthServer
 from bot.housekeeping import start_housekeeping
+from bot.inbox import Inbox
 from bot.leadership import Leadership
 from bot.middlewares import ChatContextMiddleware
 from bot.session import FloodLimits, ResilientSession
@@ -67,17 +68,32 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(
         storage=DatabaseStorage(DialogStateRepository(services.db)), services=services, **services.workflow_data()
     )
+    # First: an update that was handled already, or is being handled by another process, goes no further.
+    dp.update.outer_middleware(services.inbox.middleware)
     dp.update.outer_middleware(ChatContextMiddleware(services.chats, services.settings))
     dp.include_routers(*get_routers())
     dp.errors.register(apologise)
+    dp.startup.register(start_inbox)
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
     dp.startup.register(start_housekeeping)
     dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
+    dp.shutdown.register(stop_inbox)
     dp.shutdown.register(on_shutdown)
     return dp
+
+
+async def start_inbox(bot: Bot, dispatcher: Dispatcher, inbox: Inbox, leadership: Leadership) -> None:
+    """Updates from getUpdates go to the inbox before they are confirmed; the leader takes over dead processes'."""
+    if inbox.recorder not in bot.session.middleware:
+        bot.session.middleware(inbox.recorder)
+    inbox.start(bot, dispatcher, may_recover=lambda: leadership.held)
+
+
+async def stop_inbox(inbox: Inbox) -> None:
+    await inbox.stop()
 
 
 async def on_startup(
