@@ -15,6 +15,7 @@ COPY domain ./domain
 COPY handlers ./handlers
 COPY storage ./storage
 COPY local_telegram ./local_telegram
+COPY playground ./playground
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir ".[postgres]"
 

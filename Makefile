@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot domain handlers storage local_telegram tests bench
+	$(BIN)/mypy bot domain handlers storage local_telegram playground tests bench
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -107,8 +107,8 @@ async def _baseline(url: str, rate: float, paid: bool, window: float) -> Result:
     from aiolimiter import AsyncLimiter
 
     from bot.config import Settings
-    from bot.delivery.sender import default_concurrency
-    from bot.factory import create_bot
+    from bot.runtime.factory import create_bot
+    from bot.telegram.sender import default_concurrency
     from local_telegram.server import TOKEN
 
     settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=url)
@@ -149,8 +149,7 @@ def run_outbox(url: str, rate: float, paid: bool, window: float, database_url: s
 
 async def _outbox(url: str, rate: float, paid: bool, window: float, database_url: str) -> Result:
     from bot.config import Settings
-    from bot.container import bootstrap, freeze_startup_heap
-    from bot.factory import create_bot
+    from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
     from local_telegram.server import TOKEN
     from tests.delivery.helpers import make_entry, subscribe_many
 
@@ -167,7 +166,8 @@ async def _outbox(url: str, rate: float, paid: bool, window: float, database_url
     db, outbox, sender, delivery = services.db, services.outbox, services.sender, services.delivery
     await db.migrate()
     await subscribe_many(db, range(FIRST_ID, FIRST_ID + SUBSCRIBERS))
-    bot = create_bot(settings, flood=services.flood)
+    bot = services.bot
+    assert bot is not None
     enqueue_cpu, enqueue_started = _cpu(), time.monotonic()
     await delivery.announce([make_entry("Alliance announcement", entry_id=1)])
     enqueue_seconds = time.monotonic() - enqueue_started

@@ -24,9 +24,10 @@ import sqlalchemy as sa
 from aiogram.client.telegram import TelegramAPIServer
 
 from bot.config import Settings
-from bot.delivery import Delivery, Sender
-from bot.factory import create_bot
-from bot.session import ResilientSession
+from bot.runtime.factory import create_bot
+from bot.services.delivery import Delivery
+from bot.telegram.sender import Sender
+from bot.telegram.session import ResilientSession
 from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, Fault, RateLimits

@@ -26,8 +26,8 @@ import feedparser
 import sqlalchemy as sa
 from aiohttp import web
 
-from bot.feeds.http import FetchLimits, create_http_session
-from bot.feeds.poller import FeedPoller, PollPolicy
+from bot.services.ingestion.http import FetchLimits, create_http_session
+from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from domain.clock import utcnow
 from domain.sources import NewSource
 from storage import Database

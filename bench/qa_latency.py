@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.qa.engine import QuestionEngine
+from bot.services.answers.engine import QuestionEngine
 from storage.kb import SEED_FILE, KnowledgeBase, Organization, read_knowledge_base_file
 
 EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "qa" / "eval_set.yaml"

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from bot.delivery import Delivery
+from bot.services.delivery import Delivery
 from domain.clock import utcnow
 from storage import Database
 from storage.outbox import Outbox

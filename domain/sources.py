@@ -43,3 +43,17 @@ class NewSource:
     title: str
     interval_seconds: int
     extra_headers: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTrouble:
+    """What the admins must hear about a source: it was disabled after `failures` failures in a row, or the site
+    refused it (`status` 401/403) for the first time. The Telegram adapter turns it into an alert with buttons."""
+
+    source_id: int
+    name: str  # "#id title (url, language)"
+    disabled: bool
+    failures: int
+    error: str
+    status: int | None = None
+    threshold: int = 0

@@ -6,10 +6,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
-from bot.qa import QuestionEngine
-from bot.qa.engine import MembersPage, members_page, roles_text
+from bot.services.answers import QuestionEngine
+from bot.services.answers.engine import MembersPage, members_page, roles_text
+from bot.services.delivery import SubscriptionService
 from domain.chats import Chat
 
 MAX_PAGE = 10_000

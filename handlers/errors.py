@@ -9,9 +9,10 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import ErrorEvent
 
-from bot.alerts import AdminAlerts, Alert
 from bot.config import Settings
 from bot.i18n import Localizer, localizer
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 
 logger = logging.getLogger(__name__)
 

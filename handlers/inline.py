@@ -5,7 +5,7 @@ from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
 
 from bot.i18n import Localizer
-from bot.qa import QuestionEngine
+from bot.services.answers import QuestionEngine
 
 
 async def inline_answers(inline_query: InlineQuery, questions: QuestionEngine, l10n: Localizer) -> None:

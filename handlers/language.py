@@ -6,10 +6,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.commands import set_chat_commands
 from bot.config import LANGUAGES, Settings
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer, localizer
+from bot.services.delivery import SubscriptionService
+from bot.telegram.menus import set_chat_commands
 from domain.chats import Chat, ChatLanguages
 from handlers.chat_admin import may_manage
 from handlers.keyboards import LanguageChoice, language_picker

@@ -8,9 +8,9 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Localizer
-from bot.qa import Answer, QuestionEngine
-from bot.qa.entities import Entity
-from bot.qa.feedback import QuestionLog
+from bot.services.answers import Answer, QuestionEngine
+from bot.services.answers.entities import Entity
+from bot.services.answers.feedback import QuestionLog
 
 # Telegram allows 64 bytes of callback data; a reading whose entity key does not fit is offered without it.
 MAX_CALLBACK_BYTES = 64

@@ -16,9 +16,9 @@ from aiogram.filters import Filter
 from aiogram.types import Message, TelegramObject
 
 from bot.i18n import Localizer
-from bot.metrics import record_question
-from bot.qa import QuestionEngine, QuestionThrottle, Verdict
-from bot.qa.feedback import QuestionLog
+from bot.runtime.metrics import record_question
+from bot.services.answers import QuestionEngine, QuestionThrottle, Verdict
+from bot.services.answers.feedback import QuestionLog
 from domain.chats import Chat
 from handlers.qa_feedback import answer_keyboard
 

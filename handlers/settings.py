@@ -10,12 +10,12 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import LANGUAGES
-from bot.delivery import SubscriptionService
-from bot.delivery.subscriptions import QUIET_PRESETS, parse_quiet_hours
 from bot.i18n import Localizer, localizer
-from bot.localtime import zone_choices, zone_label
+from bot.services.delivery import SubscriptionService
+from bot.services.delivery.subscriptions import QUIET_PRESETS, parse_quiet_hours
 from domain.chats import Chat
 from domain.clock import utcnow
+from domain.localtime import zone_choices, zone_label
 from domain.subscriptions import MODES, SCOPES, Subscription
 from handlers.chat_admin import may_manage, topic_of
 
@@ -216,7 +216,7 @@ async def settings_pressed(
         return
     await query.answer(l10n("delivery-saved"))
     if not isinstance(message, InaccessibleMessage):
-        # Pressing the only remaining language changes nothing: an unchanged edit is done (bot/edits.py).
+        # Pressing the only remaining language changes nothing: an unchanged edit is done (bot/telegram/edits.py).
         zone_name = subscriptions.zone_of(chat)
         await message.edit_text(
             settings_text(subscription, l10n, zone_name), reply_markup=settings_keyboard(subscription, l10n, zone_name)

@@ -4,8 +4,8 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from bot.services.delivery import SubscriptionService
 from domain.chats import Chat
 from handlers.chat_admin import may_manage
 

@@ -52,7 +52,9 @@ class EntryRecord:
     search_text: str
     is_alliance: bool
     alliance_reason: str | None
-    url_key: str | None = None  # story keys (bot.feeds.stories): one story across sources, guids and languages
+    url_key: str | None = (
+        None  # story keys (bot.services.ingestion.stories): one story across sources, guids and languages
+    )
     title_key: str | None = None
     fingerprint: str | None = None
 

@@ -1,4 +1,4 @@
-"""Dialog state rows (aiogram's FSM, adapted in bot/fsm.py): one row per key, the state name and JSON data."""
+"""Dialog state rows (aiogram's FSM, adapted in bot/telegram/fsm.py): one row per key, the state name and JSON data."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from domain.clock import utcnow
+from domain.clock import Clock, utcnow
 from storage.database import Database
 from storage.schema import leases
 
@@ -22,12 +22,13 @@ class LeaseHolder:
 class LeaseRepository:
     """One row per lease name; whoever holds an unexpired row owns the work it names."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = utcnow) -> None:
         self._db = db
+        self._clock = clock  # a lease's expiry is read on this clock (a test moves it instead of waiting)
 
     async def acquire(self, name: str, holder: str, ttl: float) -> bool:
         """Take the lease if it is free or expired, or renew it if `holder` has it. True when held."""
-        now = utcnow()
+        now = self._clock()
         expires = now + timedelta(seconds=ttl)
         async with self._db.begin() as conn:
             result = await conn.execute(

@@ -21,8 +21,8 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
-from bot.container import Services, bootstrap
-from bot.factory import create_bot, create_dispatcher
+from bot.runtime.bootstrap import Services, bootstrap
+from bot.runtime.factory import create_dispatcher
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database
@@ -158,7 +158,8 @@ async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
     """Build everything with the production container and factories, and start polling the stub."""
     services = bootstrap(settings)
     await services.start()
-    bot = create_bot(settings, flood=services.flood)
+    assert services.bot is not None  # the settings name the stub's token
+    bot = services.bot
     dp = create_dispatcher(services)
     polls_before = len(stub.calls_of("getUpdates"))
     task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))

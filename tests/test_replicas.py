@@ -16,8 +16,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import WEBHOOK_PATH
-from bot.delivery import Delivery
+from bot.runtime.app import WEBHOOK_PATH
+from bot.services.delivery import Delivery
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN
 from storage import Database

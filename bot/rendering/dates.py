@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 
-from bot.localtime import KAZAKHSTAN, zone
+from domain.localtime import KAZAKHSTAN, zone
 
 _DAY_PATTERNS = {"ru": "d MMMM y", "kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}
 

@@ -6,9 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bot.feeds.urls import telegram_url
 from bot.i18n import localizer
-from bot.localtime import KAZAKHSTAN
 from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_tokens
 from bot.rendering.dates import format_day, format_week, local_day
 from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_html, serialize, visible_text
@@ -16,6 +14,8 @@ from bot.rendering.message import RenderedMessage
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import utf16_fit, utf16_len
 from domain.entries import StoredEntry
+from domain.localtime import KAZAKHSTAN
+from domain.urls import telegram_url
 
 PERIODS = ("day", "week")
 # Entries with more HTML than this render in a worker thread: even linear work on a large body should not

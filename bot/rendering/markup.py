@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from bot.feeds.urls import LINK_SCHEMES, telegram_url
+from domain.urls import LINK_SCHEMES, telegram_url
 
 FORMATTING = frozenset({"b", "i", "u", "s", "tg-spoiler"})
 # Source tag names that Telegram accepts, mapped to one canonical spelling.

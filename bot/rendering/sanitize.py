@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 
 import nh3
 
-from bot.feeds.urls import LINK_SCHEMES, telegram_url
 from bot.rendering.markup import CANONICAL, MarkupParser, Token
+from domain.urls import LINK_SCHEMES, telegram_url
 
 # Raw HTML beyond this is not read at all: a news item never needs it, and it bounds the work per entry.
 MAX_INPUT_CHARS = 1_000_000

@@ -4,13 +4,13 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import FSInputFile, Message
 
-from bot.backups import Backups
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
-from bot.localtime import format_moment
-from domain.audit import AuditTrail
+from bot.services.admin.backups import Backups
+from bot.services.delivery import SubscriptionService
+from domain.audit import Actor
 from domain.backups import BackupError
 from domain.chats import Chat
+from domain.localtime import format_moment
 
 MB = 1000 * 1000
 
@@ -20,7 +20,6 @@ async def backup_command(
     chat: Chat,
     l10n: Localizer,
     backups: Backups,
-    audit: AuditTrail,
     subscriptions: SubscriptionService,
 ) -> None:
     if not backups.is_sqlite:
@@ -28,17 +27,11 @@ async def backup_command(
         return
     await message.answer(l10n("admin-backup-working"))
     try:
-        taken = await backups.for_admin()
+        taken = await backups.for_admin(actor=Actor.admin(message.from_user.id if message.from_user else None))
     except (BackupError, OSError) as error:
         await message.answer(l10n("admin-backup-failed", error=str(error)))
         return
     size = f"{taken.file.size / MB:.1f}"
-    await audit.record(
-        "backup.take",
-        actor_id=message.from_user.id if message.from_user else None,
-        file=str(taken.file.path),
-        bytes=taken.file.size,
-    )
     if not taken.sendable:
         await message.answer(
             l10n(

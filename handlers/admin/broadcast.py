@@ -7,16 +7,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin.broadcasts import BroadcastService
-from bot.admin.callbacks import BroadcastAction, BroadcastAudience, BroadcastStep
-from bot.admin.reports import cancel_keyboard, post_report, update_report
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
-from bot.localtime import example_time, format_moment, parse_local, zone_label
+from bot.services.admin.broadcasts import BroadcastService
+from bot.services.delivery import SubscriptionService
+from bot.telegram.callbacks import BroadcastAction, BroadcastAudience, BroadcastStep
+from bot.telegram.reports import cancel_keyboard, post_report, update_report
 from domain.audit import AuditTrail
 from domain.broadcasts import Audience
 from domain.chats import Chat
 from domain.clock import utcnow
+from domain.localtime import example_time, format_moment, parse_local, zone_label
 
 MEDIA = ("text", "photo", "document", "video")
 

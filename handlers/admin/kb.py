@@ -8,10 +8,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, Message
 
-from bot.admin.knowledge import KnowledgeBaseFiles
 from bot.i18n import Localizer
 from bot.rendering import split_html
-from domain.audit import AuditTrail
+from bot.services.admin.knowledge import KnowledgeBaseFiles, KnowledgeBaseNotTextError, KnowledgeBaseTooLargeError
+from domain.audit import Actor
 from domain.knowledge import KnowledgeBaseError
 
 
@@ -25,17 +25,14 @@ async def kb_command(
     state: FSMContext,
     l10n: Localizer,
     knowledge_files: KnowledgeBaseFiles,
-    audit: AuditTrail,
 ) -> None:
-    actor = message.from_user.id if message.from_user else None
     if (command.args or "").strip().lower() == "import":
         await state.set_state(KnowledgeBaseDialog.file)
         await message.answer(l10n("admin-kb-send-file"))
         return
-    exported, kb = await knowledge_files.export()
+    exported, kb = await knowledge_files.export(actor=_actor(message))
     document = BufferedInputFile(exported, filename="knowledge_base.yaml")
     await message.answer_document(document, caption=l10n("admin-kb-exported", organizations=len(kb.organizations)))
-    await audit.record("kb.export", actor_id=actor)
 
 
 async def kb_file(
@@ -44,22 +41,22 @@ async def kb_file(
     bot: Bot,
     l10n: Localizer,
     knowledge_files: KnowledgeBaseFiles,
-    audit: AuditTrail,
 ) -> None:
     document = message.document
     if document is None:
         await message.answer(l10n("admin-kb-send-file"))
         return
     await state.clear()
-    if (document.file_size or 0) > knowledge_files.max_bytes:
+    try:
+        knowledge_files.check_size(document.file_size or 0)  # before it is downloaded
+        downloaded = await bot.download(document)
+        raw = downloaded.read() if downloaded is not None else b""
+        kb = await knowledge_files.import_file(raw, actor=_actor(message))
+    except KnowledgeBaseTooLargeError:
         too_big = l10n("admin-kb-too-big", limit=knowledge_files.max_bytes)
         await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + too_big)
         return
-    downloaded = await bot.download(document)
-    raw = downloaded.read() if downloaded is not None else b""
-    try:
-        kb = await knowledge_files.import_text(raw.decode("utf-8"))
-    except UnicodeDecodeError:
+    except KnowledgeBaseNotTextError:
         await message.answer(l10n("admin-kb-invalid", count=1) + "\n" + l10n("admin-kb-not-utf8"))
         return
     except KnowledgeBaseError as error:
@@ -71,13 +68,15 @@ async def kb_file(
         for part in split_html(text):
             await message.answer(part)
         return
-    actor = message.from_user.id if message.from_user else None
-    await audit.record("kb.import", actor_id=actor, organizations=len(kb.organizations), facts=len(kb.facts))
     await message.answer(
         l10n(
             "admin-kb-imported", organizations=len(kb.organizations), countries=len(kb.countries), people=len(kb.people)
         )
     )
+
+
+def _actor(message: Message) -> Actor:
+    return Actor.admin(message.from_user.id if message.from_user else None)
 
 
 def create_router() -> Router:

@@ -6,10 +6,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot.admin.callbacks import ModerationAction, ModerationStep
-from bot.admin.moderation import ModerationQueue
-from bot.admin.notices import moderation_keyboard, moderation_text
 from bot.i18n import Localizer
+from bot.services.admin.moderation import ModerationQueue
+from bot.telegram.callbacks import ModerationAction, ModerationStep
+from bot.telegram.notices import moderation_keyboard, moderation_text
 from domain.audit import AuditTrail
 from domain.chats import Chat
 

@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.i18n import Localizer
-from bot.qa.feedback import QuestionLog
+from bot.services.answers.feedback import QuestionLog
 from domain.audit import AuditTrail
 
 

@@ -4,26 +4,27 @@ may follow), `/sources interval ID SECONDS`, `/sources headers ID` (lines `Name:
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin.callbacks import SourceAction, SourcePage, SourceStep
-from bot.admin.sources import SourceAdmin, SourceCheckError
 from bot.config import LANGUAGES
-from bot.delivery.subscriptions import SubscriptionService
-from bot.feeds.kinds import KINDS
-from bot.feeds.opml import MAX_OPML_BYTES, OpmlError
 from bot.i18n import Html, Localizer
-from bot.localtime import format_moment
 from bot.rendering import split_html
-from domain.audit import AuditTrail
+from bot.services.admin.sources import SourceAdmin, SourceCheckError
+from bot.services.delivery.subscriptions import SubscriptionService
+from bot.services.ingestion.kinds import KINDS
+from bot.services.ingestion.opml import MAX_OPML_BYTES, OpmlError
+from bot.telegram.callbacks import SourceAction, SourcePage, SourceStep
+from domain.audit import Actor
 from domain.chats import Chat
+from domain.localtime import format_moment
 from domain.sources import Source
 
 Moment = Callable[[datetime], str]  # a date and time as this admin reads it (language, time zone)
@@ -96,7 +97,6 @@ async def show_sources(
     l10n: Localizer,
     source_admin: SourceAdmin,
     subscriptions: SubscriptionService,
-    audit: AuditTrail,
 ) -> None:
     await state.clear()  # a new /sources leaves an unfinished import
     moment = admin_moment(chat, l10n, subscriptions)
@@ -104,13 +104,13 @@ async def show_sources(
     verb, _, rest = first.strip().partition(" ")
     verb = verb.lower()
     if verb == "add":
-        await _add(message, rest.split(), more, l10n, moment, source_admin, audit)
+        await _add(message, rest.split(), more, l10n, moment, source_admin)
         return
     if verb in ("interval", "headers"):
-        await _configure(message, verb, rest.split(), more, l10n, source_admin, audit)
+        await _configure(message, verb, rest.split(), more, l10n, source_admin)
         return
     if verb == "export":
-        await _export(message, l10n, source_admin, audit)
+        await _export(message, l10n, source_admin)
         return
     if verb == "import":
         await state.set_state(OpmlDialog.file)
@@ -165,8 +165,8 @@ async def page_pressed(
         await _show_page(query.message, callback_data.page, l10n, moment, source_admin)
 
 
-def _actor(message: Message) -> int | None:
-    return message.from_user.id if message.from_user else None
+def _actor(message: Message) -> Actor:
+    return Actor.admin(message.from_user.id if message.from_user else None)
 
 
 async def _add(
@@ -176,7 +176,6 @@ async def _add(
     l10n: Localizer,
     moment: Moment,
     source_admin: SourceAdmin,
-    audit: AuditTrail,
 ) -> None:
     if not args:
         await message.answer(l10n("admin-src-add-usage"))
@@ -190,11 +189,12 @@ async def _add(
         return
     await message.answer(l10n("admin-src-checking", url=url))
     try:
-        source, entries = await source_admin.add(url, kind=kind, language=language, header_lines=header_lines)
+        source, entries = await source_admin.add(
+            url, actor=_actor(message), kind=kind, language=language, header_lines=header_lines
+        )
     except SourceCheckError as error:
         await message.answer(l10n("admin-src-add-failed", error=str(error)))
         return
-    await audit.record("source.add", actor_id=_actor(message), source=source.id, url=source.url)
     line = Html(source_line(source, l10n, moment))
     await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=line))
 
@@ -206,7 +206,6 @@ async def _configure(
     lines: list[str],
     l10n: Localizer,
     source_admin: SourceAdmin,
-    audit: AuditTrail,
 ) -> None:
     wanted = 2 if verb == "interval" else 1
     source = await source_admin.get(int(args[0])) if len(args) == wanted and args[0].isdigit() else None
@@ -215,28 +214,23 @@ async def _configure(
         return
     try:
         if verb == "interval":
-            await source_admin.set_interval(source.id, int(args[1]))
-            await audit.record("source.interval", actor_id=_actor(message), source=source.id, seconds=int(args[1]))
+            await source_admin.set_interval(source.id, int(args[1]), actor=_actor(message))
             await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1])))
             return
-        headers = await source_admin.set_headers(source.id, lines)
+        headers = await source_admin.set_headers(source.id, lines, actor=_actor(message))
     except SourceCheckError as error:
         await message.answer(l10n("admin-src-not-changed", error=str(error)))
         return
-    await audit.record("source.headers", actor_id=_actor(message), source=source.id, names=sorted(headers))
     await message.answer(l10n("admin-src-headers-set", id=source.id, names=", ".join(sorted(headers)) or "—"))
 
 
-async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail) -> None:
-    count = len(await source_admin.list())
-    document = BufferedInputFile(await source_admin.export_opml(), filename="sources.opml")
+async def _export(message: Message, l10n: Localizer, source_admin: SourceAdmin) -> None:
+    exported, count = await source_admin.export_opml(actor=_actor(message))
+    document = BufferedInputFile(exported, filename="sources.opml")
     await message.answer_document(document, caption=l10n("admin-src-exported", count=count))
-    await audit.record("source.export", actor_id=_actor(message), sources=count)
 
 
-async def opml_file(
-    message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin, audit: AuditTrail
-) -> None:
+async def opml_file(message: Message, state: FSMContext, bot: Bot, l10n: Localizer, source_admin: SourceAdmin) -> None:
     document = message.document
     if document is None:
         await message.answer(l10n("admin-src-send-opml"))
@@ -247,11 +241,12 @@ async def opml_file(
         return
     downloaded = await bot.download(document)
     try:
-        report = await source_admin.import_opml(downloaded.read() if downloaded is not None else b"")
+        report = await source_admin.import_opml(
+            downloaded.read() if downloaded is not None else b"", actor=_actor(message)
+        )
     except OpmlError as error:
         await message.answer(l10n("admin-src-import-failed", error=str(error)))
         return
-    await audit.record("source.import", actor_id=_actor(message), added=len(report.added), refused=len(report.refused))
     text = l10n(
         "admin-src-imported", added=len(report.added), existing=len(report.existing), refused=len(report.refused)
     )
@@ -260,67 +255,130 @@ async def opml_file(
         await message.answer(part)
 
 
-async def source_pressed(
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """What a source button works on: the source, the message the button is under, who pressed it, and how this
+    admin reads dates."""
+
+    source: Source
+    message: Message
+    actor: Actor
+    moment: Moment
+
+
+async def _pressed(
     query: CallbackQuery,
     callback_data: SourceAction,
     chat: Chat,
     l10n: Localizer,
     source_admin: SourceAdmin,
     subscriptions: SubscriptionService,
-    audit: AuditTrail,
-) -> None:
-    """A source's button, on a page of /sources (the page is redrawn in place) or under an alert."""
+) -> Pressed | None:
+    """The source and message of a pressed button, or None after telling the admin the button is stale."""
     source = await source_admin.get(callback_data.source)
-    message = query.message if isinstance(query.message, Message) else None
-    if source is None or message is None:
+    if source is None or not isinstance(query.message, Message):
         await query.answer(l10n("button-stale"), show_alert=True)
-        return
-    action, page = callback_data.action, callback_data.page
-    moment = admin_moment(chat, l10n, subscriptions)
-    if action is SourceStep.REMOVE:
-        await query.answer(l10n("admin-src-confirm-remove", id=source.id))
-        await message.edit_reply_markup(reply_markup=confirm_keyboard(source, l10n, page))
-        return
-    done = None
-    if action is SourceStep.KEEP:
-        await query.answer()
-    else:
-        done = await _apply(query, message, source, action, l10n, source_admin, audit)
+        return None
+    return Pressed(source, query.message, Actor.admin(query.from_user.id), admin_moment(chat, l10n, subscriptions))
+
+
+async def _done(
+    pressed: Pressed, page: int | None, done: str | None, l10n: Localizer, source_admin: SourceAdmin
+) -> None:
+    """On a page of /sources the page is redrawn in place; under an alert the button did its job, and the chat
+    keeps a line saying what was done."""
     if page is not None:
-        await _redraw(message, page, l10n, moment, source_admin)
-    elif done is not None:  # a button under an alert: it did its job, and the chat keeps a record of it
-        await message.edit_reply_markup(reply_markup=None)
-        await message.answer(done)
+        await _redraw(pressed.message, page, l10n, pressed.moment, source_admin)
+    elif done is not None:
+        await pressed.message.edit_reply_markup(reply_markup=None)
+        await pressed.message.answer(done)
 
 
-async def _apply(
+async def remove_pressed(
     query: CallbackQuery,
-    message: Message,
-    source: Source,
-    action: SourceStep,
+    callback_data: SourceAction,
+    chat: Chat,
     l10n: Localizer,
     source_admin: SourceAdmin,
-    audit: AuditTrail,
-) -> str | None:
-    """Pause, resume, remove (once confirmed) or poll now, audited; the admin hears what happened.
-    Returns what was done, or None for a poll (its outcome is a message of its own)."""
-    name = "remove" if action is SourceStep.REMOVE_CONFIRMED else str(action)
-    await audit.record(f"source.{name}", actor_id=query.from_user.id, source=source.id, url=source.url)
-    if action is SourceStep.POLL:
+    subscriptions: SubscriptionService,
+) -> None:
+    """🗑 asks first: the buttons become "yes, remove #N" and "keep it"."""
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
+        await query.answer(l10n("admin-src-confirm-remove", id=pressed.source.id))
+        await pressed.message.edit_reply_markup(reply_markup=confirm_keyboard(pressed.source, l10n, callback_data.page))
+
+
+async def keep_pressed(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+) -> None:
+    """The "keep it" button: the list comes back as it was."""
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
+        await query.answer()
+        await _done(pressed, callback_data.page, None, l10n, source_admin)
+
+
+async def removal_confirmed(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+) -> None:
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
+        await source_admin.remove(pressed.source.id, actor=pressed.actor)
+        done = l10n("admin-src-done-remove", id=pressed.source.id)
+        await query.answer(done)
+        await _done(pressed, callback_data.page, done, l10n, source_admin)
+
+
+async def pause_or_resume_pressed(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+) -> None:
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
+        resume = callback_data.action is SourceStep.RESUME
+        await source_admin.set_enabled(pressed.source.id, resume, actor=pressed.actor)
+        done = l10n(f"admin-src-done-{callback_data.action}", id=pressed.source.id)
+        await query.answer(done)
+        await _done(pressed, callback_data.page, done, l10n, source_admin)
+
+
+async def poll_pressed(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+) -> None:
+    """Poll now: the outcome is a message of its own."""
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
         await query.answer(l10n("admin-src-polling"))
-        outcome = await source_admin.poll(source.id)
+        outcome = await source_admin.poll(pressed.source.id, actor=pressed.actor)
         text = l10n(
-            "admin-src-polled", id=source.id, outcome=outcome.outcome, new=outcome.new, error=outcome.error or "—"
+            "admin-src-polled",
+            id=pressed.source.id,
+            outcome=outcome.outcome,
+            new=outcome.new,
+            error=outcome.error or "—",
         )
-        await message.answer(text)
-        return None
-    if action is SourceStep.REMOVE_CONFIRMED:
-        await source_admin.remove(source.id)
-    else:
-        await source_admin.set_enabled(source.id, action is SourceStep.RESUME)
-    done = l10n(f"admin-src-done-{name}", id=source.id)
-    await query.answer(done)
-    return done
+        await pressed.message.answer(text)
+        await _done(pressed, callback_data.page, None, l10n, source_admin)
 
 
 def create_router() -> Router:
@@ -328,6 +386,13 @@ def create_router() -> Router:
     router = Router(name="admin-sources")
     router.message.register(show_sources, Command("sources"))
     router.message.register(opml_file, StateFilter(OpmlDialog.file))
-    router.callback_query.register(source_pressed, SourceAction.filter())
+    # One handler per action; a forged action fails to unpack and falls to the fallback router.
+    router.callback_query.register(remove_pressed, SourceAction.filter(F.action == SourceStep.REMOVE))
+    router.callback_query.register(keep_pressed, SourceAction.filter(F.action == SourceStep.KEEP))
+    router.callback_query.register(removal_confirmed, SourceAction.filter(F.action == SourceStep.REMOVE_CONFIRMED))
+    router.callback_query.register(
+        pause_or_resume_pressed, SourceAction.filter(F.action.in_({SourceStep.PAUSE, SourceStep.RESUME}))
+    )
+    router.callback_query.register(poll_pressed, SourceAction.filter(F.action == SourceStep.POLL))
     router.callback_query.register(page_pressed, SourcePage.filter())
     return router

@@ -6,10 +6,10 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from bot.admin.charts import StatsCharts, language_name
-from bot.admin.overview import StatsOverview
 from bot.i18n import Localizer
 from bot.rendering.dates import format_day
+from bot.services.admin.charts import StatsCharts, language_name
+from bot.services.admin.overview import StatsOverview
 from domain.audit import AuditTrail
 from domain.clock import utcnow
 

@@ -5,10 +5,10 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot.admin.callbacks import WhyEntry
-from bot.admin.diagnostics import DeliveryDiagnostics, report_text, verdict_text
-from bot.delivery import SubscriptionService
 from bot.i18n import Localizer
+from bot.services.admin.diagnostics import DeliveryDiagnostics, report_text, verdict_text
+from bot.services.delivery import SubscriptionService
+from bot.telegram.callbacks import WhyEntry
 from domain.audit import AuditTrail
 from domain.chats import Chat
 

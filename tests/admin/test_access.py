@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from bot.commands import command_menu
 from bot.config import Settings
 from bot.i18n import localizer
+from bot.telegram.menus import command_menu
 from local_telegram import BotAPIStub
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies

@@ -14,17 +14,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.alerts import Alert
-from bot.backups import Backups, run_backup, start_backups, telegram_upload_limit
 from bot.config import Settings
-from bot.container import create_scheduler
-from bot.supervision import Supervisor
+from bot.runtime.backups import run_backup, start_backups
+from bot.runtime.bootstrap import create_scheduler
+from bot.runtime.supervision import Supervisor
+from bot.services.admin.backups import Backups, telegram_upload_limit
+from bot.telegram.alerts import plain
+from domain.alerts import Alert
 from domain.backups import BackupError
 from local_telegram import BotAPIStub
 from storage import Database
 from storage.backup import backups_in, integrity_problem, known_revisions, restore
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
+from tests.support.audit import AuditRecords
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -119,7 +122,7 @@ class Alerts:
         self.sent: list[tuple[str, str | None]] = []
 
     async def notify(self, alert: Alert) -> bool:
-        self.sent.append((alert.plain("ru"), alert.key))
+        self.sent.append((plain(alert, "ru"), alert.key))
         return True
 
 
@@ -130,7 +133,7 @@ def backup_settings(url: str, directory: Path, keep: int = 3, hours: int = 24) -
 
 
 def backups_for(url: str, directory: Path, keep: int = 3, hours: int = 24) -> Backups:
-    return Backups(backup_settings(url, directory, keep, hours))
+    return Backups(backup_settings(url, directory, keep, hours), AuditRecords())
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -179,7 +182,7 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     await db.close()
     directory = tmp_path / "backups"
     six_hours = backup_settings(sqlite_url, directory, hours=6)
-    backups = Backups(six_hours)
+    backups = Backups(six_hours, AuditRecords())
     now = datetime.now(UTC)
     assert backups.first_run(now) == now + timedelta(minutes=5)  # none yet: soon after start
     taken = await backups.take(now)
@@ -191,7 +194,7 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     assert job.id == "backup"
     assert job.trigger.interval == timedelta(hours=6)
     off, never = create_scheduler(), backup_settings(sqlite_url, directory, hours=0)
-    await start_backups(off, Backups(never), never, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
+    await start_backups(off, Backups(never, AuditRecords()), never, Leader(), Alerts(), Supervisor())  # type: ignore[arg-type]
     assert off.get_jobs() == []
 
 

@@ -12,8 +12,8 @@ from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods import EditMessageText, TelegramMethod
 from sqlalchemy import select
 
-from bot.admin.jobs import broadcast_tick
-from bot.factory import create_bot
+from bot.runtime.admin_jobs import broadcast_tick
+from bot.runtime.factory import create_bot
 from domain.clock import utcnow
 from local_telegram import BotAPIStub, Fault
 from storage.broadcasts import Broadcast

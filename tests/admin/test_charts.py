@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.admin.charts import Panel, draw
 from bot.i18n import localizer
 from bot.rendering.dates import format_day
+from bot.services.admin.charts import Panel, draw
 from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage import Database

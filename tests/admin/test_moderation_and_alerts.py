@@ -8,12 +8,11 @@ import pytest
 import sqlalchemy as sa
 from aiohttp import web
 
-import bot.factory
-from bot.admin.jobs import watch_delivery
-from bot.app import run
-from bot.container import bootstrap
-from bot.factory import create_bot
+import bot.runtime.factory
 from bot.i18n import localizer
+from bot.runtime.admin_jobs import watch_delivery
+from bot.runtime.app import run
+from bot.runtime.bootstrap import bootstrap
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -87,8 +86,7 @@ async def test_stalled_sender_and_repeated_failures_alert_the_admins_once(stub: 
     services = bootstrap(settings)
     db = services.db
     await db.migrate()
-    bot_ = create_bot(settings, flood=services.flood)
-    services.alerts.attach(bot_)
+    bot_ = services.bot
     await services.leadership.try_acquire()
     stub.user(ADMIN_ID)
     try:
@@ -125,7 +123,7 @@ async def test_a_crash_on_start_alerts_the_admins(
     async def broken_startup(**_: Any) -> None:
         raise RuntimeError("the knowledge base is unreadable")
 
-    monkeypatch.setattr(bot.factory, "on_startup", broken_startup)
+    monkeypatch.setattr(bot.runtime.factory, "on_startup", broken_startup)
     stub.user(ADMIN_ID)
     with pytest.raises(RuntimeError):
         await run(make_settings(stub, database_url))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.feeds.opml import parse_opml
+from bot.services.ingestion.opml import parse_opml
 from local_telegram import BotAPIStub
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot

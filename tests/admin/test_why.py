@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from bot.localtime import format_moment, zone
 from domain.clock import utcnow
+from domain.localtime import format_moment, zone
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from local_telegram.server import WAIT, StubUser

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery import Delivery
+from bot.services.delivery import Delivery
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient

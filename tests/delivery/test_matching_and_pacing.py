@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.delivery.matching import parse_words, wants
-from bot.flood import ChatPacer
+from bot.services.delivery.matching import parse_words, wants
+from bot.telegram.flood import ChatPacer
 from domain.subscriptions import Subscription
 from tests.delivery.helpers import make_entry
 

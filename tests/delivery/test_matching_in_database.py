@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.delivery import Delivery
-from bot.delivery.matching import choose_version, wants_topic
-from bot.localtime import chat_zone, quiet_until
+from bot.services.delivery import Delivery
+from bot.services.delivery.matching import choose_version, wants_topic
 from domain.entries import StoredEntry
+from domain.localtime import chat_zone, quiet_until
 from storage import Database
 from storage.chats import ChatRepository
 from storage.outbox import Outbox

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery import Delivery
+from bot.services.delivery import Delivery
 from domain.clock import utcnow
 from storage import Database
 from storage.outbox import Outbox, Recipient

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.delivery.requests import PreparedRequest
-from bot.factory import create_bot
-from bot.flood import BULK, FloodControl
+from bot.runtime.factory import create_bot
+from bot.telegram.flood import BULK, FloodControl
+from bot.telegram.requests import PreparedRequest
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import TOKEN
 

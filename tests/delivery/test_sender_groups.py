@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.delivery.sender import Sender
+from bot.telegram.sender import Sender
 from storage import Database
 from storage.outbox import Outbox
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.alerts import Alert
-from bot.feeds.http import FetchLimits, create_http_session
-from bot.feeds.poller import FeedPoller, PollPolicy
+from bot.services.ingestion.http import FetchLimits, create_http_session
+from bot.services.ingestion.poller import FeedPoller, PollPolicy
+from bot.telegram.alerts import plain, source_trouble_alert
 from domain.entries import StoredEntry
-from domain.sources import NewSource, Source
+from domain.sources import NewSource, Source, SourceTrouble
 from storage import Database
 from storage.sources import SourceRepository
 
@@ -52,8 +52,8 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
     async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
         handed_over.append(list(entries))
 
-    async def notify_admins(alert: Alert) -> None:
-        alerts.append(alert.plain("en"))
+    async def notify_admins(trouble: SourceTrouble) -> None:
+        alerts.append(plain(source_trouble_alert(trouble), "en"))  # what an English admin reads
 
     async def organization_names() -> list[str]:
         return names

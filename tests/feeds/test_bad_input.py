@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp import web
 
-from bot.feeds.scheduling import next_check
+from bot.services.ingestion.scheduling import next_check
 from tests.feeds.conftest import Harness
 from tests.support.feeds import FeedSite, Item, items, rss
 
@@ -109,7 +109,7 @@ async def test_a_bad_source_fails_cleanly_and_does_not_block_a_good_one(
     bad = await harness.add(urls[case])
     good = await harness.add(site.serve("/good", rss(items(2))))
 
-    with caplog.at_level(logging.INFO, logger="bot.feeds"):
+    with caplog.at_level(logging.INFO, logger="bot.services.ingestion"):
         outcomes = await harness.poller.poll_due()
 
     by_source = {outcome.source_id: outcome for outcome in outcomes}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds.classifier import AllianceClassifier, classify
+from bot.services.ingestion.classifier import AllianceClassifier, classify
 from domain.entries import Entry
 
 

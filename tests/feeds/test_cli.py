@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.cli import main
+from bot.cli.main import main
 from storage import Database
+from storage.schema import audit_log
 from storage.schema.admin import held_entries
 from storage.schema.delivery import outbox_deliveries
 from tests.delivery.helpers import subscribe_many
@@ -92,7 +93,7 @@ def test_add_list_poll_remove(database_url, capsys, feed_url):
     assert out.startswith("#5 not_modified new=0")
 
     code, _, err = run(capsys, "add", url, "--lang", "en")
-    assert (code, err.strip()) == (2, f"error: {url} (en) is already a source")
+    assert (code, err.strip()) == (2, f"error: {url} was not added: {url} (en) is already a source")
 
     code, out, _ = run(capsys, "disable", "5")
     assert (code, out.strip()) == (0, f"disabled #5 {url} (en)")
@@ -114,15 +115,43 @@ def test_add_list_poll_remove(database_url, capsys, feed_url):
     assert "no source with id or URL '5'" in err
 
 
-def test_poll_of_a_failing_source_exits_non_zero_with_the_reason(database_url, capsys):
+def test_add_fetches_the_url_first_as_sources_add_does(database_url, capsys):
+    """The shell's `feeds add` runs the check of `/sources add`: a URL that does not answer is not stored."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/feed"
-    assert run(capsys, "add", url)[0] == 0
-    code, _, err = run(capsys, "poll", url)
+    code, _, err = run(capsys, "add", url)
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith(f"error: {url} was not added: connection: cannot connect")
+    assert url not in run(capsys, "list")[1]
+
+
+def test_poll_of_a_failing_source_exits_non_zero_with_the_reason(database_url, capsys):
+    with served(rss(items(1))) as url:
+        assert run(capsys, "add", url)[0] == 0
+    code, _, err = run(capsys, "poll", url)  # the site is gone now
     assert code == 2
     assert err.strip().splitlines()[-1].startswith("error: source #5 failed: connection: cannot connect")
+
+
+def test_what_the_shell_does_is_audited_as_the_shell(database_url, capsys, feed_url):
+    assert run(capsys, "add", feed_url, "--lang", "en")[0] == 0
+    assert run(capsys, "set-interval", "5", "600")[0] == 0
+    assert run(capsys, "remove", "5")[0] == 0
+
+    async def actions() -> list[tuple[str, dict[str, Any]]]:
+        db = Database(database_url)
+        try:
+            async with db.connect() as conn:
+                rows = await conn.execute(sa.select(audit_log.c.action, audit_log.c.details).order_by(audit_log.c.id))
+                return [(row.action, row.details) for row in rows]
+        finally:
+            await db.close()
+
+    recorded = asyncio.run(actions())
+    assert [action for action, _ in recorded] == ["source.add", "source.interval", "source.remove"]
+    assert all(details["door"] == "shell" for _, details in recorded)
 
 
 def _count(database_url: str, table: sa.Table, *where: Any) -> int:

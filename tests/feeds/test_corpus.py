@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.parsing import ParseError, parse_rss
-from bot.feeds.poller import entry_record, oldest_first
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.parsing import ParseError, parse_rss
+from bot.services.ingestion.poller import entry_record, oldest_first
 from tests.support.feeds import REPO_ROOT
 
 CORPUS = REPO_ROOT / "tests" / "fixtures" / "feedparser_corpus"

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cli import main
-from bot.feeds.opml import OpmlError, dump_opml, parse_opml
+from bot.cli.main import main
+from bot.services.ingestion.opml import OpmlError, dump_opml, parse_opml
 from domain.sources import Source
 from tests.support.feeds import FeedSite, items, rss
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from bot.feeds.poller import CLAIM_BATCH
+from bot.services.ingestion.poller import CLAIM_BATCH
 from domain.clock import utcnow
 from storage import schema
 from storage.entries import EntryRepository

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.feeds.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
-from bot.feeds.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
+from bot.services.ingestion.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
+from bot.services.ingestion.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
 from domain.sources import NewSource
 from storage.sources import SourceRepository
 from tests.feeds.conftest import Harness
@@ -80,7 +80,7 @@ async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harn
 
 
 async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes_it(site: FeedSite, db):
-    from bot.feeds.poller import FeedPoller, PollPolicy
+    from bot.services.ingestion.poller import FeedPoller, PollPolicy
     from tests.feeds.conftest import TEST_LIMITS
 
     # As a factory builds it, before the event loop runs the bot (private addresses allowed: the site is local).

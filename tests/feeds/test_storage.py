@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 import storage
-from bot.feeds.text import decode_body
+from bot.services.ingestion.text import decode_body
 from storage import Database
 from storage.schema import seen_keys
 from tests.feeds.conftest import Harness

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from bot.metrics import REGISTRY
+from bot.runtime.metrics import REGISTRY
 from tests.conftest import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"

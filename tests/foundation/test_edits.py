@@ -3,7 +3,7 @@
 import pytest
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.factory import create_bot
+from bot.runtime.factory import create_bot
 from local_telegram import BotAPIStub
 
 

@@ -33,7 +33,7 @@ async def test_a_failing_handler_apologises_in_the_users_language_and_alerts_onc
     async def broken(*_: object, **__: object) -> None:
         raise RuntimeError("knowledge base unreadable")
 
-    caplog.set_level(logging.INFO, logger="bot.alerts")
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     monkeypatch.setattr(app.services.questions, "answer", broken)
     stub.user(ADMIN_ID)
     user = stub.user(4100, language_code=language_code)

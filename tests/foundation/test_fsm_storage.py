@@ -3,7 +3,7 @@
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.fsm import DatabaseStorage
+from bot.telegram.fsm import DatabaseStorage
 from storage import Database
 from storage.fsm import DialogStateRepository
 

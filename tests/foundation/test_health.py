@@ -10,7 +10,7 @@ import socket
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import REGISTRY
+from bot.runtime.metrics import REGISTRY
 from domain.sources import NewSource
 from local_telegram import BotAPIStub, Fault
 from storage.sources import SourceRepository

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.config import LANGUAGES, Settings
 from bot.i18n import localizer, message_ids, pick_language
-from bot.log import JsonFormatter, KeyValueFormatter
+from bot.runtime.logs import JsonFormatter, KeyValueFormatter
 
 
 def test_every_locale_has_every_text() -> None:
@@ -81,11 +81,11 @@ def test_token_never_reaches_a_log_line() -> None:
 
 
 def test_key_value_lines_carry_fields() -> None:
-    record = logging.LogRecord("bot.feeds", logging.INFO, __file__, 1, "poll.done", None, None)
+    record = logging.LogRecord("bot.services.ingestion", logging.INFO, __file__, 1, "poll.done", None, None)
     record.source_id = 3
     record.outcome = "not modified"
     line = KeyValueFormatter().format(record)
-    assert line.endswith('INFO bot.feeds poll.done source_id=3 outcome="not modified"')
+    assert line.endswith('INFO bot.services.ingestion poll.done source_id=3 outcome="not modified"')
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

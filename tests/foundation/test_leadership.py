@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerts import AdminAlerts, Alert
-from bot.leadership import Leadership
+from bot.runtime.leadership import Leadership
+from bot.telegram.alerts import AdminAlerts
+from domain.alerts import Alert
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database

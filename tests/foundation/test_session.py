@@ -7,7 +7,7 @@ from pathlib import Path
 from aiogram.methods.base import Response
 from aiogram.types import Message, Update
 
-from bot.factory import create_bot
+from bot.runtime.factory import create_bot
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 

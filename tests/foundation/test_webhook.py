@@ -2,9 +2,9 @@
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import WEBHOOK_PATH, create_webhook_app, webhook_url
-from bot.container import bootstrap
-from bot.factory import create_bot, create_dispatcher
+from bot.runtime.app import WEBHOOK_PATH, create_webhook_app, webhook_url
+from bot.runtime.bootstrap import bootstrap
+from bot.runtime.factory import create_dispatcher
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 
@@ -14,7 +14,8 @@ async def test_webhook_checks_the_secret_and_handles_updates(stub: BotAPIStub, d
     assert webhook_url(settings) == "https://bot.example.org" + WEBHOOK_PATH
     services = bootstrap(settings)
     await services.start()
-    bot = create_bot(settings)
+    bot = services.bot
+    assert bot is not None
     dp = create_dispatcher(services)
     user = stub.user(2001, language_code="en")
     update = {

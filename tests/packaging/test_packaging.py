@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import yaml
 
-from bot.version import DISTRIBUTION, describe, find_version, release_version
+from bot.runtime.version import DISTRIBUTION, describe, find_version, release_version
 from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT, make_settings, start_bot
 from tests.foundation.test_health import free_port
@@ -91,7 +91,7 @@ def test_no_secret_is_baked_into_the_image() -> None:
 
     for path in (".env", "data/bot.sqlite3", ".git/config", ".venv/bin/python", "tests/conftest.py"):
         assert excluded(path), path
-    for path in ("pyproject.toml", "README.md", "bot/cli.py", "storage/database.py", "handlers/start.py"):
+    for path in ("pyproject.toml", "README.md", "bot/cli/main.py", "storage/database.py", "handlers/start.py"):
         assert not excluded(path), path
 
 

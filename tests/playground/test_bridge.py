@@ -15,9 +15,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.feeds.urls import telegram_url
-from bot.playground import Playground
-from bot.playground.render import Node, telegram_html_tree
+from domain.urls import telegram_url
+from playground import Playground
+from playground.render import Node, telegram_html_tree
 
 ADMIN = 4242
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.qa import QuestionEngine, QuestionThrottle, Verdict
-from bot.qa.engine import members_page, roles_text
-from bot.qa.normalize import key
+from bot.services.answers import QuestionEngine, QuestionThrottle, Verdict
+from bot.services.answers.engine import members_page, roles_text
+from bot.services.answers.normalize import key
 from local_telegram.html import parse_html
 from storage.kb import KnowledgeBase
 from tests.qa.fakes import FakeAnnouncements, SeedKnowledge, stored

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.qa.engine import QuestionEngine
+from bot.services.answers.engine import QuestionEngine
 from storage.kb import SEED_FILE, KnowledgeBase, read_knowledge_base_file
 
 HERE = Path(__file__).parent

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.qa.entities import EntityIndex
-from bot.qa.keymatch import KeyMatcher, one_edit
-from bot.qa.lexicon import lexicon
-from bot.qa.normalize import key, words
-from bot.qa.parse import parse
-from bot.qa.retrieval import Passage, Retriever
-from bot.qa.segment import find_question
+from bot.services.answers.entities import EntityIndex
+from bot.services.answers.keymatch import KeyMatcher, one_edit
+from bot.services.answers.lexicon import lexicon
+from bot.services.answers.normalize import key, words
+from bot.services.answers.parse import parse
+from bot.services.answers.retrieval import Passage, Retriever
+from bot.services.answers.segment import find_question
 from storage import Database
 from storage.kb import SEED_FILE, read_knowledge_base_file
 from storage.qa_log import QuestionLogRepository

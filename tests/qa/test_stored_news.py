@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.poller import entry_record
-from bot.qa.engine import create_question_engine
+from bot.services.answers.engine import create_question_engine
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.poller import entry_record
 from domain.entries import Entry
 from domain.sources import NewSource
 from local_telegram.html import parse_html

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from bot.metrics import REGISTRY
+from bot.runtime.metrics import REGISTRY
 from local_telegram import BotAPIStub
 from local_telegram.server import BOT_ID, BOT_USERNAME
 from storage.kb import SEED_FILE, Organization, read_knowledge_base_file

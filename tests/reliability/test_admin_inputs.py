@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from domain.audit import SHELL
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from tests.admin.conftest import admin
@@ -55,7 +56,7 @@ async def picky_site() -> AsyncIterator[FeedSite]:
 
 
 async def test_a_new_source_is_checked_with_the_headers_of_its_polls(picky_site: FeedSite, app: RunningBot) -> None:
-    source, offered = await app.services.source_admin.add(picky_site.url("/feed/"), language="en")
+    source, offered = await app.services.source_admin.add(picky_site.url("/feed/"), actor=SHELL, language="en")
     assert offered == 1
     [outcome] = await app.services.poller.poll_now([source.id])
     assert outcome.outcome == "ok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.feeds.poller import HANDOFF_GRACE
+from bot.services.ingestion.poller import HANDOFF_GRACE
 from domain.clock import utcnow
 from tests.feeds.conftest import Harness
 from tests.support.feeds import FeedSite, items, rss

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from aiohttp import web
 
-from bot.housekeeping import JOB_ID, retention, run_housekeeping
+from bot.runtime.housekeeping import JOB_ID, retention, run_housekeeping
 from domain.clock import utcnow
 from storage import Database
 from storage.audit import AuditLog

@@ -17,14 +17,14 @@ import nh3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.delivery.matching import entry_text
-from bot.delivery.sender import plain_text
-from bot.feeds.parsing import parse_rss
-from bot.feeds.urls import LINK_SCHEMES, telegram_url
 from bot.rendering import render_entry, render_entry_off_loop, strip_tags
 from bot.rendering.markup import Open, serialize
 from bot.rendering.sanitize import MAX_DEPTH, MAX_TAGS, bounded_markup, sanitize
+from bot.services.delivery.matching import entry_text
+from bot.services.ingestion.parsing import parse_rss
+from bot.telegram.sender import plain_text
 from domain.sources import NewSource
+from domain.urls import LINK_SCHEMES, telegram_url
 from local_telegram import BotAPIStub, Fault, parse_html
 from storage import Database
 from storage.outbox import Outbox, Recipient

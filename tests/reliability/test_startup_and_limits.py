@@ -15,10 +15,11 @@ from aiohttp import web
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.admin.notices import moderation_text
-from bot.alerts import AdminAlerts, Alert
-from bot.factory import COMMANDS_RETRY_JOB, create_bot
 from bot.i18n import localizer
+from bot.runtime.factory import COMMANDS_RETRY_JOB, create_bot
+from bot.telegram.alerts import AdminAlerts
+from bot.telegram.notices import moderation_text
+from domain.alerts import Alert
 from local_telegram import BotAPIStub, Fault, parse_html
 from local_telegram.html import utf16_len
 from storage import Database

@@ -12,10 +12,11 @@ import aiohttp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.alerts import AdminAlerts, Alert
-from bot.factory import create_bot
-from bot.leadership import Leadership
-from bot.supervision import Supervisor
+from bot.runtime.factory import create_bot
+from bot.runtime.leadership import Leadership
+from bot.runtime.supervision import Supervisor
+from bot.telegram.alerts import AdminAlerts, plain
+from domain.alerts import Alert
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -71,7 +72,7 @@ async def test_a_failing_task_restarts_with_one_alert(failures: int) -> None:
 
     class Recorder:
         async def notify(self, alert: Alert) -> bool:
-            alerts.append((alert.plain("en"), alert.key))
+            alerts.append((plain(alert, "en"), alert.key))
             return True
 
     supervisor = Supervisor(Recorder(), base=0.001, cap=0.01)

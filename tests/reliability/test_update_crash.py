@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.inbox import HANDLERS_AT_ONCE
+from bot.telegram.inbox import HANDLERS_AT_ONCE
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database

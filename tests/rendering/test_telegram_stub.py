@@ -9,8 +9,8 @@ import pytest
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.factory import create_bot
 from bot.rendering import RenderedMessage, render_digest, render_entry, split_html
+from bot.runtime.factory import create_bot
 from local_telegram import BotAPIStub
 from tests.conftest import make_settings
 from tests.rendering.test_entry import stored

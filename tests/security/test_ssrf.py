@@ -14,9 +14,9 @@ import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.cli import main
-from bot.feeds import http as feeds_http
-from bot.feeds.http import FetchError, FetchLimits, address_problem, create_http_session, fetch
+from bot.cli.main import main
+from bot.services.ingestion import http as feeds_http
+from bot.services.ingestion.http import FetchError, FetchLimits, address_problem, create_http_session, fetch
 from tests.support.feeds import FeedSite, items, rss
 
 DEFAULT = FetchLimits(timeout_seconds=2.0)  # ALLOW_PRIVATE_SOURCES unset
@@ -171,19 +171,21 @@ def test_feeds_add_accepts_them_when_allowed(cli_database, capsys, monkeypatch):
 )
 async def test_an_admins_add_source_refuses_private_addresses(tmp_path: Path, url: str, reason: str):
     """The admin console's "add source" goes through the same check before anything is fetched."""
-    from bot.admin.sources import SourceAdmin, SourceCheckError
     from bot.config import Settings
-    from bot.feeds.poller import FeedPoller
+    from bot.services.admin.sources import SourceAdmin, SourceCheckError
+    from bot.services.ingestion.poller import FeedPoller
+    from domain.audit import SHELL
     from storage import Database
     from storage.sources import SourceRepository
+    from tests.support.audit import AuditRecords
 
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
     await db.migrate()
     try:
         settings = Settings(_env_file=None, default_sources=False)
-        admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings)
+        admin = SourceAdmin(SourceRepository(db), FeedPoller(db), settings, AuditRecords())
         with pytest.raises(SourceCheckError) as caught:
-            await admin.add(url)
+            await admin.add(url, actor=SHELL)
         assert str(caught.value) == f"{reason}; set ALLOW_PRIVATE_SOURCES=true to allow it"
         assert await SourceRepository(db).list_all() == []
     finally:

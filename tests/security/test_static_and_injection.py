@@ -178,7 +178,7 @@ async def test_questions_never_change_the_answers_formatting(stub: BotAPIStub, a
 
 def test_the_token_is_in_no_exported_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     """The database, its backup and the knowledge-base export (CLI run with BOT_TOKEN set) hold no token."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     monkeypatch.setenv("BOT_TOKEN", TOKEN)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3")

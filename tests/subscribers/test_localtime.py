@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.localtime import (
+from domain.localtime import (
     DIGEST_TICK,
     digest_due,
     digest_tick,

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from bot.delivery import Delivery
-from bot.feeds.classifier import AllianceClassifier
-from bot.feeds.poller import entry_record
+from bot.services.delivery import Delivery
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.poller import entry_record
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from domain.sources import NewSource, Source

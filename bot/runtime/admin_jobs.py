@@ -1,0 +1,125 @@
+"""Leader-only admin jobs: start due broadcasts and keep their reports live; watch the sender for stalls."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.runtime.leadership import Leadership
+from bot.runtime.supervision import Supervisor, sender_stalled
+from bot.services.admin.broadcasts import BroadcastService
+from bot.telegram.alerts import AdminAlerts
+from bot.telegram.reports import post_report, update_report
+from domain.alerts import Alert
+from domain.clock import utcnow
+from storage.broadcasts import Broadcast
+from storage.stats import StatsRepository
+
+logger = logging.getLogger(__name__)
+REPORT_INTERVAL_SECONDS = 3.0  # Telegram tolerates an edit every few seconds; the report needs no more
+# The least time between two edits of one report. The tick runs at a fixed rate, so a tick that started late (a
+# busy event loop) is followed by one less than the interval later; that one leaves the report to the next.
+REPORT_MIN_GAP_SECONDS = 2.5
+STALL_MINUTES = 10
+FAILURES_PER_WINDOW = 20
+
+
+REPORT_GRACE = timedelta(seconds=30)
+
+
+def _report_overdue(broadcast: Broadcast, now: datetime) -> bool:
+    """True when a running broadcast has no report and its poster is not expected to post one: the tick started it
+    (a scheduled one), or it started well before now."""
+    return broadcast.due_at is not None or broadcast.started_at is None or now - broadcast.started_at > REPORT_GRACE
+
+
+async def broadcast_tick(
+    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float]
+) -> None:
+    """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report.
+
+    `edited` (kept by the caller from tick to tick) holds when each running broadcast's report was last edited.
+    """
+    if not leadership.held:
+        return
+    now = utcnow()
+    for due in await broadcasts.due(now):
+        started = await broadcasts.start(due.id)
+        if started is not None:
+            await post_report(bot, broadcasts, started)
+    running_now = await broadcasts.running()
+    for gone in edited.keys() - {broadcast.id for broadcast in running_now}:
+        del edited[gone]  # finished or cancelled
+    for listed in running_now:
+        running = listed
+        if running.outbox_message_id is None:
+            running = await broadcasts.enqueue(running.id) or running  # started, then crashed before the outbox
+        if running.report_message_id is None:
+            # The admin's "Send now" posts the report itself; the tick posts one only for a broadcast whose
+            # poster never did (a crash, a failed send), or two reports would race on a busy machine.
+            if _report_overdue(running, now):
+                await post_report(bot, broadcasts, running)
+            continue
+        if time.monotonic() - edited.get(running.id, -math.inf) < REPORT_MIN_GAP_SECONDS:
+            continue  # edited by the last tick, which started late: the next tick edits it (or finishes it)
+        progress = await broadcasts.progress(running, utcnow())
+        final = progress.done and await broadcasts.finish(running.id)
+        if final:
+            finished = await broadcasts.get(running.id)
+            if finished is not None:
+                progress = await broadcasts.progress(finished, utcnow())
+            logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
+        await update_report(bot, progress, final=final)
+        edited[running.id] = time.monotonic()
+
+
+async def watch_delivery(stats: StatsRepository, alerts: AdminAlerts, leadership: Leadership) -> None:
+    """Alert when due messages wait and nothing was sent for a while, or when many sends fail."""
+    if not leadership.held:
+        return
+    now = utcnow()
+    since = now - timedelta(minutes=STALL_MINUTES)
+    overdue, last_sent, failures = await stats.delivery_health(since, now)
+    if sender_stalled(overdue, last_sent, since):
+        await alerts.notify(
+            Alert("admin-alert-stalled", {"count": overdue, "minutes": STALL_MINUTES}, key="sender-stalled")
+        )
+    if failures >= FAILURES_PER_WINDOW:
+        await alerts.notify(
+            Alert("admin-alert-failures", {"count": failures, "minutes": STALL_MINUTES}, key="send-failures")
+        )
+
+
+def schedule_admin_jobs(
+    scheduler: AsyncIOScheduler,
+    bot: Bot,
+    broadcasts: BroadcastService,
+    stats: StatsRepository,
+    alerts: AdminAlerts,
+    leadership: Leadership,
+    *,
+    supervisor: Supervisor | None = None,
+) -> None:
+    """Add both jobs; each does nothing on a process that does not lead."""
+    supervisor = supervisor or Supervisor()
+    scheduler.add_job(
+        supervisor.job("broadcast-reports", broadcast_tick),
+        "interval",
+        seconds=REPORT_INTERVAL_SECONDS,
+        args=[bot, broadcasts, leadership, {}],
+        id="admin-broadcasts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        supervisor.job("watch-delivery", watch_delivery),
+        "interval",
+        minutes=1,
+        args=[stats, alerts, leadership],
+        id="admin-watch-delivery",
+        replace_existing=True,
+    )

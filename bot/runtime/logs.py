@@ -1,0 +1,71 @@
+"""Logging: one line per event, `key=value` (or JSON), with the bot token scrubbed from every line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+# Anything shaped like a bot token, wherever it shows up (URLs in tracebacks, repr of objects).
+TOKEN_PATTERN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}")
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def scrub(text: str) -> str:
+    """Replace anything that looks like a bot token."""
+    return TOKEN_PATTERN.sub("<token>", text)
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    return {key: value for key, value in vars(record).items() if key not in _RESERVED}
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    return json.dumps(text, ensure_ascii=False) if not text or re.search(r"[\s\"=]", text) else text
+
+
+class KeyValueFormatter(logging.Formatter):
+    """`2026-11-27T10:00:00Z INFO bot.services.ingestion poll.done source=3 duration_ms=12`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        parts = [when, record.levelname, record.name, _quote(record.getMessage())]
+        parts += [f"{key}={_quote(value)}" for key, value in _fields(record).items()]
+        if record.exc_info:
+            parts.append("exc=" + _quote(self.formatException(record.exc_info)))
+        return scrub(" ".join(parts))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+            **{
+                key: value if isinstance(value, int | float | bool) else str(value)
+                for key, value in _fields(record).items()
+            },
+        }
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return scrub(json.dumps(payload, ensure_ascii=False))
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Send all logs to stderr, one line per event."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # aiohttp's access log repeats what our own lines say.
+    for noisy in ("aiohttp.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

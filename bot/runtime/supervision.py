@@ -1,0 +1,198 @@
+"""Supervision: long-running tasks restart after a failure, scheduled jobs report theirs, stalls are noticed.
+
+A task that dies silently is the worst failure a news bot has: it keeps answering /start while nothing is
+polled or sent. Every long-running loop therefore runs under `Supervisor.spawn` (logged, counted, alerted,
+restarted with capped exponential backoff), every scheduled job under `Supervisor.job` (logged, counted,
+alerted, bounded in time), and the `Watchdog` compares due work with progress for `/healthz` and the admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, Protocol
+
+from bot.runtime.metrics import TASK_FAILURES, TASK_RESTARTS
+from domain.alerts import Alert
+from domain.clock import utcnow
+
+logger = logging.getLogger(__name__)
+
+TaskFactory = Callable[[], Awaitable[None]]
+# A task that ran this long before failing is considered healthy again: its backoff starts over.
+HEALTHY_RUN_SECONDS = 60.0
+
+
+class Notifier(Protocol):
+    async def notify(self, alert: Alert) -> bool: ...
+
+
+class Supervisor:
+    """Keeps named tasks running until `stop()`.
+
+    A task returning normally is finished; one raising is logged with its traceback, counted in
+    `bot_task_failures_total`, reported to the admins (AdminAlerts rate-limits per task) and started again
+    after `base * 2**n` seconds (jittered, at most `cap`).
+    """
+
+    def __init__(
+        self,
+        alerts: Notifier | None = None,
+        *,
+        base: float = 1.0,
+        cap: float = 60.0,
+    ) -> None:
+        self._alerts = alerts
+        self._base = base
+        self._cap = cap
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.failures: dict[str, int] = {}
+
+    def configure(self, alerts: Notifier) -> None:
+        """Alerts are wired once the bot exists (the startup hook); failures before that are only logged."""
+        self._alerts = alerts
+
+    def spawn(self, name: str, run: TaskFactory) -> asyncio.Task[None]:
+        """Run `run()` in a task named `name`, restarting it whenever it raises; cancel the task to stop it."""
+        task = asyncio.create_task(self._keep(name, run), name=name)
+        self._tasks[name] = task
+        task.add_done_callback(lambda done: self._tasks.pop(name, None) if self._tasks.get(name) is done else None)
+        return task
+
+    async def _keep(self, name: str, run: TaskFactory) -> None:
+        streak = 0
+        while True:
+            started = time.monotonic()
+            try:
+                await run()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                streak = 1 if time.monotonic() - started > HEALTHY_RUN_SECONDS else streak + 1
+                delay = min(self._cap, self._base * 2 ** (streak - 1)) * random.uniform(0.5, 1.0)
+                await self._report(name, error, restart_in=delay)
+                TASK_RESTARTS.labels(task=name).inc()
+                await asyncio.sleep(delay)
+
+    def job(
+        self, name: str, func: Callable[..., Awaitable[object]], *, timeout: float | None = None
+    ) -> Callable[..., Awaitable[None]]:
+        """`func` as a scheduled job: a failure (or a run longer than `timeout`) is reported, never lost; a run
+        cancelled by the bot's stop ends quietly (INFO `job.cancelled`).
+
+        APScheduler only logs a failed coroutine job, and a job that hangs blocks every later run
+        (`max_instances=1`); the timeout turns a hang into a reported failure and frees the next run.
+        """
+
+        @wraps(func)
+        async def supervised(*args: Any, **kwargs: Any) -> None:
+            try:
+                await asyncio.wait_for(func(*args, **kwargs), timeout)
+            except asyncio.CancelledError:
+                # A stop (SIGTERM, Ctrl-C) cancels the runs still going: a normal end, not a failure. Raised on,
+                # it would reach APScheduler, which logs any exception of a job as an ERROR with a traceback.
+                logger.info("job.cancelled", extra={"task": name})
+            except Exception as error:
+                await self._report(name, error, restart_in=None)
+
+        return supervised
+
+    async def _report(self, name: str, error: BaseException, *, restart_in: float | None) -> None:
+        self.failures[name] = self.failures.get(name, 0) + 1
+        TASK_FAILURES.labels(task=name).inc()
+        description = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        logger.error(
+            "task.failed",
+            exc_info=error,
+            extra={"task": name, "error": description, "restart_in_s": round(restart_in, 2) if restart_in else None},
+        )
+        if self._alerts is None:
+            return
+        try:
+            await self._alerts.notify(
+                Alert("admin-alert-task-failed", {"task": name, "error": description}, key=f"task:{name}")
+            )
+        except Exception:
+            logger.exception("task.alert_failed", extra={"task": name})
+
+    async def stop(self) -> None:
+        """Cancel every task still running."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+
+class WorkStats(Protocol):
+    async def delivery_health(self, since: datetime, now: datetime) -> tuple[int, datetime | None, int]: ...
+
+    async def oldest_overdue_source(self, now: datetime) -> datetime | None: ...
+
+
+def sender_stalled(overdue: int, last_sent: datetime | None, since: datetime) -> bool:
+    """Rows were due before `since` and nothing at all was sent since then."""
+    return bool(overdue) and (last_sent is None or last_sent < since)
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    """A component with due work that does not progress."""
+
+    component: str  # poller or sender
+    waited_seconds: int  # how long the oldest due work has waited
+    overdue: int = 0  # deliveries waiting (sender)
+
+    @property
+    def reason(self) -> str:
+        """The line `/healthz` shows (operators read it; English like the logs)."""
+        if self.component == "poller":
+            return f"poller: a source due {self.waited_seconds} s ago was not polled"
+        return f"sender: {self.overdue} deliveries overdue, nothing sent for {self.waited_seconds} s"
+
+
+class Watchdog:
+    """Work that is due but does not progress: sources overdue unpolled, outbox rows overdue unsent.
+
+    Only the leading process is expected to do the work, so a standby never reports a stall.
+    """
+
+    def __init__(self, stats: WorkStats, is_leader: Callable[[], bool], *, stall_after: float) -> None:
+        self._stats = stats
+        self._is_leader = is_leader
+        self.stall_after = stall_after
+
+    async def stalls(self, now: datetime | None = None) -> list[Stall]:
+        """The stalled components; empty when all is well (or this process does not lead)."""
+        if not self._is_leader():
+            return []
+        now = now or utcnow()
+        since = now - timedelta(seconds=self.stall_after)
+        found: list[Stall] = []
+        overdue_source = await self._stats.oldest_overdue_source(now)
+        if overdue_source is not None and overdue_source < since:
+            found.append(Stall("poller", round((now - overdue_source).total_seconds())))
+        overdue, last_sent, _failures = await self._stats.delivery_health(since, now)
+        if sender_stalled(overdue, last_sent, since):
+            waited = round((now - last_sent).total_seconds()) if last_sent else round(self.stall_after)
+            found.append(Stall("sender", waited, overdue))
+        return found
+
+
+async def watch_stalls(watchdog: Watchdog, alerts: Notifier) -> None:
+    """The watchdog's job: tell the admins when polling stalls (a stalled sender has its own alert in the
+    admin jobs, with the count of waiting messages)."""
+    for stall in await watchdog.stalls():
+        if stall.component == "poller":
+            minutes = max(1, stall.waited_seconds // 60)
+            await alerts.notify(Alert("admin-alert-poller-stalled", {"minutes": minutes}, key="stall:poller"))

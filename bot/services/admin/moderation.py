@@ -1,0 +1,75 @@
+"""Moderation: with MODERATION on, alliance entries wait for an admin (approve, edit title, skip)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.services.delivery import Delivery
+from domain.entries import StoredEntry
+from storage.entries import EntryRepository
+from storage.moderation import HeldEntryRepository
+
+logger = logging.getLogger(__name__)
+OnHeld = Callable[[StoredEntry], Awaitable[None]]
+
+
+async def _nobody(_entry: StoredEntry) -> None:
+    return None
+
+
+class ModerationQueue:
+    """Stands between ingestion and delivery: `announce` is what the poller calls."""
+
+    def __init__(
+        self,
+        held: HeldEntryRepository,
+        entries: EntryRepository,
+        delivery: Delivery,
+        *,
+        enabled: bool,
+        on_held: OnHeld = _nobody,
+    ) -> None:
+        self._held = held
+        self._entries = entries
+        self._delivery = delivery
+        self.enabled = enabled
+        self.on_held = on_held
+
+    async def announce(self, entries: Sequence[StoredEntry]) -> int:
+        """Deliver what needs no approval; hold alliance entries (when moderation is on) and tell the admins."""
+        if not self.enabled:
+            return await self._delivery.announce(entries)
+        held = [entry for entry in entries if entry.is_alliance]
+        queued = await self._delivery.announce([entry for entry in entries if not entry.is_alliance])
+        for entry in held:
+            if await self._held.hold(entry.id):
+                logger.info("moderation.held", extra={"entry": entry.id})
+                await self.on_held(entry)
+        return queued
+
+    async def entry(self, entry_id: int) -> tuple[StoredEntry, str] | None:
+        """A held entry with the admin's title applied, and its status; None when it was never held."""
+        held = await self._held.get(entry_id)
+        stored = await self._entries.get(entry_id)
+        if held is None or stored is None:
+            return None
+        if held.title:
+            stored = dataclasses.replace(stored, entry=dataclasses.replace(stored.entry, title=held.title))
+        return stored, held.status
+
+    async def approve(self, entry_id: int, admin_id: int) -> int | None:
+        """Send a held entry to its subscribers; returns the rows queued, None when it was already decided."""
+        found = await self.entry(entry_id)
+        if found is None or not await self._held.decide(entry_id, "approved", admin_id):
+            return None
+        return await self._delivery.announce([found[0]])
+
+    async def skip(self, entry_id: int, admin_id: int) -> bool:
+        """Never send a held entry; False when it was already decided."""
+        return await self._held.decide(entry_id, "skipped", admin_id)
+
+    async def retitle(self, entry_id: int, title: str) -> bool:
+        """Give a held entry a new title; False when it is no longer held."""
+        return await self._held.set_title(entry_id, title.strip())

@@ -1,0 +1,604 @@
+"""Stage 4, answers: a parsed question turned into Telegram HTML from the knowledge base.
+
+Entity alone: its card. Intent alone: the general answer. Both: the specific answer with the entity as its
+subject (the co-chairs from Kazakhstan, the people of an organization). A tie: a question back with a
+button per reading. An attribute the knowledge base does not hold: "not stated", never a nearby fact.
+Returns None when nothing fits, and the engine goes on to retrieval.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.i18n import Html, Localizer
+from bot.rendering.dates import format_day
+from bot.services.answers.entities import Entity
+from bot.services.answers.parse import Parse
+from domain.knowledge import KnowledgeBase, Organization, Source
+
+# Fluent refuses arguments over 1000 characters, and a message holds 4096: long lists are cut.
+MAX_LIST_CHARS = 900
+LEADING_ROLES = ("chair_unit", "co_chair")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One reading of an ambiguous question, offered as a button."""
+
+    intent: str
+    entity: Entity | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the bot sends: the language it answers in, Telegram HTML, and the facts' source URLs."""
+
+    language: str
+    text: str
+    intent: str
+    sources: tuple[str, ...] = ()
+    outcome: str = "answered"  # answered, low, ask, not_stated, unknown, dont_know, search, news
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass
+class Reply:
+    """An answer being written: lines of HTML and the sources they used."""
+
+    l10n: Localizer
+    intent: str
+    outcome: str = "answered"
+    lines: list[str] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    choices: list[Choice] = field(default_factory=list)
+
+    def add(self, key: str, *sources: Source | None, **args: object) -> None:
+        self.lines.append(self.l10n(key, **args))
+        self.cite(*sources)
+
+    def cite(self, *sources: Source | None) -> None:
+        for source in sources:
+            if source is not None:
+                self.sources.setdefault(source.url, source)
+
+    def build(self) -> Answer:
+        text = "\n".join(self.lines)
+        if self.sources:
+            links = Html(", ".join(link(s, self.l10n.language) for s in self.sources.values()))
+            text += "\n\n" + self.l10n("qa-source", links=links)
+        return Answer(self.l10n.language, text, self.intent, tuple(self.sources), self.outcome, tuple(self.choices))
+
+
+def link(source: Source, language: str) -> str:
+    return source_link(source.url, source.date, language)
+
+
+def source_link(url: str, day: date, language: str) -> str:
+    """A source as answers cite it: its site and its date as the reader writes dates ("igtipc.org, 12 июня 2025")."""
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    return f'<a href="{html.escape(url)}">{html.escape(host)}, {format_day(day, language)}</a>'
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def org_label(organization: Organization, language: str) -> str:
+    """The organization's name with its short name: «Full name (ACCA21)»."""
+    name = organization.name(language)
+    short = organization.short_name(language)
+    return f"{name} ({short})" if short and short not in name else name
+
+
+def bounded(parts: Iterable[str], l10n: Localizer, separator: str = ", ", *, total: int | None = None) -> str:
+    """Parts joined until MAX_LIST_CHARS, then "and N more". Parts are taken lazily: with `total` given, a
+    list of 10,000 organizations costs the few labels shown."""
+    items = parts if total is not None else list(parts)
+    count = total if total is not None else len(items)  # type: ignore[arg-type]
+    shown: list[str] = []
+    length = 0
+    for part in items:
+        if shown and length + len(part) + len(separator) > MAX_LIST_CHARS:
+            break
+        shown.append(part)
+        length += len(part) + len(separator)
+    text = separator.join(shown)
+    if len(shown) < count:
+        text += " " + l10n("qa-more", count=count - len(shown))
+    return text
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+class Composer:
+    """Writes answers from one knowledge base in one language."""
+
+    def __init__(self, kb: KnowledgeBase, l10n: Localizer) -> None:
+        self.kb = kb
+        self.l10n = l10n
+        self.language = l10n.language
+
+    # --- the decision -------------------------------------------------------------------------------
+
+    def respond(self, question: Parse, *, not_stated: bool) -> Reply | None:
+        """The answer to a parsed question, or None when nothing in the knowledge base fits."""
+        intent = question.intent
+        if intent is not None and question.tied and not not_stated:
+            readings = [self._reading(question, name) for name in (intent, *question.tied)]
+            texts = {tuple(reply.lines) if reply else () for reply in readings}
+            if len(texts) > 1:
+                return self.ask_back(question)
+            # Every reading gives the same answer ("what does IGTIPC do in the alliance"): no need to ask.
+        if not_stated and intent is not None:
+            return self.not_stated(intent)
+        return self._reading(question, intent)
+
+    def _reading(self, question: Parse, intent: str | None) -> Reply | None:
+        handler = getattr(self, f"_on_{intent}", None) if intent is not None else None
+        if handler is not None:
+            reply: Reply | None = handler(question)
+            return reply
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        return None
+
+    def _on_leadership(self, question: Parse) -> Reply | None:
+        orgs = _of(question, "org")
+        if orgs:
+            return self.organizations(orgs, leader=True)
+        if people := _of(question, "person"):
+            return self.people(people)
+        if countries := _of(question, "country"):
+            return self.role_holders(LEADING_ROLES, countries, "leadership")
+        return self.leadership()
+
+    def _on_co_chairs(self, question: Parse) -> Reply | None:
+        if orgs := _of(question, "org"):
+            return self.organizations(orgs, leader=False)
+        if "count" in question.attributes or not _of(question, "country"):
+            return self.role_list("co_chair", "qa-co-chairs")
+        return self.role_holders(("co_chair",), _of(question, "country"), "co_chairs")
+
+    def _on_chair_units(self, question: Parse) -> Reply | None:
+        if orgs := _of(question, "org"):
+            return self.organizations(orgs, leader=False)
+        if not _of(question, "country"):
+            return self.role_list("chair_unit", "qa-chair-units")
+        return self.role_holders(("chair_unit",), _of(question, "country"), "chair_units")
+
+    def _on_membership(self, question: Parse) -> Reply | None:
+        countries = _of(question, "country")
+        if question.institution and countries and not _of(question, "org"):
+            found = [
+                o.key
+                for o in self.kb.organizations
+                if o.country in countries and question.institution in o.kind.lower()
+            ]
+            return self.organizations(found, leader=False) if found else self.unknown(question)
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        if question.unknown_names or question.leftovers:
+            return self.unknown(question)
+        if "countries" in question.attributes:
+            return self.country_list()
+        return self.members()
+
+    def _on_countries(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        if question.unknown_names:
+            return self.unknown(question)
+        return self.country_list()
+
+    def _on_count(self, question: Parse) -> Reply | None:
+        attributes = question.attributes
+        countable = attributes & {"countries", "council", "membership", "co_chairs", "chair_units"}
+        if not (countable or question.body or question.mentions_alliance or question.entities) and question.leftovers:
+            return None  # "how many is two plus two" counts nothing of the alliance
+        if "co_chairs" in attributes:
+            return self.role_list("co_chair", "qa-co-chairs")
+        if "chair_units" in attributes:
+            return self.role_list("chair_unit", "qa-chair-units")
+        if "council" in attributes:
+            return self.council()
+        if question.entities and "countries" not in attributes:
+            return self.cards(list(question.entities), question)
+        return self.counts(countries_only="countries" in attributes and not question.body)
+
+    def _on_council(self, question: Parse) -> Reply | None:
+        return self.council()
+
+    def _on_role(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        return self.roles()
+
+    def _on_activity(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        return self.about() if question.mentions_alliance or not question.leftovers else None
+
+    def _on_founded(self, question: Parse) -> Reply | None:
+        reply = self.fact("founding", "founded")
+        if reply is not None and (initiative := self.kb.fact("initiative")):
+            reply.add("qa-initiative", initiative.source, initiative=initiative.text.get(self.language, ""))
+        return reply
+
+    def _on_initiative(self, question: Parse) -> Reply | None:
+        initiative = self.kb.fact("initiative")
+        if initiative is None:
+            return None
+        reply = Reply(self.l10n, "initiative")
+        reply.add("qa-initiative", initiative.source, initiative=initiative.text.get(self.language, ""))
+        return reply
+
+    def _on_aims(self, question: Parse) -> Reply | None:
+        return self.aims()
+
+    def _on_fund(self, question: Parse) -> Reply | None:
+        return self.fact("fund", "fund")
+
+    def _on_meeting(self, question: Parse) -> Reply | None:
+        return self.fact("meeting", "meeting")
+
+    def _on_speech(self, question: Parse) -> Reply | None:
+        reply = self.fact("founding", "speech")
+        if reply is not None and (people := _of(question, "person")):
+            reply.lines += self.people(people).lines
+        return reply
+
+    def _on_name(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        name = self.kb.fact("name")
+        if name is None:
+            return None
+        reply = Reply(self.l10n, "name")
+        reply.add("qa-name", name.source, name=name.text.get(self.language, ""))
+        if (note := self.kb.fact("name_note")) and note.text.get(self.language):
+            reply.lines.append(escape(note.text[self.language]))
+        return reply
+
+    def _on_secretariat(self, question: Parse) -> Reply | None:
+        reply = Reply(self.l10n, "secretariat", outcome="not_stated")
+        reply.add("qa-secretariat")
+        return reply
+
+    def _on_about(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        if question.leftovers and not question.mentions_alliance:
+            return None
+        return self.about()
+
+    def _on_who(self, question: Parse) -> Reply | None:
+        if question.entities:
+            return self.cards(list(question.entities), question)
+        if question.unknown_names:
+            return self.unknown(question)
+        return None
+
+    # --- building blocks ----------------------------------------------------------------------------
+
+    def cards(self, entities: list[Entity], question: Parse) -> Reply:
+        reply = Reply(self.l10n, "card")
+        for entity in dict.fromkeys(entities):
+            part = {"person": self.people, "country": self.countries}.get(entity.kind)
+            built = part([entity.key]) if part else self.organizations([entity.key], leader=False)
+            reply.lines += built.lines
+            reply.sources.update(built.sources)
+            if built.intent == "not-member" or len(entities) == 1:
+                reply.intent = built.intent
+        if question.unknown_names:
+            reply.add("qa-unknown-name", name=" ".join(question.unknown_names))
+        return reply
+
+    def people(self, keys: list[str]) -> Reply:
+        reply = Reply(self.l10n, "person")
+        for key in dict.fromkeys(keys):
+            person = self.kb.person(key)
+            if person is None:
+                continue
+            organization = self.kb.organization(person.organization)
+            args = {"name": person.name(self.language), "position": person.position.get(self.language, "")}
+            if organization is not None:
+                reply.add("qa-person", person.source, org=org_label(organization, self.language), **args)
+            else:
+                reply.add("qa-person-noorg", person.source, **args)
+            if description := person.description.get(self.language):
+                reply.lines.append(escape(sentence(description)))
+        return reply
+
+    def organizations(self, keys: list[str], *, leader: bool) -> Reply:
+        reply = Reply(self.l10n, "organization")
+        language = self.language
+        for key in dict.fromkeys(keys):
+            organization = self.kb.organization(key)
+            if organization is None:
+                continue
+            staff = [p for p in self.kb.people if p.organization == key]
+            if leader and staff:
+                reply.intent = "organization-people"
+                listed = bounded(
+                    [f"{p.name(language)} — {p.position.get(language, '')}" for p in staff], self.l10n, "; "
+                )
+                reply.add(
+                    "qa-org-people", *(p.source for p in staff), org=org_label(organization, language), people=listed
+                )
+                continue
+            role = self.kb.role(organization.role)
+            if role is None:
+                reply.intent = "not-member"
+                reply.add("qa-org-not-member", organization.source, org=org_label(organization, language))
+            else:
+                country = self.kb.country(organization.country)
+                args = {"org": org_label(organization, language), "role": role.name(language)}
+                if country is not None:
+                    reply.add("qa-org-role", organization.source, country=country.name(language), **args)
+                else:
+                    reply.add("qa-org-role-nocountry", organization.source, **args)
+            if description := organization.description.get(language):
+                reply.lines.append(escape(sentence(description)))
+            if organization.website:
+                site = html.escape(organization.website)
+                link_text = html.escape(re.sub(r"^https?://", "", organization.website))
+                reply.add("qa-org-website", site=Html(f'<a href="{site}">{link_text}</a>'))
+        return reply
+
+    def countries(self, codes: list[str]) -> Reply:
+        reply = Reply(self.l10n, "country")
+        for code in dict.fromkeys(codes):
+            country = self.kb.country(code)
+            if country is None:
+                continue
+            if not country.in_alliance:
+                reply.intent = "not-member"
+                reply.add("qa-country-not-member", country.source, country=country.name(self.language))
+                continue
+            reply.add("qa-country-member", country.source, country=country.name(self.language))
+            named = self.kb.members_from(code)
+            if named:
+                labels = (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in named)
+                reply.add("qa-country-orgs", *_sources(named), list=bounded(labels, self.l10n, total=len(named)))
+            else:
+                reply.add("qa-country-council", self.source_of("council_members_count"))
+        return reply
+
+    def role_holders(self, roles: tuple[str, ...], countries: list[str], intent: str) -> Reply:
+        """Organizations holding these roles that come from these countries."""
+        reply = Reply(self.l10n, intent)
+        holders = [o for country in countries for o in self.kb.members_from(country) if o.role in roles]
+        if not holders:
+            return self.countries(countries)
+        reply.add(
+            "qa-holders",
+            *_sources(holders),
+            list=bounded(
+                (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in holders), self.l10n, total=len(holders)
+            ),
+            country=", ".join(c.name(self.language) for c in self.kb.countries if c.code in countries),
+        )
+        return reply
+
+    def unknown(self, question: Parse) -> Reply:
+        reply = Reply(self.l10n, "unknown", outcome="unknown")
+        if question.unknown_names:
+            reply.add("qa-unknown-name", name=" ".join(question.unknown_names))
+        else:
+            reply.add("qa-unknown-thing")
+        self.add_known_countries(reply)
+        return reply
+
+    def add_known_countries(self, reply: Reply) -> None:
+        known = [c for c in self.kb.countries if c.in_alliance]
+        total = self.kb.fact("countries_count")
+        if known and total is not None and total.number is not None:
+            reply.add(
+                "qa-known-countries",
+                total.source,
+                *(c.source for c in known),
+                list=", ".join(c.name(self.language) for c in known),
+                count=total.number,
+            )
+
+    def leadership(self) -> Reply | None:
+        chairs = self.kb.members_in_role("chair_unit")
+        cochairs = self.kb.members_in_role("co_chair")
+        if not chairs and not cochairs:
+            return None
+        reply = Reply(self.l10n, "leadership")
+        reply.add(
+            "qa-leadership",
+            *_sources(chairs + cochairs),
+            chairs=self.org_list(chairs),
+            cochairs=self.org_list(cochairs),
+        )
+        return reply
+
+    def role_list(self, role: str, key: str) -> Reply | None:
+        holders = self.kb.members_in_role(role)
+        if not holders:
+            return None
+        reply = Reply(self.l10n, role)
+        reply.add(key, *_sources(holders), list=self.org_list(holders))
+        return reply
+
+    def counts(self, *, countries_only: bool) -> Reply | None:
+        organizations, countries = self.kb.fact("organizations_count"), self.kb.fact("countries_count")
+        council = self.kb.fact("council_members_count")
+        if countries_only and countries is not None:
+            reply = Reply(self.l10n, "count")
+            reply.add("qa-countries-count", countries.source, count=countries.number or 0)
+            self.add_known_countries(reply)
+            return reply
+        if organizations is None or countries is None or council is None:
+            return None
+        reply = Reply(self.l10n, "count")
+        reply.add(
+            "qa-counts",
+            organizations.source,
+            countries.source,
+            council.source,
+            orgs=organizations.number or 0,
+            countries=countries.number or 0,
+            chairs=len(self.kb.members_in_role("chair_unit")),
+            cochairs=len(self.kb.members_in_role("co_chair")),
+            council=council.number or 0,
+        )
+        return reply
+
+    def council(self) -> Reply | None:
+        council = self.kb.fact("council_members_count")
+        if council is None or council.number is None:
+            return None
+        reply = Reply(self.l10n, "council")
+        reply.add("qa-council", council.source, count=council.number, what=council.text.get(self.language, ""))
+        self.add_known_countries(reply)
+        return reply
+
+    def country_list(self) -> Reply:
+        reply = Reply(self.l10n, "countries")
+        self.add_known_countries(reply)
+        return reply
+
+    def members(self) -> Reply:
+        reply = Reply(self.l10n, "members")
+        members = self.kb.members()
+        labels = (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in members)
+        listed = bounded(labels, self.l10n, "; ", total=len(members))
+        reply.add("qa-members", *self.kb.member_sources(), list=listed)
+        council = self.kb.fact("council_members_count")
+        if council is not None and council.number:
+            reply.add("qa-members-unnamed", council.source, count=council.number)
+        return reply
+
+    def fact(self, key: str, intent: str) -> Reply | None:
+        fact = self.kb.fact(key)
+        if fact is None or not fact.text.get(self.language):
+            return None
+        reply = Reply(self.l10n, intent)
+        reply.lines.append(escape(fact.text[self.language]))
+        reply.cite(fact.source)
+        return reply
+
+    def about(self) -> Reply | None:
+        """What the alliance is: name, initiative, counts, aims (also the /about text)."""
+        kb = self.kb
+        name, initiative = kb.fact("name"), kb.fact("initiative")
+        organizations, countries = kb.fact("organizations_count"), kb.fact("countries_count")
+        if name is None or initiative is None or organizations is None or countries is None:
+            return None
+        reply = Reply(self.l10n, "about")
+        reply.add(
+            "qa-about",
+            name.source,
+            initiative.source,
+            organizations.source,
+            countries.source,
+            name=name.text.get(self.language, ""),
+            initiative=initiative.text.get(self.language, ""),
+            orgs=organizations.number or 0,
+            countries=countries.number or 0,
+            what=organizations.text.get(self.language, ""),
+        )
+        aims = self.aims()
+        if aims is not None:
+            reply.lines += aims.lines
+        return reply
+
+    def aims(self) -> Reply | None:
+        aims = self.kb.fact("aims")
+        if aims is None or not aims.text.get(self.language):
+            return None
+        reply = Reply(self.l10n, "aims")
+        reply.add("qa-aims", aims.source, aims=aims.text[self.language])
+        return reply
+
+    def roles(self) -> Reply:
+        """Every role and who holds it, or that it is not known (also the /roles text)."""
+        kb, l10n = self.kb, self.l10n
+        reply = Reply(l10n, "roles")
+        reply.add("qa-roles-title")
+        council, organizations = kb.fact("council_members_count"), kb.fact("organizations_count")
+        for role in kb.roles:
+            holders = kb.members_in_role(role.code)
+            if holders:
+                listed = escape(self.org_list(holders))
+            elif role.code == "council_member" and council is not None and council.number:
+                listed = l10n("qa-role-council", count=council.number)
+            elif role.code == "member" and organizations is not None and organizations.number:
+                listed = l10n("qa-role-all", count=organizations.number)
+            else:
+                listed = l10n("qa-role-nobody")
+            reply.add("qa-role-line", role.source, role=role.name(self.language), list=Html(listed))
+        return reply
+
+    def not_stated(self, intent: str) -> Reply:
+        """The knowledge base does not hold this; say where an official answer may be found."""
+        reply = Reply(self.l10n, intent, outcome="not_stated")
+        reply.add("qa-not-stated", what=self.l10n(f"qa-attr-{intent.replace('_', '-')}"))
+        official = [o for role in LEADING_ROLES for o in self.kb.members_in_role(role) if o.website]
+        if official:
+            sites = ", ".join(
+                f'{escape(org_label(o, self.language))}: <a href="{html.escape(o.website or "")}">'
+                f"{html.escape(re.sub(r'^https?://', '', o.website or ''))}</a>"
+                for o in official
+            )
+            reply.add("qa-not-stated-where", sites=Html(sites))
+        return reply
+
+    def ask_back(self, question: Parse) -> Reply:
+        reply = Reply(self.l10n, "ask", outcome="ask")
+        entity = question.entities[0] if question.entities else None
+        subject = self.entity_name(entity) if entity else ""
+        reply.add("qa-ask-back")
+        for intent in (question.intent or "", *question.tied):
+            label = self.l10n(f"qa-choice-{intent.replace('_', '-')}")
+            if subject:
+                label = f"{label}: {subject}"
+            reply.choices.append(Choice(intent, entity, label))
+        return reply
+
+    def entity_name(self, entity: Entity) -> str:
+        if entity.kind == "country" and (country := self.kb.country(entity.key)):
+            return country.name(self.language)
+        if entity.kind == "person" and (person := self.kb.person(entity.key)):
+            return person.name(self.language)
+        if organization := self.kb.organization(entity.key):
+            return organization.short_name(self.language) or organization.name(self.language)
+        return entity.key
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def org_list(self, organizations: list[Organization]) -> str:
+        return bounded((self._short_label(o) for o in organizations), self.l10n, total=len(organizations))
+
+    def _short_label(self, organization: Organization) -> str:
+        country = self.kb.country(organization.country)
+        label = organization.short_name(self.language) or organization.name(self.language)
+        return f"{label} ({country.name(self.language)})" if country else label
+
+    def role_name(self, organization: Organization) -> str:
+        role = self.kb.role(organization.role)
+        return role.name(self.language) if role else ""
+
+    def source_of(self, key: str) -> Source | None:
+        fact = self.kb.fact(key)
+        return fact.source if fact else None
+
+
+def _sources(organizations: list[Organization]) -> list[Source]:
+    """The distinct sources of many organizations (most share one article)."""
+    return list({o.source.url: o.source for o in organizations}.values())
+
+
+def _of(question: Parse, kind: str) -> list[str]:
+    return [e.key for e in question.entities if e.kind == kind]

@@ -1,0 +1,234 @@
+"""Fan-out: new entries become outbox rows for every matching subscriber, or digest items; digests at their hour."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from bot.rendering import render_digest, render_entry_off_loop
+from bot.rendering.dates import local_day
+from bot.services.delivery.matching import audience_of, choose_version, entry_text, reading_order, wants_topic
+from bot.services.delivery.snapshot import dump_entry, load_entry
+from domain.clock import utcnow
+from domain.entries import StoredEntry
+from domain.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
+from domain.subscriptions import Subscriber
+from storage.entries import one_per_story
+from storage.outbox import Outbox, Recipient, StoryCopy
+from storage.subscriptions import AudienceChunk, DigestItem, SubscriptionRepository
+
+logger = logging.getLogger(__name__)
+# Subscribers queued per transaction: small enough that the sender starts on the first chunk within
+# milliseconds and other writers wait little, large enough that the per-chunk queries cost nothing.
+CHUNK_SIZE = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendering:
+    """Recipients who see the same message: one interface language, one local day, fallback or not."""
+
+    language: str
+    day: date
+    zone: str
+    fallback: bool
+
+
+class _EntryMessages:
+    """The outbox messages of one entry, one per rendering, rendered and stored when first needed."""
+
+    def __init__(self, outbox: Outbox, stored: StoredEntry) -> None:
+        self._outbox = outbox
+        self._stored = stored
+        self._ids: dict[_Rendering, int] = {}
+        self.keys: list[str] = []
+
+    def _key(self, rendering: _Rendering) -> str:
+        fallback = ":fallback" if rendering.fallback else ""
+        return f"entry:{self._stored.id}:{rendering.language}:{rendering.day.isoformat()}{fallback}"
+
+    async def id(self, rendering: _Rendering) -> int:
+        if rendering not in self._ids:
+            key = self._key(rendering)
+            rendered = await render_entry_off_loop(
+                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
+            )
+            payload = asdict(rendered)
+            self._ids[rendering] = await self._outbox.add_message(
+                "entry", dedup_key=key, payload=payload, story=(self._stored.story, self._stored.entry.language)
+            )
+            self.keys.append(key)
+        return self._ids[rendering]
+
+
+class Delivery:
+    """Turns entries into outbox rows. `announce` is what ingestion calls once per poll."""
+
+    def __init__(
+        self,
+        subscriptions: SubscriptionRepository,
+        outbox: Outbox,
+        *,
+        official_channel_id: int | None = None,
+        official_language: str = "ru",
+        timezone: str = KAZAKHSTAN,
+        wake: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._outbox = outbox
+        self._official_channel_id = official_channel_id
+        self._official_language = official_language
+        self._timezone = timezone
+        self._wake = wake
+        self._clock = clock
+        self._chunk_size = chunk_size
+
+    def zone_of(self, listener: Subscriber) -> str:
+        """The zone the subscriber's chat lives in."""
+        return chat_zone(listener.chat_timezone, listener.chat_language, self._timezone)
+
+    async def announce(self, entries: Sequence[StoredEntry]) -> int:
+        """Queue every new entry for every subscriber who wants it (idempotent); returns the new outbox rows.
+
+        Instant subscribers get one rendered message per entry, language and local day, shared by all of them;
+        digest subscribers get the entry into their next digest. Oldest entries are queued first. A story a
+        reader already has is not sent again: a version in a language they prefer edits their message in place.
+        During a reader's quiet hours the row waits for their morning. The database selects the subscribers
+        chunk by chunk and writes the rows of the plain ones itself; the sender is woken after the first chunk,
+        so the first pushes go out while the rest is still being queued.
+        """
+        queued = digest = 0
+        for stored in sorted(entries, key=lambda s: (s.published, s.id)):
+            rows, items = await self._announce(stored)
+            queued, digest = queued + rows, digest + items
+        if entries:
+            logger.info("delivery.announced", extra={"entries": len(entries), "rows": queued, "digest_items": digest})
+        return queued
+
+    async def _announce(self, stored: StoredEntry) -> tuple[int, int]:
+        messages = _EntryMessages(self._outbox, stored)
+        snapshot = dump_entry(stored)
+        copies = await self._outbox.story_copies(stored.story)
+        having = sorted(copies)
+        queued = digest = 0
+        async for whole in self._subscriptions.audience(audience_of(stored), chunk_size=self._chunk_size):
+            low = bisect.bisect_left(having, whole.first)
+            high = len(having) if whole.end is None else bisect.bisect_left(having, whole.end)
+            chunk = replace(whole, skip=tuple(having[low:high]))
+            rows = await self._plain(chunk, stored, messages)
+            digest += await self._subscriptions.queue_digest(chunk, stored.id, snapshot)
+            more, items = await self._others(chunk, stored, messages, copies, snapshot)
+            digest += await self._subscriptions.add_digest_items(items) if items else 0
+            queued += rows + more
+            if rows + more:
+                self._wake_sender()
+        channel = self._official_channel_id
+        if (
+            stored.is_alliance
+            and channel is not None
+            and channel not in copies
+            and not await self._outbox.queued_for(channel, messages.keys)
+        ):
+            zone_name = self._timezone
+            official = _Rendering(self._official_language, local_day(stored.published, zone_name), zone_name, False)
+            rows = await self._outbox.add_deliveries(await messages.id(official), [Recipient(channel)])
+            queued += rows
+            if rows:
+                self._wake_sender()
+        return queued, digest
+
+    async def _plain(self, chunk: AudienceChunk, stored: StoredEntry, messages: _EntryMessages) -> int:
+        """The chunk's plain instant subscribers, queued by the database (INSERT ... SELECT)."""
+        languages = await self._subscriptions.instant_languages(chunk)
+        if not languages:
+            return 0
+        ids: dict[str, int] = {}
+        for language in languages:
+            zone_name = chat_zone(None, language, self._timezone)
+            rendering = _Rendering(language, local_day(stored.published, zone_name), zone_name, False)
+            ids[language] = await messages.id(rendering)
+        return await self._outbox.add_deliveries_from(self._subscriptions.instant_recipients(chunk, ids))
+
+    async def _others(
+        self,
+        chunk: AudienceChunk,
+        stored: StoredEntry,
+        messages: _EntryMessages,
+        copies: dict[int, StoryCopy],
+        snapshot: dict[str, Any],
+    ) -> tuple[int, list[DigestItem]]:
+        """The chunk's other subscribers, matched one by one: keyword filters, the version they get of the story,
+        quiet hours and their own time zone."""
+        now = self._clock()
+        text: str | None = None
+        groups: dict[_Rendering, list[Recipient]] = defaultdict(list)
+        items: list[DigestItem] = []
+        for listener in await self._subscriptions.other_candidates(chunk):
+            subscription = listener.subscription
+            text = entry_text(stored) if text is None else text
+            if not wants_topic(subscription, stored, text):
+                continue
+            had = copies.get(subscription.chat_id)
+            version = choose_version(subscription, listener.chat_language, stored, had.language if had else None)
+            if version is None:
+                continue
+            if subscription.mode != "instant":
+                items.append(DigestItem(subscription.chat_id, stored.id, snapshot))
+                continue
+            zone_name = self.zone_of(listener)
+            quiet = subscription.quiet_hours
+            recipient = Recipient(
+                subscription.chat_id,
+                subscription.message_thread_id,
+                # An edit is silent (Telegram does not notify it): it need not wait for the morning.
+                not_before=quiet_until(now, zone_name, *quiet) if quiet and not version.edit else None,
+                replaces_id=had.delivery_id if version.edit and had else None,
+            )
+            rendering = _Rendering(
+                listener.chat_language, local_day(stored.published, zone_name), zone_name, version.fallback
+            )
+            groups[rendering].append(recipient)
+        queued = 0
+        for rendering, recipients in groups.items():
+            queued += await self._outbox.add_deliveries(await messages.id(rendering), recipients)
+        return queued, items
+
+    def _wake_sender(self) -> None:
+        if self._wake is not None:
+            self._wake()
+
+    async def send_due_digests(self, now: datetime) -> int:
+        """Queue the digests due in the quarter hour ending at `now`: each subscriber's at their local hour (daily,
+        and weekly on their Monday); returns the messages queued."""
+        tick = digest_tick(now)
+        queued = 0
+        for listener in await self._subscriptions.digest_listeners():
+            subscription = listener.subscription
+            zone_name = self.zone_of(listener)
+            if not digest_due(tick, zone_name, subscription.digest_hour, weekly=subscription.mode == "weekly"):
+                continue
+            items = await self._subscriptions.digest_items(subscription.chat_id)
+            if not items:
+                continue
+            period = "week" if subscription.mode == "weekly" else "day"
+            order = reading_order(subscription, listener.chat_language)
+            entries = one_per_story([load_entry(item.entry) for item in items], order)
+            recipient = Recipient(subscription.chat_id, subscription.message_thread_id)
+            for part, rendered in enumerate(render_digest(entries, listener.chat_language, period, zone_name)):
+                message_id = await self._outbox.add_message(
+                    "digest",
+                    dedup_key=f"digest:{subscription.chat_id}:{tick:%Y-%m-%dT%H:%M}:{part}",
+                    payload=asdict(rendered),
+                )
+                queued += await self._outbox.add_deliveries(message_id, [recipient])
+            await self._subscriptions.drop_digest_items(subscription.chat_id, [item.entry_id for item in items])
+        if queued:
+            logger.info("delivery.digests", extra={"messages": queued})
+            self._wake_sender()
+        return queued

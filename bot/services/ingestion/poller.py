@@ -1,0 +1,421 @@
+"""Polling sources: fetch, parse, dedup, classify, store, hand new entries over, keep each source's health."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import aiohttp
+
+from bot.config import Settings
+from bot.runtime.metrics import record_poll
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.http import (
+    FetchError,
+    FetchLimits,
+    FetchResult,
+    create_http_session,
+    fetch,
+    request_headers,
+)
+from bot.services.ingestion.kinds import SOURCE_KINDS
+from bot.services.ingestion.parsing import ParseError
+from bot.services.ingestion.scheduling import next_check
+from bot.services.ingestion.stories import story_keys
+from bot.services.ingestion.text import html_to_text
+from domain.clock import utcnow
+from domain.entries import Entry, StoredEntry
+from domain.sources import Source, SourceTrouble
+from storage import Database
+from storage.entries import EntryRecord, EntryRepository
+from storage.sources import PollState, SourceRepository
+
+logger = logging.getLogger(__name__)
+
+NewEntriesHandler = Callable[[Sequence[StoredEntry]], Awaitable[object]]
+AdminNotifier = Callable[[SourceTrouble], Awaitable[object]]  # the Telegram adapter alerts the admins
+OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
+
+MAX_BACKOFF_SECONDS = 24 * 3600
+# A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
+HANDOFF_GRACE = timedelta(seconds=5)
+HANDOFF_RETRY_WINDOW = timedelta(days=1)
+HEALTH_BATCH = 50  # poll records per transaction
+CLAIM_BATCH = 16  # due sources leased per transaction
+_REFUSED = {401, 403}
+
+
+async def _no_new_entries(_entries: Sequence[StoredEntry]) -> None:
+    return None
+
+
+async def _no_admins(trouble: SourceTrouble) -> None:
+    logger.warning("feeds.admin_alert", extra={"source": trouble.source_id, "disabled": trouble.disabled})
+
+
+async def _no_organizations() -> Iterable[str]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """Limits and health rules for polling."""
+
+    fetch: FetchLimits = field(default_factory=FetchLimits)
+    failure_threshold: int = 10
+    history_size: int = 1000
+    max_concurrency: int = 8
+    parse_in_thread: bool = True  # parsing big feeds must not stall the bot's event loop
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PollPolicy:
+        return cls(
+            fetch=FetchLimits(
+                timeout_seconds=settings.feed_timeout_seconds,
+                max_bytes=settings.feed_max_bytes,
+                allow_private=settings.allow_private_sources,
+            ),
+            failure_threshold=settings.feed_failure_threshold,
+            history_size=settings.feed_history_size,
+        )
+
+    @property
+    def lease(self) -> timedelta:
+        # Long enough for the slowest possible poll: fetch timeout plus parsing and storing.
+        return timedelta(seconds=self.fetch.timeout_seconds * 3 + 60)
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll of one source did (also what the CLI prints)."""
+
+    source_id: int
+    url: str
+    outcome: str  # ok, not_modified, busy, or a failure kind (timeout, http_404, not_a_feed, ...)
+    new: int = 0
+    updated: int = 0
+    duration_ms: int = 0
+    error: str | None = None
+    disabled: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome not in ("ok", "not_modified", "busy")
+
+
+def backoff_seconds(interval_seconds: int, failures: int) -> int:
+    """Delay before the next try after `failures` failures in a row: doubling from the interval, at most a day."""
+    return min(interval_seconds * (1 << min(failures, 20)), MAX_BACKOFF_SECONDS)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _body_hash(body: bytes) -> str:
+    return hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
+def oldest_first(entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """Unique keys (the first of duplicates wins), ordered oldest first; undated items keep the feed's order
+    (newest first in feeds), so they are reversed."""
+    unique = list({entry.key: entry for entry in reversed(entries)}.values())
+    return sorted(unique, key=lambda entry: entry.published_at or now)
+
+
+def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
+    """An entry ready to store: its key and content hashes, search text and classification."""
+    text = html_to_text(entry.summary_html)
+    verdict = classifier.classify_text(entry.title + "\n" + text)
+    keys = story_keys(entry, text)
+    return EntryRecord(
+        entry=entry,
+        key_hash=_digest(entry.key),
+        content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
+        search_text=text,
+        is_alliance=verdict.is_alliance,
+        alliance_reason=verdict.reason,
+        url_key=keys.url_key,
+        title_key=keys.title_key,
+        fingerprint=keys.fingerprint,
+    )
+
+
+class FeedPoller:
+    """Polls sources; one instance for the bot, with the one shared HTTP session."""
+
+    def __init__(
+        self,
+        db: Database,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        on_new_entries: NewEntriesHandler = _no_new_entries,
+        notify_admins: AdminNotifier = _no_admins,
+        organization_names: OrganizationNames = _no_organizations,
+        policy: PollPolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sources = SourceRepository(db)
+        self.entries = EntryRepository(db)
+        # Without a session given, the poller opens the shared one on first use (a session needs a running loop,
+        # and factories run before it) and closes it in `close()`.
+        self._session = session
+        self._owns_session = session is None
+        self._on_new_entries = on_new_entries
+        self._notify_admins = notify_admins
+        self._organization_names = organization_names
+        self.policy = policy or PollPolicy()
+        self._clock = clock
+        self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
+        self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
+        self._health: list[tuple[int, PollState]] = []
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = create_http_session(self.policy.fetch)
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session the poller opened itself (call it in the shutdown hook)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def poll_due(self, *, spread_seconds: float = 0.0) -> list[PollOutcome]:
+        """Poll every due source once, starting them spread evenly over `spread_seconds`.
+
+        However many are due: the sources' phases (see `scheduling.next_check`) keep that number at about
+        `sources x tick / interval`. The health records are written in batches, one transaction per batch.
+        """
+        await self.resume_handoffs()
+        due = await self.sources.due(self._clock())
+        if not due:
+            return []
+        step = spread_seconds / len(due)
+        groups = [due[i : i + CLAIM_BATCH] for i in range(0, len(due), CLAIM_BATCH)]
+        try:
+            polled = await asyncio.gather(
+                *(self._poll_group(group, i * CLAIM_BATCH * step) for i, group in enumerate(groups))
+            )
+        finally:
+            await self._flush_health()
+        return [outcome for group in polled for outcome in group]
+
+    async def _poll_group(self, source_ids: list[int], delay: float) -> list[PollOutcome]:
+        # Due sources are leased a group at a time, just before they are polled: one write for the group.
+        if delay:
+            await asyncio.sleep(delay)
+        now = self._clock()
+        try:
+            claimed = await self.sources.claim_many(source_ids, now, until=now + self.policy.lease, due_only=True)
+        except Exception as error:
+            logger.exception("feeds.poll_crashed", extra={"sources": source_ids})
+            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in source_ids]
+        by_id = {source.id: source for source in claimed}
+        outcomes = await asyncio.gather(*(self._poll_claimed(by_id[i]) for i in source_ids if i in by_id))
+        for source_id in source_ids:
+            if source_id not in by_id:
+                logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in source_ids if i not in by_id]
+        return list(outcomes) + busy
+
+    async def _poll_claimed(self, source: Source) -> PollOutcome:
+        async with self._semaphore:
+            return await self.poll_source(source)
+
+    async def poll_now(self, source_ids: Iterable[int]) -> list[PollOutcome]:
+        """Poll these sources now, due or not (the CLI's `feeds poll`)."""
+        try:
+            return list(await asyncio.gather(*(self._poll_one(source_id) for source_id in source_ids)))
+        finally:
+            await self._flush_health()
+
+    async def _poll_one(self, source_id: int) -> PollOutcome:
+        async with self._semaphore:
+            now = self._clock()
+            try:
+                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
+                if source is None:
+                    logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+                    return PollOutcome(source_id=source_id, url="", outcome="busy")
+                return await self.poll_source(source)
+            except Exception as error:
+                # The database itself failed (locked, gone): this source's lease expires and it is retried.
+                logger.exception("feeds.poll_crashed", extra={"source": source_id})
+                return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
+
+    async def _record(self, source_id: int, state: PollState) -> None:
+        # Health records wait for a batch (one transaction for many polls); the lease they release holds
+        # meanwhile, so nothing polls the source twice.
+        self._health.append((source_id, state))
+        if len(self._health) >= HEALTH_BATCH:
+            await self._flush_health()
+
+    async def _flush_health(self) -> None:
+        batch, self._health = self._health, []
+        await self.sources.save_polls(batch)
+
+    async def poll_source(self, source: Source) -> PollOutcome:
+        """Poll one claimed source and record the result; never raises for a bad source."""
+        started = time.perf_counter()
+        now = self._clock()
+        try:
+            response = await fetch(
+                self._http(),
+                source.url,
+                limits=self.policy.fetch,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                headers=request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers),
+            )
+            outcome = await self._store(source, response, now, started)
+        except (FetchError, ParseError) as error:
+            return await self._fail(source, error.kind, str(error), now, started, getattr(error, "status", None))
+        except Exception as error:
+            # A bug must cost one poll of one source, never the poller.
+            logger.exception("feeds.poll_crashed", extra={"source": source.id})
+            return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
+        return outcome
+
+    async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
+        new: list[StoredEntry] = []
+        updated = 0
+        body_hash = source.body_hash if response.not_modified else _body_hash(response.body)
+        # A 200 with the very body parsed last time (a server without validators) is not parsed again.
+        unchanged = response.not_modified or (body_hash == source.body_hash and response.permanent_url is None)
+        if not unchanged:
+            parse = SOURCE_KINDS[source.kind].read
+            args = {"content_type": response.content_type, "url": response.url, "language": source.language}
+            if self.policy.parse_in_thread:
+                parsed = await asyncio.to_thread(parse, response.body, now=now, **args)
+            else:
+                parsed = parse(response.body, now=now, **args)
+            classifier = await self._current_classifier()
+            notes = [note for entry in parsed for note in entry.notes]
+            if notes:
+                logger.info("feeds.urls_dropped", extra={"source": source.id, "count": len(notes), "first": notes[0]})
+            ordered = oldest_first(parsed, now)
+            if len(ordered) < len(parsed):
+                logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
+            records = [entry_record(entry, classifier) for entry in ordered]
+            stored = await self.entries.store_poll(
+                source.id, records, now=now, history_size=max(self.policy.history_size, 2 * len(records))
+            )
+            new, updated = stored.new, stored.updated
+        outcome = "not_modified" if unchanged else "ok"
+        state = PollState(
+            outcome=outcome,
+            error=None,
+            checked_at=now,
+            next_check_at=next_check(now, source.interval_seconds, source.id),
+            consecutive_failures=0,
+            disable=False,
+            succeeded=True,
+            # A 304 may omit the validators; the ones that earned it stay valid.
+            etag=response.etag or (source.etag if response.not_modified else None),
+            last_modified=response.last_modified or (source.last_modified if response.not_modified else None),
+            url=response.permanent_url,
+            body_hash=body_hash,
+        )
+        await self._record(source.id, state)
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(outcome, duration_ms / 1000, source=source.id, failures=0)
+        if source.consecutive_failures:
+            logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
+        if response.permanent_url:
+            logger.info("feeds.moved", extra={"source": source.id, "from": source.url, "to": response.permanent_url})
+        logger.info(
+            "feeds.poll",
+            extra={
+                "source": source.id,
+                "outcome": outcome,
+                "new": len(new),
+                "updated": updated,
+                "duration_ms": duration_ms,
+            },
+        )
+        if new:
+            # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
+            await self._flush_health()
+            await self._hand_over(new, source.id)
+        return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
+
+    async def _hand_over(self, new: Sequence[StoredEntry], source_id: int | None) -> bool:
+        try:
+            await self._on_new_entries(new)
+        except Exception:
+            logger.exception("feeds.handoff_failed", extra={"source": source_id, "entries": len(new)})
+            return False
+        await self.entries.mark_announced([entry.id for entry in new], self._clock())
+        return True
+
+    async def resume_handoffs(self) -> int:
+        """Hand over entries stored but never handed over (the process died in between, or the hand-over
+        failed); the hand-over is idempotent, so one that did complete is not repeated. Returns the entries."""
+        now = self._clock()
+        pending = await self.entries.unannounced(seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE)
+        if pending and await self._hand_over(pending, None):
+            logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
+            return len(pending)
+        return 0
+
+    async def _current_classifier(self) -> AllianceClassifier:
+        try:
+            names = tuple(sorted(set(await self._organization_names())))
+        except Exception:
+            logger.exception("feeds.organization_names_failed")
+            names = self._classifier[0]
+        if names != self._classifier[0]:
+            self._classifier = (names, AllianceClassifier(names))
+        return self._classifier[1]
+
+    async def _fail(
+        self, source: Source, kind: str, error: str, now: datetime, started: float, status: int | None
+    ) -> PollOutcome:
+        failures = source.consecutive_failures + 1
+        disabled = failures >= self.policy.failure_threshold
+        delay = backoff_seconds(source.interval_seconds, failures)
+        state = PollState(
+            outcome=kind,
+            error=error,
+            checked_at=now,
+            next_check_at=now + timedelta(seconds=delay),
+            consecutive_failures=failures,
+            disable=disabled,
+            succeeded=False,
+        )
+        await self._record(source.id, state)
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        record_poll(kind, duration_ms / 1000, source=source.id, failures=failures)
+        logger.warning(
+            "feeds.poll",
+            extra={
+                "source": source.id,
+                "url": source.url,
+                "outcome": kind,
+                "error": error,
+                "failures": failures,
+                "retry_in_s": delay,
+                "duration_ms": duration_ms,
+            },
+        )
+        name = f"#{source.id} {source.title} ({source.url}, {source.language})"
+        if disabled:
+            logger.error("feeds.disabled", extra={"source": source.id, "failures": failures})
+            await self._alert(SourceTrouble(source.id, name, disabled=True, failures=failures, error=error or ""))
+        elif SOURCE_KINDS[source.kind].alert_on_refusal and status in _REFUSED and source.last_outcome != kind:
+            threshold = self.policy.failure_threshold
+            refused = SourceTrouble(source.id, name, False, failures, error or "", status=status, threshold=threshold)
+            await self._alert(refused)
+        return PollOutcome(source.id, source.url, kind, duration_ms=duration_ms, error=error, disabled=disabled)
+
+    async def _alert(self, trouble: SourceTrouble) -> None:
+        try:
+            await self._notify_admins(trouble)
+        except Exception:
+            logger.exception("feeds.admin_alert_failed")
