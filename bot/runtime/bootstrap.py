@@ -309,7 +309,9 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
         **dict(core._fields()),
         bot=bot,
         flood=flood,
-        inbox=Inbox(InboxRepository(db), lease_seconds=settings.lease_seconds, supervisor=supervisor),
+        inbox=Inbox(
+            InboxRepository(db), holder=leadership.holder, lease_seconds=settings.lease_seconds, supervisor=supervisor
+        ),
         scheduler=create_scheduler(),
         sender=sender,
         alerts=alerts,

@@ -25,11 +25,11 @@ from bot.services.ingestion.poller import FeedPoller
 from bot.services.ingestion.scheduling import schedule_polling
 from bot.telegram.alerts import AdminAlerts
 from bot.telegram.edits import UnchangedEditIsDone
+from bot.telegram.flood import FloodControl
 from bot.telegram.fsm import DatabaseStorage
+from bot.telegram.inbox import Inbox
 from bot.telegram.menus import set_default_commands
 from bot.telegram.middlewares import ChatContextMiddleware
-from bot.telegram.flood import FloodControl
-from bot.telegram.inbox import Inbox
 from bot.telegram.session import FloodLimits, ResilientSession
 from handlers import get_routers
 from handlers.errors import apologise

@@ -32,7 +32,6 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.runtime.leadership import process_identity
 from bot.runtime.supervision import Supervisor
 from domain.clock import utcnow
 from storage.database import is_transient
@@ -57,11 +56,13 @@ def payload_of(update: Update) -> str:
 class Inbox:
     """This process's side of the update inbox: what it received, what it is handling, and the recovery loop."""
 
-    def __init__(self, repository: InboxRepository, *, lease_seconds: float, supervisor: Supervisor) -> None:
+    def __init__(
+        self, repository: InboxRepository, *, holder: str, lease_seconds: float, supervisor: Supervisor
+    ) -> None:
         self._repository = repository
         self._lease = lease_seconds
         self._supervisor = supervisor
-        self.holder = process_identity()
+        self.holder = holder  # this process, as its leadership lease names it
         self._mine: set[int] = set()  # stored and claimed by this process, not yet begun
         self._handling: set[int] = set()
         self.slots = asyncio.Semaphore(HANDLERS_AT_ONCE)
@@ -234,8 +235,9 @@ class InboxWebhookHandler(SimpleRequestHandler):
         except ValidationError as error:
             first = error.errors()[0]
             reason = f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
-            logger.warning("webhook.malformed", extra={"error": reason[:200]})
-            return web.json_response({"ok": False, "description": "Bad Request: not an update"}, status=400)
+            return _refused(reason)
+        if len(update.model_dump(exclude_none=True)) < 2:
+            return _refused("an update_id and nothing else")  # Telegram's updates always carry an event
         try:
             await self._inbox.receive([update])
         except (SQLAlchemyError, OSError) as error:
@@ -245,3 +247,8 @@ class InboxWebhookHandler(SimpleRequestHandler):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return web.json_response({}, dumps=bot.session.json_dumps)
+
+
+def _refused(reason: str) -> web.Response:
+    logger.warning("webhook.malformed", extra={"error": reason[:200]})
+    return web.json_response({"ok": False, "description": "Bad Request: not an update"}, status=400)

@@ -5,8 +5,8 @@ else holding it, the next collection of the cyclic GC frees it and the next call
 a message or a batch of updates). The session holds each one it has used, so it is built once per process.
 
 Every call the bot makes goes through `FloodLimits` (registered on the session in `create_bot`): it waits for the
-shared budget (`bot.telegram.flood.FloodControl`) before it goes, and a reply, an edit, a callback answer or an alert that
-meets a 429 is sent again once the pause is over instead of being lost.
+shared budget (`bot.telegram.flood.FloodControl`) before it goes, and a reply, an edit, a callback answer or an
+alert that meets a 429 is sent again once the pause is over instead of being lost.
 """
 
 from __future__ import annotations
