@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import tempfile
 import time
 from collections import Counter
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.i18n import localizer
+from bot.telegram.flood import FloodControl
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import RateLimits
 from storage.outbox import Outbox, Recipient
@@ -165,3 +167,84 @@ async def test_a_thousand_users_pressing_start_are_all_answered_in_about_n_over_
     assert burst.apologies == 0
     assert set(burst.welcomes.values()) == {1}
     print(f"1,000 welcomes in {burst.seconds:.1f} s (N/30 = 33.3 s)")
+
+
+# -- the budget itself ---------------------------------------------------------------------------------------------
+
+RATE, PRIVATE, GROUP_LIMIT, GROUP_WINDOW = 100, 0.1, 3, 0.3
+EPSILON = 0.005  # the event loop wakes a sleeper a hair early or late
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    calls=st.lists(
+        st.tuples(st.sampled_from([None, 1, 2, 3, -100, -200]), st.booleans(), st.floats(0, 0.15)),
+        min_size=1,
+        max_size=60,
+    ),
+    pause=st.one_of(st.none(), st.tuples(st.floats(0, 0.15), st.sampled_from([None, 1]), st.floats(0.05, 0.2))),
+)
+async def test_the_shared_budget_keeps_every_limit_whoever_calls(
+    calls: list[tuple[int | None, bool, float]], pause: tuple[float, int | None, float] | None
+) -> None:
+    # Replies and bulk sends to any chats, asking at any moments, while Telegram may answer a 429: the global rate,
+    # each chat's pace, each chat's order and the pause all hold, and every call goes in the end.
+    flood = FloodControl(RATE, private_interval=PRIVATE, group_limit=GROUP_LIMIT, group_window=GROUP_WINDOW)
+    granted: list[tuple[float, int | None, int]] = []
+    paused: list[tuple[float, float, int | None]] = []
+    start = time.monotonic()
+
+    asked: list[int] = []
+
+    async def call(number: int, chat: int | None, bulk: bool, delay: float) -> None:
+        await asyncio.sleep(delay)
+        asked.append(number)
+        await flood.acquire(chat, bulk=bulk)
+        granted.append((time.monotonic(), chat, number))
+
+    async def refuse(delay: float, chat: int | None, retry_after: float) -> None:
+        await asyncio.sleep(delay)
+        flood.rate_limited(chat, retry_after)
+        paused.append((time.monotonic(), retry_after, chat))
+
+    tasks = [call(n, *spec) for n, spec in enumerate(calls)]
+    await asyncio.gather(*tasks, *([refuse(*pause)] if pause else []))
+
+    assert len(granted) == len(calls)
+    times = [at for at, _, _ in granted]
+    window = 0.1
+    for at in times:
+        assert sum(at <= other < at + window for other in times) <= RATE * window + flood.depth + 1
+    for chat in {chat for _, chat, _ in granted if chat is not None}:
+        mine = [(at, number) for at, c, number in granted if c == chat]
+        assert [number for _, number in mine] == [number for number in asked if calls[number][0] == chat]
+        stamps = [at for at, _ in mine]
+        if chat > 0:
+            assert all(b - a >= PRIVATE - EPSILON for a, b in itertools.pairwise(stamps))
+        else:
+            for at in stamps:
+                assert sum(at - GROUP_WINDOW + EPSILON < other <= at for other in stamps) <= GROUP_LIMIT
+    for at, retry_after, refused in paused:
+        held = [
+            t
+            for t, c, _ in granted
+            if (refused is None or c == refused) and at + EPSILON < t < at + retry_after - EPSILON
+        ]
+        assert held == [], f"calls went during a pause: {[round(t - start, 3) for t in held]}"
+
+
+async def test_waiting_replies_go_before_waiting_bulk_sends() -> None:
+    flood = FloodControl(50)
+    order: list[str] = []
+
+    async def call(kind: str, chat: int) -> None:
+        await flood.acquire(chat, bulk=kind == "bulk")
+        order.append(kind)
+
+    bulk = [asyncio.create_task(call("bulk", 1000 + n)) for n in range(20)]
+    await asyncio.sleep(0)  # the bulk sends are queued first
+    replies = [asyncio.create_task(call("reply", 2000 + n)) for n in range(20)]
+    await asyncio.gather(*bulk, *replies)
+    # Only what the bucket had free before the replies asked goes to bulk; then every reply, then the rest.
+    assert order.index("reply") <= flood.depth
+    assert order[order.index("reply") : order.index("reply") + 20] == ["reply"] * 20
