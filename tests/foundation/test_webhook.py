@@ -8,9 +8,11 @@ import logging
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
@@ -19,9 +21,11 @@ from hypothesis import strategies as st
 from bot.runtime.app import WEBHOOK_PATH, create_webhook_app, webhook_url
 from bot.runtime.bootstrap import bootstrap
 from bot.runtime.factory import create_dispatcher
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import WAIT, StubUser
 from storage.inbox import DONE, InboxRepository
+from storage.schema import update_inbox
 from tests.conftest import make_settings
 
 
@@ -147,3 +151,37 @@ async def test_an_update_delivered_twice_or_more_is_handled_once(
         while {state for update_id, (state, _) in (await webhook.inbox.states()).items() if update_id in ids} != {DONE}:
             await asyncio.sleep(0.05)
     assert [len(user.messages()) for user in users] == [1] * len(users)
+
+
+async def test_an_update_left_by_a_dead_replica_is_handled_by_the_leader_once(
+    stub: BotAPIStub, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(
+        stub, database_url, webhook_url="https://bot.example.org", webhook_secret=SECRET, lease_seconds=3
+    )
+    services = bootstrap(settings)
+    await services.start()
+    assert services.bot is not None
+    user = stub.user(4001, language_code="en")
+    update = help_update(77, user)
+    # Another replica stored the update (Telegram got its 200) and died handling it: its claim stopped being renewed.
+    inbox = InboxRepository(services.db)
+    assert await inbox.receive([(77, json.dumps(update))], "replica-b:1:dead00") == {77}
+    async with services.db.begin() as conn:
+        await conn.execute(
+            sa.update(update_inbox).values(claimed_at=utcnow() - timedelta(seconds=settings.lease_seconds + 1))
+        )
+    dp = create_dispatcher(services)
+    async with TestClient(TestServer(create_webhook_app(services.bot, dp, settings))) as client:
+        reply = await user.reply()
+        assert reply.text.startswith("What I can do")
+        async with asyncio.timeout(WAIT):  # its end is recorded after the reply
+            while await inbox.states() != {77: (DONE, 2)}:
+                await asyncio.sleep(0.05)
+        # Telegram delivers it once more (it never saw the dead replica's answer): not handled again.
+        caplog.set_level(logging.INFO, logger="bot.telegram.inbox")
+        assert (await client.post(WEBHOOK_PATH, json=update, headers=HEADERS)).status == 200
+        async with asyncio.timeout(WAIT):  # the event a second answer would come from: the copy reached the inbox
+            while "update.duplicate" not in [record.message for record in caplog.records]:
+                await asyncio.sleep(0.05)
+    assert len(user.messages()) == 1
