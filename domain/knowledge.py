@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-TEXT_LANGUAGES = ("ru", "kk", "en")
+from domain.languages import LANGUAGES
+
+TEXT_LANGUAGES = LANGUAGES
 NAME_LANGUAGES = (*TEXT_LANGUAGES, "zh")
 ROLE_CODES = ("chair_unit", "co_chair", "council_member", "member", "secretariat")
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, get_args
 
-SCOPES = ("alliance", "all")
-MODES = ("instant", "daily", "weekly")
+Scope = Literal["alliance", "all"]
+Mode = Literal["instant", "daily", "weekly"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
+MODES: tuple[Mode, ...] = get_args(Mode)
+# Quiet hours offered by the /settings button, in turn; any other window is typed: /settings quiet 23-07.
+QUIET_PRESETS: tuple[tuple[int, int] | None, ...] = (None, (22, 8), (23, 7), (21, 9))
+QUIET_PRESET_COUNT = len(QUIET_PRESETS)
 DIGEST_MODES = ("daily", "weekly")
 DEFAULT_DIGEST_HOUR = 9
 

@@ -1,15 +1,11 @@
-"""Inline keyboards and callback data shared by handlers."""
+"""Inline keyboards shared by handlers."""
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import LANGUAGES
 from bot.i18n import localizer
-
-
-class LanguageChoice(CallbackData, prefix="lang"):
-    code: str
+from bot.telegram.callbacks import LanguageChoice
 
 
 def language_picker(current: str) -> InlineKeyboardMarkup:

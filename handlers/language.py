@@ -1,18 +1,19 @@
 """/language and the language buttons; a subscribed chat is then offered its news in the new language too."""
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import LANGUAGES, Settings
+from bot.config import Settings
 from bot.i18n import Localizer, localizer
 from bot.services.delivery import SubscriptionService
+from bot.telegram.callbacks import LanguageChoice, NewsLanguages, NewsLanguageStep
 from bot.telegram.menus import set_chat_commands
 from domain.chats import Chat, ChatLanguages
+from domain.languages import Language
 from handlers.chat_admin import may_manage
-from handlers.keyboards import LanguageChoice, language_picker
+from handlers.keyboards import language_picker
 
 
 async def choose_language(message: Message, chat: Chat, l10n: Localizer) -> None:
@@ -29,9 +30,6 @@ async def language_chosen(
     settings: Settings,
     subscriptions: SubscriptionService,
 ) -> None:
-    if callback_data.code not in LANGUAGES:
-        await query.answer(l10n("button-stale"), show_alert=True)
-        return
     message = query.message
     if message is not None and not await may_manage(bot, message.chat, query.from_user):
         await query.answer(l10n("language-admins-only"), show_alert=True)  # a group's language is its admins'
@@ -56,26 +54,25 @@ async def language_chosen(
             )
 
 
-class NewsLanguages(CallbackData, prefix="nlang"):
-    code: str
-    action: str  # only, add or keep
-
-
 def _names(codes: tuple[str, ...]) -> str:
     return ", ".join(localizer(code)("language-name") for code in codes)
 
 
-def news_language_keyboard(code: str, current: tuple[str, ...], l10n: Localizer) -> InlineKeyboardMarkup:
+def news_language_keyboard(code: Language, current: tuple[str, ...], l10n: Localizer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     name = l10n("language-name")
     builder.button(
-        text=l10n("delivery-button-news-only", language=name), callback_data=NewsLanguages(code=code, action="only")
+        text=l10n("delivery-button-news-only", language=name),
+        callback_data=NewsLanguages(code=code, action=NewsLanguageStep.ONLY),
     )
     if code not in current:
         builder.button(
-            text=l10n("delivery-button-news-add", language=name), callback_data=NewsLanguages(code=code, action="add")
+            text=l10n("delivery-button-news-add", language=name),
+            callback_data=NewsLanguages(code=code, action=NewsLanguageStep.ADD),
         )
-    builder.button(text=l10n("delivery-button-news-keep"), callback_data=NewsLanguages(code=code, action="keep"))
+    builder.button(
+        text=l10n("delivery-button-news-keep"), callback_data=NewsLanguages(code=code, action=NewsLanguageStep.KEEP)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
@@ -88,8 +85,9 @@ async def news_languages_chosen(
     l10n: Localizer,
     bot: Bot,
 ) -> None:
+    """News in the new language only, or added (the "keep" button is `news_languages_kept`)."""
     message = query.message
-    if callback_data.code not in LANGUAGES or callback_data.action not in ("only", "add", "keep") or message is None:
+    if message is None:
         await query.answer(l10n("button-stale"), show_alert=True)
         return
     if not await may_manage(bot, message.chat, query.from_user):
@@ -99,16 +97,26 @@ async def news_languages_chosen(
     if subscription is None:
         await query.answer(l10n("delivery-not-subscribed"), show_alert=True)
         return
-    if callback_data.action == "only":
-        subscription = await subscriptions.set_languages(chat.id, [callback_data.code]) or subscription
-    elif callback_data.action == "add":
-        wanted = {*subscription.languages, callback_data.code}
-        subscription = await subscriptions.set_languages(chat.id, sorted(wanted)) or subscription
+    wanted: list[str]
+    if callback_data.action is NewsLanguageStep.ONLY:
+        wanted = [callback_data.code]
+    else:
+        wanted = sorted({*subscription.languages, callback_data.code})
+    subscription = await subscriptions.set_languages(chat.id, wanted) or subscription
+    await _saved(query, subscription.languages, l10n)
+
+
+async def news_languages_kept(
+    query: CallbackQuery, chat: Chat, subscriptions: SubscriptionService, l10n: Localizer
+) -> None:
+    subscription = await subscriptions.get(chat.id)
+    await _saved(query, subscription.languages if subscription is not None else (), l10n)
+
+
+async def _saved(query: CallbackQuery, languages: tuple[str, ...], l10n: Localizer) -> None:
     await query.answer()
-    if not isinstance(message, InaccessibleMessage):
-        await message.edit_text(
-            l10n("delivery-languages-saved", languages=_names(subscription.languages)), reply_markup=None
-        )
+    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+        await query.message.edit_text(l10n("delivery-languages-saved", languages=_names(languages)), reply_markup=None)
 
 
 def create_router() -> Router:
@@ -116,5 +124,8 @@ def create_router() -> Router:
     router = Router(name="language")
     router.message.register(choose_language, Command("language"))
     router.callback_query.register(language_chosen, LanguageChoice.filter())
-    router.callback_query.register(news_languages_chosen, NewsLanguages.filter())
+    router.callback_query.register(
+        news_languages_chosen, NewsLanguages.filter(F.action.in_({NewsLanguageStep.ONLY, NewsLanguageStep.ADD}))
+    )
+    router.callback_query.register(news_languages_kept, NewsLanguages.filter(F.action == NewsLanguageStep.KEEP))
     return router

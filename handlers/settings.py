@@ -1,41 +1,35 @@
 """/settings: the subscription with inline buttons; `/settings include|exclude words` sets word filters,
 `/settings timezone Area/City` the chat's zone, `/settings quiet 22-08` (or `off`) its quiet hours."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import LANGUAGES
 from bot.i18n import Localizer, localizer
 from bot.services.delivery import SubscriptionService
-from bot.services.delivery.subscriptions import QUIET_PRESETS, parse_quiet_hours
+from bot.services.delivery.subscriptions import parse_quiet_hours
+from bot.telegram.callbacks import (
+    DigestHourShift,
+    ModeChoice,
+    NewsLanguageToggle,
+    OwnLanguagesOnly,
+    PauseChoice,
+    QuietPreset,
+    ScopeChoice,
+    SubscribeAgain,
+    ZoneChoice,
+    ZoneMenu,
+)
 from domain.chats import Chat
 from domain.clock import utcnow
 from domain.localtime import zone_choices, zone_label
-from domain.subscriptions import MODES, SCOPES, Subscription
+from domain.subscriptions import MODES, QUIET_PRESETS, SCOPES, Subscription
 from handlers.chat_admin import may_manage, topic_of
-
-# What each button may carry; anything else is a forged or outdated button ("tz" is checked against the offer).
-ALLOWED: dict[str, set[str]] = {
-    "scope": set(SCOPES),
-    "lang": set(LANGUAGES),
-    "mode": set(MODES),
-    "hour": {"-1", "1"},
-    "pause": {"0", "1"},
-    "sub": {""},
-    "own": {"0", "1"},
-    "quiet": {str(index) for index in range(len(QUIET_PRESETS))},
-    "tzmenu": {""},
-}
-
-
-class SettingsAction(CallbackData, prefix="dset"):
-    action: str
-    value: str = ""
 
 
 def quiet_text(subscription: Subscription, l10n: Localizer) -> str:
@@ -74,40 +68,40 @@ def settings_keyboard(subscription: Subscription, l10n: Localizer, zone_name: st
     sizes: list[int] = []
     for scope in SCOPES:
         text = tick(l10n(f"delivery-button-{scope}"), subscription.scope == scope)
-        builder.button(text=text, callback_data=SettingsAction(action="scope", value=scope))
+        builder.button(text=text, callback_data=ScopeChoice(scope=scope))
     sizes.append(len(SCOPES))
     for code in LANGUAGES:
         text = tick(localizer(code)("language-name"), code in subscription.languages)
-        builder.button(text=text, callback_data=SettingsAction(action="lang", value=code))
+        builder.button(text=text, callback_data=NewsLanguageToggle(code=code))
     sizes.append(len(LANGUAGES))
     only = subscription.own_languages_only
     builder.button(
         text=tick(l10n("delivery-button-own-only"), only),
-        callback_data=SettingsAction(action="own", value="0" if only else "1"),
+        callback_data=OwnLanguagesOnly(only=not only),
     )
     sizes.append(1)
     for mode in MODES:
         text = tick(l10n(f"delivery-button-{mode}"), subscription.mode == mode)
-        builder.button(text=text, callback_data=SettingsAction(action="mode", value=mode))
+        builder.button(text=text, callback_data=ModeChoice(mode=mode))
     sizes.append(len(MODES))
     if subscription.mode != "instant":
-        builder.button(text=l10n("delivery-button-earlier"), callback_data=SettingsAction(action="hour", value="-1"))
-        builder.button(text=l10n("delivery-button-later"), callback_data=SettingsAction(action="hour", value="1"))
+        builder.button(text=l10n("delivery-button-earlier"), callback_data=DigestHourShift(hours=-1))
+        builder.button(text=l10n("delivery-button-later"), callback_data=DigestHourShift(hours=1))
         sizes.append(2)
     following = (QUIET_PRESETS.index(subscription.quiet_hours) + 1) if subscription.quiet_hours in QUIET_PRESETS else 0
     builder.button(
         text=l10n("delivery-button-quiet", quiet=quiet_text(subscription, l10n)),
-        callback_data=SettingsAction(action="quiet", value=str(following % len(QUIET_PRESETS))),
+        callback_data=QuietPreset(preset=following % len(QUIET_PRESETS)),
     )
     builder.button(
         text=l10n("delivery-button-timezone", zone=zone_label(zone_name, l10n.language, utcnow())),
-        callback_data=SettingsAction(action="tzmenu"),
+        callback_data=ZoneMenu(),
     )
     sizes.append(2)
     if subscription.paused:
-        builder.button(text=l10n("delivery-button-resume"), callback_data=SettingsAction(action="pause", value="0"))
+        builder.button(text=l10n("delivery-button-resume"), callback_data=PauseChoice(paused=False))
     else:
-        builder.button(text=l10n("delivery-button-pause"), callback_data=SettingsAction(action="pause", value="1"))
+        builder.button(text=l10n("delivery-button-pause"), callback_data=PauseChoice(paused=True))
     sizes.append(1)
     builder.adjust(*sizes)
     return builder.as_markup()
@@ -119,16 +113,14 @@ def zone_keyboard(zones: tuple[str, ...], current: str, l10n: Localizer) -> Inli
     now = utcnow()
     for name in zones:
         label = zone_label(name, l10n.language, now)
-        builder.button(
-            text=f"✅ {label}" if name == current else label, callback_data=SettingsAction(action="tz", value=name)
-        )
+        builder.button(text=f"✅ {label}" if name == current else label, callback_data=ZoneChoice(name=name))
     builder.adjust(2)
     return builder.as_markup()
 
 
 def subscribe_keyboard(l10n: Localizer) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=l10n("delivery-button-subscribe"), callback_data=SettingsAction(action="sub"))
+    builder.button(text=l10n("delivery-button-subscribe"), callback_data=SubscribeAgain())
     return builder.as_markup()
 
 
@@ -178,39 +170,30 @@ async def show_settings(
     )
 
 
-async def settings_pressed(
-    query: CallbackQuery,
-    callback_data: SettingsAction,
-    chat: Chat,
-    subscriptions: SubscriptionService,
-    l10n: Localizer,
-    bot: Bot,
-) -> None:
+Change = Callable[[SubscriptionService, int], Awaitable[Subscription | None]]
+
+
+async def _manager_pressed(query: CallbackQuery, l10n: Localizer, bot: Bot) -> Message | InaccessibleMessage | None:
+    """The message under the pressed button when the presser may change this chat's settings (a group's are its
+    admins'), else None after telling them why."""
     message = query.message
-    offered = set(zone_choices(chat.language, subscriptions.timezone))
-    allowed = offered if callback_data.action == "tz" else ALLOWED.get(callback_data.action, set())
-    if callback_data.value not in allowed or message is None:
+    if message is None:
         await query.answer(l10n("button-stale"), show_alert=True)
-        return
+        return None
     if not await may_manage(bot, message.chat, query.from_user):
         await query.answer(l10n("delivery-admins-only"), show_alert=True)
+        return None
+    return message
+
+
+async def _change(
+    query: CallbackQuery, chat: Chat, subscriptions: SubscriptionService, l10n: Localizer, bot: Bot, change: Change
+) -> None:
+    """One preference changed: saved, then the settings message redrawn in place."""
+    message = await _manager_pressed(query, l10n, bot)
+    if message is None:
         return
-    if callback_data.action == "tzmenu":
-        await query.answer()
-        if not isinstance(message, InaccessibleMessage):
-            zones = zone_choices(chat.language, subscriptions.timezone)
-            await message.answer(
-                l10n("delivery-timezone-choose"), reply_markup=zone_keyboard(zones, subscriptions.zone_of(chat), l10n)
-            )
-        return
-    if callback_data.action == "tz":
-        found = await subscriptions.set_timezone(chat.id, callback_data.value)
-        label = zone_label(found or callback_data.value, l10n.language, utcnow())
-        await query.answer(l10n("delivery-timezone-saved", zone=label))
-        if not isinstance(message, InaccessibleMessage):
-            await message.edit_text(l10n("delivery-timezone-saved", zone=label), reply_markup=None)
-        return
-    subscription = await _apply(callback_data, chat, subscriptions, query, message)
+    subscription = await change(subscriptions, chat.id)
     if subscription is None:
         await query.answer(l10n("delivery-not-subscribed"), show_alert=True)
         return
@@ -223,38 +206,150 @@ async def settings_pressed(
         )
 
 
-async def _apply(
-    action: SettingsAction,
+async def scope_chosen(
+    query: CallbackQuery,
+    callback_data: ScopeChoice,
     chat: Chat,
     subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.set_scope(chat_id, callback_data.scope))
+
+
+async def news_language_toggled(
     query: CallbackQuery,
-    message: Message | InaccessibleMessage,
-) -> Subscription | None:
-    value = action.value
-    if action.action == "sub":
-        thread = None if isinstance(message, InaccessibleMessage) else topic_of(message.message_thread_id, True)
-        subscription, _ = await subscriptions.subscribe(
-            chat.id, chat.language, message_thread_id=thread, by=query.from_user.id
+    callback_data: NewsLanguageToggle,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(
+        query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.toggle_language(chat_id, callback_data.code)
+    )
+
+
+async def own_languages_chosen(
+    query: CallbackQuery,
+    callback_data: OwnLanguagesOnly,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(
+        query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.set_own_languages_only(chat_id, callback_data.only)
+    )
+
+
+async def mode_chosen(
+    query: CallbackQuery,
+    callback_data: ModeChoice,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.set_mode(chat_id, callback_data.mode))
+
+
+async def digest_hour_shifted(
+    query: CallbackQuery,
+    callback_data: DigestHourShift,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.shift_hour(chat_id, callback_data.hours))
+
+
+async def quiet_preset_chosen(
+    query: CallbackQuery,
+    callback_data: QuietPreset,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    hours = QUIET_PRESETS[callback_data.preset]
+    await _change(query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.set_quiet_hours(chat_id, hours))
+
+
+async def pause_chosen(
+    query: CallbackQuery,
+    callback_data: PauseChoice,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    await _change(query, chat, subscriptions, l10n, bot, lambda s, chat_id: s.set_paused(chat_id, callback_data.paused))
+
+
+async def subscribe_pressed(
+    query: CallbackQuery, chat: Chat, subscriptions: SubscriptionService, l10n: Localizer, bot: Bot
+) -> None:
+    message = query.message
+    thread = None if message is None or isinstance(message, InaccessibleMessage) else message.message_thread_id
+
+    async def subscribe(service: SubscriptionService, chat_id: int) -> Subscription | None:
+        subscription, _ = await service.subscribe(
+            chat_id, chat.language, message_thread_id=topic_of(thread, True), by=query.from_user.id
         )
         return subscription
-    if action.action == "scope":
-        return await subscriptions.set_scope(chat.id, value)
-    if action.action == "lang":
-        return await subscriptions.toggle_language(chat.id, value)
-    if action.action == "own":
-        return await subscriptions.set_own_languages_only(chat.id, value == "1")
-    if action.action == "mode":
-        return await subscriptions.set_mode(chat.id, value)
-    if action.action == "hour":
-        return await subscriptions.shift_hour(chat.id, int(value))
-    if action.action == "quiet":
-        return await subscriptions.set_quiet_hours(chat.id, QUIET_PRESETS[int(value)])
-    return await subscriptions.set_paused(chat.id, value == "1")
+
+    await _change(query, chat, subscriptions, l10n, bot, subscribe)
+
+
+async def zone_menu_pressed(
+    query: CallbackQuery, chat: Chat, subscriptions: SubscriptionService, l10n: Localizer, bot: Bot
+) -> None:
+    message = await _manager_pressed(query, l10n, bot)
+    if message is None:
+        return
+    await query.answer()
+    if not isinstance(message, InaccessibleMessage):
+        zones = zone_choices(chat.language, subscriptions.timezone)
+        await message.answer(
+            l10n("delivery-timezone-choose"), reply_markup=zone_keyboard(zones, subscriptions.zone_of(chat), l10n)
+        )
+
+
+async def zone_chosen(
+    query: CallbackQuery,
+    callback_data: ZoneChoice,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    l10n: Localizer,
+    bot: Bot,
+) -> None:
+    if callback_data.name not in zone_choices(chat.language, subscriptions.timezone):
+        await query.answer(l10n("button-stale"), show_alert=True)  # not a zone this chat was offered
+        return
+    message = await _manager_pressed(query, l10n, bot)
+    if message is None:
+        return
+    found = await subscriptions.set_timezone(chat.id, callback_data.name)
+    label = zone_label(found or callback_data.name, l10n.language, utcnow())
+    await query.answer(l10n("delivery-timezone-saved", zone=label))
+    if not isinstance(message, InaccessibleMessage):
+        await message.edit_text(l10n("delivery-timezone-saved", zone=label), reply_markup=None)
 
 
 def create_router() -> Router:
-    """A fresh router (a router can belong to one dispatcher only)."""
+    """A fresh router (a router can belong to one dispatcher only); one handler per button."""
     router = Router(name="settings")
     router.message.register(show_settings, Command("settings"))
-    router.callback_query.register(settings_pressed, SettingsAction.filter())
+    router.callback_query.register(scope_chosen, ScopeChoice.filter())
+    router.callback_query.register(news_language_toggled, NewsLanguageToggle.filter())
+    router.callback_query.register(own_languages_chosen, OwnLanguagesOnly.filter())
+    router.callback_query.register(mode_chosen, ModeChoice.filter())
+    router.callback_query.register(digest_hour_shifted, DigestHourShift.filter())
+    router.callback_query.register(quiet_preset_chosen, QuietPreset.filter())
+    router.callback_query.register(pause_chosen, PauseChoice.filter())
+    router.callback_query.register(subscribe_pressed, SubscribeAgain.filter())
+    router.callback_query.register(zone_menu_pressed, ZoneMenu.filter())
+    router.callback_query.register(zone_chosen, ZoneChoice.filter())
     return router

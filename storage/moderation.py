@@ -49,7 +49,7 @@ class HeldEntryRepository:
             )
         return bool(result.rowcount)
 
-    async def decide(self, entry_id: int, status: str, admin_id: int) -> bool:
+    async def decide(self, entry_id: int, status: str, admin_id: int | None) -> bool:
         """Approve or skip a held entry; only the first decision counts."""
         async with self._db.begin() as conn:
             result = await conn.execute(

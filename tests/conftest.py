@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.runtime.bootstrap import Services, bootstrap
 from bot.runtime.factory import create_dispatcher
+from domain.clock import Clock, utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
 from storage import Database
@@ -154,9 +155,10 @@ class RunningBot:
             await asyncio.wait_for(self.task, 10)
 
 
-async def start_bot(settings: Settings, stub: BotAPIStub) -> RunningBot:
-    """Build everything with the production container and factories, and start polling the stub."""
-    services = bootstrap(settings)
+async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcnow) -> RunningBot:
+    """Build everything with the production container and factories, and start polling the stub; `clock` is what
+    the bot's decisions by the time read (a test passes a `MovableClock` to jump ahead)."""
+    services = bootstrap(settings, clock=clock)
     await services.start()
     assert services.bot is not None  # the settings name the stub's token
     bot = services.bot

@@ -16,7 +16,7 @@ from bot.services.admin.broadcasts import BroadcastService
 from bot.telegram.alerts import AdminAlerts
 from bot.telegram.reports import post_report, update_report
 from domain.alerts import Alert
-from domain.clock import utcnow
+from domain.clock import Clock, utcnow
 from storage.broadcasts import Broadcast
 from storage.stats import StatsRepository
 
@@ -39,7 +39,7 @@ def _report_overdue(broadcast: Broadcast, now: datetime) -> bool:
 
 
 async def broadcast_tick(
-    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float]
+    bot: Bot, broadcasts: BroadcastService, leadership: Leadership, edited: dict[int, float], clock: Clock = utcnow
 ) -> None:
     """Start due scheduled broadcasts, refresh running reports, and close finished ones with the final report.
 
@@ -47,7 +47,7 @@ async def broadcast_tick(
     """
     if not leadership.held:
         return
-    now = utcnow()
+    now = clock()
     for due in await broadcasts.due(now):
         started = await broadcasts.start(due.id)
         if started is not None:
@@ -67,12 +67,12 @@ async def broadcast_tick(
             continue
         if time.monotonic() - edited.get(running.id, -math.inf) < REPORT_MIN_GAP_SECONDS:
             continue  # edited by the last tick, which started late: the next tick edits it (or finishes it)
-        progress = await broadcasts.progress(running, utcnow())
+        progress = await broadcasts.progress(running, clock())
         final = progress.done and await broadcasts.finish(running.id)
         if final:
             finished = await broadcasts.get(running.id)
             if finished is not None:
-                progress = await broadcasts.progress(finished, utcnow())
+                progress = await broadcasts.progress(finished, clock())
             logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
         await update_report(bot, progress, final=final)
         edited[running.id] = time.monotonic()
@@ -104,6 +104,7 @@ def schedule_admin_jobs(
     leadership: Leadership,
     *,
     supervisor: Supervisor | None = None,
+    clock: Clock = utcnow,
 ) -> None:
     """Add both jobs; each does nothing on a process that does not lead."""
     supervisor = supervisor or Supervisor()
@@ -111,7 +112,7 @@ def schedule_admin_jobs(
         supervisor.job("broadcast-reports", broadcast_tick),
         "interval",
         seconds=REPORT_INTERVAL_SECONDS,
-        args=[bot, broadcasts, leadership, {}],
+        args=[bot, broadcasts, leadership, {}, clock],
         id="admin-broadcasts",
         replace_existing=True,
     )

@@ -15,6 +15,7 @@ from bot.runtime.supervision import Supervisor
 from bot.services.admin.broadcasts import BroadcastService
 from bot.telegram.alerts import AdminAlerts
 from bot.telegram.menus import set_chat_commands, set_menu_by_app_language
+from domain.clock import Clock
 from storage.chats import ChatRepository
 from storage.stats import StatsRepository
 
@@ -31,6 +32,7 @@ async def start_admin(
     leadership: Leadership,
     chats: ChatRepository,
     supervisor: Supervisor,
+    clock: Clock,
 ) -> None:
     """Admin commands in each admin's own menu (never the public one), and the admin jobs."""
     for admin_id in sorted(settings.admin_ids):
@@ -43,4 +45,4 @@ async def start_admin(
         except TelegramAPIError as error:
             # An admin who never opened the bot has no chat yet; their first /start sets the menu.
             logger.info("admin.menu_skipped", extra={"admin_id": admin_id, "error": str(error)})
-    schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, supervisor=supervisor)
+    schedule_admin_jobs(scheduler, bot, broadcasts, stats, alerts, leadership, supervisor=supervisor, clock=clock)

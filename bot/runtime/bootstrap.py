@@ -25,6 +25,7 @@ from bot.services.admin.backups import Backups
 from bot.services.admin.broadcasts import BroadcastService
 from bot.services.admin.charts import StatsCharts
 from bot.services.admin.diagnostics import DeliveryDiagnostics
+from bot.services.admin.inquiries import InquiryDesk
 from bot.services.admin.knowledge import KnowledgeBaseFiles
 from bot.services.admin.moderation import ModerationQueue
 from bot.services.admin.overview import StatsOverview
@@ -44,6 +45,7 @@ from storage.chats import ChatRepository
 from storage.diagnostics import DiagnosticsRepository
 from storage.entries import EntryRepository
 from storage.housekeeping import Housekeeping
+from storage.inquiries import InquiryRepository
 from storage.kb import KnowledgeBaseRepository
 from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
@@ -122,6 +124,7 @@ class Core:
     source_repository: SourceRepository
     source_admin: SourceAdmin
     diagnostics: DeliveryDiagnostics
+    inquiries: InquiryDesk
 
     def _fields(self) -> Iterator[tuple[str, Any]]:
         for item in fields(self):
@@ -212,7 +215,7 @@ def build_core(
         clock=clock,
     )
     moderation = ModerationQueue(
-        HeldEntryRepository(db), entries, delivery, enabled=settings.moderation, on_held=hooks.on_held
+        HeldEntryRepository(db), entries, delivery, audit, enabled=settings.moderation, on_held=hooks.on_held
     )
     poller = FeedPoller(
         db,
@@ -254,6 +257,7 @@ def build_core(
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings, audit),
         diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
+        inquiries=InquiryDesk(InquiryRepository(db), knowledge, audit, clock=clock),
     )
 
 

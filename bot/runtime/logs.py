@@ -59,10 +59,24 @@ class JsonFormatter(logging.Formatter):
         return scrub(json.dumps(payload, ensure_ascii=False))
 
 
+class RoutineAtDebug(logging.Filter):
+    """The scheduler's routine lines ("Running job", "executed successfully", "Added job") are DEBUG: at INFO they
+    were most of a quiet bot's log. Its warnings (a missed run) and errors stay as they are."""
+
+    ROUTINE = ("apscheduler",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and record.name.startswith(self.ROUTINE):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
-    """Send all logs to stderr, one line per event."""
+    """Send all logs to stderr (results of commands go to stdout), one line per event."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else KeyValueFormatter())
+    handler.addFilter(RoutineAtDebug())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

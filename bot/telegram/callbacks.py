@@ -1,14 +1,18 @@
-"""Callback data of admin buttons, one factory per kind of button with typed (Enum) fields.
+"""Callback data of every button, one factory per kind of button with typed (Enum, Literal) fields.
 
 A forged or stale value fails to unpack, so no handler matches and the fallback's stale-button answer
 replies; what a value names (a broadcast, a source) is still checked again on press.
 """
 
 from enum import StrEnum
+from typing import Literal
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from domain.broadcasts import Audience
+from domain.languages import Language
+from domain.subscriptions import QUIET_PRESET_COUNT, Mode, Scope
 
 
 class BroadcastStep(StrEnum):
@@ -61,3 +65,86 @@ class ModerationAction(CallbackData, prefix="admm"):
 
 class WhyEntry(CallbackData, prefix="admw"):
     entry: int
+
+
+# Subscribers' buttons: /language, /settings and the news-language offer. Each field is typed, so a forged or
+# outdated value (a language we do not speak, a mode that does not exist) fails to unpack like any other.
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    """The interface language (the /language picker)."""
+
+    code: Language
+
+
+class NewsLanguageStep(StrEnum):
+    ONLY = "only"
+    ADD = "add"
+    KEEP = "keep"
+
+
+class NewsLanguages(CallbackData, prefix="nlang"):
+    """After a change of interface language: news in that language only, added, or as it was."""
+
+    code: Language
+    action: NewsLanguageStep
+
+
+class ScopeChoice(CallbackData, prefix="dsc"):
+    scope: Scope
+
+
+class NewsLanguageToggle(CallbackData, prefix="dsl"):
+    code: Language
+
+
+class OwnLanguagesOnly(CallbackData, prefix="dso"):
+    only: bool
+
+
+class ModeChoice(CallbackData, prefix="dsm"):
+    mode: Mode
+
+
+class DigestHourShift(CallbackData, prefix="dsh"):
+    hours: Literal[-1, 1]
+
+
+class QuietPreset(CallbackData, prefix="dsq"):
+    preset: int = Field(ge=0, lt=QUIET_PRESET_COUNT)
+
+
+class ZoneMenu(CallbackData, prefix="dszm"):
+    """Show the zones offered for the chat's language."""
+
+
+class ZoneChoice(CallbackData, prefix="dsz"):
+    name: str  # an IANA name; checked against the zones offered before it is set
+
+
+class PauseChoice(CallbackData, prefix="dsp"):
+    paused: bool
+
+
+class SubscribeAgain(CallbackData, prefix="dsub"):
+    """Subscribe from /settings of a chat that is not subscribed."""
+
+
+class AskCenter(CallbackData, prefix="ask"):
+    """ "Ask the Center" under an answer the bot could not give (or one rated 👎)."""
+
+    log: int  # the question log row: the question and its language
+    question: int  # the asker's message the Center's answer replies to (0: none known)
+
+
+class InquiryStep(StrEnum):
+    ANSWER = "answer"
+    CLOSE = "close"
+    FACT = "fact"  # the answer into the knowledge base
+
+
+class InquiryAction(CallbackData, prefix="inq"):
+    """An admin's button on an inquiry."""
+
+    inquiry: int
+    action: InquiryStep

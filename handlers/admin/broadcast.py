@@ -15,7 +15,7 @@ from bot.telegram.reports import cancel_keyboard, post_report, update_report
 from domain.audit import AuditTrail
 from domain.broadcasts import Audience
 from domain.chats import Chat
-from domain.clock import utcnow
+from domain.clock import Clock
 from domain.localtime import example_time, format_moment, parse_local, zone_label
 
 MEDIA = ("text", "photo", "document", "video")
@@ -128,6 +128,7 @@ async def ask_time(
     broadcasts: BroadcastService,
     chat: Chat,
     subscriptions: SubscriptionService,
+    clock: Clock,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
@@ -138,7 +139,7 @@ async def ask_time(
     await state.set_state(BroadcastDialog.when)
     await state.update_data(broadcast=broadcast.id)
     zone_name = subscriptions.zone_of(chat)
-    now = utcnow()
+    now = clock()
     await message.answer(
         l10n("admin-bc-when", example=example_time(now, zone_name), zone=zone_label(zone_name, l10n.language, now))
     )
@@ -151,6 +152,7 @@ async def cancel(
     l10n: Localizer,
     broadcasts: BroadcastService,
     audit: AuditTrail,
+    clock: Clock,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
@@ -164,7 +166,7 @@ async def cancel(
     await query.answer(l10n("admin-bc-cancelled"))
     await audit.record("broadcast.cancel", actor_id=query.from_user.id, broadcast=broadcast.id, was=broadcast.status)
     if cancelled.report_message_id is not None:
-        await update_report(bot, await broadcasts.progress(cancelled, utcnow()), final=True)
+        await update_report(bot, await broadcasts.progress(cancelled, clock()), final=True)
     else:
         await message.edit_reply_markup(reply_markup=None)
         await message.answer(l10n("admin-bc-cancelled"))
@@ -178,11 +180,12 @@ async def got_time(
     audit: AuditTrail,
     chat: Chat,
     subscriptions: SubscriptionService,
+    clock: Clock,
 ) -> None:
     text = (message.text or "").strip()
     # The admin types their own clock's time; the zone is the one /settings shows them.
     zone_name = subscriptions.zone_of(chat)
-    now = utcnow()
+    now = clock()
     due = parse_local(text, zone_name, now)
     if due is None:
         zone = zone_label(zone_name, l10n.language, now)

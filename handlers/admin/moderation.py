@@ -1,6 +1,6 @@
 """Held alliance entries: Approve sends them, Edit title asks for a new title first, Skip drops them."""
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -10,8 +10,9 @@ from bot.i18n import Localizer
 from bot.services.admin.moderation import ModerationQueue
 from bot.telegram.callbacks import ModerationAction, ModerationStep
 from bot.telegram.notices import moderation_keyboard, moderation_text
-from domain.audit import AuditTrail
+from domain.audit import Actor
 from domain.chats import Chat
+from domain.entries import StoredEntry
 
 MAX_TITLE = 300
 
@@ -20,53 +21,73 @@ class TitleDialog(StatesGroup):
     title = State()
 
 
-async def moderation_pressed(
+async def _held(
+    query: CallbackQuery, callback_data: ModerationAction, l10n: Localizer, moderation: ModerationQueue
+) -> StoredEntry | None:
+    """The entry a moderation button names while it is still held; otherwise None, the admin told why."""
+    found = await moderation.entry(callback_data.entry)
+    if found is None or query.message is None:
+        await query.answer(l10n("button-stale"), show_alert=True)
+        return None
+    entry, status = found
+    if status != "held":
+        await query.answer(l10n("admin-mod-decided"), show_alert=True)
+        return None
+    return entry
+
+
+async def _decided(query: CallbackQuery, text: str) -> None:
+    """The buttons go; the chat keeps a line saying what was decided."""
+    await query.answer(text)
+    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(text)
+
+
+async def title_pressed(
     query: CallbackQuery,
     callback_data: ModerationAction,
     state: FSMContext,
     l10n: Localizer,
     moderation: ModerationQueue,
-    audit: AuditTrail,
 ) -> None:
-    found = await moderation.entry(callback_data.entry)
-    message = query.message
-    if found is None or message is None:
-        await query.answer(l10n("button-stale"), show_alert=True)
+    entry = await _held(query, callback_data, l10n, moderation)
+    if entry is None:
         return
-    entry, status = found
-    if status != "held":
+    await query.answer()
+    await state.set_state(TitleDialog.title)
+    await state.update_data(entry=entry.id)
+    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+        await query.message.answer(l10n("admin-mod-ask-title", title=entry.entry.title))
+
+
+async def approve_pressed(
+    query: CallbackQuery, callback_data: ModerationAction, l10n: Localizer, moderation: ModerationQueue
+) -> None:
+    entry = await _held(query, callback_data, l10n, moderation)
+    if entry is None:
+        return
+    rows = await moderation.approve(entry.id, Actor.admin(query.from_user.id))
+    if rows is None:
         await query.answer(l10n("admin-mod-decided"), show_alert=True)
         return
-    admin_id = query.from_user.id
-    action = callback_data.action
-    if action is ModerationStep.TITLE:
-        await query.answer()
-        await state.set_state(TitleDialog.title)
-        await state.update_data(entry=entry.id)
-        if not isinstance(message, InaccessibleMessage):
-            await message.answer(l10n("admin-mod-ask-title", title=entry.entry.title))
+    await _decided(query, l10n("admin-mod-approved", count=rows))
+
+
+async def skip_pressed(
+    query: CallbackQuery, callback_data: ModerationAction, l10n: Localizer, moderation: ModerationQueue
+) -> None:
+    entry = await _held(query, callback_data, l10n, moderation)
+    if entry is None:
         return
-    if action is ModerationStep.APPROVE:
-        rows = await moderation.approve(entry.id, admin_id)
-        if rows is None:
-            await query.answer(l10n("admin-mod-decided"), show_alert=True)
-            return
-        await audit.record("moderation.approve", actor_id=admin_id, entry=entry.id, rows=rows)
-        text = l10n("admin-mod-approved", count=rows)
-    else:
-        if not await moderation.skip(entry.id, admin_id):
-            await query.answer(l10n("admin-mod-decided"), show_alert=True)
-            return
-        await audit.record("moderation.skip", actor_id=admin_id, entry=entry.id)
-        text = l10n("admin-mod-skipped")
-    await query.answer(text)
-    if not isinstance(message, InaccessibleMessage):
-        await message.edit_reply_markup(reply_markup=None)
-        await message.answer(text)
+    if not await moderation.skip(entry.id, Actor.admin(query.from_user.id)):
+        await query.answer(l10n("admin-mod-decided"), show_alert=True)
+        return
+    await _decided(query, l10n("admin-mod-skipped"))
 
 
 async def got_title(
-    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue, audit: AuditTrail
+    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, moderation: ModerationQueue
 ) -> None:
     title = (message.text or "").strip()
     if not title or len(title) > MAX_TITLE:
@@ -74,16 +95,14 @@ async def got_title(
         return
     entry_id = int((await state.get_data()).get("entry", 0))
     await state.clear()
-    if not await moderation.retitle(entry_id, title):
+    actor = Actor.admin(message.from_user.id if message.from_user else None)
+    if not await moderation.retitle(entry_id, title, actor):
         await message.answer(l10n("admin-mod-decided"))
         return
     found = await moderation.entry(entry_id)
     if found is None:
         await message.answer(l10n("button-stale"))
         return
-    await audit.record(
-        "moderation.title", actor_id=message.from_user.id if message.from_user else None, entry=entry_id, title=title
-    )
     await message.answer(
         moderation_text(found[0], chat.language), reply_markup=moderation_keyboard(entry_id, chat.language)
     )
@@ -92,6 +111,8 @@ async def got_title(
 def create_router() -> Router:
     """A fresh router (a router can belong to one dispatcher only)."""
     router = Router(name="admin-moderation")
-    router.callback_query.register(moderation_pressed, ModerationAction.filter())
+    router.callback_query.register(approve_pressed, ModerationAction.filter(F.action == ModerationStep.APPROVE))
+    router.callback_query.register(title_pressed, ModerationAction.filter(F.action == ModerationStep.TITLE))
+    router.callback_query.register(skip_pressed, ModerationAction.filter(F.action == ModerationStep.SKIP))
     router.message.register(got_title, StateFilter(TitleDialog.title))
     return router

@@ -12,7 +12,7 @@ from storage.schema.delivery import (
 )
 from storage.schema.feeds import entries, seen_keys, sources
 from storage.schema.fsm import fsm_states
-from storage.schema.kb import kb_countries, kb_facts, kb_organizations, kb_people, kb_roles, qa_log
+from storage.schema.kb import inquiries, kb_countries, kb_facts, kb_organizations, kb_people, kb_roles, qa_log
 from storage.schema.leases import leases
 from storage.schema.updates import update_inbox
 
@@ -24,6 +24,7 @@ __all__ = [
     "entries",
     "fsm_states",
     "held_entries",
+    "inquiries",
     "kb_countries",
     "kb_facts",
     "kb_organizations",

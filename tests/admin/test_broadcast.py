@@ -20,6 +20,7 @@ from storage.broadcasts import Broadcast
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import RunningBot, make_settings, start_bot
+from tests.support.clock import MovableClock
 
 ALMATY = ZoneInfo("Asia/Almaty")  # an English-speaking admin starts in the bot's TIMEZONE
 
@@ -172,24 +173,25 @@ async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: Bo
     assert edited == {}  # a cancelled broadcast is forgotten, not kept for the life of the process
 
 
-@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, database_url: str) -> None:
     settings = make_settings(stub, database_url)
-    first = await start_bot(settings, stub)
+    clock = MovableClock()
+    first = await start_bot(settings, stub, clock=clock)
     users = await add_subscribers(first, stub, 5)
     boss = admin(stub)
     confirm = await compose(boss, "Tomorrow's meeting")
     boss.press(confirm, "Schedule")
     assert "date and time on your clock (Almaty (UTC+5))" in (await boss.reply()).text
     assert "future date" in (await boss.ask("yesterday")).text
-    due = utcnow() + timedelta(seconds=4)
+    due = clock() + timedelta(hours=1)
     scheduled = await boss.ask(f"{due.astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")  # the admin's clock, not UTC
     assert scheduled.text.startswith("Scheduled for")
     assert f"{due.astimezone(ALMATY):%H:%M} (Almaty, UTC+5)" in scheduled.text
     await first.stop()
     assert copies(stub, users) == 0
 
-    second = await start_bot(settings, stub)
+    clock.advance(hours=2)  # the bot was down while it fell due
+    second = await start_bot(settings, stub, clock=clock)
     try:
         await stub.wait_until(lambda: copies(stub, users) == 5, timeout=20)
         report = await boss.reply()
@@ -202,20 +204,26 @@ async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, da
     assert copies(stub, users) == 5  # sent once, not once per process
 
 
-async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, app: RunningBot) -> None:
+async def test_a_scheduled_broadcast_can_be_cancelled(stub: BotAPIStub, database_url: str) -> None:
+    clock = MovableClock()
+    app = await start_bot(make_settings(stub, database_url), stub, clock=clock)
     users = await add_subscribers(app, stub, 3)
     boss = admin(stub)
     confirm = await compose(boss, "Never")
     boss.press(confirm, "Schedule")
     await boss.reply()
-    due_at = utcnow() + timedelta(seconds=3)
+    due_at = clock() + timedelta(hours=1)
     scheduled = await boss.ask(f"{due_at.astimezone(ALMATY):%Y-%m-%d %H:%M:%S}")
     query = boss.press(scheduled, "Cancel")
     assert (await boss.callback_answer(query))["text"] == "The broadcast is cancelled."
+    clock.advance(hours=2)
     # The leader's job would start it: wait for a run of that job that looks past the time it was due.
-    await ticked_after(app, due_at.replace(microsecond=0))
-    async with app.services.db.connect() as conn:
-        (row,) = (await conn.execute(select(broadcasts))).all()
+    try:
+        await ticked_after(app, due_at.replace(microsecond=0))
+        async with app.services.db.connect() as conn:
+            (row,) = (await conn.execute(select(broadcasts))).all()
+    finally:
+        await app.stop()
     assert row.status == "cancelled"
     assert copies(stub, users) == 0
 

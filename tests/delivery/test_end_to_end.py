@@ -182,7 +182,7 @@ async def test_settings_buttons_change_the_subscription(stub: BotAPIStub, runnin
 async def test_forged_settings_button_does_nothing(stub: BotAPIStub, running: RunningBot) -> None:
     user = await subscribe(stub, 2901, "en")
     panel = await user.ask("/settings")
-    for data in ("dset:scope:everything", "dset:hour:1000", "dset:drop:tables", "dset:"):
+    for data in ("dsc:everything", "dsh:1000", "dsh:0", "dsq:99", "dsm:drop tables", "dsc:", "dset:scope:all"):
         answer = await user.callback_answer(user.press(panel, data=data))
         assert answer["text"] == "This button is no longer valid."
     subscription = await running.services.subscriptions.get(user.id)

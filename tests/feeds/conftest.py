@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -15,6 +15,7 @@ from domain.entries import StoredEntry
 from domain.sources import NewSource, Source, SourceTrouble
 from storage import Database
 from storage.sources import SourceRepository
+from tests.support.clock import MovableClock
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Harness:
     handed_over: list[list[StoredEntry]]
     alerts: list[str]
     names: list[str]
+    clock: MovableClock
+    # What a hand-over does after recording it; a test makes it fail as delivery would.
+    delivery: Callable[[Sequence[StoredEntry]], Awaitable[None]] | None = field(default=None)
 
     async def add(self, url: str, *, kind: str = "rss", language: str = "ru", interval: int = 300) -> Source:
         return await SourceRepository(self.db).add(NewSource(url, kind, language, f"source {url}", interval))
@@ -48,8 +52,12 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
     handed_over: list[list[StoredEntry]] = []
     alerts: list[str] = []
     names: list[str] = []
+    clock = MovableClock()
+    harness: Harness
 
     async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
+        if harness.delivery is not None:
+            await harness.delivery(entries)
         handed_over.append(list(entries))
 
     async def notify_admins(trouble: SourceTrouble) -> None:
@@ -66,6 +74,8 @@ async def harness(db: Database) -> AsyncIterator[Harness]:
             notify_admins=notify_admins,
             organization_names=organization_names,
             policy=PollPolicy(fetch=TEST_LIMITS, failure_threshold=3, history_size=50),
+            clock=clock,
         )
-        yield Harness(db, poller, handed_over, alerts, names)
+        harness = Harness(db, poller, handed_over, alerts, names, clock)
+        yield harness
     await asyncio.sleep(0)

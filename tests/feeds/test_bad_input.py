@@ -165,7 +165,7 @@ async def test_a_handoff_that_raises_does_not_fail_the_poll(site: FeedSite, harn
     async def broken(_entries):
         raise RuntimeError("delivery is down")
 
-    harness.poller._on_new_entries = broken
+    harness.delivery = broken
     source = await harness.add(site.serve("/feed", rss([Item(title="A", guid="a")])))
     outcome = await harness.poll(source)
     assert (outcome.outcome, outcome.new) == ("ok", 1)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.config import LANGUAGES, Settings
 from bot.i18n import localizer, message_ids, pick_language
-from bot.runtime.logs import JsonFormatter, KeyValueFormatter
+from bot.runtime.logs import JsonFormatter, KeyValueFormatter, configure_logging
 
 
 def test_every_locale_has_every_text() -> None:
@@ -95,3 +95,22 @@ def test_arguments_of_any_length_are_placed_whole_and_escaped(language: str, tex
     shown = localizer(language)("admin-alert-crash", error=text)
     assert html.escape(text, quote=False) in shown
     assert "\ue000" not in shown.replace(html.escape(text, quote=False), "")
+
+
+@pytest.mark.parametrize(("level", "shown"), [("INFO", False), ("DEBUG", True)])
+def test_the_schedulers_routine_lines_are_debug(level: str, shown: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    handlers, saved_level = root.handlers[:], root.level
+    try:
+        configure_logging(level)
+        logging.getLogger("apscheduler.executors.default").info('Running job "poll" (scheduled at now)')
+        logging.getLogger("apscheduler.scheduler").warning("Run time of job 'poll' was missed by 0:01:00")
+        logging.getLogger("bot.services.ingestion").info("poll.done")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(saved_level)
+    lines = capsys.readouterr().err.splitlines()
+    routine = [line for line in lines if "Running job" in line]
+    assert routine == [] if not shown else [" DEBUG " in line for line in routine] == [True]
+    assert any("was missed" in line and " WARNING " in line for line in lines)
+    assert any("poll.done" in line for line in lines)

@@ -18,6 +18,7 @@ from local_telegram.server import TOKEN, WAIT
 from storage import Database
 from storage.leases import LeaseRepository
 from tests.conftest import ADMIN_ID, REPO_ROOT, RunningBot
+from tests.support.clock import MovableClock
 
 
 async def test_only_one_holder_and_a_standby_takes_over(db: Database) -> None:
@@ -34,11 +35,14 @@ async def test_only_one_holder_and_a_standby_takes_over(db: Database) -> None:
 
 
 async def test_an_expired_lease_is_taken_over(db: Database) -> None:
-    dead = Leadership(LeaseRepository(db), ttl=3)
+    clock = MovableClock()
+    dead = Leadership(LeaseRepository(db, clock=clock), ttl=30)
     assert await dead.try_acquire()  # and then it dies without releasing
-    standby = Leadership(LeaseRepository(db), ttl=3)
+    standby = Leadership(LeaseRepository(db, clock=clock), ttl=30)
     assert not await standby.try_acquire()
-    await asyncio.sleep(3.1)
+    clock.advance(seconds=29)
+    assert not await standby.try_acquire()  # not a moment before it expires
+    clock.advance(seconds=2)
     assert await standby.try_acquire()
 
 

@@ -5,21 +5,34 @@ from __future__ import annotations
 import random
 import string
 
+from bot.telegram.callbacks import (
+    DigestHourShift,
+    LanguageChoice,
+    ModeChoice,
+    NewsLanguageToggle,
+    OwnLanguagesOnly,
+    PauseChoice,
+    QuietPreset,
+    ScopeChoice,
+    SubscribeAgain,
+    ZoneMenu,
+)
+from domain.languages import LANGUAGES
+from domain.subscriptions import MODES, QUIET_PRESET_COUNT, SCOPES
 from local_telegram import BotAPIStub, SentMessage
 from tests.conftest import RunningBot
 
 VALID = {
-    *(f"dset:scope:{s}" for s in ("alliance", "all")),
-    *(f"dset:lang:{c}" for c in ("ru", "kk", "en")),
-    *(f"dset:mode:{m}" for m in ("instant", "daily", "weekly")),
-    "dset:hour:-1",
-    "dset:hour:1",
-    "dset:pause:0",
-    "dset:pause:1",
-    "dset:sub:",
-    "lang:ru",
-    "lang:kk",
-    "lang:en",
+    *(ScopeChoice(scope=scope).pack() for scope in SCOPES),
+    *(NewsLanguageToggle(code=code).pack() for code in LANGUAGES),
+    *(ModeChoice(mode=mode).pack() for mode in MODES),
+    *(DigestHourShift(hours=hours).pack() for hours in (-1, 1)),
+    *(PauseChoice(paused=paused).pack() for paused in (False, True)),
+    *(OwnLanguagesOnly(only=only).pack() for only in (False, True)),
+    *(QuietPreset(preset=preset).pack() for preset in range(QUIET_PRESET_COUNT)),
+    SubscribeAgain().pack(),
+    ZoneMenu().pack(),
+    *(LanguageChoice(code=code).pack() for code in LANGUAGES),
 }
 ALPHABET = string.printable + "абвгд😀\u0301\u202e\x00<>&\"':"
 
@@ -27,7 +40,23 @@ ALPHABET = string.printable + "абвгд😀\u0301\u202e\x00<>&\"':"
 def forged_data(rng: random.Random) -> str:
     """Callback data as a hostile client could send it: a known prefix, or none, and up to 64 bytes of junk."""
     while True:
-        prefix = rng.choice(["dset:", "dset:hour:", "dset:lang:", "lang:", "members:", "members:-", "", "x:"])
+        prefix = rng.choice(
+            [
+                "dsc:",
+                "dsh:",
+                "dsl:",
+                "dsm:",
+                "dsq:",
+                "dsz:",
+                "dsp:",
+                "lang:",
+                "nlang:",
+                "members:",
+                "members:-",
+                "",
+                "x:",
+            ]
+        )
         junk = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40)))
         data = (prefix + junk).encode("utf-8")[:64].decode("utf-8", "ignore")
         valid_page = data.startswith("members:") and data[8:].isdigit()
@@ -69,7 +98,9 @@ async def test_a_group_member_cannot_use_a_captured_settings_button(stub: BotAPI
     member = stub.user(6202, language_code="en")
     group = stub.group(-1006203, "Alliance group", admins={admin.id})
     panel = await group_panel(stub, admin, group)
-    subscribe = [b["callback_data"] for b in panel.buttons if b.get("callback_data", "").startswith("dset:sub")]
+    subscribe = [
+        b["callback_data"] for b in panel.buttons if b.get("callback_data", "").startswith(SubscribeAgain().pack())
+    ]
     assert subscribe, panel.text
     # A member presses the captured Subscribe button first: refused.
     answer = await member.callback_answer(member.press(panel, data=subscribe[0]))

@@ -1,4 +1,5 @@
-"""Moderation: with MODERATION on, alliance entries wait for an admin (approve, edit title, skip)."""
+"""Moderation: with MODERATION on, alliance entries wait for an admin (approve, edit title, skip); each decision is
+audited here."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.services.delivery import Delivery
+from domain.audit import Actor, AuditTrail, record
 from domain.entries import StoredEntry
 from storage.entries import EntryRepository
 from storage.moderation import HeldEntryRepository
@@ -27,6 +29,7 @@ class ModerationQueue:
         held: HeldEntryRepository,
         entries: EntryRepository,
         delivery: Delivery,
+        audit: AuditTrail,
         *,
         enabled: bool,
         on_held: OnHeld = _nobody,
@@ -34,6 +37,7 @@ class ModerationQueue:
         self._held = held
         self._entries = entries
         self._delivery = delivery
+        self._audit = audit
         self.enabled = enabled
         self.on_held = on_held
 
@@ -59,17 +63,25 @@ class ModerationQueue:
             stored = dataclasses.replace(stored, entry=dataclasses.replace(stored.entry, title=held.title))
         return stored, held.status
 
-    async def approve(self, entry_id: int, admin_id: int) -> int | None:
+    async def approve(self, entry_id: int, actor: Actor) -> int | None:
         """Send a held entry to its subscribers; returns the rows queued, None when it was already decided."""
         found = await self.entry(entry_id)
-        if found is None or not await self._held.decide(entry_id, "approved", admin_id):
+        if found is None or not await self._held.decide(entry_id, "approved", actor.user_id):
             return None
-        return await self._delivery.announce([found[0]])
+        rows = await self._delivery.announce([found[0]])
+        await record(self._audit, actor, "moderation.approve", entry=entry_id, rows=rows)
+        return rows
 
-    async def skip(self, entry_id: int, admin_id: int) -> bool:
+    async def skip(self, entry_id: int, actor: Actor) -> bool:
         """Never send a held entry; False when it was already decided."""
-        return await self._held.decide(entry_id, "skipped", admin_id)
+        if not await self._held.decide(entry_id, "skipped", actor.user_id):
+            return False
+        await record(self._audit, actor, "moderation.skip", entry=entry_id)
+        return True
 
-    async def retitle(self, entry_id: int, title: str) -> bool:
+    async def retitle(self, entry_id: int, title: str, actor: Actor) -> bool:
         """Give a held entry a new title; False when it is no longer held."""
-        return await self._held.set_title(entry_id, title.strip())
+        if not await self._held.set_title(entry_id, title.strip()):
+            return False
+        await record(self._audit, actor, "moderation.title", entry=entry_id, title=title.strip())
+        return True

@@ -18,8 +18,6 @@ from storage.outbox import Outbox, Recipient
 from storage.subscriptions import SubscriptionRepository
 
 FIRST_TASTE = 3  # announcements a new subscriber may ask for at once
-# Quiet hours offered by the /settings button, in turn; any other window is typed: /settings quiet 23-07.
-QUIET_PRESETS: tuple[tuple[int, int] | None, ...] = (None, (22, 8), (23, 7), (21, 9))
 _QUIET = re.compile(r"^\s*(\d{1,2})(?::00)?\s*[-–—]\s*(\d{1,2})(?::00)?\s*$")
 
 
