@@ -1,7 +1,7 @@
 """The update inbox: updates are stored before they are confirmed to Telegram and handled once by update_id.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0019
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from storage.schema.base import UTCDateTime
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0019"  # re-chained after main's 0019 (inquiries) so the branch has one head
 branch_labels = None
 depends_on = None
 
