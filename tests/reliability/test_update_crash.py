@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from bot.telegram.inbox import HANDLERS_AT_ONCE
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN, WAIT
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.inbox import DONE, HANDLING, InboxRepository
 from tests.conftest import REPO_ROOT
@@ -72,7 +71,7 @@ async def test_sigkill_during_a_burst_of_updates_loses_none_and_repeats_only_tho
     kill_after = chance.randint(1, USERS * 2 // 3)  # welcomes seen before the kill: anywhere in the burst
 
     first = await start_bot_process(stub, database_url, tmp_path)
-    await stub.wait_until(lambda: sum(welcomes(stub).values()) >= kill_after, timeout=4 * WAIT)
+    await stub.wait_until(lambda: sum(welcomes(stub).values()) >= kill_after)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     at_kill = welcomes(stub)
@@ -82,11 +81,10 @@ async def test_sigkill_during_a_burst_of_updates_loses_none_and_repeats_only_tho
 
     second = await start_bot_process(stub, database_url, tmp_path)
     try:
-        await stub.wait_until(lambda: len(welcomes(stub)) == USERS, timeout=4 * WAIT)
-        # The event a duplicate would come from: the inbox holds every update, each handled to its end.
-        deadline = time.monotonic() + 4 * WAIT
-        while not _all_done(states := await inbox_states(database_url)):
-            assert time.monotonic() < deadline, f"updates not finished: {states}"
+        await stub.wait_until(lambda: len(welcomes(stub)) == USERS)
+        # The event a duplicate would come from: the inbox holds every update, each handled to its end (a hang is
+        # caught by the test's timeout, as every wait here).
+        while not _all_done(await inbox_states(database_url)):
             await asyncio.sleep(0.2)
     finally:
         second.send_signal(signal.SIGTERM)
