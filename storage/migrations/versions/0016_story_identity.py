@@ -6,7 +6,7 @@ carry their story and language, and are kept once their digest is queued (`sent_
 story a reader already got in a digest is not sent again.
 
 Revision ID: 0016
-Revises: 0019 (written on 0014; re-chained after 0019 when main was merged)
+Revises: 0015
 """
 
 import json
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0019"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
