@@ -2,7 +2,8 @@
 
 Run: `python -m bench.soak` (10 minutes, the figures in docs/PERFORMANCE.md), `python -m bench.soak --hours 2`
 (the goal's run) or `python -m bench.soak --minutes 1` (a smoke run); `--tracemalloc` runs the bot under
-tracemalloc and prints what grew between the first sample and the last (its own memory is in the RSS then).
+tracemalloc (from the first sample on) and prints what grew from the middle of the run to its end (tracemalloc's
+own memory is in the RSS then).
 127.0.0.1 only: the Bot API stub and a feed site run in this process, the bot (`python -m bot run`) in a
 subprocess whose resident memory (VmRSS from /proc) is sampled every few seconds. The feed gains an item every
 30 s (news is stored and fanned out to 50 subscribers); 50 users ask questions at QUESTIONS_PER_SECOND. Samples
@@ -36,12 +37,15 @@ QUESTIONS_PER_SECOND = 2.0
 NEW_ITEM_EVERY = 30.0
 SAMPLE_EVERY = 5.0
 WARM_UP = 30.0  # seconds after /healthz: the first polls and questions fill caches, measured from here on
-# The bot under tracemalloc: SIGUSR1 writes a snapshot to the file named by SOAK_SNAPSHOT plus a counter.
+# The bot with tracemalloc at hand: the first SIGUSR1 starts tracing (after the warm-up: tracing from the start
+# makes its imports several times slower), each next one writes a snapshot to SOAK_SNAPSHOT plus a counter.
 TRACED_BOT = """
 import os, runpy, signal, sys, tracemalloc
-tracemalloc.start(12)
 taken = [0]
 def snapshot(*_):
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(10)
+        return
     taken[0] += 1
     tracemalloc.take_snapshot().dump(f"{os.environ['SOAK_SNAPSHOT']}.{taken[0]}")
 signal.signal(signal.SIGUSR1, snapshot)
@@ -129,7 +133,7 @@ def _growth(first: Path, last: Path, top: int = 15) -> None:
         tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
     ]
     stats = after.filter_traces(ignore).compare_to(before.filter_traces(ignore), "traceback")
-    print(f"-- tracemalloc: the {top} tracebacks that grew most between the first sample and the last")
+    print(f"-- tracemalloc: the {top} tracebacks that grew most from the middle of the run to its end")
     for stat in stats[:top]:
         print(f"{stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks")
         for line in stat.traceback.format()[-8:]:
@@ -160,6 +164,7 @@ async def soak(minutes: float, *, traced: bool = False) -> int:
         asked = [0]
         tasks = [asyncio.create_task(_questions(stub, stop, asked)), asyncio.create_task(_new_items(feed, stop))]
         samples: list[tuple[float, int]] = []
+        halfway = False
         started = time.monotonic()
         try:
             while (elapsed := time.monotonic() - started) < minutes * 60:
@@ -167,7 +172,8 @@ async def soak(minutes: float, *, traced: bool = False) -> int:
                     print(f"the bot exited with {process.returncode}")
                     return 1
                 if elapsed >= min(WARM_UP, minutes * 60 / 4):
-                    if traced and not samples:
+                    if traced and (not samples or (elapsed >= minutes * 30 and not halfway)):
+                        halfway = bool(samples)  # tracing starts at the first sample, the first snapshot halfway
                         process.send_signal(signal.SIGUSR1)
                     samples.append((elapsed, rss_kb(process.pid)))
                 await asyncio.sleep(SAMPLE_EVERY)

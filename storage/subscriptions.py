@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import utcnow
 from domain.subscriptions import DEFAULT_DIGEST_HOUR, DIGEST_MODES, Subscriber, Subscription
@@ -91,6 +93,24 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         quiet_end=values["quiet_end"],
         own_languages_only=values["own_languages_only"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Runs reads on one connection, or each on a connection of its own (`conn` None)."""
+
+    conn: AsyncConnection | None
+    db: Database
+
+    async def rows(self, query: sa.Executable) -> list[sa.Row[Any]]:
+        if self.conn is not None:
+            return list((await self.conn.execute(query)).all())
+        async with self.db.connect() as conn:
+            return list((await conn.execute(query)).all())
+
+    async def one(self, query: sa.Executable) -> Any:
+        rows = await self.rows(query)
+        return rows[0][0] if rows else None
 
 
 class SubscriptionRepository:
@@ -286,7 +306,7 @@ class SubscriptionRepository:
             return index.c.language, index.c.scope, index.c.paused, index.c.chat_id
         return subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.chat_id
 
-    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncIterator[AudienceChunk]:
+    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncGenerator[AudienceChunk]:
         """The listening subscriptions `audience` may admit, as chunks of at most `chunk_size` in chat id order.
 
         Each chunk is one range of chat ids, found by walking an index from the last one's end (never by reading
@@ -305,25 +325,35 @@ class SubscriptionRepository:
                 sa.literal(scope).label("scope"), lowest.label("first"), highest.scalar_subquery().label("last")
             )
 
-        async with self._db.connect() as conn:
+        async with self._walk() as scalar:
             query = sa.union_all(*(bounds(scope) for scope in audience.scopes))
-            spans = [(row.scope, row.first, row.last) for row in await conn.execute(query) if row.first is not None]
-        for scope, lowest, highest in spans:
-            key, conditions = self._spine(audience, scope)
-            first: int | None = lowest
-            while first is not None:
-                following = sa.select(key).where(*conditions, key >= first).order_by(*order).offset(chunk_size).limit(1)
-                async with self._db.connect() as conn, conn.begin():
-                    if conn.dialect.name == "postgresql":
-                        # Walk the index in order from `first` and stop after the chunk. Without statistics
-                        # (a table just filled) PostgreSQL would rather read every row after `first` and sort
-                        # them: the rest of the audience for every chunk.
-                        await conn.exec_driver_sql("SET LOCAL enable_sort = off")
-                    end = (await conn.execute(following)).scalar()
-                # The last chunk ends after the scope's last chat, not open-ended: an open range would let its
-                # statements read every chat after it (the other scopes' too).
-                yield AudienceChunk(audience, scope, first, highest + 1 if end is None else end)
-                first = end
+            spans = [(row.scope, row.first, row.last) for row in await scalar.rows(query) if row.first is not None]
+            for scope, lowest, highest in spans:
+                key, conditions = self._spine(audience, scope)
+                first: int | None = lowest
+                while first is not None:
+                    following = (
+                        sa.select(key).where(*conditions, key >= first).order_by(*order).offset(chunk_size).limit(1)
+                    )
+                    end = await scalar.one(following)
+                    # The last chunk ends after the scope's last chat, not open-ended: an open range would let its
+                    # statements read every chat after it (the other scopes' too).
+                    yield AudienceChunk(audience, scope, first, highest + 1 if end is None else end)
+                    first = end
+
+    @asynccontextmanager
+    async def _walk(self) -> AsyncIterator[_Reader]:
+        """Where the chunk walk's reads run. On PostgreSQL one transaction for the whole walk, with sorting off:
+        the index is walked in order from a chunk's start and left after the chunk, where without statistics (a
+        table just filled) PostgreSQL would rather read every row after the start and sort them, the rest of the
+        audience for every chunk. On SQLite each read on a connection of its own: a read transaction held through
+        a fan-out would keep SQLite from checkpointing its log meanwhile."""
+        if self._db.is_sqlite:
+            yield _Reader(None, self._db)
+            return
+        async with self._db.connect() as conn, conn.begin():
+            await conn.exec_driver_sql("SET LOCAL enable_sort = off")
+            yield _Reader(conn, self._db)
 
     @classmethod
     def _candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:

@@ -52,24 +52,30 @@ Statement = tuple[list[str], str, tuple[Any, ...]]  # the settings made before i
 
 async def _announce_captured(db: Database, entry: StoredEntry, audience: int) -> list[Statement]:
     """Announce the entry, returning each statement it ran on the audience (the subscriptions) with its parameters
-    and the settings made just before it in its transaction (`SET LOCAL`). The outbox's own reads (the story's
+    and the settings in effect in its transaction (`SET LOCAL`). The outbox's own reads (the story's
     copies, once per entry) are left out: replayed after the fan-out, they would read what it wrote."""
     captured: list[Statement] = []
-    settings: list[str] = []
+    in_effect: dict[int, list[str]] = {}  # per connection, the SET LOCALs of its open transaction
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+    def record(conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
         if statement.startswith("SET "):
-            settings.append(statement)
+            in_effect.setdefault(id(conn), []).append(statement)
         elif statement.startswith(("SELECT", "INSERT", "WITH")) and "subscriptions" in statement:
-            captured.append((list(settings), statement, tuple(parameters or ())))
-            settings.clear()
+            captured.append((list(in_effect.get(id(conn), ())), statement, tuple(parameters or ())))
 
-    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    def ended(conn: Any) -> None:
+        in_effect.pop(id(conn), None)
+
+    engine = db.engine.sync_engine
+    listeners = (("before_cursor_execute", record), ("commit", ended), ("rollback", ended))
+    for name, listener in listeners:
+        sa.event.listen(engine, name, listener)
     try:
         delivery = Delivery(SubscriptionRepository(db), Outbox(db), chunk_size=CHUNK)
         assert await delivery.announce([entry]) == audience
     finally:
-        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+        for name, listener in listeners:
+            sa.event.remove(engine, name, listener)
     return captured
 
 
