@@ -53,6 +53,7 @@ T = TypeVar("T")
 # Cancelled message ids remembered (oldest forgotten first): a cancelled broadcast's claimed rows are
 # dropped within seconds, so a long memory buys nothing and would grow for the life of the process.
 CANCELLED_MEMORY = 10_000
+FIRST_IDLE_POLL = 0.25  # seconds: the first look for due rows after the outbox ran dry
 
 
 def default_concurrency(rate: float) -> int:
@@ -99,7 +100,8 @@ class Sender:
         paid: bool = False,
         concurrency: int | None = None,
         batch_size: int | None = None,
-        idle_poll: float = 0.25,
+        idle_poll: float = 5.0,
+        first_idle_poll: float = FIRST_IDLE_POLL,
         backoff_base: float = 2.0,
         backoff_cap: float = 600.0,
         max_errors: int = 10,  # 2 s doubling to 8.5 min in all: a Telegram outage of minutes loses nothing
@@ -115,6 +117,9 @@ class Sender:
         self.concurrency = concurrency or default_concurrency(rate)
         self._batch_size = batch_size or max(50, 2 * self.concurrency)
         self._idle_poll = idle_poll
+        self._first_idle_poll = min(first_idle_poll, idle_poll)
+        self._idle_wait = self._first_idle_poll
+        outbox.watch(self.wake)
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._max_errors = max_errors
@@ -132,6 +137,7 @@ class Sender:
         self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
         self._prepared: OrderedDict[tuple[int, bool], _Requests] = OrderedDict()
         self._claimer: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
         self._term: Callable[[], int] = lambda: 0
@@ -183,6 +189,9 @@ class Sender:
         self._recorder = spawn("sender-recorder", self._record_loop)
         self._workers = [spawn(f"sender-{i}", self._work) for i in range(self.concurrency)]
         self._claimer = spawn("sender-claimer", self._claim_loop)
+        if self._outbox.shared:
+            # Rows another replica queues (an admin's broadcast, a fan-out of the leading process).
+            self._listener = spawn("sender-listener", lambda: self._outbox.listen(self.wake))
         logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
 
     def wake(self) -> None:
@@ -196,6 +205,11 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._waiting
             self._waiting = None
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
         if self._claimer is None:
             return
         self._claimer.cancel()
@@ -250,9 +264,18 @@ class Sender:
         rows = await self._outbox.claim(now=utcnow(), limit=self._batch_size, not_before=self._not_before)
         for row in rows:
             self._queue.put_nowait(row)
+        # Rows queued from now on wake the sender (this process's at their commit, other replicas' by NOTIFY).
+        # What nobody wakes it for (retries, rows held for quiet hours or a chat's pace: due by time alone) it
+        # looks for after `first_idle_poll`, and while it finds nothing, after twice as long each time, up to
+        # `idle_poll`.
+        if rows:
+            self._idle_wait = self._first_idle_poll
+        wait = self._idle_wait
+        if not rows:
+            self._idle_wait = min(self._idle_wait * 2, self._idle_poll)
         if len(rows) < self._batch_size:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
     async def _resume_after_lease_loss(self) -> None:
         """The lease was taken again: once the rows this process holds are sent and recorded, every row still

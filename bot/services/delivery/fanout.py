@@ -7,6 +7,7 @@ import bisect
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -145,17 +146,20 @@ class Delivery:
         )
         having = sorted(set(copies.outbox) | set(copies.digests))
         queued = digest = 0
-        async for whole in self._subscriptions.audience(audience_of(stored), chunk_size=self._chunk_size):
-            low = bisect.bisect_left(having, whole.first)
-            high = len(having) if whole.end is None else bisect.bisect_left(having, whole.end)
-            chunk = replace(whole, skip=tuple(having[low:high]))
-            rows = await self._plain(chunk, stored, messages)
-            digest += await self._subscriptions.queue_digest(chunk, stored.id, snapshot)
-            more, items = await self._others(chunk, stored, messages, copies, snapshot)
-            digest += await self._subscriptions.add_digest_items(items) if items else 0
-            queued += rows + more
-            if rows + more:
-                self._wake_sender()
+        # Closed on the way out, error or not: on PostgreSQL the walk holds a connection of its own.
+        chunks = self._subscriptions.audience(audience_of(stored), chunk_size=self._chunk_size)
+        async with aclosing(chunks):
+            async for whole in chunks:
+                low = bisect.bisect_left(having, whole.first)
+                high = len(having) if whole.end is None else bisect.bisect_left(having, whole.end)
+                chunk = replace(whole, skip=tuple(having[low:high]))
+                rows = await self._plain(chunk, stored, messages)
+                digest += await self._subscriptions.queue_digest(chunk, stored.id, snapshot)
+                more, items = await self._others(chunk, stored, messages, copies, snapshot)
+                digest += await self._subscriptions.add_digest_items(items) if items else 0
+                queued += rows + more
+                if rows + more:
+                    self._wake_sender()
         if stored.is_alliance:
             for language, channel in self._official_channels.items():
                 rows = await self._to_channel(language, channel, stored, messages, copies.outbox.get(channel))
