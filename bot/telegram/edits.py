@@ -8,6 +8,8 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageCaption, EditMessageMedia, EditMessageReplyMarkup, EditMessageText
 
+from bot.telegram.errors import Verdict, verdict
+
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import TelegramMethod
@@ -26,6 +28,6 @@ class UnchangedEditIsDone(BaseRequestMiddleware):
         try:
             return await make_request(bot, method)
         except TelegramBadRequest as error:
-            if isinstance(method, EDITS) and "message is not modified" in error.message:
+            if isinstance(method, EDITS) and verdict(error) is Verdict.UNCHANGED:
                 return True
             raise

@@ -26,12 +26,9 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
-    TelegramForbiddenError,
     TelegramMigrateToChat,
-    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -39,6 +36,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.rendering import CAPTION_LIMIT, RenderedMessage, strip_tags, truncate_html
 from bot.runtime.metrics import record_send
 from bot.runtime.supervision import Supervisor
+from bot.telegram.errors import Verdict, verdict
 from bot.telegram.flood import BULK, FloodControl
 from bot.telegram.requests import PreparedRequest
 from domain.clock import utcnow
@@ -323,29 +321,8 @@ class Sender:
         started = time.perf_counter()
         try:
             sent = await self._send(row)
-        except TelegramRetryAfter as error:
-            record_send("rate_limited", time.perf_counter() - started)
-            await self._rate_limited(row, error.retry_after)
-        except TelegramMigrateToChat as error:
-            record_send("retry")
-            logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
-            self.stats.migrated += 1
-            await self._durably(self._outbox.migrate_chat, row.chat_id, error.migrate_to_chat_id)
-            await self._durably(
-                self._outbox.retry, row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}"
-            )
-        except TelegramForbiddenError as error:
-            record_send("blocked")
-            await self._block(row, error.message)
-        except (TelegramBadRequest, TelegramNotFound) as error:
-            record_send("failed")
-            await self._bad_request(row, error.message)
-        except (TelegramServerError, TelegramNetworkError) as error:
-            record_send("retry")
-            await self._transient(row, f"{type(error).__name__}: {error.message}")
         except TelegramAPIError as error:
-            record_send("failed")
-            await self._fail(row, f"{type(error).__name__}: {error.message}")
+            await self._refused(row, error, time.perf_counter() - started)
         else:
             elapsed = time.perf_counter() - started
             self._latency += (elapsed - self._latency) * 0.1
@@ -375,7 +352,7 @@ class Sender:
             try:
                 return await requests.photo.send(bot, row.chat_id, row.message_thread_id, self.flood), "photo"
             except TelegramBadRequest as error:
-                if _is_parse_error(error.message) or _is_chat_gone(error.message):
+                if verdict(error) is not Verdict.REFUSED_PART:
                     raise
                 # The photo itself was refused (bad URL, too big): the text version still carries the news.
                 logger.info("sender.photo_refused", extra={"row": row.id, "error": error.message})
@@ -415,7 +392,7 @@ class Sender:
             )
             return sent.message_id, "text"
         except TelegramBadRequest as error:
-            if _is_chat_gone(error.message) or _is_parse_error(error.message) or (markup is None and plain):
+            if verdict(error) is not Verdict.REFUSED_PART or (markup is None and plain):
                 raise
             logger.warning("sender.fallback", extra={"row": row.id, "error": error.message, "button": bool(markup)})
         if markup is not None:
@@ -480,9 +457,41 @@ class Sender:
                     chat_id=row.chat_id, message_id=message_id, text=text, reply_markup=markup, **parse_mode
                 )
         except TelegramBadRequest as error:
-            if "not modified" not in error.message:
+            if verdict(error) is not Verdict.UNCHANGED:
                 raise
         return message_id, kind
+
+    async def _refused(self, row: ClaimedDelivery, error: TelegramAPIError, elapsed: float) -> None:
+        """What Telegram's answer means for the row, by the one table of its errors (bot/telegram/errors.py)."""
+        described = f"{type(error).__name__}: {error.message}"
+        match verdict(error):
+            case Verdict.WAIT if isinstance(error, TelegramRetryAfter):
+                record_send("rate_limited", elapsed)
+                await self._rate_limited(row, error.retry_after)
+            case Verdict.FOLLOW if isinstance(error, TelegramMigrateToChat):
+                record_send("retry")
+                logger.info("sender.migrated", extra={"from": row.chat_id, "to": error.migrate_to_chat_id})
+                self.stats.migrated += 1
+                await self._durably(self._outbox.migrate_chat, row.chat_id, error.migrate_to_chat_id)
+                await self._durably(
+                    self._outbox.retry, row.id, at=utcnow(), error=f"migrated to {error.migrate_to_chat_id}"
+                )
+            case Verdict.CHAT_GONE:
+                record_send("blocked")
+                await self._block(row, error.message)
+            case Verdict.BAD_MARKUP if not row.plain_text:
+                record_send("retry")
+                logger.warning("sender.html_refused", extra={"row": row.id, "error": error.message})
+                self.stats.retried += 1
+                await self._durably(self._outbox.retry, row.id, at=utcnow(), error=error.message, plain_text=True)
+            case Verdict.TRANSIENT:
+                record_send("retry")
+                await self._transient(row, described)
+            case _:
+                record_send("failed")
+                await self._fail(
+                    row, error.message if isinstance(error, TelegramBadRequest | TelegramNotFound) else described
+                )
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # The row is tried again after `retry_after`; until then its chat gets nothing (only a chat's oldest
@@ -507,16 +516,6 @@ class Sender:
         await self._durably(
             self._outbox.retry, row.id, at=utcnow() + timedelta(seconds=delay), error=error, transient=True
         )
-
-    async def _bad_request(self, row: ClaimedDelivery, error: str) -> None:
-        if _is_chat_gone(error):
-            await self._block(row, error)
-        elif _is_parse_error(error) and not row.plain_text:
-            logger.warning("sender.html_refused", extra={"row": row.id, "error": error})
-            self.stats.retried += 1
-            await self._durably(self._outbox.retry, row.id, at=utcnow(), error=error, plain_text=True)
-        else:
-            await self._fail(row, error)
 
     async def _block(self, row: ClaimedDelivery, error: str) -> None:
         self.stats.blocked += 1
@@ -608,12 +607,3 @@ def _markup(rendered: RenderedMessage) -> InlineKeyboardMarkup | None:
         return None
     button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
-
-
-def _is_chat_gone(error: str) -> bool:
-    text = error.lower()
-    return "chat not found" in text or "user is deactivated" in text or "bot was kicked" in text
-
-
-def _is_parse_error(error: str) -> bool:
-    return "can't parse entities" in error.lower() or "can't find end of" in error.lower()
