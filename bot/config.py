@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -13,6 +16,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.languages import LANGUAGES, Language
 
 __all__ = ["LANGUAGES", "Language", "Settings"]
+CHANNEL_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames
+CHANNEL_ID = re.compile(r"-?\d{1,16}")
+
+# What core.telegram.org/bots/api#setwebhook allows, "Ports currently supported for webhooks: 443, 80, 88, 8443"
+# and a secret_token of "1-256 characters. Only characters A-Z, a-z, 0-9, _ and - are allowed."
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+WEBHOOK_SECRET_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+WEBHOOK_SECRET_MAX = 256
 
 
 class Settings(BaseSettings):
@@ -45,6 +56,8 @@ class Settings(BaseSettings):
     question_rate_per_second: float = Field(default=2.0, gt=0, le=100)
     question_burst: int = Field(default=3, ge=1, le=100)
     official_channel_id: int | None = None
+    # Official channels per language, "ru=@chan_ru,kk=-100123,en=@chan_en": a @username or a numeric chat id each.
+    official_channels: Annotated[dict[Language, str], NoDecode] = Field(default_factory=dict)
     moderation: bool = False
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -76,6 +89,25 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
+    @field_validator("official_channels", mode="before")
+    @classmethod
+    def _parse_official_channels(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        channels: dict[str, str] = {}
+        for part in value.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            language, equals, target = (piece.strip() for piece in part.partition("="))
+            if not equals or language not in LANGUAGES:
+                raise ValueError(f"OFFICIAL_CHANNELS: {part.strip()!r} is not language=channel (ru, kk or en)")
+            if language in channels:
+                raise ValueError(f"OFFICIAL_CHANNELS names two channels for {language}")
+            if not (CHANNEL_USERNAME.fullmatch(target) or CHANNEL_ID.fullmatch(target)):
+                raise ValueError(f"OFFICIAL_CHANNELS: {target!r} is neither @username nor a numeric chat id")
+            channels[language] = target
+        return channels
+
     @field_validator("send_concurrency", "official_channel_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -103,8 +135,18 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
-        if self.webhook_url and not (self.webhook_secret and self.webhook_secret.get_secret_value()):
+        if not self.webhook_url:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not secret:
             raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set (letters, digits, _ and -)")
+        # What Telegram's setWebhook refuses (core.telegram.org/bots/api#setwebhook) fails here, at start, with a
+        # clear line instead of a Bad Request from the first call.
+        if len(secret) > WEBHOOK_SECRET_MAX or not set(secret) <= WEBHOOK_SECRET_CHARS:
+            raise ValueError("WEBHOOK_SECRET takes at most 256 letters, digits, _ and - (Telegram refuses others)")
+        url = urlsplit(self.webhook_url)
+        if url.scheme != "https" or (url.port or 443) not in WEBHOOK_PORTS:
+            raise ValueError("WEBHOOK_URL must be https:// on port 443, 80, 88 or 8443 (Telegram's webhook ports)")
         return self
 
     @cached_property
@@ -113,6 +155,14 @@ class Settings(BaseSettings):
         if self.bot_token is None:
             return None
         return self.bot_token.get_secret_value().strip() or None
+
+    def official_targets(self) -> dict[str, str]:
+        """The official channel of each language: OFFICIAL_CHANNELS, and OFFICIAL_CHANNEL_ID (the older setting)
+        for the default language when OFFICIAL_CHANNELS names none for it."""
+        targets: dict[str, str] = {str(language): target for language, target in self.official_channels.items()}
+        if self.official_channel_id is not None:
+            targets.setdefault(self.default_language, str(self.official_channel_id))
+        return targets
 
     def is_admin(self, user_id: int | None) -> bool:
         """True when the Telegram user id is listed in ADMIN_IDS."""

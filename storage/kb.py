@@ -166,6 +166,15 @@ class KnowledgeBaseRepository:
             await conn.execute(sa.update(table).where(table.c[column] == key).values(forms=forms))
         return True
 
+    async def add_fact(self, fact: Fact) -> bool:
+        """Add one fact; False when a fact with its key exists. The engine picks it up at its next reload."""
+        try:
+            async with self._db.begin() as conn:
+                await conn.execute(sa.insert(kb_facts).values(**fact_row(fact)))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
     async def organization_names(self) -> list[str]:
         """Every name, short name and alias, in every language, of the alliance's member organizations.
 

@@ -45,10 +45,23 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class StoryCopy:
-    """What a chat already has of a story: its latest delivery and the language of the version it carried."""
+    """What a chat has of a story: its latest delivery, the language of the version it carries, and whether that
+    is still on its way (`status` queued or sending; `due` is when it may go: a quiet-hours row waits)."""
 
     delivery_id: int
     language: str
+    status: str = "sent"
+    due: datetime | None = None
+    replaces_id: int | None = None  # the copy is itself an edit of this earlier delivery's message
+
+    @property
+    def queued(self) -> bool:
+        """Not claimed by the sender yet: a better version can take its place instead of editing it."""
+        return self.status == "queued"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +202,34 @@ class Outbox:
         """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
         d, m = outbox_deliveries, outbox_messages
         query = (
-            sa.select(d.c.chat_id, d.c.id, m.c.language)
+            sa.select(d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id)
             .join(m, m.c.id == d.c.message_id)
             .where(m.c.story_id == story_id, d.c.status.in_(("queued", "sending", "sent")))
             .order_by(d.c.id)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return {row.chat_id: StoryCopy(row.id, row.language) for row in rows}
+        return {
+            row.chat_id: StoryCopy(row.id, row.language, row.status, row.next_attempt_at, row.replaces_id)
+            for row in rows
+        }
+
+    async def supersede(self, delivery_ids: Sequence[int], reason: str) -> set[int]:
+        """Take back rows not claimed yet, because a better version of their story replaces them; returns the ids
+        taken back (a row the sender claimed meanwhile goes out, and is then edited instead)."""
+        d = outbox_deliveries
+        taken: set[int] = set()
+        async with self._db.begin() as conn:
+            for start in range(0, len(delivery_ids), 500):
+                chunk = list(delivery_ids[start : start + 500])
+                result = await conn.execute(
+                    sa.update(d)
+                    .where(d.c.id.in_(chunk), d.c.status == "queued")
+                    .values(status="superseded", error=reason[:200])
+                    .returning(d.c.id)
+                )
+                taken.update(result.scalars())
+        return taken
 
     async def reset_in_flight(self) -> int:
         """Return rows left `sending` by a crash to the queue; they are retried (the only possible duplicates)."""

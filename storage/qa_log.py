@@ -11,11 +11,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from domain.questions import MISSED_OUTCOMES
 from storage.database import Database
 from storage.schema.kb import qa_log
 
 MAX_QUESTION_CHARS = 500
-MISSED_OUTCOMES = ("low", "ask", "not_stated", "unknown", "dont_know")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,14 @@ class QuestionLogRepository:
                 .returning(qa_log.c.id)
             )
             return int(result.scalar_one())
+
+    async def question(self, log_id: int) -> tuple[str, str] | None:
+        """A logged question and its language; None when the row is gone (pruned)."""
+        async with self._db.connect() as conn:
+            row = (
+                await conn.execute(sa.select(qa_log.c.question, qa_log.c.language).where(qa_log.c.id == log_id))
+            ).first()
+        return (row.question, row.language) if row else None
 
     async def vote(self, log_id: int, vote: int) -> bool:
         """Record 👍 (+1) or 👎 (-1) for a logged answer; False when the row is gone (pruned)."""

@@ -33,6 +33,20 @@ class DigestItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestCopy:
+    """What a digest reader has of a story: the language of its version, and whether a digest already carried it
+    (a digest is never edited, so a story once in a digest is not sent again)."""
+
+    language: str
+    sent: bool
+
+
+def _story_of(entry_id: int, snapshot: dict[str, Any]) -> tuple[int, str | None]:
+    """The story and language of a digest item, from the entry snapshot it holds (bot.services.delivery.snapshot)."""
+    return snapshot.get("story_id") or entry_id, (snapshot.get("entry") or {}).get("language")
+
+
+@dataclass(frozen=True, slots=True)
 class Audience:
     """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it,
     and with `fallback` (alliance news) also the subscribers who read none of it and take a version in another.
@@ -354,12 +368,15 @@ class SubscriptionRepository:
 
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
         """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
+        story, language = _story_of(entry_id, entry)
         rows = self._candidates(
             chunk,
             subscriptions.c.chat_id,
             sa.literal(entry_id, sa.BigInteger).label("entry_id"),
             sa.literal(entry, sa.JSON).label("entry"),
             sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
+            sa.literal(story, sa.BigInteger).label("story_id"),
+            sa.literal(language, sa.String).label("language"),
         ).where(self._plain_digest(chunk))
         async with self._db.begin() as conn:
             return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
@@ -391,24 +408,43 @@ class SubscriptionRepository:
 
     async def add_digest_items(self, items: Sequence[DigestItem]) -> int:
         """Queue entries for digests; an entry already waiting for a chat is not queued twice."""
-        rows = [{"chat_id": i.chat_id, "entry_id": i.entry_id, "entry": i.entry, "queued_at": utcnow()} for i in items]
+        rows = [
+            {"chat_id": i.chat_id, "entry_id": i.entry_id, "entry": i.entry, "queued_at": utcnow()}
+            | dict(zip(("story_id", "language"), _story_of(i.entry_id, i.entry), strict=True))
+            for i in items
+        ]
         async with self._db.begin() as conn:
             return await insert_ignoring_duplicates(conn, digest_items, rows, ("chat_id", "entry_id"))
+
+    async def digest_copies(self, story_id: int) -> dict[int, DigestCopy]:
+        """Per chat, what its digests hold of this story: a version already sent wins over one still waiting."""
+        query = sa.select(digest_items.c.chat_id, digest_items.c.language, digest_items.c.sent_at).where(
+            digest_items.c.story_id == story_id
+        )
+        copies: dict[int, DigestCopy] = {}
+        async with self._db.connect() as conn:
+            for chat_id, language, sent_at in await conn.execute(query):
+                if chat_id not in copies or (sent_at is not None and not copies[chat_id].sent):
+                    copies[chat_id] = DigestCopy(language or "", sent_at is not None)
+        return copies
 
     async def digest_items(self, chat_id: int) -> list[DigestItem]:
         """The entries waiting for this chat's digest, oldest queued first."""
         query = (
             sa.select(digest_items)
-            .where(digest_items.c.chat_id == chat_id)
+            .where(digest_items.c.chat_id == chat_id, digest_items.c.sent_at.is_(None))
             .order_by(digest_items.c.queued_at, digest_items.c.entry_id)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [DigestItem(row.chat_id, row.entry_id, row.entry) for row in rows]
 
-    async def drop_digest_items(self, chat_id: int, entry_ids: Sequence[int]) -> None:
-        """Forget digest items once their digest is in the outbox."""
+    async def mark_digest_sent(self, chat_id: int, entry_ids: Sequence[int]) -> None:
+        """Record that these items' digest is in the outbox: they wait no more, and stay as the record that the
+        reader has their stories (housekeeping drops them after the outbox retention)."""
         async with self._db.begin() as conn:
             await conn.execute(
-                sa.delete(digest_items).where(digest_items.c.chat_id == chat_id, digest_items.c.entry_id.in_(entry_ids))
+                sa.update(digest_items)
+                .where(digest_items.c.chat_id == chat_id, digest_items.c.entry_id.in_(entry_ids))
+                .values(sent_at=utcnow())
             )

@@ -25,6 +25,7 @@ from bot.services.admin.backups import Backups
 from bot.services.admin.broadcasts import BroadcastService
 from bot.services.admin.charts import StatsCharts
 from bot.services.admin.diagnostics import DeliveryDiagnostics
+from bot.services.admin.inquiries import InquiryDesk
 from bot.services.admin.knowledge import KnowledgeBaseFiles
 from bot.services.admin.moderation import ModerationQueue
 from bot.services.admin.overview import StatsOverview
@@ -34,6 +35,7 @@ from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
+from bot.services.privacy import PersonalData
 from domain.clock import Clock, utcnow
 from domain.entries import StoredEntry
 from domain.sources import SourceTrouble
@@ -44,9 +46,11 @@ from storage.chats import ChatRepository
 from storage.diagnostics import DiagnosticsRepository
 from storage.entries import EntryRepository
 from storage.housekeeping import Housekeeping
+from storage.inquiries import InquiryRepository
 from storage.kb import KnowledgeBaseRepository
 from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
+from storage.privacy import PersonalDataRepository
 from storage.sources import SourceRepository
 from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
@@ -59,6 +63,9 @@ if TYPE_CHECKING:  # the Telegram half is imported by `bootstrap` only: the shel
     from bot.runtime.leadership import Leadership
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts
+    from bot.telegram.channels import OfficialChannels
+    from bot.telegram.flood import FloodControl
+    from bot.telegram.inbox import Inbox
     from bot.telegram.sender import Sender
 
 logger = logging.getLogger(__name__)
@@ -120,6 +127,8 @@ class Core:
     source_repository: SourceRepository
     source_admin: SourceAdmin
     diagnostics: DeliveryDiagnostics
+    inquiries: InquiryDesk
+    personal_data: PersonalData
 
     def _fields(self) -> Iterator[tuple[str, Any]]:
         for item in fields(self):
@@ -149,6 +158,8 @@ class Services(Core):
     missing one fails at start, not at the first update."""
 
     bot: Bot | None = field(repr=False)  # None only where no token is set (the shell)
+    flood: FloodControl  # the one budget of every call to Telegram: the bot's and the sender's
+    inbox: Inbox
     scheduler: AsyncIOScheduler
     sender: Sender
     alerts: AdminAlerts
@@ -156,6 +167,7 @@ class Services(Core):
     health: HealthServer | None
     supervisor: Supervisor
     watchdog: Watchdog
+    official_channels: OfficialChannels
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks (aiogram adds the `bot`)."""
@@ -201,8 +213,10 @@ def build_core(
     delivery = Delivery(
         subscriptions,
         outbox,
-        official_channel_id=settings.official_channel_id,
-        official_language=settings.default_language,
+        # Numeric ids at once; @usernames are resolved to ids by the start hook (start_official_channels).
+        official_channels={
+            language: int(target) for language, target in settings.official_targets().items() if target[0] != "@"
+        },
         timezone=settings.timezone,
         wake=hooks.wake_sender,
         clock=clock,
@@ -250,6 +264,8 @@ def build_core(
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings, audit),
         diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
+        inquiries=InquiryDesk(InquiryRepository(db), knowledge, audit, clock=clock),
+        personal_data=PersonalData(PersonalDataRepository(db)),
     )
 
 
@@ -264,8 +280,13 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     from bot.runtime.leadership import Leadership
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts, source_trouble_alert
+    from bot.telegram.channels import OfficialChannels
+    from bot.telegram.flood import FloodControl
+    from bot.telegram.inbox import Inbox
     from bot.telegram.notices import HeldEntryNotices
     from bot.telegram.sender import Sender
+    from bot.telegram.session import flood_of
+    from storage.inbox import InboxRepository
     from storage.leases import LeaseRepository
 
     if bot is None and settings.token is not None:
@@ -273,8 +294,10 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     db = Database(settings.database_url)
     outbox = Outbox(db)
     supervisor = Supervisor()
+    flood = (flood_of(bot) if bot is not None else None) or FloodControl(settings.send_rate_per_second)
     sender = Sender(
         outbox,
+        flood=flood,
         rate=settings.send_rate_per_second,
         paid=settings.paid_broadcast,
         concurrency=settings.send_concurrency,
@@ -294,10 +317,19 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     )
     core = build_core(settings, clock=clock, db=db, outbox=outbox, hooks=hooks)
     leadership = Leadership(LeaseRepository(db, clock=clock), ttl=settings.lease_seconds, supervisor=supervisor)
-    watchdog = Watchdog(core.stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
+    watchdog = Watchdog(
+        core.stats,
+        lambda: leadership.held,
+        stall_after=settings.watchdog_stall_seconds,
+        database_silence=leadership.database_silence,
+    )
     return Services(
         **dict(core._fields()),
         bot=bot,
+        flood=flood,
+        inbox=Inbox(
+            InboxRepository(db), holder=leadership.holder, lease_seconds=settings.lease_seconds, supervisor=supervisor
+        ),
         scheduler=create_scheduler(),
         sender=sender,
         alerts=alerts,
@@ -307,4 +339,5 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
         else None,
         supervisor=supervisor,
         watchdog=watchdog,
+        official_channels=OfficialChannels(settings, core.delivery, core.stats),
     )

@@ -128,3 +128,35 @@ class PauseChoice(CallbackData, prefix="dsp"):
 
 class SubscribeAgain(CallbackData, prefix="dsub"):
     """Subscribe from /settings of a chat that is not subscribed."""
+
+
+class AskCenter(CallbackData, prefix="ask"):
+    """ "Ask the Center" under an answer the bot could not give (or one rated 👎)."""
+
+    log: int  # the question log row: the question and its language
+    question: int  # the asker's message the Center's answer replies to (0: none known)
+
+
+class InquiryStep(StrEnum):
+    ANSWER = "answer"
+    CLOSE = "close"
+    FACT = "fact"  # the answer into the knowledge base
+
+
+class InquiryAction(CallbackData, prefix="inq"):
+    """An admin's button on an inquiry."""
+
+    inquiry: int
+    action: InquiryStep
+
+
+class ForgetStep(StrEnum):
+    CONFIRM = "yes"
+    KEEP = "no"
+
+
+class ForgetChoice(CallbackData, prefix="forget"):
+    """The confirmation of /forget; `chat` is checked on press, so a copied button forgets no other chat."""
+
+    chat: int
+    action: ForgetStep

@@ -6,8 +6,22 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from bot.config import LANGUAGES
 from bot.i18n import localizer
 
-PUBLIC_COMMANDS = ("start", "help", "language", "members", "roles", "about", "latest", "settings", "stop")
-ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why")
+PUBLIC_COMMANDS = (
+    "start",
+    "help",
+    "language",
+    "members",
+    "roles",
+    "about",
+    "latest",
+    "settings",
+    "myquestions",
+    "stop",
+    "privacy",
+    "mydata",
+    "forget",
+)
+ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why", "inquiries")
 
 
 def command_menu(language: str, *, admin: bool = False) -> list[BotCommand]:

@@ -46,7 +46,8 @@ subscription_languages = sa.Table(
 )
 
 # Entries waiting for a subscriber's next digest; the entry itself is kept as a JSON snapshot
-# so the digest can be rendered without reaching into the ingestion tables.
+# so the digest can be rendered without reaching into the ingestion tables. An item stays after its digest is
+# queued (`sent_at`), as the record that the reader has the story (housekeeping drops it after the retention).
 digest_items = sa.Table(
     "digest_items",
     metadata,
@@ -54,6 +55,9 @@ digest_items = sa.Table(
     sa.Column("entry_id", sa.BigInteger, primary_key=True),
     sa.Column("entry", sa.JSON, nullable=False),
     sa.Column("queued_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("story_id", sa.BigInteger, nullable=True, index=True),  # the story the entry tells
+    sa.Column("language", sa.String(2), nullable=True),  # ... and the language of this version
+    sa.Column("sent_at", UTCDateTime, nullable=True),  # when its digest was queued; None while it waits
 )
 
 outbox_messages = sa.Table(
@@ -82,7 +86,7 @@ outbox_deliveries = sa.Table(
     sa.Column("message_thread_id", sa.BigInteger, nullable=True),
     sa.Column(
         "status", sa.String(16), nullable=False, default="queued"
-    ),  # queued sending sent failed blocked cancelled
+    ),  # queued sending sent failed blocked cancelled superseded (a better version of the story replaced it)
     sa.Column("attempts", sa.Integer, nullable=False, default=0),  # every try, 429s included
     sa.Column("errors", sa.Integer, nullable=False, default=0),  # transient errors (5xx, network)
     sa.Column("plain_text", sa.Boolean, nullable=False, default=False),  # resend without HTML

@@ -92,3 +92,23 @@ qa_log = sa.Table(
 )
 
 KB_TABLES = (kb_countries, kb_roles, kb_organizations, kb_people, kb_facts)
+
+# Questions asked of the Center ("Ask the Center"): where the answer goes (the asker's chat and question message),
+# the question, its status and the Center's answer. Admins see the question and its status, never the chat.
+inquiries = sa.Table(
+    "inquiries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("message_id", sa.BigInteger, nullable=True),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("question", sa.String(1000), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # open, answered, closed
+    sa.Column("asked_at", UTCDateTime, nullable=False),
+    sa.Column("answer", sa.Text, nullable=True),
+    sa.Column("answered_at", UTCDateTime, nullable=True),
+    sa.Column("answered_by", sa.BigInteger, nullable=True),
+    sa.Column("fact_key", sa.String(64), nullable=True),
+    sa.Index("ix_inquiries_status", "status", "id"),
+    sa.Index("ix_inquiries_chat_id", "chat_id", "asked_at"),
+)

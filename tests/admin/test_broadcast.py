@@ -67,7 +67,12 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     first = stub.sent_to(users[0].id)[0]
     assert first.text == "<b>Hello</b> subscribers"  # what the admin sent, copied as it was
     assert first.params["from_chat_id"] in (str(boss.id), boss.id)
-    edits = [call.at for call in stub.calls_of("editMessageText")]
+    # The report's own edits (the audience question is edited too, once, when the admin chooses).
+    edits = [
+        call.at
+        for call in stub.calls_of("editMessageText")
+        if str(call.params.get("message_id")) == str(report.message_id)
+    ]
     assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
     actions = [row["action"] for row in await app.services.audit.recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
@@ -98,6 +103,10 @@ async def test_audience_by_language_counts_and_reaches_only_that_language(stub: 
     boss = admin(stub)
     confirm = await compose(boss, "Сәлем", audience="Kazakh")
     assert confirm.text == "Audience: Kazakh. It will reach 2 recipients."
+    # The walk: the audience buttons stayed under the question after the choice; now the choice replaces them.
+    (question,) = [m for m in stub.sent_to(boss.id) if m.text.startswith("Who should receive it?")]
+    assert question.text == "Who should receive it? Kazakh ✓"
+    assert question.buttons == []
     boss.press(confirm, "Send now")
     report = await boss.reply()
     await stub.wait_until(lambda: "done" in report.text)
@@ -246,3 +255,27 @@ async def test_the_schedule_prompt_example_is_in_the_admins_zone_and_accepted(
     local = row.due_at.astimezone(ZoneInfo("Europe/Berlin"))
     assert f"{local:%Y-%m-%d %H:%M}" == example
     assert timedelta(minutes=59) < row.due_at - utcnow() < timedelta(minutes=62)
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("0001-01-01 00:30", "I need a future date and time on your clock"),  # crashed the handler: date overflow
+        ("01.01.0001 03:00", "I need a future date and time on your clock"),
+        ("9999-12-31 23:59", "A broadcast can be scheduled at most a year ahead"),  # was accepted
+        ("2999-06-01 12:00", "A broadcast can be scheduled at most a year ahead"),
+    ],
+)
+async def test_typed_dates_out_of_range_get_a_clear_answer_and_schedule_nothing(
+    stub: BotAPIStub, app: RunningBot, typed: str, answer: str
+) -> None:
+    boss = admin(stub)
+    confirm = await compose(boss, "Far away")
+    boss.press(confirm, "Schedule")
+    await boss.reply()
+    reply = await boss.ask(typed)
+    assert reply.text.startswith(answer), reply.text
+    assert "went wrong" not in reply.text
+    async with app.services.db.connect() as conn:
+        (row,) = (await conn.execute(select(broadcasts))).all()
+    assert row.status != "scheduled" and row.due_at is None

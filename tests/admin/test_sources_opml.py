@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
 from bot.services.ingestion.opml import parse_opml
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
+from storage.schema import sources
+from storage.sources import SourceRepository
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
 from tests.support.feeds import FeedSite, Item, rss
@@ -44,12 +52,38 @@ async def test_interval_is_set_per_source_within_bounds(stub: BotAPIStub, app: R
     assert (await boss.ask("/sources interval 1 5")).text.startswith(
         "Nothing changed: the poll interval must be 10 to 604800 seconds, got 5"
     )
-    assert (await boss.ask("/sources interval 1 900")).text == (
-        "Source #1 is polled every 900 s from its next poll on."
-    )
+    set_to = await boss.ask("/sources interval 1 900")
+    assert re.fullmatch(r"Source #1 is polled every 900 s; next poll: .+ \(Almaty, UTC\+5\)\.", set_to.text)
     assert "every 900 s" in (await boss.ask("/sources")).text
     assert (await boss.ask("/sources interval 99 900")).text.startswith("Usage:")
     assert (await boss.ask("/sources interval 1 soon")).text.startswith("Usage:")
+
+
+async def test_a_shorter_interval_brings_the_planned_poll_forward(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite
+) -> None:
+    """The walk: a source stayed two hours ahead after its interval was set to 20 s; now the next poll moves."""
+    url = site.serve("/feed", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    boss = admin(stub)
+    await boss.ask(f"/sources add {url}")
+    await boss.reply()
+    repository = SourceRepository(app.services.db)
+    await boss.ask("/sources interval 1 7200")
+    async with app.services.db.begin() as conn:  # polled just now: the next poll is two hours ahead
+        await conn.execute(sa.update(sources).values(next_check_at=utcnow() + timedelta(hours=2)))
+    before = utcnow()
+    await boss.ask("/sources interval 1 20")
+    source = await repository.get(1)
+    assert source is not None
+    assert source.interval_seconds == 20
+    assert source.next_check_at <= before + timedelta(seconds=31)  # within one and a half new intervals
+    # The poller's own view: the source is due then (the watchdog's query of due sources finds it).
+    assert await app.services.stats.oldest_overdue_source(before + timedelta(seconds=31)) is not None
+    # A longer interval never postpones a poll already planned.
+    await boss.ask("/sources interval 1 86400")
+    later = await repository.get(1)
+    assert later is not None
+    assert later.next_check_at == source.next_check_at
 
 
 async def test_export_sends_opml_and_a_readers_file_imports_by_document(
@@ -67,19 +101,22 @@ async def test_export_sends_opml_and_a_readers_file_imports_by_document(
     assert exported.text.startswith("1 source as OPML.")
     assert [(o.url, o.language, o.kind) for o in parse_opml(exported.upload.content)] == [(url, "kk", "rss")]
 
+    green = site.serve("/green", rss([Item(title="Green", guid="g1")]))
     reader_file = (
         '<?xml version="1.0"?><opml version="1.0"><head/><body><outline text="Tech">'
         f'<outline type="rss" text="Again" xmlUrl="{url}" language="kk"/>'
-        '<outline type="rss" text="New one" xmlUrl="https://green.example.org/feed" language="en"/>'
+        f'<outline type="rss" text="New one" xmlUrl="{green}" language="en"/>'
+        f'<outline type="rss" text="Gone" xmlUrl="{site.url("/gone")}" language="en"/>'
         '<outline type="rss" text="Broken" xmlUrl="gopher://x"/>'
         "</outline></body></opml>"
     )
     assert (await boss.ask("/sources import")).text.startswith("Send an OPML file")
     boss.send_media("document", file_name="reader.opml", content=reader_file.encode())
     report = await boss.reply()
-    assert report.text.startswith("OPML imported: 1 added, 1 already there, 1 refused.")
+    assert report.text.startswith("OPML imported: 1 added, 1 already there, 2 refused.")
     assert "gopher://x: only http:// and https:// URLs can be fetched" in report.text
-    assert "https://green.example.org/feed" in (await boss.ask("/sources")).text
+    assert f"{site.url('/gone')}: http_404: HTTP 404 Not Found" in report.text  # fetched first, as /sources add
+    assert green in (await boss.ask("/sources")).text
 
 
 async def test_a_hostile_or_broken_opml_document_imports_nothing(stub: BotAPIStub, app: RunningBot) -> None:

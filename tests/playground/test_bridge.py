@@ -153,6 +153,32 @@ async def test_the_admin_broadcasts_and_watches_the_report_reach_done(page: Page
     assert copy["kind"] == "text"
 
 
+async def test_the_stats_chart_is_shown_as_its_picture(page: Page, playground: Playground) -> None:
+    """The walk: the /stats chart showed as a grey box with the word "Photo"; the page now loads the PNG itself."""
+    page.role = "admin"
+    await page.send("/stats")
+    chart = await page.wait_for(lambda m: m["kind"] == "photo", polls=60)
+    assert chart["photo"] is not None
+    async with page.session.get(page.url + chart["photo"]) as response:
+        assert response.status == 200
+        assert response.content_type == "image/png"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        picture = await response.read()
+    (sent,) = [m for m in playground.stub.sent_to(ADMIN) if m.message_id == chart["id"]]
+    assert sent.upload is not None
+    assert picture == sent.upload.content
+    subscriber = playground.page_user("subscriber", "en").user.id
+    for forged in (
+        f"/api/photo/{subscriber}/{chart['id']}",
+        f"/api/photo/{ADMIN}/{chart['id'] + 999}",
+        "/api/photo/x/1",
+    ):
+        async with page.session.get(page.url + forged) as response:
+            assert response.status == 404, forged
+    script = (Path(__file__).parents[2] / "playground/static/app.js").read_text()
+    assert "message.photo" in script and 'createElement("img")' in script
+
+
 async def test_forged_presses_and_bad_requests_are_refused(page: Page) -> None:
     await page.send("/start")
     welcome = await page.wait_for(lambda m: "Hello, Anna!" in text_of(m))
@@ -190,3 +216,29 @@ def test_safe_links_are_kept(path: str) -> None:
     assume(telegram_url(url) == url)  # a link Telegram would refuse (a bad %-escape) is dropped before the page
     tree = telegram_html_tree(f'<a href="{html.escape(url)}">source</a>')
     assert hrefs(tree) == [url]
+
+
+async def test_a_question_for_the_center_goes_round_in_the_playground(page: Page) -> None:
+    page.role = "admin"
+    await page.send("/start")  # the admin's chat now reads English, as the page's language
+    page.role = "subscriber"
+    page.view = {"rev": ""}
+    await page.send("/start")
+    await page.wait_for(lambda m: "Hello, Anna!" in text_of(m))
+    await page.send("How much is a plane ticket to Beijing?")
+    unanswered = await page.wait_for(lambda m: any("Ask the Center" in b["text"] for row in m["buttons"] for b in row))
+    await page.press(unanswered, "Ask the Center")
+    await page.wait_for(lambda m: "went to the Center as question #1" in text_of(m))
+
+    page.role = "admin"
+    page.view = {"rev": ""}
+    notice = await page.wait_for(lambda m: "A new question for the Center (#1)" in text_of(m))
+    await page.press(notice, "Answer #1")
+    await page.wait_for(lambda m: "Type the Center's answer to question #1" in text_of(m))
+    await page.send("Tickets are sold by airlines; the Center does not sell them.")
+    await page.wait_for(lambda m: "The answer to #1 was sent to the asker." in text_of(m))
+
+    page.role = "subscriber"
+    page.view = {"rev": ""}
+    answer = await page.wait_for(lambda m: "The Center answers your question" in text_of(m))
+    assert "the Center does not sell them" in text_of(answer)

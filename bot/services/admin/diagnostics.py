@@ -78,6 +78,12 @@ class DeliveryDiagnostics:
             return None
         return EntryReport(stored, await self._repository.trail(entry_id))
 
+    async def versions(self, report: EntryReport) -> list[EntryReport]:
+        """Every version of the entry's story (other languages, sources, guids), first seen first; the entry alone
+        when it is a story of one."""
+        found = [await self.by_id(entry_id) for entry_id in await self._repository.story_entry_ids(report.entry.story)]
+        return [version for version in found if version is not None] or [report]
+
     async def verdict(self, report: EntryReport, chat_id: int) -> Verdict:
         """Whether the chat got the entry and when; if not, the first reason that explains it."""
         stored = report.entry
@@ -91,9 +97,14 @@ class DeliveryDiagnostics:
                 return Verdict("quiet" if waiting else "pending", row.next_attempt_at)
             if row.status == "cancelled":
                 return Verdict("left", args={"error": (row.error or "")[:MAX_ERROR]})
+            if row.status == "superseded":
+                # A better version took the place of this one before it went out: the chat gets that instead.
+                now = (await self._outbox.story_copies(stored.story)).get(chat_id)
+                return Verdict("superseded", args={"language": now.language if now else "—"})
             return Verdict(row.status, row.next_attempt_at, {"error": (row.error or "—")[:MAX_ERROR]})
-        if await self._repository.in_digest(stored.id, chat_id):
-            return Verdict("digest")
+        in_digest, digest_sent = await self._repository.in_digest(stored.id, chat_id)
+        if in_digest:
+            return Verdict("digest-sent", digest_sent) if digest_sent else Verdict("digest")
         moderation = report.trail.moderation
         if moderation is not None and moderation.status != "approved":
             return Verdict("held" if moderation.status == "held" else "skipped")
@@ -118,9 +129,15 @@ class DeliveryDiagnostics:
                 },
             )
         had = (await self._outbox.story_copies(stored.story)).get(chat_id)
-        if choose_version(subscription, chat.language, stored, had.language if had else None) is None:
-            if had is not None:
-                return Verdict("had", args={"language": had.language})
+        digested = (await self._subscriptions.digest_copies(stored.story)).get(chat_id)
+        if digested is not None and digested.sent:
+            return Verdict("had-digest", args={"language": digested.language})
+        had_language = had.language if had else digested.language if digested else None
+        if choose_version(subscription, chat.language, stored, had_language) is None:
+            if had is not None and had.waiting:
+                return Verdict("had-waiting", had.due, {"language": had.language})
+            if had_language is not None:
+                return Verdict("had", args={"language": had_language})
             return Verdict(
                 "language", args={"languages": ", ".join(subscription.languages), "language": stored.entry.language}
             )
@@ -146,6 +163,11 @@ def report_text(report: EntryReport, l10n: Localizer, zone_name: str) -> str:
         if stored.is_alliance
         else l10n("admin-why-other"),
     ]
+    story = trail.story
+    if story is not None and story.merged_into is not None:
+        lines.append(l10n("admin-why-story-merged", story=str(story.merged_into), reason=story.reason or "url"))
+    elif story is not None and story.like is not None:
+        lines.append(l10n("admin-why-story-similar", story=str(story.like), likeness=story.likeness or "text"))
     moderation = trail.moderation
     if moderation is None:
         lines.append(l10n("admin-why-mod-none"))
@@ -184,6 +206,18 @@ def report_text(report: EntryReport, l10n: Localizer, zone_name: str) -> str:
         lines.append(l10n("admin-why-errors"))
         lines.extend(l10n("admin-why-error", count=count, error=error[:MAX_ERROR]) for error, count in trail.errors)
     return "\n".join(lines)
+
+
+def story_text(versions: list[EntryReport], l10n: Localizer, zone_name: str) -> str:
+    """Every version of a story, each with its own trail; a story of one version reads as that version alone."""
+    if len(versions) == 1:
+        return report_text(versions[0], l10n, zone_name)
+    languages = ", ".join(version.entry.entry.language for version in versions)
+    parts = [l10n("admin-why-story", count=len(versions), languages=languages)]
+    for version in versions:
+        heading = l10n("admin-why-version", language=version.entry.entry.language, id=version.entry.id)
+        parts.append(heading + "\n" + report_text(version, l10n, zone_name))
+    return "\n\n".join(parts)
 
 
 def verdict_text(verdict: Verdict, chat_id: int, l10n: Localizer, zone_name: str) -> str:

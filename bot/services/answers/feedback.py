@@ -50,6 +50,10 @@ class QuestionLog:
             at=now,
         )
 
+    async def question(self, log_id: int) -> tuple[str, str] | None:
+        """The logged question and its language (what "Ask the Center" sends on); None once pruned."""
+        return await self._log.question(log_id)
+
     async def vote(self, log_id: int, *, up: bool) -> bool:
         return await self._log.vote(log_id, 1 if up else -1)
 
