@@ -58,6 +58,10 @@ class Replica:
             sys.executable, "-m", "bot", "run", cwd=self.cwd, env=self.env, stdout=asyncio.subprocess.DEVNULL
         )
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
     async def health(self, http: aiohttp.ClientSession) -> dict[str, object] | None:
         try:
             async with http.get(f"http://127.0.0.1:{self.health_port}/healthz") as response:
@@ -101,6 +105,7 @@ async def test_leader_killed_mid_fanout_another_replica_finishes(
 
             # Three interpreters start on shared cores: a minute or more under load, so no deadline of its own.
             while not await all_up() or sum(bool(h and h["leader"]) for h in healths) != 1:
+                assert all(r.running for r in replicas), "a replica exited while starting"
                 await asyncio.sleep(0.2)
             leader = next(r for r, h in zip(replicas, healths, strict=True) if h and h["leader"])
             followers = [r for r in replicas if r is not leader]
@@ -135,14 +140,17 @@ async def test_leader_killed_mid_fanout_another_replica_finishes(
             finally:
                 await db.close()
             assert queued == RECIPIENTS
-            await stub.wait_until(lambda: sum(received(stub).values()) >= RECIPIENTS // 4)
+            await stub.wait_until(lambda: sum(received(stub).values()) >= RECIPIENTS // 4 or not leader.running)
+            assert leader.running, "the leader exited before the kill"
             assert leader.process is not None
             leader.process.send_signal(signal.SIGKILL)
             await leader.process.wait()
             at_kill = sum(received(stub).values())
             assert at_kill < RECIPIENTS, "the fan-out finished before the kill; the test proves nothing"
 
-            await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS)
+            # However long it takes on a busy machine, but not once both followers have exited.
+            await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS or not any(r.running for r in followers))
+            assert len(received(stub)) == RECIPIENTS, "both followers exited before the fan-out finished"
             await drained_database(database_url)  # nothing is left to send: anything more would be a duplicate
             leaders = [h for h in [await r.health(http) for r in followers] if h and h["leader"]]
             assert len(leaders) == 1

@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,12 @@ async def start_bot_process(stub: BotAPIStub, database_url: str, cwd: Path) -> a
     )
 
 
+async def sent_until(stub: BotAPIStub, process: asyncio.subprocess.Process, done: Callable[[], bool]) -> None:
+    """Wait for the sends however long a busy machine takes, but not on a bot process that has exited."""
+    await stub.wait_until(lambda: done() or process.returncode is not None)
+    assert done(), f"the bot process exited with {process.returncode}"
+
+
 def received(stub: BotAPIStub) -> Counter[int]:
     return Counter(chat_id for chat_id, messages in stub.messages.items() for m in messages if "Crash-proof" in m.text)
 
@@ -57,7 +64,7 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_the_in_fligh
     await db.close()
 
     first = await start_bot_process(stub, database_url, tmp_path)
-    await stub.wait_until(lambda: sum(received(stub).values()) >= RECIPIENTS // 3)
+    await sent_until(stub, first, lambda: sum(received(stub).values()) >= RECIPIENTS // 3)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     at_kill = sum(received(stub).values())
@@ -65,7 +72,7 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_the_in_fligh
 
     second = await start_bot_process(stub, database_url, tmp_path)
     try:
-        await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS)
+        await sent_until(stub, second, lambda: len(received(stub)) == RECIPIENTS)
         await drained_database(database_url)  # nothing is left to send: anything more would be a duplicate
     finally:
         second.send_signal(signal.SIGTERM)

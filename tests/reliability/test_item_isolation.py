@@ -177,7 +177,7 @@ async def test_subscribers_get_the_good_items_beside_a_poisoned_one(
         db: Database = running.services.db
         await add_subscriber(db, reader.id, scope="all")
         source = await SourceRepository(db).add(NewSource(url + "?projects=eq:ecogeo", "govkz", "ru", "gov", 10))
-        await stub.wait_until(lambda: len(reader.messages()) >= 2, timeout=30)
+        await stub.wait_until(lambda: len(reader.messages()) >= 2)
         after = await SourceRepository(db).get(source.id)
     finally:
         await running.stop()

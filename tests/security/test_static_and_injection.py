@@ -239,9 +239,7 @@ def test_a_password_in_a_url_setting_is_not_printed(tmp_path: Path, setting: str
         "LOG_LEVEL": "DEBUG",
         setting: url.format(tmp=tmp_path),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Pa55-w0rd-x" not in output, output
