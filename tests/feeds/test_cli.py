@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from storage.schema import audit_log
 from storage.schema.admin import held_entries
 from storage.schema.delivery import outbox_deliveries
 from tests.delivery.helpers import subscribe_many
-from tests.support.feeds import FeedSite, Item, items, rss
+from tests.support.feeds import Item, items, rss, served_in_thread
 
 
 @pytest.fixture
@@ -50,22 +48,7 @@ def test_add_rejects_a_bad_url_with_one_clear_line(database_url, capsys, url, re
     assert err.strip().splitlines() == [f"error: bad source URL {url!r}: {reason}"]
 
 
-@contextmanager
-def served(body: str) -> Iterator[str]:
-    """A local feed served from a background thread (the CLI runs its own event loop); yields its URL."""
-    site = FeedSite()
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(site.server.start_server())
-    url = site.serve("/feed", body)
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield url
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.run_until_complete(site.server.close())
-        loop.close()
+served = served_in_thread
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from bot.cli.main import main
 from bot.services.ingestion import http as feeds_http
 from bot.services.ingestion.http import FetchError, FetchLimits, address_problem, create_http_session, fetch
-from tests.support.feeds import FeedSite, items, rss
+from tests.support.feeds import FeedSite, items, rss, served_in_thread
 
 DEFAULT = FetchLimits(timeout_seconds=2.0)  # ALLOW_PRIVATE_SOURCES unset
 
@@ -157,7 +157,8 @@ def test_feeds_add_refuses_private_addresses(cli_database, capsys, url, reason):
 
 def test_feeds_add_accepts_them_when_allowed(cli_database, capsys, monkeypatch):
     monkeypatch.setenv("ALLOW_PRIVATE_SOURCES", "true")
-    assert main(["feeds", "add", "http://127.0.0.1:8080/feed"]) == 0
+    with served_in_thread(rss(items(1))) as url:  # `feeds add` fetches the feed before it stores it
+        assert main(["feeds", "add", url]) == 0
     assert "added" in capsys.readouterr().out
 
 

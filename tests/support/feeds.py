@@ -5,7 +5,10 @@ Used by the feed tests, by every test that needs a page or an image served local
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import format_datetime
@@ -128,3 +131,22 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
+
+
+@contextmanager
+def served_in_thread(body: str) -> Iterator[str]:
+    """A local feed served from a background thread, for code that runs its own event loop (the CLI's `main()`);
+    yields its URL on 127.0.0.1."""
+    site = FeedSite()
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(site.server.start_server())
+    url = site.serve("/feed", body)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.run_until_complete(site.server.close())
+        loop.close()
