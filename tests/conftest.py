@@ -353,14 +353,14 @@ async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcn
 async def settled(app: RunningBot, stub: BotAPIStub, timeout: float | None = WAIT) -> None:
     """Wait until the bot has taken every update pushed so far and finished handling it.
 
-    The event a negative check waits for: a getUpdates poll whose offset confirms the last update, then no
-    handler still running (aiogram handles each update in a task of its own).
+    The event a negative check waits for: a getUpdates poll whose offset confirms the last update (the bot stores
+    a batch in its update inbox before it asks for the next), then every update it stored handled (the inbox says
+    so; nothing of aiogram's own is looked into).
     """
     last = max((update["update_id"] for update in stub.updates), default=0)
     await stub.wait_until(lambda: not stub.updates or any(offset > last for offset in stub.polls), timeout)
     async with asyncio.timeout(timeout):
-        while app.dp._handle_update_tasks:
-            await asyncio.gather(*app.dp._handle_update_tasks, return_exceptions=True)
+        await app.services.inbox.wait_idle()
 
 
 @pytest.fixture

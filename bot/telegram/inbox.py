@@ -67,6 +67,7 @@ class Inbox:
         self.holder = holder  # this process, as its leadership lease names it
         self._mine: set[int] = set()  # stored and claimed by this process, not yet begun
         self._handling: set[int] = set()
+        self._handled = asyncio.Condition()  # notified at each end, for `wait_idle`
         self.slots = asyncio.Semaphore(HANDLERS_AT_ONCE)
         self._recovered: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
@@ -89,9 +90,17 @@ class Inbox:
         self._handling.add(update.update_id)
         return True
 
+    async def wait_idle(self) -> None:
+        """Return once every update this process stored or claimed has been handled: the event a check that
+        nothing happened waits for (tests), instead of a sleep."""
+        async with self._handled:
+            await self._handled.wait_for(lambda: not (self._mine or self._handling))
+
     async def end(self, update_id: int) -> None:
         """The update was handled (or its handler failed, which the errors handler answered): never again."""
         self._handling.discard(update_id)
+        async with self._handled:
+            self._handled.notify_all()
         for attempt in range(1, FINISH_ATTEMPTS + 1):
             try:
                 await self._repository.finish(update_id, self.holder)

@@ -74,6 +74,7 @@ class SenderStats:
     failed: int = 0
     blocked: int = 0
     migrated: int = 0
+    looks: int = 0  # times the claimer looked whether it may claim (it may not while another process leads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +254,7 @@ class Sender:
         pause = self.flood.pause_remaining()
         if pause > 0:
             await asyncio.sleep(pause)
+        self.stats.looks += 1
         if not self._may_claim():
             await asyncio.sleep(self._idle_poll)
             return
@@ -560,15 +562,16 @@ class Sender:
             self._group_full.set()
         await future
 
-    def group_delay(self) -> float:
+    def group_delay(self, latency: float | None = None) -> float:
         """How long the first result of a group waits for others before the group is committed.
 
         A worker waits for its commit before it takes the next row, and at the full rate its turn comes every
-        `concurrency / rate` seconds, of which the send itself takes `latency`: waiting for most of the rest
-        costs no rate and makes groups (commits) as large as they can be: 5-6 rows at 30/s instead of 4.
+        `concurrency / rate` seconds, of which the send itself takes `latency` (by default the moving average of
+        this sender's sends): waiting for most of the rest costs no rate and makes groups (commits) as large as
+        they can be: 5-6 rows at 30/s instead of 4.
         """
         turn = self.concurrency / self.rate
-        return max(0.01, min(0.2, 0.8 * turn - self._latency))
+        return max(0.01, min(0.2, 0.8 * turn - (self._latency if latency is None else latency)))
 
     async def _record_loop(self) -> None:
         while True:

@@ -301,21 +301,11 @@ async def test_sender_claims_nothing_without_the_lease(stub: BotAPIStub, running
     leadership = running.services.leadership
     leadership.held = False  # as if another replica had taken the lease over
     sender = running.services.sender
-    asked: list[bool] = []
-    may_claim = sender._may_claim
-
-    def counted() -> bool:
-        asked.append(may_claim())
-        return asked[-1]
-
-    sender._may_claim = counted
     await delivery(running).announce([make_entry("While standing by", language="en")])
-    # The sender asks whether it may claim on every cycle: two asks after the entry was queued mean a whole
+    # The sender looks whether it may claim on every cycle: two looks after the entry was queued mean a whole
     # cycle passed in which it would have claimed and sent it.
-    queued = len(asked)
-    while len(asked) < queued + 2:
-        await asyncio.sleep(0.05)
-    sender._may_claim = may_claim
+    looked = sender.stats.looks
+    await stub.wait_until(lambda: sender.stats.looks >= looked + 2)
     assert [m for m in user.messages() if "standing by" in m.text] == []
     leadership.held = True
     await drained(outbox(running))
