@@ -48,6 +48,8 @@ BUTTON_ACTIONS = (
 # #richmessagebutton, callback_data "Data to be sent in a callback query to the bot when the button is pressed,
 # 1-64 bytes".
 MAX_CALLBACK_DATA_BYTES = 64
+# #inputrichblocklistitem, type "For ordered lists, the type of the item label".
+LABEL_TYPES = {"a", "A", "i", "I", "1"}
 # #inputrichblocksectionheading, size "Relative size of the text font; 1-6".
 HEADING_SIZES = range(1, 7)
 # #richtext: "a String for plain text, an Array of RichText, or any of" these types.
@@ -68,7 +70,8 @@ NOT_MODELLED = {
 
 @dataclass
 class RichContent:
-    """What a reader of the rich message sees: its text (blocks one a line), media URLs or uploads, buttons."""
+    """What a reader of the rich message sees: its text (a line a text block, list items after "• "), its media
+    (URLs or uploads) and its buttons."""
 
     text: str = ""
     media: list[tuple[str, Any]] = field(default_factory=list)  # (photo|document, the media parameter)
@@ -106,14 +109,18 @@ def check_rich_message(message: Any) -> RichContent:
     return content
 
 
-def _blocks(blocks: list[Any], level: int, content: RichContent, prefix: str = "") -> int:
+def _blocks(blocks: list[Any], level: int, content: RichContent, indent: str = "", label: str = "") -> int:
+    """Check the blocks; their lines go to `content`, the first after `label` (a list item's), all indented."""
     deepest = level - 1
     for block in blocks:
-        deepest = max(deepest, _block(block, level, content, prefix))
+        lines = len(content.lines)
+        deepest = max(deepest, _block(block, level, content, indent + (label or ""), indent))
+        if len(content.lines) > lines and label:
+            label, indent = "", indent + " " * len(label)
     return deepest
 
 
-def _block(block: Any, level: int, content: RichContent, prefix: str) -> int:
+def _block(block: Any, level: int, content: RichContent, prefix: str, indent: str) -> int:
     if not isinstance(block, dict) or not isinstance(block.get("type"), str):
         raise ApiError(400, "Bad Request: rich block type must be specified")
     kind = block["type"]
@@ -127,7 +134,6 @@ def _block(block: Any, level: int, content: RichContent, prefix: str) -> int:
         content.chars += sum(map(len, words))
         return level + depth - 1
     if kind == "divider":
-        content.lines.append(prefix + "—")
         return level
     if kind == "list":
         items = _required(block, "items", kind)
@@ -138,8 +144,14 @@ def _block(block: Any, level: int, content: RichContent, prefix: str) -> int:
             # #inputrichblocklistitem: blocks "The content of the item"
             if not isinstance(item, dict) or not isinstance(item.get("blocks"), list):
                 raise ApiError(400, "Bad Request: a rich list item must have blocks")
+            # #inputrichblocklistitem: type "must be one of 'a' ..., 'A' ..., 'i' ..., 'I' ..., or '1'"
+            if item.get("type") is not None and item["type"] not in LABEL_TYPES:
+                raise ApiError(400, "Bad Request: unsupported list item label type")
+            if item.get("value") is not None and not isinstance(item["value"], int):
+                raise ApiError(400, "Bad Request: list item value must be a number")
             content.blocks += 1
-            deepest = max(deepest, _blocks(item["blocks"], level + 1, content, prefix + "• "))
+            label = f"{item['value']}. " if item.get("value") is not None else "• "
+            deepest = max(deepest, _blocks(item["blocks"], level + 1, content, indent, label))
         return deepest
     if kind in MEDIA_BLOCKS:
         media = _required(block, MEDIA_BLOCKS[kind], kind)
@@ -147,7 +159,6 @@ def _block(block: Any, level: int, content: RichContent, prefix: str) -> int:
         if not isinstance(media, dict) or media.get("type") != MEDIA_BLOCKS[kind] or not media.get("media"):
             raise ApiError(400, f"Bad Request: there is no {kind} in the rich block")
         content.media.append((kind, media["media"]))
-        content.lines.append(prefix + f"[{kind}]")
         return level
     if kind == "buttons":
         buttons = _required(block, "buttons", kind)

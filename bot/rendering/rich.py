@@ -152,6 +152,9 @@ class _BlockBuilder(HTMLParser):
         self.blocks: list[Block] = []
         self._containers: list[list[Block]] = [self.blocks]  # where finished blocks go (list items nest)
         self._lists: list[Block] = []
+        self._homes: list[list[Block]] = []  # where each open list goes
+        self._implicit: list[bool] = []  # opened by a stray <li>, closed with it
+        self._counters: list[int | None] = []  # the next number of each open list, None for a bulleted one
         self._paragraph = _Paragraph()
         self._heading: int | None = None
         self._pre = 0
@@ -176,13 +179,30 @@ class _BlockBuilder(HTMLParser):
         elif tag == "pre":
             self._pre += 1
         elif tag in ("ul", "ol"):
-            block: Block = {"type": "list", "items": []}
-            self._containers[-1].append(block)
-            self._lists.append(block)
+            # placed when its first item opens: text before it (inside the list, outside an item) comes first
+            self._lists.append({"type": "list", "items": []})
+            self._homes.append(self._containers[-1])
+            self._implicit.append(False)
+            start = dict(attrs).get("start") or "1"
+            # numbered as the split message numbers it (bot/rendering/markup.py)
+            self._counters.append((int(start) if start.isdigit() and len(start) < 6 else 1) if tag == "ol" else None)
         elif tag == "li":
-            if not self._lists:  # an item outside any list: a list of its own, as a browser shows it
+            if not self._lists or self._containers[-1] is not self._homes[-1]:
+                # an item outside any list (or inside another item): a list of its own, as a browser shows it
                 self.handle_starttag("ul", [])
+                self._implicit[-1] = True
+            current, home = self._lists[-1], self._homes[-1]
+            if not home or home[-1] is not current:
+                if current["items"]:  # text came between two items: the list goes on in a new block after it
+                    current = self._lists[-1] = {"type": "list", "items": []}
+                home.append(current)
             item: dict[str, Any] = {"blocks": []}
+            number = self._counters[-1]
+            if number is not None:
+                # #inputrichblocklistitem: value "For ordered lists, the numeric value of the item label", type
+                # "'1' for decimal numbers"
+                item |= {"type": "1", "value": number}
+                self._counters[-1] = number + 1
             self._lists[-1]["items"].append(item)
             self._containers.append(item["blocks"])
         elif tag == "hr":
@@ -210,8 +230,13 @@ class _BlockBuilder(HTMLParser):
         elif tag == "li":
             if len(self._containers) > 1:
                 self._containers.pop()
+            if self._implicit and self._implicit[-1]:  # the list the item opened ends with it
+                self.handle_endtag("ul")
         elif tag in ("ul", "ol") and self._lists:
             closing = self._lists.pop()
+            self._counters.pop()
+            self._homes.pop()
+            self._implicit.pop()
             # nh3 serializes well-formed HTML, so every <li> was closed; this only guards its last item
             if closing["items"] and self._containers[-1] is closing["items"][-1]["blocks"]:
                 self._containers.pop()
@@ -231,7 +256,7 @@ def _without_empty_lists(blocks: list[Block]) -> list[Block]:
     kept: list[Block] = []
     for block in blocks:
         if block["type"] == "list":
-            items = [{"blocks": _without_empty_lists(item["blocks"])} for item in block["items"]]
+            items = [item | {"blocks": _without_empty_lists(item["blocks"])} for item in block["items"]]
             items = [item for item in items if item["blocks"]]
             if items:
                 kept.append({"type": "list", "items": items})

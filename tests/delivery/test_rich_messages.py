@@ -3,7 +3,10 @@ messages, today's split HTML messages where it refuses them, nothing lost or dou
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import asdict, replace
+
+import pytest
 
 from bot.rendering import render_entry
 from bot.rendering.rich import rich_entry
@@ -20,6 +23,14 @@ PDF = b"%PDF-1.4\n%official document\n"
 PARAGRAPHS = [
     f"Paragraph {n}: the alliance agreed on measure {n}. " + "Low-carbon development. " * 12 for n in range(16)
 ]
+
+
+@pytest.fixture
+async def running(stub: BotAPIStub, database_url: str) -> AsyncIterator[RunningBot]:
+    """The production bot with rich messages on, as RICH_MESSAGES defaults."""
+    app = await start_delivery_bot(make_settings(stub, database_url, rich_messages=True), stub)
+    yield app
+    await app.stop()
 
 
 def long_article(site: FeedSite, title: str) -> StoredEntry:
