@@ -287,6 +287,20 @@ def rich_entry(
     `document_url` is the official document (a PDF enclosure); `versions` maps another language to the address
     of the story in it, each shown as a "Read in ..." button.
     """
+    message = rich_article(stored, language, zone, fallback=fallback, document_url=document_url, versions=versions)
+    return message if fits(message) else None
+
+
+def rich_article(
+    stored: StoredEntry,
+    language: str,
+    zone: str = KAZAKHSTAN,
+    *,
+    fallback: bool = False,
+    document_url: str | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """`rich_entry` before the limits are checked."""
     entry = stored.entry
     say = localizer(language)
     blocks: list[Block] = []
@@ -324,8 +338,7 @@ def rich_entry(
             buttons.append({"text": say(f"rendering-read-in-{other}"), "url": address})
     if buttons:
         blocks.append({"type": "buttons", "buttons": buttons[:RICH_BUTTONS_LIMIT]})
-    message: dict[str, Any] = {"blocks": blocks}
-    return message if fits(message) else None
+    return {"blocks": blocks}
 
 
 def measure(message: Mapping[str, Any]) -> tuple[int, int, int, int]:

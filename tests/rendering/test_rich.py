@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.rendering import render_entry, strip_tags
-from bot.rendering.rich import RICH_DEPTH_LIMIT, RICH_TEXT_LIMIT, measure, rich_entry
+from bot.rendering.rich import RICH_DEPTH_LIMIT, RICH_TEXT_LIMIT, measure, rich_article, rich_entry
 from local_telegram.rich import check_rich_message
 from tests.delivery.helpers import make_entry
 from tests.rendering.test_properties import SOUP
@@ -41,7 +41,7 @@ def test_rich_rendering_is_accepted_or_falls_back(body: str, language: str, imag
     rich = rich_entry(stored, language, versions=versions)
     split = render_entry(stored, language)
     if rich is None:
-        text, _blocks, depth, _media = measure(rich_entry_unchecked(stored, language))
+        text, _blocks, depth, _media = measure(rich_article(stored, language))
         assert text > RICH_TEXT_LIMIT or depth > RICH_DEPTH_LIMIT  # only a limit sends the split messages
         assert split.text  # and they exist
         return
@@ -55,17 +55,3 @@ def test_rich_rendering_is_accepted_or_falls_back(body: str, language: str, imag
         assert reader_sees.startswith(_letters(split_text[:-1]))
     buttons = [button["text"] for button in content.buttons]
     assert len(buttons) == (2 if kazakh else 1)
-
-
-def rich_entry_unchecked(stored: object, language: str) -> dict[str, object]:
-    """The rich message before the limits are checked (to show which limit refused it)."""
-    import bot.rendering.rich as rich
-
-    fits = rich.fits
-    rich.fits = lambda _message: True  # type: ignore[assignment]
-    try:
-        message = rich.rich_entry(stored, language)  # type: ignore[arg-type]
-    finally:
-        rich.fits = fits  # type: ignore[assignment]
-    assert message is not None
-    return message
