@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.languages import LANGUAGES, Language
 
 __all__ = ["LANGUAGES", "Language", "Settings"]
+CHANNEL_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames
+CHANNEL_ID = re.compile(r"-?\d{1,16}")
 
 # What core.telegram.org/bots/api#setwebhook allows, "Ports currently supported for webhooks: 443, 80, 88, 8443"
 # and a secret_token of "1-256 characters. Only characters A-Z, a-z, 0-9, _ and - are allowed."
@@ -56,6 +59,8 @@ class Settings(BaseSettings):
     question_rate_per_second: float = Field(default=2.0, gt=0, le=100)
     question_burst: int = Field(default=3, ge=1, le=100)
     official_channel_id: int | None = None
+    # Official channels per language, "ru=@chan_ru,kk=-100123,en=@chan_en": a @username or a numeric chat id each.
+    official_channels: Annotated[dict[Language, str], NoDecode] = Field(default_factory=dict)
     moderation: bool = False
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
@@ -86,6 +91,25 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("official_channels", mode="before")
+    @classmethod
+    def _parse_official_channels(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        channels: dict[str, str] = {}
+        for part in value.replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            language, equals, target = (piece.strip() for piece in part.partition("="))
+            if not equals or language not in LANGUAGES:
+                raise ValueError(f"OFFICIAL_CHANNELS: {part.strip()!r} is not language=channel (ru, kk or en)")
+            if language in channels:
+                raise ValueError(f"OFFICIAL_CHANNELS names two channels for {language}")
+            if not (CHANNEL_USERNAME.fullmatch(target) or CHANNEL_ID.fullmatch(target)):
+                raise ValueError(f"OFFICIAL_CHANNELS: {target!r} is neither @username nor a numeric chat id")
+            channels[language] = target
+        return channels
 
     @field_validator("send_concurrency", "official_channel_id", mode="before")
     @classmethod
@@ -134,6 +158,14 @@ class Settings(BaseSettings):
         if self.bot_token is None:
             return None
         return self.bot_token.get_secret_value().strip() or None
+
+    def official_targets(self) -> dict[str, str]:
+        """The official channel of each language: OFFICIAL_CHANNELS, and OFFICIAL_CHANNEL_ID (the older setting)
+        for the default language when OFFICIAL_CHANNELS names none for it."""
+        targets: dict[str, str] = {str(language): target for language, target in self.official_channels.items()}
+        if self.official_channel_id is not None:
+            targets.setdefault(self.default_language, str(self.official_channel_id))
+        return targets
 
     def is_admin(self, user_id: int | None) -> bool:
         """True when the Telegram user id is listed in ADMIN_IDS."""

@@ -10,6 +10,7 @@ from bot.i18n import Localizer
 from bot.services.answers import QuestionEngine
 from bot.services.answers.engine import MembersPage, members_page, roles_text
 from bot.services.delivery import SubscriptionService
+from bot.telegram.channels import OfficialChannels
 from domain.chats import Chat
 
 MAX_PAGE = 10_000
@@ -58,13 +59,22 @@ async def about(message: Message, chat: Chat, questions: QuestionEngine) -> None
     await message.answer((await questions.about_answer(chat.language)).text)
 
 
-async def latest(message: Message, chat: Chat, questions: QuestionEngine, subscriptions: SubscriptionService) -> None:
+async def latest(
+    message: Message,
+    chat: Chat,
+    questions: QuestionEngine,
+    subscriptions: SubscriptionService,
+    official_channels: OfficialChannels,
+    l10n: Localizer,
+) -> None:
     """The newest announcements in the chat's languages (its subscription's news languages after its own), dated
-    on its clock."""
+    on its clock, and the link to the newest post of the official channel in the chat's language."""
     subscription = await subscriptions.get(chat.id)
     languages = subscription.languages if subscription else ()
     answer = await questions.latest_answer(chat.language, languages=languages, zone=subscriptions.zone_of(chat))
-    await message.answer(answer.text)
+    channel_post = await official_channels.latest_post_url(chat.language)
+    extra = "\n\n" + l10n("qa-latest-channel", url=channel_post) if channel_post else ""
+    await message.answer(answer.text + extra)
 
 
 def create_router() -> Router:

@@ -72,7 +72,7 @@ async def answer_question(
 ) -> None:
     started = time.perf_counter()
     answer = await questions.answer(question, user_language=chat.language)
-    record_question(answer.intent, time.perf_counter() - started)
+    record_question(answer.outcome, time.perf_counter() - started)
     logger.info("qa.answer", extra={"intent": answer.intent, "language": answer.language})
     log_id = await question_log.record(question, answer)
     await message.answer(answer.text, reply_markup=answer_keyboard(answer, log_id, message.message_id))

@@ -61,9 +61,9 @@ QUERY_INVALID = "Bad Request: query is too old and response timeout expired or q
 TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"  # noqa: S105 - the local server's own token, no secret
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
-# How long a caller waits for the bot by default. Generous on purpose: it bounds how long a failure takes to
-# show, it is no speed limit, and a shared CI machine under load may take seconds for what is instant alone.
-WAIT = 30.0
+# How long a caller waits for the bot by default: until it happens. A shared machine under load may take seconds
+# or minutes for what is instant alone; the tests' own timeout (pytest-timeout) is the one guard against a hang.
+WAIT: float | None = None
 # Telegram's update types; without allowed_updates every type but these three is delivered.
 UPDATE_TYPES = {
     "message",
@@ -234,6 +234,9 @@ class BotAPIStub:
         self.chats: dict[int, StubChat] = {}
         self.updates: list[dict[str, Any]] = []
         self.calls: list[Call] = []
+        # The offset of every getUpdates as it arrives: `calls` has a long poll only once it is answered, up to
+        # `max_long_poll` later, and the offset alone says which updates the bot has taken.
+        self.polls: list[int] = []
         self.messages: dict[int, list[SentMessage]] = defaultdict(list)
         self.faults: list[Fault] = []
         self.latency: float = 0.0
@@ -247,6 +250,7 @@ class BotAPIStub:
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}  # what users sent, for copyMessage
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
+        self.member_counts: dict[int, int] = {}  # chat id -> members, for getChatMemberCount
         self.allowed_updates: set[str] = set(DEFAULT_UPDATE_TYPES)
         # False: the server is older than Bot API 10.1 and has no sendRichMessage (a test of the bot's fallback)
         self.rich_messages: bool = True
@@ -350,12 +354,13 @@ class BotAPIStub:
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-        """Wait until `predicate()` holds, re-checking whenever the bot sends something."""
-        deadline = time.monotonic() + timeout
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None = WAIT) -> None:
+        """Wait until `predicate()` holds, re-checking whenever the bot sends something (for `timeout` seconds at
+        most when one is given)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         async with self._new_message:
             while not predicate():
-                remaining = deadline - time.monotonic()
+                remaining = 0.2 if deadline is None else deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out after {timeout}s waiting for the bot")
                 with contextlib.suppress(TimeoutError):
@@ -435,6 +440,8 @@ class BotAPIStub:
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int_or_none(params.get("offset")) or 0
+        self.polls.append(offset)
+        await self._notify(self._new_message)
         # #getupdates, limit "Values between 1-100 are accepted. Defaults to 100."; the Bot API clamps, not refuses
         # (Client::get_integer_arg).
         limit = _int_or_none(params.get("limit"))
@@ -511,7 +518,19 @@ class BotAPIStub:
         return True
 
     async def _m_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._chat(params).as_chat()
+        # https://core.telegram.org/bots/api#chatfullinfo: getChat answers a ChatFullInfo, whose accent_color_id,
+        # max_reaction_count and accepted_gift_types are always present.
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False
+        )
+        full = {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+        return self._chat(params).as_chat() | full
+
+    async def _m_getchatmembercount(self, params: dict[str, Any]) -> int:
+        """https://core.telegram.org/bots/api#getchatmembercount: the number of members in a chat (a user's
+        private chat has two: the user and the bot). A test sets `member_counts[chat_id]`."""
+        chat = self._chat(params)
+        return self.member_counts.get(chat.id, 2 if chat.type == "private" else 1 + len(chat.admins))
 
     async def _m_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
@@ -1018,23 +1037,23 @@ class StubUser:
     def messages(self) -> list[SentMessage]:
         return self.stub.sent_to(self.id)
 
-    async def reply(self, timeout: float = WAIT) -> SentMessage:
+    async def reply(self, timeout: float | None = WAIT) -> SentMessage:
         """The next message the bot sends to this user that the test has not read yet."""
         await self.stub.wait_until(lambda: len(self.stub.sent_to(self.id)) > self._seen, timeout)
         message = self.stub.sent_to(self.id)[self._seen]
         self._seen += 1
         return message
 
-    async def ask(self, text: str, timeout: float = WAIT) -> SentMessage:
+    async def ask(self, text: str, timeout: float | None = WAIT) -> SentMessage:
         """Send a text and return the bot's first reply."""
         self.send(text)
         return await self.reply(timeout)
 
-    async def callback_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def callback_answer(self, query_id: str, timeout: float | None = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.callback_answers, timeout)
         return self.stub.callback_answers[query_id]
 
-    async def inline_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def inline_answer(self, query_id: str, timeout: float | None = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.inline_answers, timeout)
         return self.stub.inline_answers[query_id]
 

@@ -76,6 +76,7 @@ def playground_settings(base: Settings, *, telegram_url: str, database_url: str)
         default_sources=False,
         allow_private_sources=True,
         official_channel_id=None,
+        official_channels={},
         webhook_url="",
         webhook_secret=None,
         health_port=None,
@@ -232,6 +233,7 @@ class Playground:
         app.router.add_post("/api/send", self._send)
         app.router.add_post("/api/press", self._press)
         app.router.add_post("/api/publish", self._publish)
+        app.router.add_get("/api/photo/{chat_id}/{message_id}", self._photo)
         return app
 
     async def _index(self, _request: web.Request) -> web.FileResponse:
@@ -290,6 +292,29 @@ class Playground:
         page_user.queries.append(page_user.user.press(message, data=str(data)))
         return web.json_response(self.chat_view(page_user))
 
+    async def _photo(self, request: web.Request) -> web.Response:
+        """The picture of a photo the bot uploaded to one of the page's chats (the /stats chart), as an image.
+
+        Only the page's own chats, only uploads that are an image by their first bytes, served with that type and
+        nosniff, so nothing else the stub holds can be read or run through this door.
+        """
+        try:
+            chat_id, message_id = int(request.match_info["chat_id"]), int(request.match_info["message_id"])
+        except ValueError:
+            raise web.HTTPNotFound from None
+        page_chats = {user.user.id for user in self._subscribers.values()}
+        if self._admin is not None:
+            page_chats.add(self._admin.user.id)
+        message = next((m for m in self.stub.sent_to(chat_id) if m.message_id == message_id), None)
+        if chat_id not in page_chats or message is None or message.kind != "photo" or message.upload is None:
+            raise web.HTTPNotFound
+        content_type = image_type(message.upload.content)
+        if content_type is None:
+            raise web.HTTPNotFound
+        return web.Response(
+            body=message.upload.content, content_type=content_type, headers={"X-Content-Type-Options": "nosniff"}
+        )
+
     async def _publish(self, _request: web.Request) -> web.Response:
         """Publish the next round of the demo feed and poll the demo sources now, as `feeds poll` does."""
         published = self.feed.publish_next()
@@ -298,6 +323,27 @@ class Playground:
         return web.json_response(
             {"published": published, "feed": {"published": self.feed.published, "total": self.feed.total}}
         )
+
+
+IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
+
+
+def image_type(content: bytes) -> str | None:
+    """The image type a file's first bytes say it is, None when it is no image the page shows."""
+    return next((kind for signature, kind in IMAGE_SIGNATURES.items() if content.startswith(signature)), None)
+
+
+def _photo_source(message: SentMessage) -> str | None:
+    """Where the page loads a photo from: the bridge for an upload, the URL Telegram fetched for one given by URL."""
+    if message.kind != "photo":
+        return None
+    if message.upload is not None:
+        return f"/api/photo/{message.chat_id}/{message.message_id}"
+    given = message.params.get("photo")
+    # Telegram fetched it; the page may load it too when it is local (the demo feed), as nothing leaves 127.0.0.1.
+    if isinstance(given, str) and given.lower().startswith("http://127.0.0.1:"):
+        return given
+    return None
 
 
 def _bot_message(message: SentMessage) -> dict[str, Any]:
@@ -323,6 +369,7 @@ def _bot_message(message: SentMessage) -> dict[str, Any]:
         "nodes": nodes,
         "buttons": buttons,
         "edited": message.edits > 0,
+        "photo": _photo_source(message),
     }
 
 

@@ -67,6 +67,16 @@ class DiagnosticsRepository:
         async with self._db.connect() as conn:
             return [int(row.id) for row in (await conn.execute(query)).all()]
 
+    async def story_entry_ids(self, story: int) -> list[int]:
+        """Every entry of one story (the entry that began it and those that joined it), first seen first."""
+        query = (
+            sa.select(entries.c.id)
+            .where(sa.or_(entries.c.id == story, entries.c.story_id == story))
+            .order_by(entries.c.first_seen_at, entries.c.id)
+        )
+        async with self._db.connect() as conn:
+            return [int(row.id) for row in (await conn.execute(query)).all()]
+
     async def trail(self, entry_id: int, *, top_errors: int = 3) -> EntryTrail:
         """The entry's moderation, outbox and digest state."""
         d, m = outbox_deliveries, outbox_messages

@@ -11,11 +11,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from domain.questions import MISSED_OUTCOMES
 from storage.database import Database
 from storage.schema.kb import qa_log
 
 MAX_QUESTION_CHARS = 500
-MISSED_OUTCOMES = ("low", "ask", "not_stated", "unknown", "dont_know")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,6 +14,7 @@ from domain.clock import utcnow
 from domain.sources import NewSource, Source
 from storage.database import Database
 from storage.schema import sources
+from storage.schema.base import UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +161,20 @@ class SourceRepository:
         async with self._db.begin() as conn:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
 
-    async def set_interval(self, source_id: int, seconds: int) -> None:
-        """Poll a source every `seconds` from its next poll on (the current wait is not shortened)."""
+    async def set_interval(self, source_id: int, seconds: int, *, poll_by: datetime | None = None) -> datetime | None:
+        """Poll a source every `seconds`; a next poll planned later than `poll_by` moves to `poll_by` (a shorter
+        interval takes effect now, not after a wait planned under the old one). Returns the next poll."""
+        c = sources.c
+        values: dict[str, Any] = {"interval_seconds": seconds, "updated_at": utcnow()}
+        if poll_by is not None:
+            sooner = sa.literal(poll_by, UTCDateTime())
+            values["next_check_at"] = sa.case((c.next_check_at > sooner, sooner), else_=c.next_check_at)
         async with self._db.begin() as conn:
-            await conn.execute(
-                sa.update(sources)
-                .where(sources.c.id == source_id)
-                .values(interval_seconds=seconds, updated_at=utcnow())
-            )
+            await conn.execute(sa.update(sources).where(c.id == source_id).values(**values))
+            found: datetime | None = (
+                await conn.execute(sa.select(c.next_check_at).where(c.id == source_id))
+            ).scalar_one_or_none()
+        return found
 
     async def set_headers(self, source_id: int, headers: dict[str, str] | None) -> None:
         """Replace a source's extra request headers (None or empty: none)."""

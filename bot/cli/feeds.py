@@ -102,7 +102,8 @@ async def add(core: Core, args: argparse.Namespace, out: Print) -> None:
         )
     except SourceCheckError as error:
         raise FeedCommandError(f"{args.url} was not added: {error}") from None
-    out(f"added {_describe(source)} ({entries} entries offered now)")
+    out(f"added {_describe(source)}")
+    out(f"it offers {entries} entries now")
 
 
 async def list_sources(core: Core, _args: argparse.Namespace, out: Print) -> None:
@@ -155,10 +156,11 @@ async def set_interval(core: Core, args: argparse.Namespace, out: Print) -> None
     """`feeds set-interval SOURCE SECONDS`: every language of a URL, or one id."""
     for source in await _matching(core.source_admin, args.source):
         try:
-            await core.source_admin.set_interval(source.id, args.seconds, actor=SHELL)
+            next_poll = await core.source_admin.set_interval(source.id, args.seconds, actor=SHELL)
         except SourceCheckError as error:
             raise FeedCommandError(str(error)) from None
-        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s from its next poll on")
+        when = f"{next_poll:%Y-%m-%d %H:%M:%S}Z" if next_poll else "?"
+        out(f"#{source.id} {source.url} ({source.language}) is polled every {args.seconds}s, next at {when}")
 
 
 async def set_headers(core: Core, args: argparse.Namespace, out: Print) -> None:

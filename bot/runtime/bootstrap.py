@@ -35,6 +35,7 @@ from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
+from bot.services.privacy import PersonalData
 from domain.clock import Clock, utcnow
 from domain.entries import StoredEntry
 from domain.sources import SourceTrouble
@@ -49,6 +50,7 @@ from storage.inquiries import InquiryRepository
 from storage.kb import KnowledgeBaseRepository
 from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
+from storage.privacy import PersonalDataRepository
 from storage.sources import SourceRepository
 from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
@@ -61,6 +63,7 @@ if TYPE_CHECKING:  # the Telegram half is imported by `bootstrap` only: the shel
     from bot.runtime.leadership import Leadership
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts
+    from bot.telegram.channels import OfficialChannels
     from bot.telegram.sender import Sender
 
 logger = logging.getLogger(__name__)
@@ -123,6 +126,7 @@ class Core:
     source_admin: SourceAdmin
     diagnostics: DeliveryDiagnostics
     inquiries: InquiryDesk
+    personal_data: PersonalData
 
     def _fields(self) -> Iterator[tuple[str, Any]]:
         for item in fields(self):
@@ -159,6 +163,7 @@ class Services(Core):
     health: HealthServer | None
     supervisor: Supervisor
     watchdog: Watchdog
+    official_channels: OfficialChannels
 
     def workflow_data(self) -> dict[str, Any]:
         """The services by name, as the dispatcher hands them to handlers and hooks (aiogram adds the `bot`)."""
@@ -204,8 +209,10 @@ def build_core(
     delivery = Delivery(
         subscriptions,
         outbox,
-        official_channel_id=settings.official_channel_id,
-        official_language=settings.default_language,
+        # Numeric ids at once; @usernames are resolved to ids by the start hook (start_official_channels).
+        official_channels={
+            language: int(target) for language, target in settings.official_targets().items() if target[0] != "@"
+        },
         timezone=settings.timezone,
         wake=hooks.wake_sender,
         clock=clock,
@@ -254,6 +261,7 @@ def build_core(
         source_admin=SourceAdmin(sources, poller, settings, audit),
         diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
         inquiries=InquiryDesk(InquiryRepository(db), knowledge, audit, clock=clock),
+        personal_data=PersonalData(PersonalDataRepository(db)),
     )
 
 
@@ -268,6 +276,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     from bot.runtime.leadership import Leadership
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts, source_trouble_alert
+    from bot.telegram.channels import OfficialChannels
     from bot.telegram.notices import HeldEntryNotices
     from bot.telegram.sender import Sender
     from storage.leases import LeaseRepository
@@ -312,4 +321,5 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
         else None,
         supervisor=supervisor,
         watchdog=watchdog,
+        official_channels=OfficialChannels(settings, core.delivery, core.stats),
     )

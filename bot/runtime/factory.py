@@ -24,6 +24,7 @@ from bot.runtime.supervision import Supervisor, Watchdog, watch_stalls
 from bot.services.ingestion.poller import FeedPoller
 from bot.services.ingestion.scheduling import schedule_polling
 from bot.telegram.alerts import AdminAlerts
+from bot.telegram.channels import start_official_channels
 from bot.telegram.edits import UnchangedEditIsDone
 from bot.telegram.fsm import DatabaseStorage
 from bot.telegram.menus import set_default_commands
@@ -67,6 +68,7 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
+    dp.startup.register(start_official_channels)
     dp.startup.register(start_housekeeping)
     dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database

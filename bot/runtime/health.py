@@ -10,11 +10,12 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.runtime.leadership import Leadership
-from bot.runtime.metrics import QUEUE_LENGTH, REGISTRY
+from bot.runtime.metrics import QUEUE_LENGTH, REGISTRY, show_sources
 from bot.runtime.supervision import Watchdog
 from bot.runtime.version import release_version
 from storage import Database
 from storage.outbox import Outbox
+from storage.sources import SourceRepository
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +57,21 @@ def create_health_app(db: Database, leadership: Leadership, watchdog: Watchdog |
         return web.json_response({"ok": healthy, **status}, status=200 if healthy else 503)
 
     outbox = Outbox(db)
+    sources = SourceRepository(db)
 
     async def metrics(_request: web.Request) -> web.Response:
         try:
             QUEUE_LENGTH.set(await outbox.pending_count())  # read at scrape time: always current
         except Exception:
             logger.warning("metrics.queue_unavailable")
+        try:
+            show_sources(
+                (source.id, source.consecutive_failures, source.last_success_at)
+                for source in await sources.list_all()
+                if not source.removed
+            )
+        except Exception:
+            logger.warning("metrics.sources_unavailable")
         return web.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application()

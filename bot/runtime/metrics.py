@@ -7,8 +7,12 @@ so a counter that stands still means the work stands still (deploy/prometheus-al
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from domain.questions import is_missed
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -43,7 +47,7 @@ QUESTION_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
 )
 QUESTIONS = Counter(
-    "bot_questions_total", "Questions asked, by outcome (answered, unknown)", ["outcome"], registry=REGISTRY
+    "bot_questions_total", "Questions asked, by outcome (answered, missed)", ["outcome"], registry=REGISTRY
 )
 LAST_POLL = Gauge("bot_last_poll_timestamp_seconds", "Unix time of the last finished poll", registry=REGISTRY)
 LAST_SEND = Gauge("bot_last_send_timestamp_seconds", "Unix time of the last successful send", registry=REGISTRY)
@@ -57,15 +61,12 @@ API_RETRIES = Counter(
 )  # fmt: skip
 
 
-def record_poll(outcome: str, duration: float, *, source: int | None = None, failures: int = 0) -> None:
-    """One source polled: `outcome` is ok, not_modified or a failure kind; `failures` is the streak after it."""
+def record_poll(outcome: str, duration: float) -> None:
+    """One source polled: `outcome` is ok, not_modified or a failure kind (the per-source gauges are read from the
+    database at scrape time, `show_sources`)."""
     POLLS.labels(outcome=outcome).inc()
     POLL_DURATION.observe(duration)
     LAST_POLL.set(time.time())
-    if source is not None:
-        SOURCE_FAILURES.labels(source=str(source)).set(failures)
-        if failures == 0:
-            SOURCE_LAST_SUCCESS.labels(source=str(source)).set(time.time())
 
 
 def record_send(outcome: str, duration: float | None = None) -> None:
@@ -79,10 +80,19 @@ def record_send(outcome: str, duration: float | None = None) -> None:
         RATE_LIMITED.inc()
 
 
-UNKNOWN_INTENTS = frozenset({"unknown"})  # the answer engine found nothing it knows
-
-
-def record_question(intent: str, duration: float) -> None:
-    """One question answered with this intent: counted as `unknown` (nothing known matched) or `answered`."""
-    QUESTIONS.labels(outcome="unknown" if intent in UNKNOWN_INTENTS else "answered").inc()
+def record_question(outcome: str, duration: float) -> None:
+    """One question answered with this outcome: counted as `missed` (the definition /kb misses and /stats use,
+    domain.questions) or `answered`."""
+    QUESTIONS.labels(outcome="missed" if is_missed(outcome) else "answered").inc()
     QUESTION_LATENCY.observe(duration)
+
+
+def show_sources(health: Iterable[tuple[int, int, datetime | None]]) -> None:
+    """The per-source gauges as the database holds them (id, failures in a row, last success): the figures /sources
+    shows, read at scrape time, so a resumed source reads 0 and a removed one is gone, as there."""
+    SOURCE_FAILURES.clear()
+    SOURCE_LAST_SUCCESS.clear()
+    for source_id, failures, last_success in health:
+        SOURCE_FAILURES.labels(source=str(source_id)).set(failures)
+        if last_success is not None:
+            SOURCE_LAST_SUCCESS.labels(source=str(source_id)).set(last_success.timestamp())

@@ -148,3 +148,15 @@ class InquiryAction(CallbackData, prefix="inq"):
 
     inquiry: int
     action: InquiryStep
+
+
+class ForgetStep(StrEnum):
+    CONFIRM = "yes"
+    KEEP = "no"
+
+
+class ForgetChoice(CallbackData, prefix="forget"):
+    """The confirmation of /forget; `chat` is checked on press, so a copied button forgets no other chat."""
+
+    chat: int
+    action: ForgetStep

@@ -17,6 +17,9 @@ PUBLIC_COMMANDS = (
     "settings",
     "myquestions",
     "stop",
+    "privacy",
+    "mydata",
+    "forget",
 )
 ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why", "inquiries")
 

@@ -88,6 +88,8 @@ async def audience_chosen(
         await _stale(query, l10n)
         return
     await query.answer()
+    # The choice replaces the buttons: a keyboard left under it invited a second choice and a second preview.
+    await message.edit_text(l10n("admin-bc-audience-chosen", audience=l10n(f"admin-aud-{audience}")))
     await audit.record("broadcast.audience", actor_id=query.from_user.id, broadcast=broadcast.id, audience=audience)
     await message.answer(l10n("admin-bc-preview"))
     await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)

@@ -107,7 +107,7 @@ async def show_sources(
         await _add(message, rest.split(), more, l10n, moment, source_admin)
         return
     if verb in ("interval", "headers"):
-        await _configure(message, verb, rest.split(), more, l10n, source_admin)
+        await _configure(message, verb, rest.split(), more, l10n, moment, source_admin)
         return
     if verb == "export":
         await _export(message, l10n, source_admin)
@@ -205,6 +205,7 @@ async def _configure(
     args: list[str],
     lines: list[str],
     l10n: Localizer,
+    moment: Moment,
     source_admin: SourceAdmin,
 ) -> None:
     wanted = 2 if verb == "interval" else 1
@@ -214,8 +215,9 @@ async def _configure(
         return
     try:
         if verb == "interval":
-            await source_admin.set_interval(source.id, int(args[1]), actor=_actor(message))
-            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1])))
+            next_poll = await source_admin.set_interval(source.id, int(args[1]), actor=_actor(message))
+            when = moment(next_poll) if next_poll else l10n("admin-never")
+            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1]), next=when))
             return
         headers = await source_admin.set_headers(source.id, lines, actor=_actor(message))
     except SourceCheckError as error:

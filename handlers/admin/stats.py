@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
@@ -10,8 +10,12 @@ from bot.i18n import Localizer
 from bot.rendering.dates import format_day
 from bot.services.admin.charts import StatsCharts, language_name
 from bot.services.admin.overview import StatsOverview
+from bot.services.delivery import SubscriptionService
+from bot.telegram.channels import ChannelStatus, OfficialChannels, last_post
 from domain.audit import AuditTrail
+from domain.chats import Chat
 from domain.clock import utcnow
+from domain.localtime import format_moment, zone
 
 
 def _counts(values: dict[str, int], name: Callable[[str], str]) -> str:
@@ -26,12 +30,41 @@ def _named(l10n: Localizer, prefix: str) -> Callable[[str], str]:
     return name
 
 
+def _channels(statuses: list[ChannelStatus], l10n: Localizer, chat: Chat, subscriptions: SubscriptionService) -> str:
+    """One line per official channel: its reach and health (empty without channels)."""
+    if not statuses:
+        return ""
+    zone_name = subscriptions.zone_of(chat)
+    lines = ["", l10n("admin-channels-title")]
+    for status in statuses:
+        health = status.deliveries
+        posted = last_post(status)
+        lines.append(
+            l10n(
+                "admin-channel-line",
+                language=language_name(status.language),
+                channel=status.target,
+                members=status.members if status.members is not None else "—",
+                last=format_moment(posted, l10n.language, zone_name) if posted else l10n("admin-never"),
+                sent=health.sent_week if health else 0,
+                failed=health.failed_week if health else 0,
+            )
+        )
+        if status.error or (health and health.failed_week and health.last_error):
+            lines.append(l10n("admin-channel-error", error=status.error or (health.last_error if health else "")))
+    return "\n".join(lines)
+
+
 async def show_stats(
     message: Message,
     l10n: Localizer,
     stats_overview: StatsOverview,
     stats_charts: StatsCharts,
     audit: AuditTrail,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+    bot: Bot,
+    official_channels: OfficialChannels,
 ) -> None:
     now = utcnow()
     overview = await stats_overview.collect(now)
@@ -58,8 +91,10 @@ async def show_stats(
         )
         + "\n"
         + l10n("admin-stats-qa", up=votes.up, down=votes.down, missed=votes.missed)
+        + _channels(await official_channels.statuses(bot), l10n, chat, subscriptions)
     )
-    chart = await stats_charts.render(now, l10n)
+    # Days on the admin's own calendar: a send at 02:00 in Almaty is that day's, not the UTC day before.
+    chart = await stats_charts.render(now, l10n, zone(subscriptions.zone_of(chat)))
     await message.answer_photo(
         BufferedInputFile(chart.png, filename=f"stats-{chart.last_day:%Y-%m-%d}.png"),
         caption=l10n(

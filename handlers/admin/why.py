@@ -6,7 +6,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot.i18n import Localizer
-from bot.services.admin.diagnostics import DeliveryDiagnostics, report_text, verdict_text
+from bot.rendering import split_html
+from bot.services.admin.diagnostics import DeliveryDiagnostics, story_text, verdict_text
 from bot.services.delivery import SubscriptionService
 from bot.telegram.callbacks import WhyEntry
 from domain.audit import AuditTrail
@@ -31,11 +32,12 @@ async def why(
         await message.answer(l10n("admin-why-unknown", url=parts[0]))
         return
     zone_name = subscriptions.zone_of(chat)
-    text = report_text(report, l10n, zone_name)
+    text = story_text(await diagnostics.versions(report), l10n, zone_name)
     if len(parts) == 2:
         chat_id = int(parts[1])
         text += "\n\n" + verdict_text(await diagnostics.verdict(report, chat_id), chat_id, l10n, zone_name)
-    await message.answer(text)
+    for piece in split_html(text):  # three versions' trails may pass one message's length
+        await message.answer(piece)
     await audit.record("why.view", actor_id=message.from_user.id if message.from_user else None, entry=report.entry.id)
 
 
@@ -54,7 +56,8 @@ async def why_pressed(
         await query.answer(l10n("button-stale"), show_alert=True)
         return
     await query.answer()
-    await message.answer(report_text(report, l10n, subscriptions.zone_of(chat)))
+    for piece in split_html(story_text(await diagnostics.versions(report), l10n, subscriptions.zone_of(chat))):
+        await message.answer(piece)
     await audit.record("why.view", actor_id=query.from_user.id, entry=report.entry.id)
 
 

@@ -31,7 +31,14 @@ function renderMessage(message) {
   const box = document.createElement("div");
   box.className = "message " + message.from;
   box.dataset.id = String(message.id);
-  if (message.from === "bot" && message.kind !== "text") {
+  if (message.photo) {
+    // The picture itself, as Telegram shows it; the bridge serves uploads, so the address is never the bot's text.
+    const photo = document.createElement("img");
+    photo.className = "photo";
+    photo.src = message.photo;
+    photo.alt = state.texts["kind-photo"] || "photo";
+    box.appendChild(photo);
+  } else if (message.from === "bot" && message.kind !== "text") {
     const kind = document.createElement("span");
     kind.className = "kind";
     kind.textContent = state.texts["kind-" + message.kind] || message.kind;

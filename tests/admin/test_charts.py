@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -14,11 +15,11 @@ from PIL import Image
 
 from bot.i18n import localizer
 from bot.rendering.dates import format_day
-from bot.services.admin.charts import Panel, draw
+from bot.services.admin.charts import Panel, StatsCharts, draw
 from domain.clock import utcnow
+from domain.questions import MISSED_OUTCOMES
 from local_telegram import BotAPIStub
 from storage import Database
-from storage.qa_log import MISSED_OUTCOMES
 from storage.schema import chats, outbox_deliveries, outbox_messages, qa_log, subscriptions
 from storage.stats import StatsRepository
 from tests.admin.conftest import add_subscribers
@@ -44,7 +45,7 @@ async def test_stats_sends_a_png_chart_captioned_in_the_admins_language(
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code=language)
     summary = await boss.ask("/stats")
     assert summary.kind == "text"
-    picture = await boss.reply(timeout=60)  # the first chart of a process imports matplotlib
+    picture = await boss.reply()  # the first chart of a process imports matplotlib
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)
@@ -75,76 +76,104 @@ async def _reset(db: Database) -> None:
             await conn.execute(sa.delete(table))
 
 
-day_offsets = st.integers(min_value=-40, max_value=0)
+# Instants over six weeks, to the minute: any of them may fall on another local day than its UTC day.
+instants = st.integers(min_value=-40 * 24 * 60, max_value=24 * 60 - 1).map(
+    lambda minutes: datetime(2025, 3, 31, tzinfo=UTC) + timedelta(minutes=minutes)
+)
+# Whole-hour, half-hour, quarter-hour and negative offsets, and one with a DST change inside the window.
+zones = st.sampled_from(["UTC", "Asia/Almaty", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Europe/Berlin"])
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
+    zone_name=zones,
     subscribers=st.lists(
-        st.tuples(day_offsets, st.sampled_from(["ru", "kk", "en"]), st.booleans(), st.booleans()), max_size=25
+        st.tuples(instants, st.sampled_from(["ru", "kk", "en"]), st.booleans(), st.booleans()), max_size=25
     ),
-    deliveries=st.lists(st.tuples(day_offsets, st.sampled_from(["sent", "failed", "blocked", "queued"])), max_size=25),
+    deliveries=st.lists(st.tuples(instants, st.sampled_from(["sent", "failed", "blocked", "queued"])), max_size=25),
     questions=st.lists(
-        st.tuples(day_offsets, st.sampled_from(["answered", "news", "search", *MISSED_OUTCOMES])), max_size=25
+        st.tuples(instants, st.sampled_from(["answered", "news", "search", *MISSED_OUTCOMES])), max_size=25
     ),
 )
-async def test_history_counts_listening_subscribers_deliveries_and_questions_by_utc_day(
+async def test_history_counts_listening_subscribers_deliveries_and_questions_by_the_readers_day(
     db: Database,
-    subscribers: list[tuple[int, str, bool, bool]],
-    deliveries: list[tuple[int, str]],
-    questions: list[tuple[int, str]],
+    zone_name: str,
+    subscribers: list[tuple[datetime, str, bool, bool]],
+    deliveries: list[tuple[datetime, str]],
+    questions: list[tuple[datetime, str]],
 ) -> None:
     await _reset(db)
+    local = ZoneInfo(zone_name)
     today = date(2025, 3, 31)
 
-    def at(offset: int) -> datetime:
-        # Late in the UTC day: a time zone slip would move it to the next day.
-        return datetime(today.year, today.month, today.day, 23, 30, tzinfo=UTC) + timedelta(days=offset)
+    def day_of(instant: datetime) -> date:
+        return instant.astimezone(local).date()
 
     async with db.begin() as conn:
-        for n, (offset, language, active, paused) in enumerate(subscribers):
+        for n, (instant, language, active, paused) in enumerate(subscribers):
             await conn.execute(
-                sa.insert(chats).values(id=n + 1, type="private", language=language, active=active, created_at=at(-60))
+                sa.insert(chats).values(
+                    id=n + 1, type="private", language=language, active=active, created_at=instant - timedelta(days=60)
+                )
             )
             await conn.execute(
-                sa.insert(subscriptions).values(chat_id=n + 1, languages=language, paused=paused, created_at=at(offset))
+                sa.insert(subscriptions).values(chat_id=n + 1, languages=language, paused=paused, created_at=instant)
             )
         message_id = (await conn.execute(sa.insert(outbox_messages).values(kind="entry"))).inserted_primary_key[0]  # type: ignore[index]
-        for n, (offset, status) in enumerate(deliveries):
+        for n, (instant, status) in enumerate(deliveries):
             await conn.execute(
                 sa.insert(outbox_deliveries).values(
                     message_id=message_id,
                     chat_id=n,
                     status=status,
-                    sent_at=at(offset) if status == "sent" else None,
-                    next_attempt_at=at(offset),
+                    sent_at=instant if status == "sent" else None,
+                    next_attempt_at=instant,
                 )
             )
-        for offset, outcome in questions:
+        for instant, outcome in questions:
             await conn.execute(
                 sa.insert(qa_log).values(
-                    asked_at=at(offset), question="q", normalized="q", language="ru", intent="x", outcome=outcome
+                    asked_at=instant, question="q", normalized="q", language="ru", intent="x", outcome=outcome
                 )
             )
     first = today - timedelta(days=29)
-    history = await StatsRepository(db).history(first, today)
+    history = await StatsRepository(db).history(first, today, local)
     assert history.days == [first + timedelta(days=n) for n in range(30)]
     for index, day in enumerate(history.days):
-        offset = (day - today).days
-        listening = Counter(lang for o, lang, active, paused in subscribers if active and not paused and o <= offset)
+        listening = Counter(
+            lang for at, lang, active, paused in subscribers if active and not paused and day_of(at) <= day
+        )
         for language, line in history.subscribers_by_language.items():
             assert line[index] == listening[language]
         assert set(listening) <= set(history.subscribers_by_language)
-        assert history.sent[index] == sum(1 for o, status in deliveries if status == "sent" and o == offset)
+        assert history.sent[index] == sum(1 for at, status in deliveries if status == "sent" and day_of(at) == day)
         assert history.failed[index] == sum(
-            1 for o, status in deliveries if status in ("failed", "blocked") and o == offset
+            1 for at, status in deliveries if status in ("failed", "blocked") and day_of(at) == day
         )
         assert history.answered[index] == sum(
-            1 for o, outcome in questions if outcome not in MISSED_OUTCOMES and o == offset
+            1 for at, outcome in questions if outcome not in MISSED_OUTCOMES and day_of(at) == day
         )
         assert history.not_known[index] == sum(
-            1 for o, outcome in questions if outcome in MISSED_OUTCOMES and o == offset
+            1 for at, outcome in questions if outcome in MISSED_OUTCOMES and day_of(at) == day
         )
+
+
+async def test_a_send_early_in_the_admins_morning_is_on_that_days_bar(db: Database) -> None:
+    """The walk: a send at 02:00 in Almaty (21:00 UTC the day before) showed on the bar of the day before."""
+    await _reset(db)
+    sent_at = datetime(2025, 3, 31, 2, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    async with db.begin() as conn:
+        message_id = (await conn.execute(sa.insert(outbox_messages).values(kind="entry"))).inserted_primary_key[0]  # type: ignore[index]
+        await conn.execute(
+            sa.insert(outbox_deliveries).values(
+                message_id=message_id, chat_id=1, status="sent", sent_at=sent_at, next_attempt_at=sent_at
+            )
+        )
+    charts = StatsCharts(StatsRepository(db))
+    history = await StatsRepository(db).history(date(2025, 3, 30), date(2025, 3, 31), ZoneInfo("Asia/Almaty"))
+    assert history.sent == [0, 1]
+    chart = await charts.render(sent_at + timedelta(hours=1), localizer("en"), ZoneInfo("Asia/Almaty"))
+    assert chart.last_day == date(2025, 3, 31)
 
 
 async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: BotAPIStub, app: RunningBot) -> None:
@@ -153,7 +182,7 @@ async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: Bo
     assert "Не знаю ответа" in (await reader.ask("Какая погода на Марсе завтра?")).text
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
     await boss.ask("/stats")
-    picture = await boss.reply(timeout=60)
+    picture = await boss.reply()
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)

@@ -4,9 +4,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.i18n import localizer
+from bot.services.ingestion.kinds import SOURCE_KINDS
 from local_telegram import BotAPIStub
 from storage.kb import SEED_FILE, KnowledgeBaseRepository, dump_knowledge_base, read_knowledge_base_file
 from storage.schema import audit_log, broadcasts
@@ -173,3 +176,34 @@ async def test_any_command_ends_any_admin_dialog(stub: BotAPIStub, app: RunningB
     assert "Shanghai Electric" in answer.text
     async with app.services.db.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(broadcasts))).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Новости Центра", "Новости Центра"),
+        ("  Жаңалықтар\n  орталығы ", "Жаңалықтар орталығы"),
+        ("<b>News</b> &amp; events", "News & events"),
+        ("x" * 300, "x" * 256),
+        ("", "127.0.0.1"),  # a feed without a name keeps its host
+    ],
+)
+async def test_a_new_source_is_named_as_the_feed_names_itself(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite, title: str, shown: str
+) -> None:
+    """The walk: a source added with /sources add was called "127.0.0.1" (its host) instead of the feed's title."""
+    url = site.serve("/feed/", rss([Item(title="Hello", link="http://x/1")], title=title))
+    boss = admin(stub)
+    boss.send(f"/sources add {url} en")
+    await boss.reply()
+    assert (await boss.reply()).text.startswith("Added source #1")
+    (source,) = await SourceRepository(app.services.db).list_all()
+    assert source.title == shown
+    assert f"#1 ▶️ active · en · {shown}" in (await boss.ask("/sources")).text
+
+
+@given(title=st.text(max_size=400))
+def test_any_feed_title_reads_as_one_line_of_plain_text(title: str) -> None:
+    document = rss([], title=title.replace("\x00", "")).encode()
+    named = SOURCE_KINDS["rss"].read_title(document, content_type="application/rss+xml", url="http://127.0.0.1/")
+    assert named is None or (0 < len(named) <= 256 and named == " ".join(named.split()))

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
 from bot.services.ingestion.opml import parse_opml
+from domain.clock import utcnow
 from local_telegram import BotAPIStub
+from storage.schema import sources
+from storage.sources import SourceRepository
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
 from tests.support.feeds import FeedSite, Item, rss
@@ -44,12 +52,38 @@ async def test_interval_is_set_per_source_within_bounds(stub: BotAPIStub, app: R
     assert (await boss.ask("/sources interval 1 5")).text.startswith(
         "Nothing changed: the poll interval must be 10 to 604800 seconds, got 5"
     )
-    assert (await boss.ask("/sources interval 1 900")).text == (
-        "Source #1 is polled every 900 s from its next poll on."
-    )
+    set_to = await boss.ask("/sources interval 1 900")
+    assert re.fullmatch(r"Source #1 is polled every 900 s; next poll: .+ \(Almaty, UTC\+5\)\.", set_to.text)
     assert "every 900 s" in (await boss.ask("/sources")).text
     assert (await boss.ask("/sources interval 99 900")).text.startswith("Usage:")
     assert (await boss.ask("/sources interval 1 soon")).text.startswith("Usage:")
+
+
+async def test_a_shorter_interval_brings_the_planned_poll_forward(
+    stub: BotAPIStub, app: RunningBot, site: FeedSite
+) -> None:
+    """The walk: a source stayed two hours ahead after its interval was set to 20 s; now the next poll moves."""
+    url = site.serve("/feed", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    boss = admin(stub)
+    await boss.ask(f"/sources add {url}")
+    await boss.reply()
+    repository = SourceRepository(app.services.db)
+    await boss.ask("/sources interval 1 7200")
+    async with app.services.db.begin() as conn:  # polled just now: the next poll is two hours ahead
+        await conn.execute(sa.update(sources).values(next_check_at=utcnow() + timedelta(hours=2)))
+    before = utcnow()
+    await boss.ask("/sources interval 1 20")
+    source = await repository.get(1)
+    assert source is not None
+    assert source.interval_seconds == 20
+    assert source.next_check_at <= before + timedelta(seconds=31)  # within one and a half new intervals
+    # The poller's own view: the source is due then (the watchdog's query of due sources finds it).
+    assert await app.services.stats.oldest_overdue_source(before + timedelta(seconds=31)) is not None
+    # A longer interval never postpones a poll already planned.
+    await boss.ask("/sources interval 1 86400")
+    later = await repository.get(1)
+    assert later is not None
+    assert later.next_check_at == source.next_check_at
 
 
 async def test_export_sends_opml_and_a_readers_file_imports_by_document(

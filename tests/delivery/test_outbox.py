@@ -31,7 +31,7 @@ async def test_announce_is_idempotent_and_matches(db: Database) -> None:
 
 
 async def test_official_channel_gets_every_alliance_entry(db: Database) -> None:
-    delivery = delivery_for(db, official_channel_id=-1001, official_language="en")
+    delivery = delivery_for(db, official_channels={"en": -1001})
     assert await delivery.announce([make_entry(), make_entry(alliance=False)]) == 1
     (row,) = await Outbox(db).claim(now=utcnow(), limit=10)
     assert row.chat_id == -1001

@@ -153,6 +153,32 @@ async def test_the_admin_broadcasts_and_watches_the_report_reach_done(page: Page
     assert copy["kind"] == "text"
 
 
+async def test_the_stats_chart_is_shown_as_its_picture(page: Page, playground: Playground) -> None:
+    """The walk: the /stats chart showed as a grey box with the word "Photo"; the page now loads the PNG itself."""
+    page.role = "admin"
+    await page.send("/stats")
+    chart = await page.wait_for(lambda m: m["kind"] == "photo", polls=60)
+    assert chart["photo"] is not None
+    async with page.session.get(page.url + chart["photo"]) as response:
+        assert response.status == 200
+        assert response.content_type == "image/png"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        picture = await response.read()
+    (sent,) = [m for m in playground.stub.sent_to(ADMIN) if m.message_id == chart["id"]]
+    assert sent.upload is not None
+    assert picture == sent.upload.content
+    subscriber = playground.page_user("subscriber", "en").user.id
+    for forged in (
+        f"/api/photo/{subscriber}/{chart['id']}",
+        f"/api/photo/{ADMIN}/{chart['id'] + 999}",
+        "/api/photo/x/1",
+    ):
+        async with page.session.get(page.url + forged) as response:
+            assert response.status == 404, forged
+    script = (Path(__file__).parents[2] / "playground/static/app.js").read_text()
+    assert "message.photo" in script and 'createElement("img")' in script
+
+
 async def test_forged_presses_and_bad_requests_are_refused(page: Page) -> None:
     await page.send("/start")
     welcome = await page.wait_for(lambda m: "Hello, Anna!" in text_of(m))

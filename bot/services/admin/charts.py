@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.config import LANGUAGES
 from bot.i18n import Localizer, localizer
@@ -71,11 +71,11 @@ class StatsCharts:
             ),
         ]
 
-    async def render(self, now: datetime, l10n: Localizer) -> Chart:
-        """The last `days` days up to today (UTC) as a PNG."""
-        last_day = now.date()
+    async def render(self, now: datetime, l10n: Localizer, zone: tzinfo = UTC) -> Chart:
+        """The last `days` days up to today as a PNG, the days being those of the reader's zone."""
+        last_day = now.astimezone(zone).date()
         first_day = last_day - timedelta(days=self._days - 1)
-        history = await self._stats.history(first_day, last_day)
+        history = await self._stats.history(first_day, last_day, zone)
         png = await asyncio.to_thread(draw, history.days, self.panels(history, l10n), l10n("admin-chart-empty"))
         return Chart(png=png, first_day=first_day, last_day=last_day)
 

@@ -78,6 +78,12 @@ class DeliveryDiagnostics:
             return None
         return EntryReport(stored, await self._repository.trail(entry_id))
 
+    async def versions(self, report: EntryReport) -> list[EntryReport]:
+        """Every version of the entry's story (other languages, sources, guids), first seen first; the entry alone
+        when it is a story of one."""
+        found = [await self.by_id(entry_id) for entry_id in await self._repository.story_entry_ids(report.entry.story)]
+        return [version for version in found if version is not None] or [report]
+
     async def verdict(self, report: EntryReport, chat_id: int) -> Verdict:
         """Whether the chat got the entry and when; if not, the first reason that explains it."""
         stored = report.entry
@@ -184,6 +190,18 @@ def report_text(report: EntryReport, l10n: Localizer, zone_name: str) -> str:
         lines.append(l10n("admin-why-errors"))
         lines.extend(l10n("admin-why-error", count=count, error=error[:MAX_ERROR]) for error, count in trail.errors)
     return "\n".join(lines)
+
+
+def story_text(versions: list[EntryReport], l10n: Localizer, zone_name: str) -> str:
+    """Every version of a story, each with its own trail; a story of one version reads as that version alone."""
+    if len(versions) == 1:
+        return report_text(versions[0], l10n, zone_name)
+    languages = ", ".join(version.entry.entry.language for version in versions)
+    parts = [l10n("admin-why-story", count=len(versions), languages=languages)]
+    for version in versions:
+        heading = l10n("admin-why-version", language=version.entry.entry.language, id=version.entry.id)
+        parts.append(heading + "\n" + report_text(version, l10n, zone_name))
+    return "\n\n".join(parts)
 
 
 def verdict_text(verdict: Verdict, chat_id: int, l10n: Localizer, zone_name: str) -> str:

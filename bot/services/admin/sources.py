@@ -4,8 +4,10 @@ with the actor and the door, so the shell's actions are in the audit log as the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.config import Settings
 from bot.services.ingestion.http import FetchError, create_http_session, fetch, request_headers
@@ -13,12 +15,14 @@ from bot.services.ingestion.kinds import SOURCE_KINDS
 from bot.services.ingestion.opml import ImportReport, dump_opml, import_opml
 from bot.services.ingestion.parsing import ParseError
 from bot.services.ingestion.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.services.ingestion.scheduling import next_check
 from bot.services.ingestion.sources import check_interval, new_source, parse_header_lines
 from domain.audit import Actor, AuditTrail, record
 from domain.clock import utcnow
 from domain.sources import Source
 from storage.sources import SourceExistsError, SourceRepository
 
+logger = logging.getLogger(__name__)
 # Telegram refuses a keyboard of more than 100 buttons; a page of sources is 3 buttons each plus navigation.
 SOURCES_PER_PAGE = 10
 
@@ -112,6 +116,12 @@ class SourceAdmin:
             )
         except (FetchError, ParseError) as error:
             raise SourceCheckError(f"{error.kind}: {error}") from None
+        # Named as the feed names itself; the host ("127.0.0.1", "www.gov.kz") stays only for a feed without a name.
+        title = SOURCE_KINDS[described.kind].read_title(
+            response.body, content_type=response.content_type, url=response.url
+        )
+        if title:
+            described = replace(described, title=title)
         try:
             source = await self._repository.add(described)
         except SourceExistsError:
@@ -129,13 +139,18 @@ class SourceAdmin:
         await self._repository.remove(source_id)
         await record(self._audit, actor, "source.remove", source=source_id)
 
-    async def set_interval(self, source_id: int, seconds: int, *, actor: Actor) -> None:
-        """Poll a source every `seconds`; SourceCheckError when out of bounds."""
+    async def set_interval(self, source_id: int, seconds: int, *, actor: Actor) -> datetime | None:
+        """Poll a source every `seconds`, the next poll at most one new interval away (a poll planned under a
+        longer interval is brought forward); returns the next poll. SourceCheckError when out of bounds."""
         try:
-            await self._repository.set_interval(source_id, check_interval(seconds))
+            seconds = check_interval(seconds)
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
+        poll_by = next_check(utcnow(), seconds, source_id)
+        next_poll = await self._repository.set_interval(source_id, seconds, poll_by=poll_by)
+        logger.info("feeds.interval", extra={"source": source_id, "seconds": seconds, "next_check_at": next_poll})
         await record(self._audit, actor, "source.interval", source=source_id, seconds=seconds)
+        return next_poll
 
     async def set_headers(self, source_id: int, lines: Sequence[str], *, actor: Actor) -> dict[str, str]:
         """Replace a source's extra headers with `Name: value` lines (none: clear them); returns what was set."""

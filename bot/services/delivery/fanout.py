@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -73,8 +73,7 @@ class Delivery:
         subscriptions: SubscriptionRepository,
         outbox: Outbox,
         *,
-        official_channel_id: int | None = None,
-        official_language: str = "ru",
+        official_channels: Mapping[str, int] | None = None,
         timezone: str = KAZAKHSTAN,
         wake: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -82,12 +81,21 @@ class Delivery:
     ) -> None:
         self._subscriptions = subscriptions
         self._outbox = outbox
-        self._official_channel_id = official_channel_id
-        self._official_language = official_language
+        self._official_channels: dict[str, int] = dict(official_channels or {})
         self._timezone = timezone
         self._wake = wake
         self._clock = clock
         self._chunk_size = chunk_size
+
+    def use_official_channels(self, channels: Mapping[str, int]) -> None:
+        """The official channel of each language, by chat id (resolved from @usernames at start)."""
+        self._official_channels = dict(channels)
+        logger.info("delivery.official_channels", extra={"channels": dict(channels)})
+
+    @property
+    def official_channels(self) -> dict[str, int]:
+        """The official channel of each language, by chat id."""
+        return dict(self._official_channels)
 
     def zone_of(self, listener: Subscriber) -> str:
         """The zone the subscriber's chat lives in."""
@@ -128,20 +136,39 @@ class Delivery:
             queued += rows + more
             if rows + more:
                 self._wake_sender()
-        channel = self._official_channel_id
-        if (
-            stored.is_alliance
-            and channel is not None
-            and channel not in copies
-            and not await self._outbox.queued_for(channel, messages.keys)
-        ):
-            zone_name = self._timezone
-            official = _Rendering(self._official_language, local_day(stored.published, zone_name), zone_name, False)
-            rows = await self._outbox.add_deliveries(await messages.id(official), [Recipient(channel)])
-            queued += rows
-            if rows:
-                self._wake_sender()
+        if stored.is_alliance:
+            for language, channel in self._official_channels.items():
+                rows = await self._to_channel(language, channel, stored, messages, copies.get(channel))
+                queued += rows
+                if rows:
+                    self._wake_sender()
         return queued, digest
+
+    async def _to_channel(
+        self, language: str, channel: int, stored: StoredEntry, messages: _EntryMessages, had: StoryCopy | None
+    ) -> int:
+        """An official channel gets each alliance story once, in its language: the version that exists first,
+        saying so, then rewritten in place when the version in its language arrives (the rule of personal
+        delivery for a reader of that one language)."""
+        version = stored.entry.language
+        if had is not None and (had.language == language or version != language):
+            logger.info(
+                "delivery.channel_skip",
+                extra={"channel": channel, "entry": stored.id, "has": had.language, "version": version},
+            )
+            return 0
+        if await self._outbox.queued_for(channel, messages.keys):
+            return 0
+        zone_name = self._timezone
+        rendering = _Rendering(language, local_day(stored.published, zone_name), zone_name, version != language)
+        recipient = Recipient(channel, replaces_id=had.delivery_id if had is not None else None)
+        rows = await self._outbox.add_deliveries(await messages.id(rendering), [recipient])
+        if rows:
+            reason = "edit" if had is not None else ("fallback" if version != language else "own")
+            logger.info(
+                "delivery.channel", extra={"channel": channel, "entry": stored.id, "language": language, "as": reason}
+            )
+        return rows
 
     async def _plain(self, chunk: AudienceChunk, stored: StoredEntry, messages: _EntryMessages) -> int:
         """The chunk's plain instant subscribers, queued by the database (INSERT ... SELECT)."""

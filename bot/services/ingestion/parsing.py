@@ -132,6 +132,16 @@ def parse_rss(body: bytes, *, content_type: str, url: str, language: str, now: d
     return entries
 
 
+SOURCE_TITLE_LIMIT = 256  # the sources table's title column
+
+
+def rss_feed_title(body: bytes, *, content_type: str, url: str) -> str | None:
+    """The feed's own name (RSS <channel><title>, Atom <feed><title>) as plain text, None when it has none."""
+    document = parse_feed_document(body, content_type=content_type, url=url)
+    title = " ".join(html_to_text(str(document.get("feed", {}).get("title", ""))).split())
+    return title[:SOURCE_TITLE_LIMIT] or None
+
+
 def govkz_page_url(source_url: str, item_id: str, language: str) -> str:
     """The public page of a gov.kz news item in a language, on the same site as the API."""
     parts = urlsplit(source_url)

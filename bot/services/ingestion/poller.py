@@ -324,7 +324,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        record_poll(outcome, duration_ms / 1000, source=source.id, failures=0)
+        record_poll(outcome, duration_ms / 1000)
         if source.consecutive_failures:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
@@ -391,7 +391,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        record_poll(kind, duration_ms / 1000, source=source.id, failures=failures)
+        record_poll(kind, duration_ms / 1000)
         logger.warning(
             "feeds.poll",
             extra={

@@ -20,6 +20,7 @@ help =
     /latest — latest alliance news
     /settings — news subscription: what, in which languages, how often
     /stop — stop receiving news
+    /privacy — what I keep about you; /mydata — all of it as a file; /forget — delete it
 
     Ask a question in plain words, for example: <i>Who are the co-chairs?</i>
     In any other chat, type { $bot } and a word (a member, a country, a news topic) to share the answer there.

@@ -12,6 +12,7 @@ admin-seconds = { $count ->
 admin-bc-ask = Пришлите сообщение для рассылки: текст с оформлением, фото, документ или видео (с подписью). Любая команда отменяет.
 admin-bc-unsupported = Такое сообщение разослать нельзя. Пришлите текст, фото, документ или видео.
 admin-bc-audience = Кому отправить?
+admin-bc-audience-chosen = Кому отправить? { $audience } ✓
 admin-aud-all = Всем
 admin-aud-lang-ru = Русский язык
 admin-aud-lang-kk = Казахский язык
@@ -130,6 +131,11 @@ cmd-why = Админ: почему новость (не) доставлена
 admin-why-usage = Отправьте /why и ссылку на статью, можно добавить id пользователя или чата: /why https://example.org/news/1 123456789
 admin-why-unknown = Новости со ссылкой { $url } нет в базе.
 admin-why-title = 🔎 <b>{ $title }</b>
+admin-why-story = Одна новость в { $count ->
+    [one] { $count } версии
+   *[other] { $count } версиях
+} ({ $languages }); путь каждой:
+admin-why-version = <b>Версия { $language }</b> (#{ $id })
 admin-why-fetched = Получена: { $when }, источник «{ $source }»
 admin-why-alliance = Классификация: новость альянса ({ $reason })
 admin-why-other = Классификация: прочая новость (об альянсе ничего не найдено)
@@ -163,3 +169,6 @@ admin-why-user-later = Чат { $user }: подписался после пос�
 admin-why-user-unannounced = Чат { $user }: не отправлено, новость ещё не передана на доставку.
 admin-why-user-unexplained = Чат { $user }: не в очереди, хотя по настройкам новость сейчас подошла бы.
 admin-why-button = 🔎 Почему?
+admin-channels-title = <b>Официальные каналы</b>
+admin-channel-line = { $language }: { $channel } · участников: { $members } · последний пост: { $last } · 7 дней: отправлено { $sent }, ошибок { $failed }
+admin-channel-error = ⚠️ { $error }

@@ -1,0 +1,150 @@
+"""Official channels per language: each alliance story once per channel, in the channel's language when it exists,
+else the version that exists saying so, rewritten in place when the channel's own version arrives."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.i18n import localizer
+from bot.services.delivery import Delivery
+from domain.entries import StoredEntry
+from local_telegram import BotAPIStub
+from local_telegram.server import BOT_ID
+from storage import Database
+from storage.outbox import Outbox
+from storage.schema import outbox_deliveries, outbox_messages
+from storage.subscriptions import SubscriptionRepository
+from tests.conftest import ADMIN_ID, make_settings
+from tests.delivery.conftest import drained, start_delivery_bot
+from tests.delivery.helpers import make_entry
+
+TITLES = {"ru": "Альянс принял новых членов", "kk": "Альянс жаңа мүшелерді қабылдады", "en": "Alliance admits members"}
+_story_ids = itertools.count(50_000, 10)
+
+
+def story(order: Sequence[str]) -> list[StoredEntry]:
+    """The versions of one story in the order they arrive; the first begins the story, the others join it."""
+    first = next(_story_ids)
+    versions = []
+    for n, language in enumerate(order):
+        entry = make_entry(TITLES[language], language=language, entry_id=first + n)
+        versions.append(dataclasses.replace(entry, story_id=first if n else None))
+    return versions
+
+
+async def test_each_channel_gets_the_story_in_its_language(stub: BotAPIStub, database_url: str) -> None:
+    ru = stub.group(-100_551, "Центр RU", type="channel", admins={BOT_ID})
+    ru.username = "chan_ru"
+    kk = stub.group(-100_552, "Орталық KK", type="channel", admins={BOT_ID})
+    en = stub.group(-100_553, "Center EN", type="channel", admins={BOT_ID})
+    en.username = "chan_en"
+    stub.member_counts[ru.id] = 1234
+    app = await start_delivery_bot(
+        make_settings(stub, database_url, official_channels=f"ru=@chan_ru,kk={kk.id},en=@chan_en"), stub
+    )
+    try:
+        assert app.services.delivery.official_channels == {"ru": ru.id, "kk": kk.id, "en": en.id}
+        first, english, kazakh = story(["ru", "en", "kk"])
+        await app.services.delivery.announce([first])
+        await drained(app.services.outbox)
+        (ru_post,) = stub.sent_to(ru.id)
+        (kk_post,) = stub.sent_to(kk.id)
+        (en_post,) = stub.sent_to(en.id)
+        assert ru_post.text.startswith(TITLES["ru"])
+        assert kk_post.text.startswith(localizer("kk")("rendering-only-in-ru"))
+        assert en_post.text.startswith(localizer("en")("rendering-only-in-ru"))
+        assert TITLES["ru"] in kk_post.text and TITLES["ru"] in en_post.text
+
+        await app.services.delivery.announce([english])
+        await drained(app.services.outbox)
+        await stub.wait_until(lambda: TITLES["en"] in en_post.text)
+        assert en_post.edits == 1 and "Only in" not in en_post.text
+        assert TITLES["ru"] in kk_post.text  # English is no better for a Kazakh channel: untouched
+        await app.services.delivery.announce([kazakh])
+        await drained(app.services.outbox)
+        await stub.wait_until(lambda: TITLES["kk"] in kk_post.text)
+        assert [len(stub.sent_to(channel.id)) for channel in (ru, kk, en)] == [1, 1, 1]  # once per story
+        assert ru_post.edits == 0
+
+        # /latest links to the newest post of the channel in the reader's language.
+        reader = stub.user(7100, language_code="ru")
+        shown = await reader.ask("/latest")
+        assert f'href="https://t.me/chan_ru/{ru_post.message_id}"' in (shown.html or "")
+        kazakh_reader = stub.user(7101, language_code="kk")
+        shown = await kazakh_reader.ask("/latest")
+        assert f'href="https://t.me/c/552/{kk_post.message_id}"' in (shown.html or "")
+
+        boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
+        shown = await boss.ask("/stats")
+        assert "Official channels" in shown.text
+        assert "Русский: @chan_ru · members: 1,234 · last post:" in shown.text
+        assert f"Қазақша: {kk.id} · members: 2 · last post:" in shown.text
+    finally:
+        await app.stop()
+
+
+async def test_the_older_single_channel_setting_still_works(stub: BotAPIStub, database_url: str) -> None:
+    channel = stub.group(-100_560, "Center", type="channel", admins={BOT_ID})
+    app = await start_delivery_bot(
+        make_settings(stub, database_url, official_channel_id=channel.id, default_language="ru"), stub
+    )
+    try:
+        (version,) = story(["en"])
+        await app.services.delivery.announce([version, make_entry(alliance=False)])
+        await drained(app.services.outbox)
+        (post,) = stub.sent_to(channel.id)
+        assert post.text.startswith(localizer("ru")("rendering-only-in-en"))
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+def channels() -> dict[str, int]:
+    return {"ru": -100_1, "kk": -100_2, "en": -100_3}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    order=st.lists(st.sampled_from(["ru", "kk", "en"]), min_size=1, max_size=5),
+    batches=st.integers(min_value=1, max_value=3),
+    repeats=st.booleans(),
+)
+async def test_any_order_of_versions_gives_each_channel_one_post_ending_in_the_best_version(
+    db: Database, channels: dict[str, int], order: list[str], batches: int, repeats: bool
+) -> None:
+    """Versions arrive in any order, several at once or one by one, some twice (a second source, a re-poll):
+    a channel gets one new message, later only edits, and ends with its own language when it came, else the
+    first version that came."""
+    async with db.begin() as conn:
+        await conn.execute(outbox_deliveries.delete())
+        await conn.execute(outbox_messages.delete())
+    outbox = Outbox(db)
+    delivery = Delivery(SubscriptionRepository(db), outbox, official_channels=channels)
+    versions = story(order)
+    size = max(1, len(versions) // batches)
+    for start in range(0, len(versions), size):
+        await delivery.announce(versions[start : start + size])
+        if repeats:
+            assert await delivery.announce(versions[start : start + size]) == 0
+    copies = await outbox.story_copies(versions[0].story)
+    for language, channel in channels.items():
+        rows = [row for row in await _rows(db) if row[0] == channel]
+        assert sum(1 for _, replaces, _ in rows if replaces is None) == 1
+        expected = language if language in order else order[0]
+        assert copies[channel].language == expected
+
+
+async def _rows(db: Database) -> list[tuple[int, int | None, int]]:
+    async with db.connect() as conn:
+        result = await conn.execute(
+            outbox_deliveries.select().with_only_columns(
+                outbox_deliveries.c.chat_id, outbox_deliveries.c.replaces_id, outbox_deliveries.c.id
+            )
+        )
+        return [(int(chat_id), replaces, int(row_id)) for chat_id, replaces, row_id in result.all()]
