@@ -75,7 +75,14 @@ class _Paragraph:
         self.visible = ""  # the text so far, for collapsing whitespace and knowing emptiness
 
     def open(self, node: dict[str, Any] | None) -> None:
-        """Open a formatting node, or with None a plain group (a link Telegram would refuse keeps its text)."""
+        """Open a formatting node, or with None a plain group (a link Telegram would refuse keeps its text).
+
+        Beyond the depth a rich message may nest, formatting is dropped and its text kept: misnested feed
+        markup (a parser reopens formatting at every misnesting) could otherwise nest thousands deep.
+        """
+        if len(self.stack) >= RICH_DEPTH_LIMIT:
+            self.stack.append(self.stack[-1])
+            return
         children: list[RichText] = []
         if node is None:
             self.stack[-1].append(children)
