@@ -137,3 +137,20 @@ async def test_rich_messages_setting_off_sends_the_split_messages(stub: BotAPISt
         assert stub.calls_of("sendRichMessage") == []
     finally:
         await app.stop()
+
+
+async def test_a_better_version_rewrites_the_rich_message_in_place(stub: BotAPIStub, running: RunningBot) -> None:
+    reader = await subscribe(stub, 3501, "en")
+    russian = make_entry("Альянс принял решение", language="ru", entry_id=60_001)
+    english = replace(make_entry("Alliance decides", language="en", entry_id=60_002), story_id=russian.id)
+    await delivery(running).announce([russian])
+    await drained(outbox(running))
+    (message,) = [m for m in stub.sent_to(reader.id) if m.kind == "rich"]
+    assert message.text.startswith("Only in Russian:")
+
+    await delivery(running).announce([english])
+    await drained(outbox(running))
+    await stub.wait_until(lambda: "Alliance decides" in message.text)
+    assert message.edits == 1 and "Only in" not in message.text
+    stories = [m.kind for m in stub.sent_to(reader.id) if "Alliance decides" in m.text or "Альянс принял" in m.text]
+    assert stories == ["rich"]  # one message for the story, rewritten

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from aiogram.types import InputRichMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ def test_rich_rendering_is_accepted_or_falls_back(body: str, language: str, imag
         assert split.text  # and they exist
         return
     content = check_rich_message(rich)  # the strict stub's rules: raises on anything Telegram refuses
+    InputRichMessage.model_validate(rich)  # and aiogram's model of it, which the sender sends through
     assert content.text.startswith("Alliance announcement")
     reader_sees = _letters(content.text)
     split_text = strip_tags(split.text)
