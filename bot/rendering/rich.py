@@ -146,6 +146,8 @@ def _prune(nodes: list[RichText]) -> list[RichText]:
             kept.append({**node, "text": children[0] if len(children) == 1 else children})
         elif isinstance(node, list):
             kept += _prune(node)
+        elif isinstance(node, str) and kept and isinstance(kept[-1], str):
+            kept[-1] += node  # adjacent texts are one
         elif node != "":
             kept.append(node)
     return kept
@@ -216,6 +218,8 @@ class _BlockBuilder(HTMLParser):
             self._containers[-1].append({"type": "divider"})
         elif tag == "br":
             self._paragraph.text("\n", keep_space=True)
+        elif tag in ("td", "th"):  # a table row reads as one line, its cells apart (as in the split message)
+            self._paragraph.text(" ")
         elif tag == "a":
             href = dict(attrs).get("href")
             self._paragraph.open({"type": "url", "url": href} if href else None)
