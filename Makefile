@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	cp .env.example .env
 	@echo "created .env from .env.example: put your BOT_TOKEN there"
 
+# Without BOT_TOKEN in .env: the playground at a terminal, one line and exit 2 elsewhere (use `make demo`).
 run: $(STAMP) .env
 	$(BIN)/python -m bot run
 

@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,10 +39,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-import aiohttp
 from aiohttp import web
 
-from bench._botprocess import REPO_ROOT, bot_env
+from bench._botprocess import REPO_ROOT, bot_env, free_port, wait_healthy
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -139,12 +137,6 @@ class Site:
         return web.Response(body=self.news, headers={"Content-Type": "application/rss+xml"})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Sampler:
     """VmRSS and CPU of the bot process every SAMPLE_EVERY seconds."""
 
@@ -192,22 +184,6 @@ async def _until(predicate: Callable[[], object], within: float, what: str) -> N
         await asyncio.sleep(0.01)
 
 
-async def _healthy(url: str, process: asyncio.subprocess.Process, within: float) -> float:
-    deadline = time.monotonic() + within
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"the bot exited with {process.returncode}")
-            try:
-                async with session.get(url, timeout=aiohttp.ClientTimeout(total=1)) as response:
-                    if response.status == 200:
-                        return time.monotonic()
-            except (aiohttp.ClientError, TimeoutError):
-                pass
-            await asyncio.sleep(0.02)
-    raise TimeoutError("/healthz never answered 200")
-
-
 def _first_push(stub: BotAPIStub, since: int) -> float | None:
     for call in stub.calls[since:]:
         if call.method == "sendMessage" and call.ok and NEWS_TITLE in str(call.params.get("text", "")):
@@ -233,7 +209,7 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
     for user_id in range(FIRST_ID, FIRST_ID + subscribers):
         stub.user(user_id)
     await stub.start()
-    health_port = _free_port()
+    health_port = free_port()
     with tempfile.TemporaryDirectory() as workdir:
         database_url = f"sqlite+aiosqlite:///{workdir}/memory.sqlite3"
         prepared = time.monotonic()
@@ -255,7 +231,7 @@ async def run(subscribers: int, feeds: int, fanout_seconds: float, rate: float) 
         sampler = Sampler(process.pid)
         sampling = asyncio.create_task(sampler.run())
         try:
-            healthy = await _healthy(f"http://127.0.0.1:{health_port}/healthz", process, 120)
+            healthy = await wait_healthy(f"http://127.0.0.1:{health_port}/healthz", process, 120)
             await _until(lambda: site.first_fetch is not None, 120, "first poll tick")
             await _until(lambda: site.all_fetched is not None, 600, "every feed fetched once")
             assert site.first_fetch is not None and site.all_fetched is not None

@@ -1,8 +1,10 @@
-"""How announce, enqueue and claim grow with the audience: 1k, 10k and 100k subscribers, cost per row.
+"""How announce, enqueue and claim grow with the audience: 1k to 1M subscribers, cost per row.
 
-    python -m bench.scaling [--sizes 1000,10000,100000] [--postgres URL]
+    python -m bench.scaling [--sizes 1000,10000,100000,1000000] [--postgres URL]
 
-For each size, a fresh database with that many instant Russian-speaking subscribers (scope "alliance"):
+For each size, a fresh database with that many instant Russian-speaking subscribers (scope "alliance"), written
+by the database itself (`INSERT ... SELECT` over `generate_series`, or a recursive series on SQLite) and not
+analyzed (the statistics of a table just filled, the planner's worst case):
 
 - announce an entry nobody wants (a ministry item: every subscriber takes alliance news only), best of 5;
 - announce an alliance entry to all of them (the rows are written by INSERT ... SELECT in chunks);
@@ -12,7 +14,9 @@ For each size, a fresh database with that many instant Russian-speaking subscrib
 Baselines in the same run: reading the whole audience into Python (`SELECT chat_id FROM subscriptions`, the
 floor of any matcher that loads the subscriptions: what the old fan-out did before matching them one by one),
 and for the claim, the same claim at the smallest size (a flat claim has a ratio of 1). CPU is this process's
-(aiosqlite's thread included); on PostgreSQL the server's own CPU is not in it, so wall time is printed too.
+(aiosqlite's thread included); on PostgreSQL the server's own CPU is not in it, so the enqueue's wall time per
+row and the server's CPU per row (utime + stime of the benchmark database's backends, read from /proc: the
+server must run on this machine, as the one of the tests does) are printed too.
 Each size is measured in a process of its own: measured one after the other in one process, the later sizes
 paid for the garbage the earlier ones left (a 100k claim on PostgreSQL cost 2.2-2.5x the 1k claim that way,
 and 1.0x alone).
@@ -30,6 +34,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -39,11 +44,28 @@ from storage import Database
 from storage.outbox import Outbox
 from storage.schema import subscriptions
 from storage.subscriptions import SubscriptionRepository
-from tests.delivery.helpers import make_entry, subscribe_many
+from tests.delivery.helpers import make_entry, seed_subscribers
 
 FIRST_ID = 10_000_000
 CLAIM_BATCH = 500
 CLAIMS = 20
+
+
+def _server_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving `database` (its process title names the database)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            title = (process / "cmdline").read_bytes().decode(errors="replace")
+            fields = (process / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            seconds[int(process.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
 
 
 def _cpu() -> float:
@@ -68,12 +90,13 @@ class Row:
     rows: int
     claim_s: float
     claim_cpu_s: float
+    server_cpu_s: float | None
 
 
 async def measure(url: str, size: int) -> Row:
     db = Database(url)
     await db.migrate()
-    await subscribe_many(db, range(FIRST_ID, FIRST_ID + size))
+    await seed_subscribers(db, FIRST_ID, size)
     outbox = Outbox(db)
     delivery = Delivery(SubscriptionRepository(db), outbox)
 
@@ -90,7 +113,11 @@ async def measure(url: str, size: int) -> Row:
         nonlocal queued
         queued = await delivery.announce([make_entry("Alliance news")])
 
+    database = "" if db.is_sqlite else str(db.url.database)
+    server_before = _server_cpu(database) if database else {}
     enqueue_s, enqueue_cpu = await _timed(enqueue)
+    server_after = _server_cpu(database) if database else {}
+    server_cpu = sum(cpu - server_before.get(pid, 0.0) for pid, cpu in server_after.items()) if database else None
 
     async def claim() -> None:
         for _ in range(CLAIMS):
@@ -101,7 +128,7 @@ async def measure(url: str, size: int) -> Row:
     await outbox.release([row.id for row in warm])
     claim_s, claim_cpu = await _timed(claim)
     await db.close()
-    return Row(size, load_all_cpu, nobody_s, nobody_cpu, enqueue_s, enqueue_cpu, queued, claim_s, claim_cpu)
+    return Row(size, load_all_cpu, nobody_s, nobody_cpu, enqueue_s, enqueue_cpu, queued, claim_s, claim_cpu, server_cpu)
 
 
 async def _postgres(server: str, size: int) -> Row:
@@ -115,15 +142,18 @@ def report(backend: str, rows: list[Row]) -> None:
     print(f"-- {backend}")
     print(
         f"{'subscribers':>11} {'load all CPU ms':>15} {'nobody ms':>9} {'nobody CPU ms':>13} {'vs load all':>11} "
-        f"{'enqueue s':>9} {'CPU µs/row':>10} {'claim ms/batch':>14} {'claim CPU ms':>12} {'CPU vs first':>12}"
+        f"{'enqueue s':>9} {'wall µs/row':>11} {'CPU µs/row':>10} {'server µs/row':>13} "
+        f"{'claim ms/batch':>14} {'claim CPU ms':>12} {'CPU vs first':>12}"
     )
     first = rows[0]
     for r in rows:
         claim_ms = r.claim_s / CLAIMS * 1000
+        server = "-" if r.server_cpu_s is None else f"{r.server_cpu_s / r.rows * 1e6:.1f}"
         print(
             f"{r.size:11,d} {r.load_all_s * 1000:15.1f} {r.nobody_s * 1000:9.2f} {r.nobody_cpu_s * 1000:13.2f} "
-            f"{r.nobody_cpu_s / r.load_all_s:10.3f}x {r.enqueue_s:9.2f} {r.enqueue_cpu_s / r.rows * 1e6:10.1f} "
-            f"{claim_ms:14.2f} {r.claim_cpu_s / CLAIMS * 1000:12.2f} {r.claim_cpu_s / first.claim_cpu_s:11.2f}x"
+            f"{r.nobody_cpu_s / r.load_all_s:10.3f}x {r.enqueue_s:9.2f} {r.enqueue_s / r.rows * 1e6:11.1f} "
+            f"{r.enqueue_cpu_s / r.rows * 1e6:10.1f} {server:>13} {claim_ms:14.2f} "
+            f"{r.claim_cpu_s / CLAIMS * 1000:12.2f} {r.claim_cpu_s / first.claim_cpu_s:11.2f}x"
         )
 
 
@@ -143,7 +173,7 @@ def _each_alone(sizes: list[int], url: Callable[[int], str], *, postgres: bool =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]

@@ -1,11 +1,15 @@
 """Soak run: the bot process for ten minutes with a poll every few seconds and a steady stream of questions.
 
-Run: `python -m bench.soak` (10 minutes, the figures in docs/PERFORMANCE.md) or `python -m bench.soak
---minutes 1` (a smoke run). 127.0.0.1 only: the Bot API stub and a feed site run in this process, the bot
-(`python -m bot run`) in a subprocess whose resident memory (VmRSS from /proc) is sampled every few seconds.
-The feed gains an item every 30 s (news is stored and fanned out to 50 subscribers); 50 users ask questions
-at QUESTIONS_PER_SECOND. Printed: RSS at start (after warm-up), end, max, and the slope over the second half
-in MB per minute; the ratio end / start is the figure compared with the baseline (a flat process is 1.0).
+Run: `python -m bench.soak` (10 minutes, the figures in docs/PERFORMANCE.md), `python -m bench.soak --hours 2`
+(the goal's run) or `python -m bench.soak --minutes 1` (a smoke run); `--tracemalloc` runs the bot under
+tracemalloc (from the first sample on) and prints what grew from the middle of the run to its end (tracemalloc's
+own memory is in the RSS then).
+127.0.0.1 only: the Bot API stub and a feed site run in this process, the bot (`python -m bot run`) in a
+subprocess whose resident memory (VmRSS from /proc) is sampled every few seconds. The feed gains an item every
+30 s (news is stored and fanned out to 50 subscribers); 50 users ask questions at QUESTIONS_PER_SECOND. Samples
+start once /healthz answers and the warm-up has passed (not while the bot is still importing). Printed: RSS at
+start, end, max, and the slope over the second half in MB per minute; the ratio end / start is the figure compared
+with the baseline (a flat process is 1.0).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench._botprocess import bot_env
+from bench._botprocess import bot_env, free_port, wait_healthy
 from domain.clock import utcnow
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
@@ -32,7 +36,22 @@ FIRST_USER = 3_000_000
 QUESTIONS_PER_SECOND = 2.0
 NEW_ITEM_EVERY = 30.0
 SAMPLE_EVERY = 5.0
-WARM_UP = 30.0  # imports, migrations, the first polls and questions fill caches: measured from here on
+WARM_UP = 30.0  # seconds after /healthz: the first polls and questions fill caches, measured from here on
+# The bot with tracemalloc at hand: the first SIGUSR1 starts tracing (after the warm-up: tracing from the start
+# makes its imports several times slower), each next one writes a snapshot to SOAK_SNAPSHOT plus a counter.
+TRACED_BOT = """
+import os, runpy, signal, sys, tracemalloc
+taken = [0]
+def snapshot(*_):
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(10)
+        return
+    taken[0] += 1
+    tracemalloc.take_snapshot().dump(f"{os.environ['SOAK_SNAPSHOT']}.{taken[0]}")
+signal.signal(signal.SIGUSR1, snapshot)
+sys.argv = ["bot", "run"]
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
 QUESTIONS = (
     "Что такое альянс?",
     "Кто может стать членом альянса?",
@@ -105,7 +124,23 @@ async def _new_items(feed: Feed, stop: asyncio.Event) -> None:
         feed.add()
 
 
-async def soak(minutes: float) -> int:
+def _growth(first: Path, last: Path, top: int = 15) -> None:
+    import tracemalloc
+
+    before, after = tracemalloc.Snapshot.load(str(first)), tracemalloc.Snapshot.load(str(last))
+    ignore = [
+        tracemalloc.Filter(False, tracemalloc.__file__),
+        tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    ]
+    stats = after.filter_traces(ignore).compare_to(before.filter_traces(ignore), "traceback")
+    print(f"-- tracemalloc: the {top} tracebacks that grew most from the middle of the run to its end")
+    for stat in stats[:top]:
+        print(f"{stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks")
+        for line in stat.traceback.format()[-8:]:
+            print(f"    {line}")
+
+
+async def soak(minutes: float, *, traced: bool = False) -> int:
     stub = BotAPIStub()
     await stub.start()
     site = FeedSite()
@@ -117,14 +152,19 @@ async def soak(minutes: float) -> int:
         await db.migrate()
         await SourceRepository(db).add(NewSource(feed.url, "rss", "ru", "Soak feed", 10))
         await db.close()
-        env = bot_env(stub, database_url, LOG_LEVEL="WARNING")
+        port = free_port()
+        snapshots = Path(workdir) / "snapshot"
+        env = bot_env(stub, database_url, LOG_LEVEL="WARNING", HEALTH_PORT=str(port), SOAK_SNAPSHOT=str(snapshots))
+        command = ["-c", TRACED_BOT] if traced else ["-m", "bot", "run"]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.DEVNULL
+            sys.executable, *command, cwd=workdir, env=env, stderr=asyncio.subprocess.DEVNULL
         )
+        await wait_healthy(f"http://127.0.0.1:{port}/healthz", process, 300)
         stop = asyncio.Event()
         asked = [0]
         tasks = [asyncio.create_task(_questions(stub, stop, asked)), asyncio.create_task(_new_items(feed, stop))]
         samples: list[tuple[float, int]] = []
+        halfway = False
         started = time.monotonic()
         try:
             while (elapsed := time.monotonic() - started) < minutes * 60:
@@ -132,8 +172,15 @@ async def soak(minutes: float) -> int:
                     print(f"the bot exited with {process.returncode}")
                     return 1
                 if elapsed >= min(WARM_UP, minutes * 60 / 4):
+                    if traced and (not samples or (elapsed >= minutes * 30 and not halfway)):
+                        halfway = bool(samples)  # tracing starts at the first sample, the first snapshot halfway
+                        process.send_signal(signal.SIGUSR1)
                     samples.append((elapsed, rss_kb(process.pid)))
                 await asyncio.sleep(SAMPLE_EVERY)
+            if traced:
+                process.send_signal(signal.SIGUSR1)
+                await asyncio.sleep(SAMPLE_EVERY)  # the snapshot is written
+                _growth(Path(f"{snapshots}.1"), Path(f"{snapshots}.2"))
         finally:
             stop.set()
             for task in tasks:
@@ -148,7 +195,10 @@ async def soak(minutes: float) -> int:
     start_mb, end_mb = samples[0][1] / 1024, samples[-1][1] / 1024
     max_mb = max(r for _, r in samples) / 1024
     second_half = samples[len(samples) // 2 :]
-    print(f"duration {minutes:g} min, feed polls {polls}, questions {asked[0]}, messages sent by the bot {replies}")
+    print(
+        f"duration {minutes:g} min from /healthz, feed polls {polls}, questions {asked[0]}, "
+        f"messages sent by the bot {replies}"
+    )
     print(f"RSS after warm-up {start_mb:.1f} MB, end {end_mb:.1f} MB, max {max_mb:.1f} MB, samples {len(samples)}")
     print(
         f"slope over the whole run {slope_mb_per_minute(samples):+.3f} MB/min, second half "
@@ -162,8 +212,11 @@ async def soak(minutes: float) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--hours", type=float, default=None, help="the run's length in hours (instead of --minutes)")
+    parser.add_argument("--tracemalloc", action="store_true", help="print what grew (the bot runs slower)")
     args = parser.parse_args()
-    return asyncio.run(soak(args.minutes))
+    minutes = args.hours * 60 if args.hours is not None else args.minutes
+    return asyncio.run(soak(minutes, traced=args.tracemalloc))
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     send_concurrency: int | None = Field(default=None, ge=1, le=1000)
     send_retry_base_seconds: float = Field(default=2.0, gt=0, le=60)
     send_retry_cap_seconds: float = Field(default=600.0, gt=0, le=3600)
-    send_idle_poll_seconds: float = Field(default=0.25, gt=0, le=10)
+    send_idle_poll_seconds: float = Field(default=5.0, gt=0, le=60)
     question_rate_per_second: float = Field(default=2.0, gt=0, le=100)
     question_burst: int = Field(default=3, ge=1, le=100)
     official_channel_id: int | None = None

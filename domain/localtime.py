@@ -30,6 +30,8 @@ COMMON_ZONES: tuple[str, ...] = (
 )
 # Digests are checked every quarter of an hour: every zone's offset is a whole number of quarters.
 DIGEST_TICK = timedelta(minutes=15)
+# The furthest ahead a broadcast may be scheduled: a year covers any real plan and keeps dates far from overflow.
+MAX_AHEAD = timedelta(days=366)
 _INPUT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
 _MOMENT_PATTERNS = {"ru": "d MMMM y, HH:mm", "kk": "y 'жылғы' d MMMM, HH:mm", "en": "d MMMM y, HH:mm"}
 
@@ -143,20 +145,39 @@ def quiet_until(now: datetime, zone_name: str, start: int, end: int) -> datetime
     )
 
 
-def parse_local(text: str, zone_name: str, now: datetime) -> datetime | None:
+class TooFarAheadError(ValueError):
+    """A typed time later than `latest` (UTC), the furthest a broadcast may be scheduled."""
+
+    def __init__(self, latest: datetime) -> None:
+        super().__init__(f"later than {latest.isoformat()}")
+        self.latest = latest
+
+
+def parse_local(text: str, zone_name: str, now: datetime, *, max_ahead: timedelta = MAX_AHEAD) -> datetime | None:
     """A date and time typed in the reader's zone, as UTC; None when it is no such time or not ahead of `now`.
 
     A time the clock shows twice (autumn) is its first occurrence still ahead; a time it skips is refused.
+    Raises TooFarAheadError for a time more than `max_ahead` after `now`. The typed wall time is bounded before any
+    zone arithmetic: year 1 or 9999 would overflow `datetime` when moved to UTC.
     """
     tz = zone(zone_name)
+    latest = now + max_ahead
+    local_now = now.astimezone(tz).replace(tzinfo=None)
     for pattern in _INPUT_FORMATS:
         try:
             naive = datetime.strptime(text.strip(), pattern)  # noqa: DTZ007 - a wall-clock time, placed in its zone below
         except ValueError:
             continue
+        # No zone is more than a day from UTC, so a wall time outside these bounds is past or too far either way.
+        if naive < local_now - timedelta(days=2):
+            return None
+        if naive > local_now + max_ahead + timedelta(days=2):
+            raise TooFarAheadError(latest)
         walls = [naive.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]
         moments = sorted({wall.astimezone(UTC) for wall in walls if _exists(wall, tz)})
         ahead = [moment for moment in moments if moment > now]
+        if ahead and ahead[0] > latest:
+            raise TooFarAheadError(latest)
         return ahead[0] if ahead else None
     return None
 

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import ErrorEvent
 
 from bot.config import Settings
@@ -20,6 +20,13 @@ logger = logging.getLogger(__name__)
 async def apologise(event: ErrorEvent, bot: Bot, alerts: AdminAlerts, settings: Settings, **data: Any) -> bool:
     """A handler failed: the user hears so instead of silence, the admins get one alert per kind of error."""
     error = event.exception
+    if isinstance(error, TelegramRetryAfter):
+        # Telegram kept refusing for longer than a reply waits (FloodLimits' patience): an apology would be refused
+        # the same way, and a flood limit is not the user's error to hear about.
+        logger.warning(
+            "update.rate_limited", extra={"update_id": event.update.update_id, "retry_after": error.retry_after}
+        )
+        return True
     logger.error("update.failed", exc_info=error, extra={"update_id": event.update.update_id})
     l10n: Localizer = data.get("l10n") or localizer(settings.default_language)
     update = event.update

@@ -12,6 +12,7 @@ import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -157,6 +158,72 @@ def running_holder(database: Path, now: datetime) -> str | None:
     return None
 
 
+Schema = dict[tuple[str, str], object]  # (type, name) -> what defines it
+
+
+def schema_of(conn: sqlite3.Connection) -> Schema:
+    """What a SQLite database's schema is made of: each table with its columns, each index with its columns and
+    uniqueness, each trigger and view with its SQL (whitespace folded). SQLite's own objects are left out."""
+    schema: Schema = {}
+    objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+    for kind, name, table, sql in objects.fetchall():
+        if kind == "table":
+            columns = conn.execute('SELECT name, upper(type), "notnull", pk FROM pragma_table_xinfo(?)', (name,))
+            schema[(kind, name)] = tuple(columns.fetchall())
+        elif kind == "index":
+            unique = conn.execute('SELECT "unique" FROM pragma_index_list(?) WHERE name = ?', (table, name))
+            columns = conn.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))
+            schema[(kind, name)] = (table, unique.fetchone(), tuple(columns.fetchall()))
+        else:
+            schema[(kind, name)] = (table, " ".join(str(sql).split()))
+    return schema
+
+
+@cache
+def expected_schema(revision: str) -> Schema:
+    """The schema the migrations build at `revision`, on an empty database in a temporary directory."""
+    import tempfile
+
+    import sqlalchemy as sa
+
+    from storage.database import upgrade_connection
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "expected.sqlite3"
+        engine = sa.create_engine(f"sqlite:///{path}")
+        try:
+            with engine.begin() as conn:
+                upgrade_connection(conn, revision)
+        finally:
+            engine.dispose()
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            return schema_of(conn)
+
+
+def schema_problem(path: Path, revision: str) -> str | None:
+    """How a database's schema differs from what the migrations build at its revision (the first differences,
+    one line), or None when it is exactly that: no table, column, index, trigger or view missing or added."""
+    expected = expected_schema(revision)
+    with _read_only(path, immutable=True) as conn:
+        found = schema_of(conn)
+    order = {"table": 0, "view": 1, "trigger": 2, "index": 3}  # the worst first: a missing table says most
+
+    def ordered(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(keys, key=lambda key: (order.get(key[0], 4), key[1]))
+
+    problems = [f"{kind} {name} is missing" for kind, name in ordered(expected.keys() - found.keys())]
+    problems += [f"{kind} {name} is not of this bot" for kind, name in ordered(found.keys() - expected.keys())]
+    problems += [
+        f"{kind} {name} differs"
+        for kind, name in ordered(expected.keys() & found.keys())
+        if expected[(kind, name)] != found[(kind, name)]
+    ]
+    if not problems:
+        return None
+    shown = "; ".join(problems[:3])
+    return shown + (f" and {len(problems) - 3} more" if len(problems) > 3 else "")
+
+
 def known_revisions() -> set[str]:
     """Every migration revision this version of the bot knows."""
     from alembic.script import ScriptDirectory
@@ -170,7 +237,8 @@ def restore(database: Path, file: Path, *, known_revisions: set[str], safety_dir
     """Replace `database` with the backup `file`, after checking it; returns where the old database was kept.
 
     Refuses (BackupError, nothing changed) a missing, damaged or foreign file, a file from a newer version of
-    the bot, and a database a running bot holds.
+    the bot, a schema other than the one the migrations build at the file's revision (a table, column or index
+    missing or added, a planted trigger or view), and a database a running bot holds.
     """
     if not file.is_file():
         raise BackupError(f"no backup at {file}")
@@ -182,6 +250,9 @@ def restore(database: Path, file: Path, *, known_revisions: set[str], safety_dir
         raise BackupError(f"{file} is not a database of this bot (no schema version in it); nothing was restored")
     if revision not in known_revisions:
         raise BackupError(f"{file} is at schema {revision}, newer than this version of the bot; nothing was restored")
+    problem = schema_problem(file, revision)
+    if problem is not None:
+        raise BackupError(f"{file} does not have this bot's schema at {revision} ({problem}); nothing was restored")
     holder = running_holder(database, now)
     if holder is not None:
         raise BackupError(f"the bot is running on {database} ({holder}): stop it first; nothing was restored")

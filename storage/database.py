@@ -28,6 +28,11 @@ def is_transient(error: BaseException) -> bool:
     refused (a PostgreSQL restart); never a constraint violation or a bad statement."""
     if isinstance(error, _PERMANENT):
         return False
+    # PostgreSQL names the statement's own fault by SQLSTATE class, whatever exception class the driver maps it to:
+    # 22 data exception (a NUL character in text), 23 integrity violation, 42 syntax or access rule.
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate[:2] in ("22", "23", "42"):
+        return False
     return isinstance(error, (sa.exc.DBAPIError, sa.exc.DisconnectionError, OSError, TimeoutError))
 
 
@@ -48,6 +53,10 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class DatabaseFileError(RuntimeError):
+    """The SQLite file the bot writes to is no longer the one at its path."""
+
+
 class Database:
     """Owns the async engine; repositories borrow connections from it."""
 
@@ -66,6 +75,7 @@ class Database:
         # SQLite has one writer per file: writers of this process queue here, without a time limit,
         # rather than in SQLite's busy handler, which gives up after its timeout.
         self._write_lock = asyncio.Lock()
+        self._file_identity: tuple[int, int] | None = None  # SQLite: the file opened, (device, inode)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -100,9 +110,9 @@ class Database:
         about 10 MB of resident memory kept for the life of the process, and a third of a second at start).
         """
         head = head_revision()
-        if head is not None and await self._stored_revision() == head:
-            return
-        await self.upgrade("head")
+        if head is None or await self._stored_revision() != head:
+            await self.upgrade("head")
+        self.file_problem()  # remembers which file this process opened
 
     async def _stored_revision(self) -> str | None:
         """The revision in `alembic_version`, read without alembic (None when there is no such table)."""
@@ -116,7 +126,7 @@ class Database:
     async def upgrade(self, revision: str) -> None:
         """Upgrade to a revision (the migration tests walk every one)."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade, revision)
+            await conn.run_sync(upgrade_connection, revision)
 
     async def downgrade(self, revision: str) -> None:
         """Downgrade to a revision (used by the migration tests)."""
@@ -128,8 +138,32 @@ class Database:
             return await conn.run_sync(_current)
 
     async def ping(self) -> None:
+        """Ask the database one trivial question; raises when it does not answer or (SQLite) its file is gone."""
         async with self.engine.connect() as conn:
             await conn.execute(sa.text("SELECT 1"))
+        problem = self.file_problem()
+        if problem is not None:
+            raise DatabaseFileError(problem)
+
+    def file_problem(self) -> str | None:
+        """SQLite: why the file at the configured path is not the one this process writes to (deleted, replaced).
+
+        An open SQLite connection keeps a deleted file alive: every query still answers, and every write is lost
+        with it when the process ends.
+        """
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return None
+        path = Path(self.url.database or "")
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return f"the database file {path} is missing: writes go to a deleted file"
+        identity = (stat.st_dev, stat.st_ino)
+        if self._file_identity is None:
+            self._file_identity = identity
+        elif identity != self._file_identity:
+            return f"the database file {path} was replaced under the running bot"
+        return None
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -157,7 +191,8 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: sa.Connection, revision: str) -> None:
+def upgrade_connection(connection: sa.Connection, revision: str) -> None:
+    """Run the migrations up to `revision` on a synchronous connection (also what `restore` compares against)."""
     from alembic import command
 
     command.upgrade(alembic_config(connection), revision)

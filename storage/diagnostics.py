@@ -35,6 +35,18 @@ class EntryTrail:
     recipients: int
     errors: list[tuple[str, int]]  # the most common give-up errors, most frequent first
     digest_waiting: int  # subscribers whose next digest holds the entry
+    story: StoryLink | None = None  # how the entry relates to other entries of its story
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLink:
+    """Why an entry is part of an earlier story (`merged_into`, with its reason), or only looks like one and was
+    delivered on its own (`like`, with the likeness)."""
+
+    merged_into: int | None
+    reason: str | None
+    like: int | None
+    likeness: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +94,14 @@ class DiagnosticsRepository:
         d, m = outbox_deliveries, outbox_messages
         mine = _entry_messages(entry_id)
         async with self._db.connect() as conn:
-            announced_at = (
-                await conn.execute(sa.select(entries.c.announced_at).where(entries.c.id == entry_id))
-            ).scalar()
+            e = entries.c
+            announced_at, story_id, story_reason, similar_to, similar_reason = (
+                await conn.execute(
+                    sa.select(e.announced_at, e.story_id, e.story_reason, e.similar_to, e.similar_reason).where(
+                        e.id == entry_id
+                    )
+                )
+            ).one()
             held = (await conn.execute(sa.select(held_entries).where(held_entries.c.entry_id == entry_id))).first()
             first, messages = (
                 await conn.execute(sa.select(sa.func.min(m.c.created_at), sa.func.count()).where(mine))
@@ -113,7 +130,11 @@ class DiagnosticsRepository:
                 )
             ).all()
             digest_waiting = (
-                await conn.execute(sa.select(sa.func.count()).where(digest_items.c.entry_id == entry_id))
+                await conn.execute(
+                    sa.select(sa.func.count()).where(
+                        digest_items.c.entry_id == entry_id, digest_items.c.sent_at.is_(None)
+                    )
+                )
             ).scalar()
         return EntryTrail(
             announced_at=announced_at,
@@ -124,6 +145,7 @@ class DiagnosticsRepository:
             recipients=int(recipients or 0),
             errors=[(str(error), int(count)) for error, count in errors],
             digest_waiting=int(digest_waiting or 0),
+            story=StoryLink(story_id, story_reason, similar_to, similar_reason),
         )
 
     async def delivery(self, entry_id: int, chat_id: int) -> DeliveryRow | None:
@@ -142,10 +164,11 @@ class DiagnosticsRepository:
             return None
         return DeliveryRow(row.status, row.created_at, row.next_attempt_at, row.sent_at, row.attempts, row.error)
 
-    async def in_digest(self, entry_id: int, chat_id: int) -> bool:
-        """True while the entry waits for the chat's next digest."""
-        query = sa.select(digest_items.c.chat_id).where(
+    async def in_digest(self, entry_id: int, chat_id: int) -> tuple[bool, datetime | None]:
+        """Whether the entry is in the chat's digests, and when its digest was queued (None: it still waits)."""
+        query = sa.select(digest_items.c.sent_at).where(
             digest_items.c.entry_id == entry_id, digest_items.c.chat_id == chat_id
         )
         async with self._db.connect() as conn:
-            return (await conn.execute(query)).first() is not None
+            row = (await conn.execute(query)).first()
+        return (row is not None, row.sent_at if row is not None else None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +20,11 @@ from storage.schema import entries, seen_keys, sources
 _CHUNK = 500
 # An entry joins a story first seen at most this long ago; older look-alikes are news of their own.
 STORY_WINDOW = timedelta(days=30)
+# The identity key first, then the two likeness keys (see bot.services.ingestion.stories).
 _STORY_KEYS = ("url_key", "title_key", "fingerprint")
+# pg_advisory_xact_lock's key for linking stories: any constant no other lock of the bot uses.
+_STORY_LOCK = 0x5702_1E5
+logger = logging.getLogger(__name__)
 _VERSIONS_PER_STORY = 4
 
 
@@ -52,10 +58,9 @@ class EntryRecord:
     search_text: str
     is_alliance: bool
     alliance_reason: str | None
-    url_key: str | None = (
-        None  # story keys (bot.services.ingestion.stories): one story across sources, guids and languages
-    )
-    title_key: str | None = None
+    # Story identity (bot.services.ingestion.stories): one story across sources, guids and languages.
+    url_key: str | None = None
+    title_key: str | None = None  # likeness only, never merged on
     fingerprint: str | None = None
 
 
@@ -240,7 +245,7 @@ class EntryRepository:
                     .all()
                 )
                 title = (await conn.execute(sa.select(sources.c.title).where(sources.c.id == source_id))).scalar_one()
-                stories = await _link_stories(conn, list(zip(ids, fresh, strict=True)), now=now)
+                stories = await _link_stories(conn, source_id, list(zip(ids, fresh, strict=True)), now=now)
                 new = [
                     StoredEntry(
                         id=entry_id,
@@ -316,45 +321,102 @@ class EntryRepository:
             )
 
 
-async def _link_stories(
-    conn: AsyncConnection, new: Sequence[tuple[int, EntryRecord]], *, now: datetime
-) -> dict[int, int]:
-    """Give each new entry the story of an earlier entry sharing one of its keys; returns entry id -> story id.
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """An entry already telling a story, as the linking of new entries needs it."""
 
-    Earlier means stored before (within STORY_WINDOW) or earlier in this poll; an entry with no match starts a
-    story of its own (story_id NULL).
-    """
-    wanted: dict[str, set[str]] = {name: set() for name in _STORY_KEYS}
-    for _, record in new:
-        for name in _STORY_KEYS:
-            if value := getattr(record, name):
-                wanted[name].add(value)
-    known: dict[tuple[str, str], int] = {}  # (key name, value) -> story id
-    new_ids = [entry_id for entry_id, _ in new]
-    for name in _STORY_KEYS:
-        values = sorted(wanted[name])
-        for chunk in _chunks(values):
-            rows = await conn.execute(
-                sa.select(entries.c[name], entries.c.id, entries.c.story_id)
-                .where(
-                    entries.c[name].in_(chunk),
-                    entries.c.first_seen_at > now - STORY_WINDOW,
-                    entries.c.id.not_in(new_ids),
-                )
-                .order_by(entries.c.id)
+    id: int
+    story: int
+    source_id: int
+    language: str
+    title: str
+
+
+def _same_item_of_source(earlier: _Told, source_id: int, record: EntryRecord) -> bool:
+    """False when the source itself says the two are different items: same source and language, another guid and
+    another title (feeds whose every item links to one landing page)."""
+    if earlier.source_id != source_id or earlier.language != record.entry.language:
+        return True
+    return _plain_title(earlier.title) == _plain_title(record.entry.title)
+
+
+def _plain_title(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+async def _earlier(
+    conn: AsyncConnection, name: str, values: set[str], new_ids: list[int], now: datetime
+) -> dict[str, list[_Told]]:
+    found: dict[str, list[_Told]] = defaultdict(list)
+    for chunk in _chunks(sorted(values)):
+        rows = await conn.execute(
+            sa.select(
+                entries.c[name],
+                entries.c.id,
+                entries.c.story_id,
+                entries.c.source_id,
+                entries.c.language,
+                entries.c.title,
             )
-            for value, entry_id, story_id in rows:
-                known.setdefault((name, value), story_id if story_id is not None else entry_id)
+            .where(
+                entries.c[name].in_(chunk),
+                entries.c.first_seen_at > now - STORY_WINDOW,
+                entries.c.id.not_in(new_ids),
+            )
+            .order_by(entries.c.id)
+        )
+        for value, entry_id, story_id, source_id, language, title in rows:
+            found[value].append(_Told(entry_id, story_id or entry_id, source_id, language, title))
+    return found
+
+
+async def _link_stories(
+    conn: AsyncConnection, source_id: int, new: Sequence[tuple[int, EntryRecord]], *, now: datetime
+) -> dict[int, int]:
+    """Give each new entry the story of an earlier entry that is the same article; returns entry id -> story id.
+
+    Earlier means stored before (within STORY_WINDOW) or earlier in this poll. The same article means the same
+    normalised address (`url_key`), unless the source itself says they are two items (`_same_item_of_source`).
+    A shared title or text is likeness, not identity: such an entry starts a story of its own, and the likeness is
+    logged and recorded (`similar_to`) for /why. Every merge is logged and recorded with its reason.
+    """
+    if conn.dialect.name == "postgresql":
+        # Two sources polled at once store one article in two transactions; taken in turn, the second sees the
+        # first's entry and joins its story instead of starting a second one (SQLite serialises writers anyway).
+        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STORY_LOCK})
+    new_ids = [entry_id for entry_id, _ in new]
+    known: dict[str, dict[str, list[_Told]]] = {}
+    for name in _STORY_KEYS:
+        wanted = {value for _, record in new if (value := getattr(record, name))}
+        known[name] = await _earlier(conn, name, wanted, new_ids, now) if wanted else defaultdict(list)
     linked: dict[int, int] = {}
     for entry_id, record in new:
-        keys = [(name, value) for name in _STORY_KEYS if (value := getattr(record, name))]
-        story = min((known[key] for key in keys if key in known), default=None)
-        if story is not None:
+        same = known["url_key"][record.url_key] if record.url_key else []
+        identical = [told for told in same if _same_item_of_source(told, source_id, record)]
+        values: dict[str, object] = {}
+        if identical:
+            story = min(told.story for told in identical)
             linked[entry_id] = story
-        for key in keys:
-            known.setdefault(key, story if story is not None else entry_id)
-    for entry_id, story in linked.items():
-        await conn.execute(sa.update(entries).where(entries.c.id == entry_id).values(story_id=story))
+            values = {"story_id": story, "story_reason": "url"}
+            logger.info("stories.merged", extra={"entry": entry_id, "story": story, "reason": "url"})
+        else:
+            story = entry_id
+            likeness = [("url", told) for told in same]  # another item of the same source with the same link
+            likeness += [("title", told) for told in known["title_key"][record.title_key or ""]]
+            likeness += [("text", told) for told in known["fingerprint"][record.fingerprint or ""]]
+            if likeness:
+                reason, told = likeness[0]
+                values = {"similar_to": told.story, "similar_reason": reason}
+                logger.info(
+                    "stories.kept_apart",
+                    extra={"entry": entry_id, "like": told.id, "story": told.story, "likeness": reason},
+                )
+        if values:
+            await conn.execute(sa.update(entries).where(entries.c.id == entry_id).values(**values))
+        told = _Told(entry_id, story, source_id, record.entry.language, record.entry.title)
+        for name in _STORY_KEYS:
+            if value := getattr(record, name):
+                known[name][value].append(told)
     return linked
 
 

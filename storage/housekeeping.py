@@ -19,7 +19,7 @@ from storage.schema import (
 )
 
 # Rows in these states are finished: nothing reads them again except counters of old broadcasts.
-FINISHED_DELIVERIES = ("sent", "failed", "blocked", "cancelled")
+FINISHED_DELIVERIES = ("sent", "failed", "blocked", "cancelled", "superseded")
 DIGEST_MODES = ("daily", "weekly")
 
 

@@ -33,6 +33,17 @@ async def insert_ignoring_duplicates(
     return len(result.all())
 
 
+async def insert_new_keys(
+    conn: AsyncConnection, table: sa.Table, rows: Sequence[dict[str, Any]], conflict: str
+) -> set[Any]:
+    """Insert rows, skipping those whose `conflict` column collides; returns that column's values of the new rows."""
+    if not rows:
+        return set()
+    statement = _insert(conn, table).on_conflict_do_nothing(index_elements=[conflict]).returning(table.c[conflict])
+    result = await conn.execute(statement, list(rows))
+    return {row[0] for row in result.all()}
+
+
 async def insert_selected(conn: AsyncConnection, table: sa.Table, rows: sa.Select[Any], conflict: Sequence[str]) -> int:
     """INSERT ... SELECT, skipping rows that collide on the `conflict` columns; returns the rows inserted.
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import utcnow
 from domain.subscriptions import DEFAULT_DIGEST_HOUR, DIGEST_MODES, Subscriber, Subscription
@@ -33,11 +35,25 @@ class DigestItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestCopy:
+    """What a digest reader has of a story: the language of its version, and whether a digest already carried it
+    (a digest is never edited, so a story once in a digest is not sent again)."""
+
+    language: str
+    sent: bool
+
+
+def _story_of(entry_id: int, snapshot: dict[str, Any]) -> tuple[int, str | None]:
+    """The story and language of a digest item, from the entry snapshot it holds (bot.services.delivery.snapshot)."""
+    return snapshot.get("story_id") or entry_id, (snapshot.get("entry") or {}).get("language")
+
+
+@dataclass(frozen=True, slots=True)
 class Audience:
     """Who may want an entry, by the indexed part of matching: the entry's news language and the scopes taking it,
     and with `fallback` (alliance news) also the subscribers who read none of it and take a version in another.
 
-    `admits` is the rule in Python; `SubscriptionRepository._members` is the same rule in SQL. Keyword filters,
+    `admits` is the rule in Python; `SubscriptionRepository._candidates` is the same rule in SQL. Keyword filters,
     stories and quiet hours are not part of it: they are applied to the candidates afterwards.
     """
 
@@ -91,6 +107,24 @@ def _subscription(row: sa.Row[Any]) -> Subscription:
         quiet_end=values["quiet_end"],
         own_languages_only=values["own_languages_only"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Runs reads on one connection, or each on a connection of its own (`conn` None)."""
+
+    conn: AsyncConnection | None
+    db: Database
+
+    async def rows(self, query: sa.Executable) -> list[sa.Row[Any]]:
+        if self.conn is not None:
+            return list((await self.conn.execute(query)).all())
+        async with self.db.connect() as conn:
+            return list((await conn.execute(query)).all())
+
+    async def one(self, query: sa.Executable) -> Any:
+        rows = await self.rows(query)
+        return rows[0][0] if rows else None
 
 
 class SubscriptionRepository:
@@ -242,22 +276,30 @@ class SubscriptionRepository:
             await conn.execute(sa.insert(subscription_languages), index)
 
     @staticmethod
-    def _reads(language: str, scope: str) -> sa.ColumnElement[bool]:
-        """The subscription reads news in `language` (one row of the matching index)."""
-        index = subscription_languages
-        return sa.exists().where(
-            index.c.language == language,
-            index.c.scope == scope,
-            index.c.paused.is_(False),
-            index.c.chat_id == subscriptions.c.chat_id,
-        )
+    def _within(column: sa.ColumnElement[int], chunk: AudienceChunk) -> list[sa.ColumnElement[bool]]:
+        """`first <= column < end`: the chunk's range on one table's chat id."""
+        bounds = [column >= chunk.first]
+        if chunk.end is not None:
+            bounds.append(column < chunk.end)
+        return bounds
 
-    @classmethod
-    def _members(cls, audience: Audience, scope: str) -> tuple[sa.ColumnElement[int], list[sa.ColumnElement[bool]]]:
-        """The key column and the conditions of one scope's part of the audience: `Audience.admits` in SQL.
+    @staticmethod
+    def _reads(language: str) -> sa.ColumnElement[bool]:
+        """The subscription reads news in `language`: one of its comma-separated codes, read from the row itself.
 
-        Without fallback it is one range of the matching index; with it, the subscriptions of the scope that read
-        the language or did not choose "only my languages".
+        Not a semi-join on the matching index: PostgreSQL misjudges that join's size on every chunk (it read all
+        the language's rows per chunk, or the chunk's range once per subscriber), and a filter on the row
+        costs the same at any size.
+        """
+        return (sa.literal(",") + subscriptions.c.languages + ",").contains(f",{language},", autoescape=True)
+
+    @staticmethod
+    def _spine(audience: Audience, scope: str) -> tuple[sa.ColumnElement[int], list[sa.ColumnElement[bool]]]:
+        """The index an audience is cut into chunks along: its key column and the conditions of one scope.
+
+        Without fallback it is one range of the matching index (exactly the audience). With it, the scope's
+        listening subscriptions (`ix_subscriptions_scope_paused_chat`), a superset: who of them reads the language
+        or did not choose "only my languages" is decided per chunk, within the chunk's range (see `_candidates`).
         """
         if not audience.fallback:
             index = subscription_languages
@@ -266,50 +308,91 @@ class SubscriptionRepository:
                 index.c.scope == scope,
                 index.c.paused.is_(False),
             ]
-        return subscriptions.c.chat_id, [
-            subscriptions.c.scope == scope,
-            subscriptions.c.paused.is_(False),
-            sa.or_(subscriptions.c.own_languages_only.is_(False), cls._reads(audience.language, scope)),
-        ]
+        return subscriptions.c.chat_id, [subscriptions.c.scope == scope, subscriptions.c.paused.is_(False)]
 
-    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncIterator[AudienceChunk]:
-        """The listening subscriptions `audience` admits, as chunks of about `chunk_size` in chat id order.
+    @staticmethod
+    def _spine_order(audience: Audience) -> tuple[sa.ColumnElement[Any], ...]:
+        """The columns of the spine's index, in its order: sorting by all of them (the leading ones are fixed by
+        the conditions) leaves the planner that index alone to walk, never the primary key filtered by scope (which
+        reads on past the scope's last chat, through every other scope's)."""
+        if not audience.fallback:
+            index = subscription_languages
+            return index.c.language, index.c.scope, index.c.paused, index.c.chat_id
+        return subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.chat_id
 
-        Each chunk is one range of chat ids; nothing per subscriber is loaded here. When nobody can match,
-        this is one indexed query.
+    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncGenerator[AudienceChunk]:
+        """The listening subscriptions `audience` may admit, as chunks of at most `chunk_size` in chat id order.
+
+        Each chunk is one range of chat ids, found by walking an index from the last one's end (never by reading
+        the audience): nothing per subscriber is loaded here. When nobody can match, this is one indexed query.
         """
 
-        def firsts(scope: str) -> sa.Select[str, int]:
-            key, conditions = self._members(audience, scope)
-            return sa.select(sa.literal(scope).label("scope"), sa.func.min(key).label("first")).where(*conditions)
+        order = self._spine_order(audience)
 
-        async with self._db.connect() as conn:
-            query = sa.union_all(*(firsts(scope) for scope in audience.scopes))
-            starts = [(row.scope, row.first) for row in await conn.execute(query) if row.first is not None]
-        for scope, lowest in starts:
-            key, conditions = self._members(audience, scope)
-            first = lowest
-            while first is not None:
-                following = sa.select(key).where(*conditions, key >= first).order_by(key).offset(chunk_size).limit(1)
-                async with self._db.connect() as conn:
-                    end = (await conn.execute(following)).scalar()
-                yield AudienceChunk(audience, scope, first, end)
-                first = end
+        def bounds(scope: str) -> sa.Select[str, int, int]:
+            # The first and the last chat of the scope, each one step of its index (as min and max they may be
+            # a walk of the primary key through the other scopes' chats).
+            key, conditions = self._spine(audience, scope)
+            lowest = sa.select(key).where(*conditions).order_by(*order).limit(1).scalar_subquery()
+            highest = sa.select(key).where(*conditions).order_by(*(column.desc() for column in order)).limit(1)
+            return sa.select(
+                sa.literal(scope).label("scope"), lowest.label("first"), highest.scalar_subquery().label("last")
+            )
+
+        async with self._walk() as scalar:
+            query = sa.union_all(*(bounds(scope) for scope in audience.scopes))
+            spans = [(row.scope, row.first, row.last) for row in await scalar.rows(query) if row.first is not None]
+            for scope, lowest, highest in spans:
+                key, conditions = self._spine(audience, scope)
+                first: int | None = lowest
+                while first is not None:
+                    following = (
+                        sa.select(key).where(*conditions, key >= first).order_by(*order).offset(chunk_size).limit(1)
+                    )
+                    end = await scalar.one(following)
+                    # The last chunk ends after the scope's last chat, not open-ended: an open range would let its
+                    # statements read every chat after it (the other scopes' too).
+                    yield AudienceChunk(audience, scope, first, highest + 1 if end is None else end)
+                    first = end
+
+    @asynccontextmanager
+    async def _walk(self) -> AsyncIterator[_Reader]:
+        """Where the chunk walk's reads run. On PostgreSQL one transaction for the whole walk, with sorting off:
+        the index is walked in order from a chunk's start and left after the chunk, where without statistics (a
+        table just filled) PostgreSQL would rather read every row after the start and sort them, the rest of the
+        audience for every chunk. On SQLite each read on a connection of its own: a read transaction held through
+        a fan-out would keep SQLite from checkpointing its log meanwhile."""
+        if self._db.is_sqlite:
+            yield _Reader(None, self._db)
+            return
+        async with self._db.connect() as conn, conn.begin():
+            await conn.exec_driver_sql("SET LOCAL enable_sort = off")
+            yield _Reader(conn, self._db)
 
     @classmethod
     def _candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
-        """The listening subscriptions of a chunk (see `Audience.admits`)."""
-        key, conditions = cls._members(chunk.audience, chunk.scope)
-        conditions = [*conditions, key >= chunk.first, chats.c.active.is_(True)]
-        if chunk.end is not None:
-            conditions.append(key < chunk.end)
+        """The listening subscriptions of a chunk (see `Audience.admits`).
+
+        Every table is bounded by the chunk's range, so each statement of a chunk reads that chunk and no more,
+        whatever the plan (a hash join, a merge join or a nested loop) and however stale the statistics.
+        """
+        key, conditions = cls._spine(chunk.audience, chunk.scope)
+        s = subscriptions
+        conditions = [
+            *conditions,
+            *cls._within(key, chunk),
+            *(cls._within(s.c.chat_id, chunk) if key is not s.c.chat_id else ()),
+            *cls._within(chats.c.id, chunk),
+            chats.c.active.is_(True),
+        ]
         query = sa.select(*columns)
         if not chunk.audience.fallback:
             index = subscription_languages
-            query = query.select_from(index).join(subscriptions, subscriptions.c.chat_id == index.c.chat_id)
+            query = query.select_from(index).join(s, s.c.chat_id == index.c.chat_id)
         else:
-            query = query.select_from(subscriptions)
-        return query.join(chats, chats.c.id == subscriptions.c.chat_id).where(*conditions)
+            conditions.append(sa.or_(s.c.own_languages_only.is_(False), cls._reads(chunk.audience.language)))
+            query = query.select_from(s)
+        return query.join(chats, chats.c.id == s.c.chat_id).where(*conditions)
 
     @classmethod
     def _plain(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
@@ -331,7 +414,7 @@ class SubscriptionRepository:
             chats.c.timezone.is_(None),
         ]
         if chunk.audience.fallback:
-            conditions.append(cls._reads(chunk.audience.language, chunk.scope))
+            conditions.append(cls._reads(chunk.audience.language))
         return sa.and_(*conditions)
 
     @classmethod
@@ -354,12 +437,15 @@ class SubscriptionRepository:
 
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
         """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
+        story, language = _story_of(entry_id, entry)
         rows = self._candidates(
             chunk,
             subscriptions.c.chat_id,
             sa.literal(entry_id, sa.BigInteger).label("entry_id"),
             sa.literal(entry, sa.JSON).label("entry"),
             sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
+            sa.literal(story, sa.BigInteger).label("story_id"),
+            sa.literal(language, sa.String).label("language"),
         ).where(self._plain_digest(chunk))
         async with self._db.begin() as conn:
             return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
@@ -391,24 +477,43 @@ class SubscriptionRepository:
 
     async def add_digest_items(self, items: Sequence[DigestItem]) -> int:
         """Queue entries for digests; an entry already waiting for a chat is not queued twice."""
-        rows = [{"chat_id": i.chat_id, "entry_id": i.entry_id, "entry": i.entry, "queued_at": utcnow()} for i in items]
+        rows = [
+            {"chat_id": i.chat_id, "entry_id": i.entry_id, "entry": i.entry, "queued_at": utcnow()}
+            | dict(zip(("story_id", "language"), _story_of(i.entry_id, i.entry), strict=True))
+            for i in items
+        ]
         async with self._db.begin() as conn:
             return await insert_ignoring_duplicates(conn, digest_items, rows, ("chat_id", "entry_id"))
+
+    async def digest_copies(self, story_id: int) -> dict[int, DigestCopy]:
+        """Per chat, what its digests hold of this story: a version already sent wins over one still waiting."""
+        query = sa.select(digest_items.c.chat_id, digest_items.c.language, digest_items.c.sent_at).where(
+            digest_items.c.story_id == story_id
+        )
+        copies: dict[int, DigestCopy] = {}
+        async with self._db.connect() as conn:
+            for chat_id, language, sent_at in await conn.execute(query):
+                if chat_id not in copies or (sent_at is not None and not copies[chat_id].sent):
+                    copies[chat_id] = DigestCopy(language or "", sent_at is not None)
+        return copies
 
     async def digest_items(self, chat_id: int) -> list[DigestItem]:
         """The entries waiting for this chat's digest, oldest queued first."""
         query = (
             sa.select(digest_items)
-            .where(digest_items.c.chat_id == chat_id)
+            .where(digest_items.c.chat_id == chat_id, digest_items.c.sent_at.is_(None))
             .order_by(digest_items.c.queued_at, digest_items.c.entry_id)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [DigestItem(row.chat_id, row.entry_id, row.entry) for row in rows]
 
-    async def drop_digest_items(self, chat_id: int, entry_ids: Sequence[int]) -> None:
-        """Forget digest items once their digest is in the outbox."""
+    async def mark_digest_sent(self, chat_id: int, entry_ids: Sequence[int]) -> None:
+        """Record that these items' digest is in the outbox: they wait no more, and stay as the record that the
+        reader has their stories (housekeeping drops them after the outbox retention)."""
         async with self._db.begin() as conn:
             await conn.execute(
-                sa.delete(digest_items).where(digest_items.c.chat_id == chat_id, digest_items.c.entry_id.in_(entry_ids))
+                sa.update(digest_items)
+                .where(digest_items.c.chat_id == chat_id, digest_items.c.entry_id.in_(entry_ids))
+                .values(sent_at=utcnow())
             )

@@ -187,6 +187,8 @@ async def import_sources(core: Core, args: argparse.Namespace, out: Print) -> No
         out(f"added {_describe(source)}")
     for url, reason in report.refused:
         out(f"refused {url}: {reason}")
+    for url, language in report.languages:
+        out(f"language of {url}: {language}")
     out(
         f"imported {args.file}: {len(report.added)} added, {len(report.existing)} already sources, "
         f"{len(report.refused)} refused"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import ValidationError
 
 from bot.config import LANGUAGES, Settings
-from bot.runtime.logs import configure_logging
+from bot.runtime.logs import configure_logging, scrub
 from bot.runtime.version import DISTRIBUTION, release_version
 
 if TYPE_CHECKING:
@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {release_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
-        "run", help="run the bot (migrates the database first); the default. Without BOT_TOKEN: the playground"
+        "run",
+        help="run the bot (migrates the database first); the default. Without BOT_TOKEN: the playground on a "
+        "terminal, an error elsewhere",
     )
     commands.add_parser("demo", help="the playground: the bot on a built-in local Telegram, with a web chat page")
     commands.add_parser("migrate", help="upgrade the database schema and exit")
@@ -130,13 +132,24 @@ def _add_source_settings_commands(feed_commands: Any) -> None:
     opml_export.add_argument("file", type=Path)
 
 
+def attached_to_terminal() -> bool:
+    """A person at a terminal (stdin and stdout are TTYs), not a service manager or a container."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     if settings.token is None:
+        where = (
+            f"put BOT_TOKEN=<token> into {_env_file()} or the environment "
+            f"(get a token from @BotFather, {BOTFATHER}; all settings are in .env.example)"
+        )
+        if not attached_to_terminal():
+            # Under systemd or Docker the playground would look like a healthy service that is not on Telegram.
+            raise CliError(f"BOT_TOKEN is not set: {where}; for the playground run `python -m bot demo`")
         print(
             f"BOT_TOKEN is not set in {_env_file()}: started the playground instead "
             "(the bot on a built-in local Telegram, with a web chat page on 127.0.0.1).\n"
-            f"To run on Telegram: put BOT_TOKEN=<token> into {_env_file()} "
-            f"(get a token from @BotFather, {BOTFATHER}; all settings are in .env.example), then run again.",
+            f"To run on Telegram: {where}, then run again.",
             file=sys.stderr,
             flush=True,
         )
@@ -338,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level, settings.log_format)
         HANDLERS[command](settings, args)
     except CliError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(scrub(f"error: {error}"), file=sys.stderr)  # errors quote settings, which may hold credentials
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -9,7 +9,7 @@ import signal
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.utils.token import TokenValidationError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.config import Settings
@@ -17,6 +17,7 @@ from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
 from bot.runtime.factory import create_dispatcher
 from bot.runtime.leadership import Leadership
 from bot.telegram.alerts import AdminAlerts
+from bot.telegram.inbox import Inbox, InboxWebhookHandler
 from domain.alerts import Alert
 
 logger = logging.getLogger(__name__)
@@ -113,10 +114,12 @@ def webhook_url(settings: Settings) -> str:
 
 
 def create_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Application:
-    """The aiohttp application that receives updates; requests without the secret get 401."""
+    """The aiohttp application that receives updates; requests without the secret get 401, bodies that are not an
+    update 400; an update is in the inbox before the 200."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    inbox: Inbox = dp["inbox"]
+    InboxWebhookHandler(dp, bot, inbox, secret_token=secret).register(app, path=WEBHOOK_PATH)
     setup_application(app, dp, bot=bot)  # runs the dispatcher's startup and shutdown hooks
     return app
 

@@ -64,6 +64,8 @@ if TYPE_CHECKING:  # the Telegram half is imported by `bootstrap` only: the shel
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts
     from bot.telegram.channels import OfficialChannels
+    from bot.telegram.flood import FloodControl
+    from bot.telegram.inbox import Inbox
     from bot.telegram.sender import Sender
 
 logger = logging.getLogger(__name__)
@@ -156,6 +158,8 @@ class Services(Core):
     missing one fails at start, not at the first update."""
 
     bot: Bot | None = field(repr=False)  # None only where no token is set (the shell)
+    flood: FloodControl  # the one budget of every call to Telegram: the bot's and the sender's
+    inbox: Inbox
     scheduler: AsyncIOScheduler
     sender: Sender
     alerts: AdminAlerts
@@ -277,8 +281,12 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     from bot.runtime.supervision import Supervisor, Watchdog
     from bot.telegram.alerts import AdminAlerts, source_trouble_alert
     from bot.telegram.channels import OfficialChannels
+    from bot.telegram.flood import FloodControl
+    from bot.telegram.inbox import Inbox
     from bot.telegram.notices import HeldEntryNotices
     from bot.telegram.sender import Sender
+    from bot.telegram.session import flood_of
+    from storage.inbox import InboxRepository
     from storage.leases import LeaseRepository
 
     if bot is None and settings.token is not None:
@@ -286,8 +294,10 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     db = Database(settings.database_url)
     outbox = Outbox(db)
     supervisor = Supervisor()
+    flood = (flood_of(bot) if bot is not None else None) or FloodControl(settings.send_rate_per_second)
     sender = Sender(
         outbox,
+        flood=flood,
         rate=settings.send_rate_per_second,
         paid=settings.paid_broadcast,
         concurrency=settings.send_concurrency,
@@ -308,10 +318,19 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
     )
     core = build_core(settings, clock=clock, db=db, outbox=outbox, hooks=hooks)
     leadership = Leadership(LeaseRepository(db, clock=clock), ttl=settings.lease_seconds, supervisor=supervisor)
-    watchdog = Watchdog(core.stats, lambda: leadership.held, stall_after=settings.watchdog_stall_seconds)
+    watchdog = Watchdog(
+        core.stats,
+        lambda: leadership.held,
+        stall_after=settings.watchdog_stall_seconds,
+        database_silence=leadership.database_silence,
+    )
     return Services(
         **dict(core._fields()),
         bot=bot,
+        flood=flood,
+        inbox=Inbox(
+            InboxRepository(db), holder=leadership.holder, lease_seconds=settings.lease_seconds, supervisor=supervisor
+        ),
         scheduler=create_scheduler(),
         sender=sender,
         alerts=alerts,

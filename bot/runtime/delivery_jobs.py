@@ -25,7 +25,7 @@ async def start_delivery(
     supervisor: Supervisor,
 ) -> None:
     """Start the sender once this process leads, and the quarter-hourly digest job."""
-    sender.start_when(leadership.wait_held, bot, may_claim=lambda: leadership.held)
+    sender.start_when(leadership.wait_held, bot, may_claim=lambda: leadership.held, term=lambda: leadership.term)
     scheduler.add_job(
         supervisor.job("digests", send_digests),
         "cron",

@@ -26,10 +26,12 @@ from bot.services.ingestion.scheduling import schedule_polling
 from bot.telegram.alerts import AdminAlerts
 from bot.telegram.channels import start_official_channels
 from bot.telegram.edits import UnchangedEditIsDone
+from bot.telegram.flood import FloodControl
 from bot.telegram.fsm import DatabaseStorage
+from bot.telegram.inbox import Inbox
 from bot.telegram.menus import set_default_commands
 from bot.telegram.middlewares import ChatContextMiddleware
-from bot.telegram.session import FloodRetry, ResilientSession
+from bot.telegram.session import FloodLimits, ResilientSession
 from handlers import get_routers
 from handlers.errors import apologise
 from storage import Database
@@ -42,14 +44,19 @@ class MissingTokenError(RuntimeError):
     """BOT_TOKEN is not set."""
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """A Bot talking to `TELEGRAM_API_URL`, HTML parse mode by default."""
+def create_bot(settings: Settings, session: BaseSession | None = None, *, flood: FloodControl | None = None) -> Bot:
+    """A Bot talking to `TELEGRAM_API_URL`, HTML parse mode by default.
+
+    Its calls take their turns from `flood` (a new budget by default); `bootstrap` gives the sender the budget of
+    its bot (`flood_of`), so the bot's calls and the sender's share one.
+    """
     if settings.token is None:
         raise MissingTokenError("BOT_TOKEN")
     if session is None:
         session = ResilientSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(UnchangedEditIsDone())
-    session.middleware(FloodRetry())  # every call the bot makes waits out flood limits, in this one place
+    # Every call the bot makes waits for the shared budget and honours 429s, in this one place.
+    session.middleware(FloodLimits(flood or FloodControl(settings.send_rate_per_second)))
     return Bot(
         token=settings.token,
         session=session,
@@ -62,9 +69,12 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(
         storage=DatabaseStorage(DialogStateRepository(services.db)), services=services, **services.workflow_data()
     )
+    # First: an update that was handled already, or is being handled by another process, goes no further.
+    dp.update.outer_middleware(services.inbox.middleware)
     dp.update.outer_middleware(ChatContextMiddleware(services.chats, services.settings))
     dp.include_routers(*get_routers())
     dp.errors.register(apologise)
+    dp.startup.register(start_inbox)
     dp.startup.register(on_startup)
     dp.startup.register(start_delivery)
     dp.startup.register(start_admin)
@@ -72,8 +82,20 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp.startup.register(start_housekeeping)
     dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
+    dp.shutdown.register(stop_inbox)
     dp.shutdown.register(on_shutdown)
     return dp
+
+
+async def start_inbox(bot: Bot, dispatcher: Dispatcher, inbox: Inbox, leadership: Leadership) -> None:
+    """Updates from getUpdates go to the inbox before they are confirmed; the leader takes over dead processes'."""
+    if inbox.recorder not in bot.session.middleware:
+        bot.session.middleware(inbox.recorder)
+    inbox.start(bot, dispatcher, may_recover=lambda: leadership.held)
+
+
+async def stop_inbox(inbox: Inbox) -> None:
+    await inbox.stop()
 
 
 async def on_startup(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -14,10 +15,13 @@ from bot.runtime.metrics import QUEUE_LENGTH, REGISTRY, show_sources
 from bot.runtime.supervision import Watchdog
 from bot.runtime.version import release_version
 from storage import Database
+from storage.database import DatabaseFileError
 from storage.outbox import Outbox
 from storage.sources import SourceRepository
 
 logger = logging.getLogger(__name__)
+
+PING_TIMEOUT_SECONDS = 3.0
 
 
 def _age(metric: str) -> float | None:
@@ -27,7 +31,8 @@ def _age(metric: str) -> float | None:
 
 
 def create_health_app(db: Database, leadership: Leadership, watchdog: Watchdog | None = None) -> web.Application:
-    """`/healthz` answers 200 when the database answers and no due work is stalled, 503 otherwise.
+    """`/healthz` answers 200 when the database answers (in time, to reads and to the lease, and on SQLite from
+    the file at its path) and no due work is stalled, 503 otherwise.
 
     The JSON body says what it knows; `stalled` lists the reasons (the poller or the sender not progressing
     while work is due), so a load balancer or an operator sees why, not just that.
@@ -39,11 +44,20 @@ def create_health_app(db: Database, leadership: Leadership, watchdog: Watchdog |
             "leader": leadership.held,
             "holder": leadership.holder,
         }
+        silence = leadership.database_silence()
         try:
-            await db.ping()
+            # A stalled database must turn the answer red, not hold it until the load balancer gives up.
+            await asyncio.wait_for(db.ping(), PING_TIMEOUT_SECONDS)
             status["database"] = "ok"
+        except TimeoutError:
+            status["database"] = f"error: no answer within {PING_TIMEOUT_SECONDS:g} s"
+        except DatabaseFileError as error:
+            status["database"] = f"error: {error}"
         except Exception as error:
             status["database"] = f"error: {type(error).__name__}"
+        if silence is not None and status["database"] == "ok":
+            # Reads may still answer while writes wait (a lock held, a stalled primary): the lease is a write.
+            status["database"] = f"error: no answer to the lease for {round(silence)} s"
         status["last_poll_age_seconds"] = _age("bot_last_poll_timestamp_seconds")
         status["last_send_age_seconds"] = _age("bot_last_send_timestamp_seconds")
         stalls: list[str] = []

@@ -1,4 +1,4 @@
-"""Logging: one line per event, `key=value` (or JSON), with the bot token scrubbed from every line."""
+"""Logging: one line per event, `key=value` (or JSON); the bot token and URL credentials are scrubbed from each."""
 
 from __future__ import annotations
 
@@ -14,8 +14,18 @@ TOKEN_PATTERN = re.compile(r"(?<![0-9])[0-9]{5,}:[A-Za-z0-9_-]{30,}")
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
+# `user:password@` in any URL (TELEGRAM_API_URL, DATABASE_URL, WEBHOOK_URL, a source): greedy up to the last `@`
+# of the authority, so a password with an unescaped `@` is hidden whole.
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#'\"<>]*@")
+_URL_SECRET_PARAMETER = re.compile(
+    r"(?P<name>[?&;](?:password|passwd|pwd|secret|token|access_token|api_key|apikey)=)[^&#\s'\"<>]+", re.IGNORECASE
+)
+
+
 def scrub(text: str) -> str:
-    """Replace anything that looks like a bot token."""
+    """Replace anything that looks like a bot token, and credentials inside URLs (user info, secret parameters)."""
+    text = _URL_USERINFO.sub(r"\g<scheme>***@", text)
+    text = _URL_SECRET_PARAMETER.sub(r"\g<name>***", text)
     return TOKEN_PATTERN.sub("<token>", text)
 
 

@@ -149,13 +149,15 @@ def sender_stalled(overdue: int, last_sent: datetime | None, since: datetime) ->
 class Stall:
     """A component with due work that does not progress."""
 
-    component: str  # poller or sender
-    waited_seconds: int  # how long the oldest due work has waited
+    component: str  # poller, sender or database
+    waited_seconds: int  # how long the oldest due work has waited (database: how long it has not answered)
     overdue: int = 0  # deliveries waiting (sender)
 
     @property
     def reason(self) -> str:
         """The line `/healthz` shows (operators read it; English like the logs)."""
+        if self.component == "database":
+            return f"database: no answer to the lease for {self.waited_seconds} s"
         if self.component == "poller":
             return f"poller: a source due {self.waited_seconds} s ago was not polled"
         return f"sender: {self.overdue} deliveries overdue, nothing sent for {self.waited_seconds} s"
@@ -164,19 +166,31 @@ class Stall:
 class Watchdog:
     """Work that is due but does not progress: sources overdue unpolled, outbox rows overdue unsent.
 
-    Only the leading process is expected to do the work, so a standby never reports a stall.
+    Only the leading process is expected to do the work, so a standby reports no stalled work; every process,
+    the standby too, reports a stall of the shared database (`database_silence`: seconds without an answer).
     """
 
-    def __init__(self, stats: WorkStats, is_leader: Callable[[], bool], *, stall_after: float) -> None:
+    def __init__(
+        self,
+        stats: WorkStats,
+        is_leader: Callable[[], bool],
+        *,
+        stall_after: float,
+        database_silence: Callable[[datetime], float | None] = lambda _now: None,
+    ) -> None:
         self._stats = stats
         self._is_leader = is_leader
+        self._database_silence = database_silence
         self.stall_after = stall_after
 
     async def stalls(self, now: datetime | None = None) -> list[Stall]:
         """The stalled components; empty when all is well (or this process does not lead)."""
+        now = now or utcnow()
+        silence = self._database_silence(now)
+        if silence is not None:
+            return [Stall("database", round(silence))]  # asking it about the work would wait on it too
         if not self._is_leader():
             return []
-        now = now or utcnow()
         since = now - timedelta(seconds=self.stall_after)
         found: list[Stall] = []
         overdue_source = await self._stats.oldest_overdue_source(now)
@@ -190,9 +204,12 @@ class Watchdog:
 
 
 async def watch_stalls(watchdog: Watchdog, alerts: Notifier) -> None:
-    """The watchdog's job: tell the admins when polling stalls (a stalled sender has its own alert in the
-    admin jobs, with the count of waiting messages)."""
+    """The watchdog's job, on every process: tell the admins when the shared database or polling stalls (a stalled
+    sender has its own alert in the admin jobs, with the count of waiting messages)."""
     for stall in await watchdog.stalls():
+        if stall.component == "database":
+            seconds = stall.waited_seconds
+            await alerts.notify(Alert("admin-alert-database-stalled", {"seconds": seconds}, key="stall:database"))
         if stall.component == "poller":
             minutes = max(1, stall.waited_seconds // 60)
             await alerts.notify(Alert("admin-alert-poller-stalled", {"minutes": minutes}, key="stall:poller"))

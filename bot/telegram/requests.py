@@ -7,7 +7,8 @@ aiogram builds and encodes its fields (`prepare_value`, the bot's defaults) and 
 body, as aiogram's session would send them. Each recipient's request is that body behind its chat and topic,
 posted through aiogram's own aiohttp session (its connector, timeout and server address). A successful
 answer is read for its message id alone; any other answer goes to aiogram's `check_response`, so a 429, a
-migration, a refusal or a malformed answer raise aiogram's own exceptions, exactly as `bot(...)` would.
+migration, a refusal or a malformed answer raise aiogram's own exceptions, exactly as `bot(...)` would. Such a post
+skips the session's middlewares, so it takes its slot from the shared budget and reports its 429 itself.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from urllib.parse import urlencode
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramNetworkError
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiohttp import ClientError, ClientTimeout
 from pydantic import BaseModel, ConfigDict
+
+from bot.telegram.flood import FloodControl
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -82,11 +85,20 @@ class PreparedRequest:
             head += b"message_thread_id=%d&" % message_thread_id
         return head + self._body
 
-    async def send(self, bot: Bot, chat_id: int, message_thread_id: int | None) -> int:
-        """Send to one recipient and return the message id; raises what `bot(self.to(...))` would raise."""
+    async def send(self, bot: Bot, chat_id: int, message_thread_id: int | None, flood: FloodControl) -> int:
+        """Send to one recipient as bulk (after any waiting reply) and return the message id; raises what
+        `bot(self.to(...))` would raise."""
         session = bot.session
         if not isinstance(session, AiohttpSession):
             return (await bot(self.to(chat_id, message_thread_id))).message_id
+        await flood.acquire(chat_id, bulk=True)
+        try:
+            return await self._post(session, bot, chat_id, message_thread_id)
+        except TelegramRetryAfter as error:
+            flood.rate_limited(chat_id, error.retry_after)
+            raise
+
+    async def _post(self, session: AiohttpSession, bot: Bot, chat_id: int, message_thread_id: int | None) -> int:
         client = await session.create_session()
         url = session.api.api_url(token=bot.token, method=self._class.__api_method__)
         try:

@@ -18,6 +18,7 @@ from aiogram.methods import EditMessageText, SendRichMessage
 from aiogram.types import InputRichMessage
 from pydantic import ValidationError
 
+from bot.telegram.flood import FloodControl
 from bot.telegram.requests import PreparedRequest
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,11 @@ class RichMessages:
         # id of the message dict -> (the dict, kept alive so the id is not reused; paid; its request)
         self._prepared: OrderedDict[int, tuple[dict[str, Any], bool, PreparedRequest]] = OrderedDict()
 
-    async def send(self, bot: Bot, chat_id: int, thread: int | None, rich: dict[str, Any], *, paid: bool) -> int | None:
-        """Send `rich` (an InputRichMessage dict); its message id, or None when Telegram refused rich messages."""
+    async def send(
+        self, bot: Bot, chat_id: int, thread: int | None, rich: dict[str, Any], *, paid: bool, flood: FloodControl
+    ) -> int | None:
+        """Send `rich` (an InputRichMessage dict) within the bot's flood budget; its message id, or None when
+        Telegram refused rich messages (the fallback then takes a slot of its own)."""
         if not self.enabled:
             return None
         try:
@@ -52,7 +56,7 @@ class RichMessages:
             logger.warning("rich.invalid", extra={"chat_id": chat_id, "error": str(error)[:500], "fallback": "split"})
             return None
         try:
-            sent = await request.send(bot, chat_id, thread)
+            sent = await request.send(bot, chat_id, thread, flood)
         except TelegramNotFound as error:
             self._unavailable(error.message)
             return None

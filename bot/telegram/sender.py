@@ -1,8 +1,9 @@
 """The sender: pulls due outbox rows in batches and sends them under Telegram's limits.
 
-Three limits hold at once: a global rate (a leaky bucket from aiolimiter, a well-tested implementation),
-one message a second per private chat and twenty a minute per group (ChatPacer, applied when rows are
-claimed). Only the oldest pending row of a chat is ever claimed, so one chat's messages keep their order.
+Telegram's limits are the bot's shared budget (`bot.telegram.flood.FloodControl`): every request takes a slot of the
+global rate there, after any reply that waits, and a chat that is not ready (its own pace, or a 429 it got) is
+postponed when rows are claimed, so it never holds a worker. Only the oldest pending row of a chat is ever
+claimed, so one chat's messages keep their order.
 A worker keeps its slot until its result is committed, so at most `concurrency` sends can be repeated
 after a crash.
 """
@@ -15,7 +16,7 @@ import logging
 import math
 import random
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,15 +35,13 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiolimiter import AsyncLimiter
 
 from bot.rendering import CAPTION_LIMIT, RenderedMessage, strip_tags, truncate_html
 from bot.runtime.metrics import record_send
 from bot.runtime.supervision import Supervisor
-from bot.telegram.pacing import ChatPacer
+from bot.telegram.flood import BULK, FloodControl
 from bot.telegram.requests import PreparedRequest
 from bot.telegram.rich import RichMessages
-from bot.telegram.session import OWN_RETRIES
 from domain.clock import utcnow
 from storage.database import is_transient
 from storage.outbox import ClaimedDelivery, Outbox
@@ -55,10 +54,7 @@ T = TypeVar("T")
 # Cancelled message ids remembered (oldest forgotten first): a cancelled broadcast's claimed rows are
 # dropped within seconds, so a long memory buys nothing and would grow for the life of the process.
 CANCELLED_MEMORY = 10_000
-# A 429 is the chat's own limit unless this many different chats hit one within FLOOD_WINDOW seconds:
-# then it is the bot's global limit, and every worker holds off.
-FLOOD_CHATS = 3
-FLOOD_WINDOW = 1.0
+FIRST_IDLE_POLL = 0.25  # seconds: the first look for due rows after the outbox ran dry
 
 
 def default_concurrency(rate: float) -> int:
@@ -105,12 +101,13 @@ class Sender:
         paid: bool = False,
         concurrency: int | None = None,
         batch_size: int | None = None,
-        idle_poll: float = 0.25,
+        idle_poll: float = 5.0,
+        first_idle_poll: float = FIRST_IDLE_POLL,
         backoff_base: float = 2.0,
         backoff_cap: float = 600.0,
         max_errors: int = 10,  # 2 s doubling to 8.5 min in all: a Telegram outage of minutes loses nothing
         max_attempts: int = 30,
-        pacer: ChatPacer | None = None,
+        flood: FloodControl | None = None,
         supervisor: Supervisor | None = None,
         rich: bool = True,
     ) -> None:
@@ -122,19 +119,18 @@ class Sender:
         self.concurrency = concurrency or default_concurrency(rate)
         self._batch_size = batch_size or max(50, 2 * self.concurrency)
         self._idle_poll = idle_poll
+        self._first_idle_poll = min(first_idle_poll, idle_poll)
+        self._idle_wait = self._first_idle_poll
+        outbox.watch(self.wake)
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._max_errors = max_errors
         self._max_attempts = max_attempts
-        self._pacer = pacer or ChatPacer()
+        self.flood = flood or FloodControl(rate)
         self._rich = RichMessages(enabled=rich)  # alliance articles as one rich message where Telegram takes them
-        # A bucket 20 ms deep: smooth pacing; a deeper burst would break the limit over any window under 1 s.
-        depth = max(1.0, rate / 50)
-        self._limiter = AsyncLimiter(depth, depth / rate)
         self._queue: asyncio.Queue[ClaimedDelivery | None] = asyncio.Queue()
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
-        self._paused_until = 0.0
         self._sent: list[tuple[int, asyncio.Future[None]]] = []
         self._sent_messages: dict[int, tuple[int, str]] = {}  # row -> the Telegram message it became
         self._sent_ready = asyncio.Event()
@@ -142,11 +138,14 @@ class Sender:
         self._group_size = self.concurrency  # the group delay decides: the group is full when every worker waits
         self._latency = 0.0  # moving average of a successful send, seconds
         self._cancelled_messages: OrderedDict[int, None] = OrderedDict()
-        self._recent_429s: deque[tuple[float, int]] = deque()
         self._prepared: OrderedDict[tuple[int, bool], _Requests] = OrderedDict()
         self._claimer: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._may_claim: Callable[[], bool] = lambda: True
+        self._term: Callable[[], int] = lambda: 0
+        self._claimed_term = 0
+        self._busy = 0  # workers inside a send (their rows are `sending` and in this process's hands)
         self._recorder: asyncio.Task[None] | None = None
         self._workers: list[asyncio.Task[None]] = []
         self.stats = SenderStats()
@@ -156,14 +155,23 @@ class Sender:
         return self._claimer is not None
 
     def start_when(
-        self, ready: Callable[[], Awaitable[None]], bot: Bot, *, may_claim: Callable[[], bool] | None = None
+        self,
+        ready: Callable[[], Awaitable[None]],
+        bot: Bot,
+        *,
+        may_claim: Callable[[], bool] | None = None,
+        term: Callable[[], int] | None = None,
     ) -> None:
         """Start in the background once `ready()` returns (this process holds the leadership lease).
 
-        While `may_claim()` is false (the lease was lost) nothing new is claimed; sends in progress finish.
+        While `may_claim()` is false (the lease was lost) nothing new is claimed; sends in progress finish. When
+        `term()` changes (the lease was taken again after a loss), rows left `sending` that this process does not
+        hold are reset, as at a start: another instance's, or this one's whose claim was lost in the stall.
         """
         if may_claim is not None:
             self._may_claim = may_claim
+        if term is not None:
+            self._term = term
         if self._waiting is None and not self.running:
             self._waiting = self._supervisor.spawn("sender-waiting", lambda: self._start_after(ready, bot))
 
@@ -176,6 +184,7 @@ class Sender:
         if self.running:
             return
         self._bot = bot
+        self._claimed_term = self._term()
         resumed = await self._outbox.reset_in_flight()
         if resumed:
             logger.warning("sender.resumed_in_flight", extra={"rows": resumed})
@@ -183,6 +192,9 @@ class Sender:
         self._recorder = spawn("sender-recorder", self._record_loop)
         self._workers = [spawn(f"sender-{i}", self._work) for i in range(self.concurrency)]
         self._claimer = spawn("sender-claimer", self._claim_loop)
+        if self._outbox.shared:
+            # Rows another replica queues (an admin's broadcast, a fan-out of the leading process).
+            self._listener = spawn("sender-listener", lambda: self._outbox.listen(self.wake))
         logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
 
     def wake(self) -> None:
@@ -196,6 +208,11 @@ class Sender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._waiting
             self._waiting = None
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
         if self._claimer is None:
             return
         self._claimer.cancel()
@@ -238,32 +255,54 @@ class Sender:
         while self._queue.qsize() >= self.concurrency:
             self._room.clear()
             await self._room.wait()
-        pause = self._paused_until - time.monotonic()
+        pause = self.flood.pause_remaining()
         if pause > 0:
             await asyncio.sleep(pause)
         if not self._may_claim():
             await asyncio.sleep(self._idle_poll)
             return
+        if self._term() != self._claimed_term:
+            await self._resume_after_lease_loss()
         self._wake.clear()
         rows = await self._outbox.claim(now=utcnow(), limit=self._batch_size, not_before=self._not_before)
         for row in rows:
             self._queue.put_nowait(row)
+        # Rows queued from now on wake the sender (this process's at their commit, other replicas' by NOTIFY).
+        # What nobody wakes it for (retries, rows held for quiet hours or a chat's pace: due by time alone) it
+        # looks for after `first_idle_poll`, and while it finds nothing, after twice as long each time, up to
+        # `idle_poll`.
+        if rows:
+            self._idle_wait = self._first_idle_poll
+        wait = self._idle_wait
+        if not rows:
+            self._idle_wait = min(self._idle_wait * 2, self._idle_poll)
         if len(rows) < self._batch_size:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._idle_poll)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _resume_after_lease_loss(self) -> None:
+        """The lease was taken again: once the rows this process holds are sent and recorded, every row still
+        `sending` belongs to nobody (a claim whose answer the stall lost, or another instance's) and is queued."""
+        while self._queue.qsize() or self._busy or self._sent:  # noqa: ASYNC110 - drains within one send
+            await asyncio.sleep(self._idle_poll / 10)
+        term = self._term()
+        resumed = await self._outbox.reset_in_flight()
+        self._claimed_term = term
+        logger.warning("sender.resumed_after_lease_loss", extra={"rows": resumed, "term": term})
 
     def _not_before(self, chat_id: int) -> datetime | None:
-        wait = self._pacer.wait(chat_id)
+        wait = self.flood.chat_wait(chat_id)
         return utcnow() + timedelta(seconds=wait) if wait > 0 else None
 
     async def _work(self) -> None:
-        OWN_RETRIES.set(True)  # this task's 429s come back here: the chat is paused, not the worker
+        BULK.set(True)  # this task's calls yield to replies, and its 429s come back here: the row waits, not the worker
         while True:
             row = await self._queue.get()
             if self._queue.qsize() < self.concurrency:
                 self._room.set()
             if row is None:
                 return
+            self._busy += 1
             try:
                 await self._deliver(row)
             except asyncio.CancelledError:
@@ -272,25 +311,8 @@ class Sender:
                 logger.exception("sender.unexpected", extra={"row": row.id})
                 await self._durably(self._outbox.fail, row.id, f"{type(error).__name__}: {error}")
                 self.stats.failed += 1
-
-    async def _wait_for_pause(self) -> None:
-        # A sleep, not an Event: the pause ends by time alone, and another 429 may extend it meanwhile.
-        while (pause := self._paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(pause)
-
-    async def _slot(self) -> None:
-        """Wait for a slot of the global rate outside any pause.
-
-        A slot taken before a pause began is stale: the bucket went on handing slots to every waiting worker
-        during the pause, and sending them all when it ends is a burst of up to `concurrency` requests on top
-        of the rate (at 1000/s: 250 at once, a 429 from Telegram again, a pause, again every two seconds).
-        Such a slot is dropped and the worker queues for a fresh one after the pause.
-        """
-        while True:
-            await self._wait_for_pause()
-            await self._limiter.acquire()
-            if self._paused_until <= time.monotonic():
-                return
+            finally:
+                self._busy -= 1
 
     def forget_message(self, message_id: int) -> None:
         """A message was cancelled: rows of it already claimed by this process are dropped, not sent."""
@@ -299,10 +321,8 @@ class Sender:
             self._cancelled_messages.popitem(last=False)
 
     async def _deliver(self, row: ClaimedDelivery) -> None:
-        await self._slot()
         if row.message.id in self._cancelled_messages:
             return  # the outbox row is already `cancelled`
-        self._pacer.record(row.chat_id)
         started = time.perf_counter()
         try:
             sent = await self._send(row)
@@ -359,7 +379,7 @@ class Sender:
             return rich
         if requests.photo is not None:
             try:
-                return await requests.photo.send(bot, row.chat_id, row.message_thread_id), "photo"
+                return await requests.photo.send(bot, row.chat_id, row.message_thread_id, self.flood), "photo"
             except TelegramBadRequest as error:
                 if _is_parse_error(error.message) or _is_chat_gone(error.message):
                     raise
@@ -373,11 +393,10 @@ class Sender:
         """The article as one rich message (bot/telegram/rich.py); None: send the split HTML messages instead."""
         if rendered.rich is None or row.plain_text or not self._rich.enabled:
             return None
-        sent = await self._rich.send(bot, row.chat_id, row.message_thread_id, rendered.rich, paid=self._paid)
-        if sent is not None:
-            return sent, "rich"
-        await self._limiter.acquire()  # the fallback is one more request at the global rate
-        return None
+        sent = await self._rich.send(
+            bot, row.chat_id, row.message_thread_id, rendered.rich, paid=self._paid, flood=self.flood
+        )
+        return (sent, "rich") if sent is not None else None
 
     async def _send_text(
         self,
@@ -400,7 +419,7 @@ class Sender:
         thread = row.message_thread_id
         try:
             if first is not None:
-                return await first.send(bot, row.chat_id, thread), "text"
+                return await first.send(bot, row.chat_id, thread, self.flood), "text"
             sent = await bot.send_message(
                 chat_id=row.chat_id,
                 text=plain_text(text) if plain else text,
@@ -414,7 +433,6 @@ class Sender:
             if _is_chat_gone(error.message) or _is_parse_error(error.message) or (markup is None and plain):
                 raise
             logger.warning("sender.fallback", extra={"row": row.id, "error": error.message, "button": bool(markup)})
-        await self._limiter.acquire()
         if markup is not None:
             return await self._send_text(bot, row, text, None, plain=plain)
         return await self._send_text(bot, row, text, None, plain=True)
@@ -489,19 +507,10 @@ class Sender:
 
     async def _rate_limited(self, row: ClaimedDelivery, retry_after: int) -> None:
         # The row is tried again after `retry_after`; until then its chat gets nothing (only a chat's oldest
-        # pending row is ever claimed), so one chat's limit pauses that chat only. Several chats limited at
-        # once is the bot's global limit: then every worker holds off.
+        # pending row is ever claimed). The pause itself (the chat's, or the whole bot's) is the shared
+        # budget's, which the request already told.
         self.stats.rate_limited += 1
-        now = time.monotonic()
-        self._recent_429s.append((now, row.chat_id))
-        while self._recent_429s and self._recent_429s[0][0] < now - FLOOD_WINDOW:
-            self._recent_429s.popleft()
-        flood = len({chat for _, chat in self._recent_429s}) >= FLOOD_CHATS
-        if flood:
-            self._paused_until = max(self._paused_until, now + retry_after)
-        logger.warning(
-            "sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id, "global": flood}
-        )
+        logger.info("sender.rate_limited", extra={"retry_after": retry_after, "chat_id": row.chat_id})
         if row.attempts >= self._max_attempts:
             await self._fail(row, f"still rate limited after {row.attempts} attempts")
             return

@@ -4,16 +4,14 @@ aiogram reads every answer into `Response[T]`, a pydantic generic model that pyd
 else holding it, the next collection of the cyclic GC frees it and the next call builds it again (6-9 ms of CPU for
 a message or a batch of updates). The session holds each one it has used, so it is built once per process.
 
-Every call the bot makes goes through `FloodRetry` (registered on the session in `create_bot`), so a reply, an
-edit, a callback answer or an alert that meets a 429 is sent again after `retry_after` instead of being lost.
+Every call the bot makes goes through `FloodLimits` (registered on the session in `create_bot`): it waits for the
+shared budget (`bot.telegram.flood.FloodControl`) before it goes, and a reply, an edit, a callback answer or an
+alert that meets a 429 is sent again once the pause is over instead of being lost.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import logging
-import random
 from typing import Any
 
 from aiogram import Bot
@@ -26,11 +24,9 @@ from aiogram.types import Update
 from pydantic import ValidationError
 
 from bot.runtime.metrics import API_RETRIES, RATE_LIMITED
+from bot.telegram.flood import BULK, FloodControl, chat_of
 
 logger = logging.getLogger(__name__)
-# Set by the sender's workers: their 429s go back to the outbox, which pauses only the chat concerned,
-# instead of holding a worker (and every chat behind it) for the whole wait.
-OWN_RETRIES: contextvars.ContextVar[bool] = contextvars.ContextVar("own_retries", default=False)
 # Each answer model used so far, held so that pydantic's weak cache keeps it (a few KB each, one per result type).
 _RESPONSE_MODELS: dict[Any, type[Response[Any]]] = {}
 
@@ -72,34 +68,45 @@ class ResilientSession(AiohttpSession):
             return Update(update_id=update_id)
 
 
-class FloodRetry(BaseRequestMiddleware):
-    """Repeats a call Telegram answered with 429 after its `retry_after`, up to `attempts` times.
+class FloodLimits(BaseRequestMiddleware):
+    """Every call takes its slot from the shared `FloodControl` before it goes, and a 429 pauses what it names.
 
-    A wait longer than `max_wait` seconds is not waited out (a user would have given up, and a handler
-    would hold its update that long); the error is raised as before. getUpdates has its own backoff in the
-    dispatcher, and calls made under `OWN_RETRIES` handle their 429s themselves.
+    A reply, an edit, a callback answer or an alert that meets a 429 waits for the pause (with every other call
+    that waits) and goes again; only a wait beyond `patience` seconds in all gives up (a user would have given
+    up too, and the handler would hold its update that long). getUpdates is the bot listening, not sending: it
+    is never held. Calls made under `BULK` (the sender's workers) yield to replies and hand their 429s back to
+    the outbox, which retries the row later instead of holding a worker.
     """
 
-    def __init__(self, *, attempts: int = 5, max_wait: float = 60.0) -> None:
-        self._attempts = attempts
-        self._max_wait = max_wait
+    def __init__(self, flood: FloodControl, *, patience: float = 300.0) -> None:
+        self.flood = flood
+        self._patience = patience
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
     ) -> Response[TelegramType]:
-        attempt = 1
+        listening = isinstance(method, GetUpdates)  # a flag, so that `method` keeps its generic type
+        if listening:
+            return await make_request(bot, method)
+        chat_id = chat_of(method)
+        bulk = BULK.get()
+        waited = 0.0
         while True:
+            await self.flood.acquire(chat_id, bulk=bulk)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
-                if OWN_RETRIES.get():
-                    raise
                 RATE_LIMITED.inc()
-                if isinstance(method, GetUpdates) or attempt >= self._attempts or error.retry_after > self._max_wait:
+                self.flood.rate_limited(chat_id, error.retry_after)
+                waited += error.retry_after
+                if bulk or waited > self._patience:
                     raise
-                name = type(method).__name__
-                API_RETRIES.labels(method=name).inc()
-                logger.info("api.retry_after", extra={"method": name, "retry_after": error.retry_after})
-                # A little jitter, so a burst of calls limited together does not come back as one burst.
-                await asyncio.sleep(error.retry_after + random.uniform(0, 0.5))
-                attempt += 1
+                API_RETRIES.labels(method=type(method).__name__).inc()
+
+
+def flood_of(bot: Bot) -> FloodControl | None:
+    """The budget the bot's calls take their turns from (None for a bot not made by `create_bot`)."""
+    for middleware in bot.session.middleware:
+        if isinstance(middleware, FloodLimits):
+            return middleware.flood
+    return None

@@ -16,7 +16,7 @@ from domain.audit import AuditTrail
 from domain.broadcasts import Audience
 from domain.chats import Chat
 from domain.clock import Clock
-from domain.localtime import example_time, format_moment, parse_local, zone_label
+from domain.localtime import TooFarAheadError, example_time, format_moment, parse_local, zone_label
 
 MEDIA = ("text", "photo", "document", "video")
 
@@ -188,7 +188,11 @@ async def got_time(
     # The admin types their own clock's time; the zone is the one /settings shows them.
     zone_name = subscriptions.zone_of(chat)
     now = clock()
-    due = parse_local(text, zone_name, now)
+    try:
+        due = parse_local(text, zone_name, now)
+    except TooFarAheadError as error:
+        await message.answer(l10n("admin-bc-too-far", latest=format_moment(error.latest, l10n.language, zone_name)))
+        return
     if due is None:
         zone = zone_label(zone_name, l10n.language, now)
         await message.answer(l10n("admin-bc-bad-time", example=example_time(now, zone_name), zone=zone))

@@ -253,6 +253,12 @@ async def opml_file(message: Message, state: FSMContext, bot: Bot, l10n: Localiz
         "admin-src-imported", added=len(report.added), existing=len(report.existing), refused=len(report.refused)
     )
     refused = "".join(f"\n• {html.escape(f'{url}: {reason}', quote=False)}" for url, reason in report.refused)
+    if report.languages:
+        refused += (
+            "\n\n"
+            + l10n("admin-src-import-languages")
+            + "".join(f"\n• {html.escape(f'{url}: {language}', quote=False)}" for url, language in report.languages)
+        )
     for part in split_html(text + refused):
         await message.answer(part)
 

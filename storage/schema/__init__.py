@@ -14,6 +14,7 @@ from storage.schema.feeds import entries, seen_keys, sources
 from storage.schema.fsm import fsm_states
 from storage.schema.kb import inquiries, kb_countries, kb_facts, kb_organizations, kb_people, kb_roles, qa_log
 from storage.schema.leases import leases
+from storage.schema.updates import update_inbox
 
 __all__ = [
     "audit_log",
@@ -38,4 +39,5 @@ __all__ = [
     "sources",
     "subscription_languages",
     "subscriptions",
+    "update_inbox",
 ]

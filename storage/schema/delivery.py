@@ -25,6 +25,8 @@ subscriptions = sa.Table(
     sa.Column("subscribed_by", sa.BigInteger, nullable=True),  # the admin who subscribed a group or channel
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    # What an alliance entry's fan-out walks to cut its audience into chunks of chat ids (one range per scope).
+    sa.Index("ix_subscriptions_scope_paused_chat", "scope", "paused", "chat_id"),
 )
 
 # The matching index: one row per (subscription, news language), keyed by what an entry is matched on, so the
@@ -46,7 +48,8 @@ subscription_languages = sa.Table(
 )
 
 # Entries waiting for a subscriber's next digest; the entry itself is kept as a JSON snapshot
-# so the digest can be rendered without reaching into the ingestion tables.
+# so the digest can be rendered without reaching into the ingestion tables. An item stays after its digest is
+# queued (`sent_at`), as the record that the reader has the story (housekeeping drops it after the retention).
 digest_items = sa.Table(
     "digest_items",
     metadata,
@@ -54,6 +57,9 @@ digest_items = sa.Table(
     sa.Column("entry_id", sa.BigInteger, primary_key=True),
     sa.Column("entry", sa.JSON, nullable=False),
     sa.Column("queued_at", UTCDateTime, nullable=False, default=utcnow),
+    sa.Column("story_id", sa.BigInteger, nullable=True, index=True),  # the story the entry tells
+    sa.Column("language", sa.String(2), nullable=True),  # ... and the language of this version
+    sa.Column("sent_at", UTCDateTime, nullable=True),  # when its digest was queued; None while it waits
 )
 
 outbox_messages = sa.Table(
@@ -75,14 +81,13 @@ outbox_deliveries = sa.Table(
     "outbox_deliveries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),  # also the send order per chat
-    sa.Column(
-        "message_id", sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    # No index of its own: the unique (message_id, chat_id) leads with it (one B-tree less per queued row).
+    sa.Column("message_id", sa.Integer, sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), nullable=False),
     sa.Column("chat_id", sa.BigInteger, nullable=False),
     sa.Column("message_thread_id", sa.BigInteger, nullable=True),
     sa.Column(
         "status", sa.String(16), nullable=False, default="queued"
-    ),  # queued sending sent failed blocked cancelled
+    ),  # queued sending sent failed blocked cancelled superseded (a better version of the story replaced it)
     sa.Column("attempts", sa.Integer, nullable=False, default=0),  # every try, 429s included
     sa.Column("errors", sa.Integer, nullable=False, default=0),  # transient errors (5xx, network)
     sa.Column("plain_text", sa.Boolean, nullable=False, default=False),  # resend without HTML

@@ -63,6 +63,11 @@ entries = sa.Table(
     sa.Column("url_key", sa.String(40), nullable=True, index=True),  # sha1 of the normalised article URL
     sa.Column("title_key", sa.String(40), nullable=True, index=True),  # sha1 of language, normalised title, day
     sa.Column("fingerprint", sa.String(40), nullable=True, index=True),  # sha1 of language and normalised text
+    sa.Column("story_reason", sa.String(16), nullable=True),  # why it joined story_id: "url" (the same address)
+    # A likeness not taken for identity ("url": another item of the source with its link, "title", "text"): the
+    # story it looks like, kept for /why; the entry is a story of its own.
+    sa.Column("similar_to", sa.Integer, nullable=True),
+    sa.Column("similar_reason", sa.String(16), nullable=True),
     sa.UniqueConstraint("source_id", "key_hash", name="uq_entries_source_key"),
     sa.Index("ix_entries_first_seen_at", "first_seen_at"),
     sa.Index("ix_entries_alliance_first_seen", "is_alliance", "first_seen_at"),

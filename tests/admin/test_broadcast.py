@@ -255,3 +255,27 @@ async def test_the_schedule_prompt_example_is_in_the_admins_zone_and_accepted(
     local = row.due_at.astimezone(ZoneInfo("Europe/Berlin"))
     assert f"{local:%Y-%m-%d %H:%M}" == example
     assert timedelta(minutes=59) < row.due_at - utcnow() < timedelta(minutes=62)
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("0001-01-01 00:30", "I need a future date and time on your clock"),  # crashed the handler: date overflow
+        ("01.01.0001 03:00", "I need a future date and time on your clock"),
+        ("9999-12-31 23:59", "A broadcast can be scheduled at most a year ahead"),  # was accepted
+        ("2999-06-01 12:00", "A broadcast can be scheduled at most a year ahead"),
+    ],
+)
+async def test_typed_dates_out_of_range_get_a_clear_answer_and_schedule_nothing(
+    stub: BotAPIStub, app: RunningBot, typed: str, answer: str
+) -> None:
+    boss = admin(stub)
+    confirm = await compose(boss, "Far away")
+    boss.press(confirm, "Schedule")
+    await boss.reply()
+    reply = await boss.ask(typed)
+    assert reply.text.startswith(answer), reply.text
+    assert "went wrong" not in reply.text
+    async with app.services.db.connect() as conn:
+        (row,) = (await conn.execute(select(broadcasts))).all()
+    assert row.status != "scheduled" and row.due_at is None

@@ -101,19 +101,22 @@ async def test_export_sends_opml_and_a_readers_file_imports_by_document(
     assert exported.text.startswith("1 source as OPML.")
     assert [(o.url, o.language, o.kind) for o in parse_opml(exported.upload.content)] == [(url, "kk", "rss")]
 
+    green = site.serve("/green", rss([Item(title="Green", guid="g1")]))
     reader_file = (
         '<?xml version="1.0"?><opml version="1.0"><head/><body><outline text="Tech">'
         f'<outline type="rss" text="Again" xmlUrl="{url}" language="kk"/>'
-        '<outline type="rss" text="New one" xmlUrl="https://green.example.org/feed" language="en"/>'
+        f'<outline type="rss" text="New one" xmlUrl="{green}" language="en"/>'
+        f'<outline type="rss" text="Gone" xmlUrl="{site.url("/gone")}" language="en"/>'
         '<outline type="rss" text="Broken" xmlUrl="gopher://x"/>'
         "</outline></body></opml>"
     )
     assert (await boss.ask("/sources import")).text.startswith("Send an OPML file")
     boss.send_media("document", file_name="reader.opml", content=reader_file.encode())
     report = await boss.reply()
-    assert report.text.startswith("OPML imported: 1 added, 1 already there, 1 refused.")
+    assert report.text.startswith("OPML imported: 1 added, 1 already there, 2 refused.")
     assert "gopher://x: only http:// and https:// URLs can be fetched" in report.text
-    assert "https://green.example.org/feed" in (await boss.ask("/sources")).text
+    assert f"{site.url('/gone')}: http_404: HTTP 404 Not Found" in report.text  # fetched first, as /sources add
+    assert green in (await boss.ask("/sources")).text
 
 
 async def test_a_hostile_or_broken_opml_document_imports_nothing(stub: BotAPIStub, app: RunningBot) -> None:

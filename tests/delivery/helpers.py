@@ -14,7 +14,7 @@ from domain.entries import Entry, StoredEntry
 from storage import Database
 from storage.chats import ChatRepository
 from storage.outbox import Outbox
-from storage.schema import chats
+from storage.schema import chats, subscription_languages, subscriptions
 from storage.subscriptions import SubscriptionRepository
 
 _ids = itertools.count(1)
@@ -72,6 +72,36 @@ async def subscribe_many(db: Database, ids: range, *, scope: str = "alliance") -
     async with db.begin() as conn:
         await conn.execute(sa.insert(chats), chat_rows)
     await SubscriptionRepository(db).subscribe_many(ids, languages=["ru"], scope=scope)
+
+
+async def seed_subscribers(db: Database, first: int, count: int, *, scope: str = "alliance") -> None:
+    """`count` subscribers from chat id `first` as `subscribe_many` makes them, written by the database itself
+    (one INSERT ... SELECT per table over a generated series: a million in seconds, nothing built in Python)."""
+    last = first + count - 1
+    if db.is_sqlite:
+        series = sa.select(sa.literal(first, sa.BigInteger).label("i")).cte("series", recursive=True)
+        series = series.union_all(sa.select(series.c.i + 1).where(series.c.i < last))
+        ids: Any = series.c.i
+        source: Any = series
+    else:
+        bounds = sa.literal(first, sa.BigInteger), sa.literal(last, sa.BigInteger)
+        source = sa.func.generate_series(*bounds).table_valued("i").render_derived(name="series")
+        ids = source.c.i
+    now = sa.literal(utcnow(), chats.c.created_at.type)
+    tables = {
+        chats: {"id": ids, "type": "private", "language": "ru", "active": True, "created_at": now, "updated_at": now},
+        subscriptions: {"chat_id": ids, "scope": scope, "languages": "ru", "mode": "instant", "digest_hour": 9}
+        | {"paused": False, "include_words": "", "exclude_words": "", "own_languages_only": False}
+        | {"created_at": now, "updated_at": now},
+        subscription_languages: {"language": "ru", "scope": scope, "paused": False, "chat_id": ids},
+    }
+    async with db.begin() as conn:
+        for table, values in tables.items():
+            columns = [
+                (value if isinstance(value, sa.ColumnElement) else sa.literal(value, table.c[name].type)).label(name)
+                for name, value in values.items()
+            ]
+            await conn.execute(sa.insert(table).from_select(list(values), sa.select(*columns).select_from(source)))
 
 
 async def drained_database(database_url: str) -> None:

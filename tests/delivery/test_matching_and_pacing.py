@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.services.delivery.matching import parse_words, wants
-from bot.telegram.pacing import ChatPacer
+from bot.telegram.flood import ChatPacer
 from domain.subscriptions import Subscription
 from tests.delivery.helpers import make_entry
 

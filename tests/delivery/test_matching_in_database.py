@@ -111,9 +111,12 @@ async def test_announce_reaches_exactly_who_wants_the_entry(
     delivery = Delivery(repo, Outbox(db), timezone=BOT_ZONE, clock=lambda: NOW, chunk_size=chunk_size)
     await delivery.announce(entries)
 
-    # The rule, one subscriber at a time, entries oldest first as `announce` takes them.
-    expected_instant, expected_digest = set(), set()
+    # The rule, one subscriber at a time, entries oldest first as `announce` takes them. Nothing is sent here, so a
+    # chat's copy of a story is always still queued: a better version takes its place (the old row is superseded).
+    expected_instant, expected_digest, expected_superseded = set(), set(), set()
     copies: dict[tuple[int, int], str] = {}  # (chat, story) -> language of the version the chat has
+    rows_of: dict[tuple[int, int], tuple[int, int, str, bool, bool, bool]] = {}  # (chat, story) -> its queued row
+    replaced_rows: set[tuple[int, int, str, bool, bool, bool]] = set()
     for entry in sorted(entries, key=lambda e: (e.published, e.id)):
         for chat in generated:
             subscription = await repo.get(chat.chat_id)
@@ -129,26 +132,38 @@ async def test_announce_reaches_exactly_who_wants_the_entry(
                 continue
             zone_name = chat_zone(chat.timezone, chat.chat_language, BOT_ZONE)
             quiet = subscription.quiet_hours
-            delayed = quiet is not None and not version.edit and quiet_until(NOW, zone_name, *quiet) is not None
+            delayed = quiet is not None and quiet_until(NOW, zone_name, *quiet) is not None
+            if version.edit:
+                replaced = rows_of[(chat.chat_id, entry.story)]
+                expected_instant.discard(replaced)
+                expected_superseded.add(replaced[:2])
+                replaced_rows.add(replaced)
             copies[(chat.chat_id, entry.story)] = entry.entry.language
-            expected_instant.add((chat.chat_id, entry.id, chat.chat_language, version.fallback, version.edit, delayed))
+            row = (chat.chat_id, entry.id, chat.chat_language, version.fallback, False, delayed)
+            rows_of[(chat.chat_id, entry.story)] = row
+            expected_instant.add(row)
     d, m = outbox_deliveries, outbox_messages
     async with db.connect() as conn:
         rows = await conn.execute(
-            sa.select(d.c.chat_id, m.c.dedup_key, d.c.replaces_id, d.c.next_attempt_at, d.c.created_at).join(
-                m, m.c.id == d.c.message_id
-            )
+            sa.select(
+                d.c.chat_id, m.c.dedup_key, d.c.replaces_id, d.c.next_attempt_at, d.c.created_at, d.c.status
+            ).join(m, m.c.id == d.c.message_id)
         )
-        queued = set()
-        for chat_id, key, replaces_id, next_attempt_at, created_at in rows:
+        queued, superseded = set(), set()
+        for chat_id, key, replaces_id, next_attempt_at, created_at, status in rows:
             _, entry_id, language, *rest = key.split(":")
+            if status == "superseded":
+                superseded.add((chat_id, int(entry_id)))
+                continue
             delayed = next_attempt_at != created_at  # the row waits for the end of quiet hours
             queued.add((chat_id, int(entry_id), language, rest[-1] == "fallback", replaces_id is not None, delayed))
         digest = await conn.execute(sa.select(digest_items.c.chat_id, digest_items.c.entry_id))
         assert queued == expected_instant
+        assert superseded == expected_superseded
         assert {tuple(row) for row in digest} == expected_digest
-        # A message is stored only for a version somebody receives.
+        # A message is stored only for a version somebody receives (or was queued for before a better one replaced it).
         used = {(entry_id, language, fallback) for _, entry_id, language, fallback, _, _ in expected_instant}
+        used |= {(entry_id, language, fallback) for _, entry_id, language, fallback, _, _ in replaced_rows}
         stored = {
             (int(key.split(":")[1]), key.split(":")[2], key.endswith(":fallback"))
             for key in (await conn.execute(sa.select(m.c.dedup_key))).scalars()

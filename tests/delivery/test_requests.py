@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.runtime.factory import create_bot
+from bot.telegram.flood import BULK, FloodControl
 from bot.telegram.requests import PreparedRequest
-from bot.telegram.session import OWN_RETRIES
 from local_telegram import BotAPIStub, Fault
 from local_telegram.server import TOKEN
 
@@ -81,14 +81,14 @@ async def test_a_prepared_send_delivers_what_a_reader_sees(stub: BotAPIStub, stu
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Читать", url="https://example.org/a")]])
     request = PreparedRequest(stub_bot, SendMessage(chat_id=0, text="<b>Альянс</b> &amp; ESG", reply_markup=markup))
 
-    message_id = await request.send(stub_bot, reader.id, None)
+    message_id = await request.send(stub_bot, reader.id, None, FloodControl(1000))
 
     [message] = stub.messages[reader.id]
     assert message.message_id == message_id
     assert message.text == "Альянс & ESG"
     assert message.reply_markup == {"inline_keyboard": [[{"text": "Читать", "url": "https://example.org/a"}]]}
     assert [(e.type, e.offset, e.length) for e in message.entities] == [("bold", 0, 6)]
-    await request.send(stub_bot, -100777, 7)
+    await request.send(stub_bot, -100777, 7, FloodControl(1000))
     assert stub.messages[-100777][0].message_thread_id == 7
 
 
@@ -112,10 +112,10 @@ async def test_a_refused_prepared_send_raises_what_aiogram_raises(
     if REFUSALS[refusal] is not None:
         REFUSALS[refusal](stub)
     request = PreparedRequest(stub_bot, SendMessage(chat_id=0, text=text))
-    OWN_RETRIES.set(True)  # as in the sender's workers: a 429 is raised, not waited out
+    BULK.set(True)  # as in the sender's workers: a 429 is raised, not waited out
 
     with pytest.raises(TelegramAPIError) as lean:
-        await request.send(stub_bot, chat, None)
+        await request.send(stub_bot, chat, None, FloodControl(1000))
     with pytest.raises(TelegramAPIError) as direct:
         await stub_bot.send_message(chat, text)
 
@@ -135,6 +135,6 @@ async def test_an_unreachable_api_is_a_network_error() -> None:
     bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=f"http://127.0.0.1:{port}"))
     try:
         with pytest.raises(TelegramNetworkError):
-            await PreparedRequest(bot, SendMessage(chat_id=0, text="x")).send(bot, 501, None)
+            await PreparedRequest(bot, SendMessage(chat_id=0, text="x")).send(bot, 501, None, FloodControl(1000))
     finally:
         await bot.session.close()

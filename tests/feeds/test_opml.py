@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.cli.main import main
 from bot.services.ingestion.opml import OpmlError, dump_opml, parse_opml
 from domain.sources import Source
-from tests.support.feeds import FeedSite, items, rss
+from tests.support.feeds import FeedSite, Item, items, rss
 
 
 @pytest.fixture
@@ -59,15 +59,26 @@ def site() -> Iterator[FeedSite]:
     loop.close()
 
 
-THIRD_PARTY_OPML = """<?xml version="1.0" encoding="UTF-8"?>
+def third_party_opml(site: FeedSite) -> str:
+    """A feed reader's export, with feeds on the local site: good ones, a 404, a page that is not a feed."""
+    green = site.serve("/green", rss([Item(title="Hello", guid="1")]))
+    named = site.serve(
+        "/named",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><language>en-us</language>'
+        "<item><title>x</title><guid>n1</guid></item></channel></rss>",
+    )
+    page = site.serve("/page", "<html><body>Not a feed</body></html>", content_type="text/html")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">
   <head><title>Exported from a feed reader</title></head>
   <body>
     <outline text="Climate">
-      <outline type="rss" text="Green news" title="Green news" xmlUrl="https://green.example.org/feed" htmlUrl="https://green.example.org/"/>
-      <outline type="rss" text="Зелёные новости" xmlUrl="https://green.example.org/feed" language="ru"/>
+      <outline type="rss" text="Green news" title="Green news" xmlUrl="{green}" htmlUrl="https://green.example.org/"/>
+      <outline type="rss" text="Зелёные новости" xmlUrl="{green}" language="ru"/>
     </outline>
-    <outline type="rss" text="Local" xmlUrl="http://127.0.0.1:9/feed"/>
+    <outline type="rss" text="Names itself" xmlUrl="{named}"/>
+    <outline type="rss" text="Gone" xmlUrl="{site.url("/gone")}"/>
+    <outline type="rss" text="A page" xmlUrl="{page}"/>
     <outline type="rss" text="Not a feed link" xmlUrl="ftp://example.org/feed"/>
     <outline text="A category with nothing in it"/>
   </body>
@@ -75,20 +86,28 @@ THIRD_PARTY_OPML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_a_feed_readers_opml_is_imported_once_with_the_default_language(database_url, capsys, tmp_path):
+def test_a_feed_readers_opml_is_checked_feed_by_feed_and_reports_each(
+    database_url, capsys, tmp_path, site, monkeypatch
+):
+    monkeypatch.setenv("ALLOW_PRIVATE_SOURCES", "true")  # the feed site is on 127.0.0.1
     path = tmp_path / "reader.opml"
-    path.write_text(THIRD_PARTY_OPML, encoding="utf-8")
+    path.write_text(third_party_opml(site), encoding="utf-8")
     code, out, _ = run(capsys, "import", str(path))
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0].startswith("added #5 enabled rss kk every 300s")  # no language: DEFAULT_LANGUAGE
-    assert lines[0].endswith("Green news https://green.example.org/feed")
+    green, named = site.url("/green"), site.url("/named")
+    assert lines[0].startswith("added #5 enabled rss kk every 300s")  # no language anywhere: DEFAULT_LANGUAGE
+    assert lines[0].endswith(f"Green news {green}")
     assert lines[1].startswith("added #6 enabled rss ru")  # the same URL in another language is another source
-    assert "refused http://127.0.0.1:9/feed: 127.0.0.1 is a loopback address" in out
-    assert "refused ftp://example.org/feed: only http:// and https:// URLs" in out
-    assert lines[-1] == f"imported {path}: 2 added, 0 already sources, 2 refused"
+    assert lines[2].startswith("added #7 enabled rss en")  # the language the feed names itself
+    assert f"refused {site.url('/gone')}: http_404: HTTP 404 Not Found" in lines  # a 404 is not "added"
+    assert any(line.startswith(f"refused {site.url('/page')}: not_a_feed:") for line in lines)
+    assert "refused ftp://example.org/feed: only http:// and https:// URLs can be fetched, got ftp://" in lines
+    assert f"language of {green}: kk (none in the file or the feed: DEFAULT_LANGUAGE)" in lines
+    assert f"language of {named}: en (named by the feed)" in lines
+    assert lines[-1] == f"imported {path}: 3 added, 0 already sources, 3 refused"
     code, out, _ = run(capsys, "import", str(path))
-    assert out.strip().splitlines()[-1] == f"imported {path}: 0 added, 2 already sources, 2 refused"
+    assert out.strip().splitlines()[-1] == f"imported {path}: 0 added, 3 already sources, 3 refused"
 
 
 def test_export_then_import_elsewhere_keeps_kind_language_title_and_interval(

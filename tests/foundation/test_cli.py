@@ -7,6 +7,7 @@ tests/packaging).
 
 import asyncio
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -25,17 +26,30 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
         assert f"    {command} " in result.stdout
 
 
-def test_run_without_token_says_what_is_missing_and_starts_the_playground(tmp_path: Path) -> None:
+def test_run_without_token_off_a_terminal_is_one_line_and_a_failure(tmp_path: Path) -> None:
+    """Under systemd or Docker (no TTY) a forgotten token must not look like a healthy service."""
+    result = run_cli("run", cwd=tmp_path, env={"PLAYGROUND_PORT": "0"})
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: BOT_TOKEN is not set: put BOT_TOKEN=<token> into")
+    assert str(tmp_path / ".env") in line and "python -m bot demo" in line
+    assert not (tmp_path / "data").exists()  # neither the operator's database nor the playground's
+
+
+def test_run_without_token_on_a_terminal_says_what_is_missing_and_starts_the_playground(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS"}}
     env |= {"PYTHONPATH": str(REPO_ROOT), "PLAYGROUND_PORT": "0", "LOG_LEVEL": "WARNING"}
-    with (tmp_path / "stderr.txt").open("w+") as stderr:
+    main, terminal = pty.openpty()  # a person at a terminal: stdin and stdout are a TTY
+    with (tmp_path / "stderr.txt").open("w+") as stderr, os.fdopen(main, "rb", buffering=0) as screen:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdin=terminal, stdout=terminal, stderr=stderr
         )
+        os.close(terminal)
         try:
-            assert process.stdout is not None
-            announced = process.stdout.readline()  # the playground says where it is once it is up
-            url = announced.split("open ", 1)[1].split()[0]
+            announced = b""
+            while b"\n" not in announced:  # the playground says where it is once it is up
+                announced += screen.read(1024)
+            url = announced.decode().split("open ", 1)[1].split()[0]
             with urllib.request.urlopen(url, timeout=30) as page:
                 assert page.status == 200
         finally:

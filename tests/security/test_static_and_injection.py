@@ -10,8 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.rendering import render_entry
+from bot.runtime.logs import scrub
 from local_telegram import BotAPIStub
 from local_telegram.html import parse_html
 from local_telegram.server import TOKEN
@@ -190,3 +193,55 @@ def test_the_token_is_in_no_exported_file(tmp_path: Path, monkeypatch: pytest.Mo
     secret = TOKEN.split(":")[1].encode()
     assert all(secret not in path.read_bytes() for path in files)
     assert TOKEN not in output.out + output.err
+
+
+CREDENTIALS = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="/?#'\"<>"),
+    min_size=6,
+    max_size=30,
+).filter(lambda text: text.strip("@:") and "***" not in text)
+
+
+@given(
+    user=CREDENTIALS,
+    password=CREDENTIALS,
+    scheme=st.sampled_from(["http", "https", "postgresql+asyncpg", "sqlite+aiosqlite", "redis"]),
+    tail=st.sampled_from(["", "/", ":8081/bot", "/db?sslmode=require", "/x?password=also-secret&a=1"]),
+    around=st.sampled_from(["{}", "cannot reach the Bot API at {}: refused", "url={}", '"{}"', "({})"]),
+)
+def test_credentials_in_any_url_never_reach_a_line(
+    user: str, password: str, scheme: str, tail: str, around: str
+) -> None:
+    line = scrub(around.format(f"{scheme}://{user}:{password}@host.example{tail}"))
+    assert password not in line and user not in line
+    assert "also-secret" not in line
+    assert f"{scheme}://***@host.example" in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "url"),
+    [
+        ("TELEGRAM_API_URL", "http://operator:Pa55-w0rd-x@127.0.0.1:9"),
+        ("TELEGRAM_API_URL", "http://127.0.0.1:9/?token=Pa55-w0rd-x"),
+        ("DATABASE_URL", "sqlite+aiosqlite://operator:Pa55-w0rd-x@/{tmp}/t.sqlite3"),
+        ("WEBHOOK_URL", "ftp://operator:Pa55-w0rd-x@bot.example.org"),
+    ],
+)
+def test_a_password_in_a_url_setting_is_not_printed(tmp_path: Path, setting: str, url: str) -> None:
+    """Printed at startup before: "cannot reach the Bot API at http://operator:Pa55-w0rd-x@..."."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO_ROOT),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3",
+        "DEFAULT_SOURCES": "false",
+        "LOG_LEVEL": "DEBUG",
+        setting: url.format(tmp=tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Pa55-w0rd-x" not in output, output

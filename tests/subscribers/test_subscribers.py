@@ -84,25 +84,32 @@ def news(user: StubUser, *titles: str) -> list[str]:
     return [m.text for m in user.messages() if any(title in m.text for title in titles)]
 
 
-async def test_one_article_from_two_sources_or_a_new_guid_is_pushed_and_listed_once(
+async def test_one_article_from_two_sources_is_pushed_and_listed_once_and_a_look_alike_is_not_merged(
     stub: BotAPIStub, running: RunningBot
 ) -> None:
     reader = await subscriber(stub, 3001, "ru")
     center, agency = await sources(running, "ru", "ru")
     first = await store(running, center, RU_TITLE, "https://igtipc.org/2026/12/01/9100/")
     await delivery(running).announce(first)
-    # The agency links the same article with tracking parameters, another case and a fragment ...
-    copy = await store(running, agency, RU_TITLE + "!", "HTTP://WWW.IGTIPC.org/2026/12/01/9100?utm_source=tg#top")
-    # ... and the Center republishes it under a new guid and address, same title and day.
-    again = await store(running, center, RU_TITLE, "https://igtipc.org/?p=9100", key="guid-2")
-    assert [e.story for e in copy + again] == [first[0].id, first[0].id]
-    await delivery(running).announce(copy + again)
+    # The agency links the same article with tracking parameters, another case, a default port and a fragment ...
+    copy = await store(running, agency, RU_TITLE + "!", "HTTP://WWW.IGTIPC.org:80/2026/12/01/9100?utm_source=tg#top")
+    # ... while an item of another address with the same title and day is only like it: nothing proves it is the
+    # same article (ministries repeat titles), so it is news of its own, and the likeness is recorded for /why.
+    alike = await store(running, center, RU_TITLE, "https://igtipc.org/?p=9101", key="guid-2")
+    assert [e.story for e in copy + alike] == [first[0].id, alike[0].id]
+    await delivery(running).announce(copy + alike)
     await drained(running.services.outbox)
-    assert len(news(reader, RU_TITLE)) == 1
+    assert len(news(reader, RU_TITLE)) == 2
+    why = await running.services.diagnostics.by_id(alike[0].id)
+    assert why is not None and why.trail.story is not None
+    assert (why.trail.story.like, why.trail.story.likeness) == (first[0].id, "title")
+    merged = await running.services.diagnostics.by_id(copy[0].id)
+    assert merged is not None and merged.trail.story is not None
+    assert (merged.trail.story.merged_into, merged.trail.story.reason) == (first[0].id, "url")
     before = len(reader.messages())
     reader.send("/latest")
     await stub.wait_until(lambda: len(reader.messages()) > before)
-    assert reader.messages()[before].text.count(RU_TITLE) == 1
+    assert reader.messages()[before].text.count(RU_TITLE) == 2
 
 
 @pytest.mark.parametrize(

@@ -97,9 +97,14 @@ class DeliveryDiagnostics:
                 return Verdict("quiet" if waiting else "pending", row.next_attempt_at)
             if row.status == "cancelled":
                 return Verdict("left", args={"error": (row.error or "")[:MAX_ERROR]})
+            if row.status == "superseded":
+                # A better version took the place of this one before it went out: the chat gets that instead.
+                now = (await self._outbox.story_copies(stored.story)).get(chat_id)
+                return Verdict("superseded", args={"language": now.language if now else "—"})
             return Verdict(row.status, row.next_attempt_at, {"error": (row.error or "—")[:MAX_ERROR]})
-        if await self._repository.in_digest(stored.id, chat_id):
-            return Verdict("digest")
+        in_digest, digest_sent = await self._repository.in_digest(stored.id, chat_id)
+        if in_digest:
+            return Verdict("digest-sent", digest_sent) if digest_sent else Verdict("digest")
         moderation = report.trail.moderation
         if moderation is not None and moderation.status != "approved":
             return Verdict("held" if moderation.status == "held" else "skipped")
@@ -124,9 +129,15 @@ class DeliveryDiagnostics:
                 },
             )
         had = (await self._outbox.story_copies(stored.story)).get(chat_id)
-        if choose_version(subscription, chat.language, stored, had.language if had else None) is None:
-            if had is not None:
-                return Verdict("had", args={"language": had.language})
+        digested = (await self._subscriptions.digest_copies(stored.story)).get(chat_id)
+        if digested is not None and digested.sent:
+            return Verdict("had-digest", args={"language": digested.language})
+        had_language = had.language if had else digested.language if digested else None
+        if choose_version(subscription, chat.language, stored, had_language) is None:
+            if had is not None and had.waiting:
+                return Verdict("had-waiting", had.due, {"language": had.language})
+            if had_language is not None:
+                return Verdict("had", args={"language": had_language})
             return Verdict(
                 "language", args={"languages": ", ".join(subscription.languages), "language": stored.entry.language}
             )
@@ -152,6 +163,11 @@ def report_text(report: EntryReport, l10n: Localizer, zone_name: str) -> str:
         if stored.is_alliance
         else l10n("admin-why-other"),
     ]
+    story = trail.story
+    if story is not None and story.merged_into is not None:
+        lines.append(l10n("admin-why-story-merged", story=str(story.merged_into), reason=story.reason or "url"))
+    elif story is not None and story.like is not None:
+        lines.append(l10n("admin-why-story-similar", story=str(story.like), likeness=story.likeness or "text"))
     moderation = trail.moderation
     if moderation is None:
         lines.append(l10n("admin-why-mod-none"))

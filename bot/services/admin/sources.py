@@ -10,11 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services.ingestion.http import FetchError, create_http_session, fetch, request_headers
-from bot.services.ingestion.kinds import SOURCE_KINDS
+from bot.services.ingestion.checking import FeedCheckError, check_feed
 from bot.services.ingestion.opml import ImportReport, dump_opml, import_opml
-from bot.services.ingestion.parsing import ParseError
-from bot.services.ingestion.poller import FeedPoller, PollOutcome, PollPolicy
+from bot.services.ingestion.poller import FeedPoller, PollOutcome
 from bot.services.ingestion.scheduling import next_check
 from bot.services.ingestion.sources import check_interval, new_source, parse_header_lines
 from domain.audit import Actor, AuditTrail, record
@@ -95,39 +93,19 @@ class SourceAdmin:
             )
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
-        policy = PollPolicy.from_settings(self._settings)
-        parse = SOURCE_KINDS[described.kind].read
         try:
-            async with create_http_session(policy.fetch) as session:
-                response = await fetch(
-                    session,
-                    described.url,
-                    limits=policy.fetch,
-                    headers=request_headers(
-                        SOURCE_KINDS[described.kind].accept, described.language, described.extra_headers
-                    ),
-                )
-            entries = parse(
-                response.body,
-                content_type=response.content_type,
-                url=response.url,
-                language=described.language,
-                now=utcnow(),
-            )
-        except (FetchError, ParseError) as error:
-            raise SourceCheckError(f"{error.kind}: {error}") from None
+            checked = await check_feed(described, self._settings)
+        except FeedCheckError as error:
+            raise SourceCheckError(str(error)) from None
         # Named as the feed names itself; the host ("127.0.0.1", "www.gov.kz") stays only for a feed without a name.
-        title = SOURCE_KINDS[described.kind].read_title(
-            response.body, content_type=response.content_type, url=response.url
-        )
-        if title:
-            described = replace(described, title=title)
+        if checked.title:
+            described = replace(described, title=checked.title)
         try:
             source = await self._repository.add(described)
         except SourceExistsError:
             raise SourceCheckError(f"{described.url} ({described.language}) is already a source") from None
         await record(self._audit, actor, "source.add", source=source.id, url=source.url, language=source.language)
-        return source, len(entries)
+        return source, checked.entries
 
     async def set_enabled(self, source_id: int, enabled: bool, *, actor: Actor) -> None:
         """Pause or resume polling of a source (resuming polls it at once, with its failures forgotten)."""
@@ -164,7 +142,7 @@ class SourceAdmin:
         return headers
 
     async def import_opml(self, data: bytes, *, actor: Actor) -> ImportReport:
-        """Add the feeds of an OPML file that are not sources yet."""
+        """Add the feeds of an OPML file that are not sources yet, each fetched and parsed first as `add` does."""
         report = await import_opml(self._repository, data, self._settings)
         await record(self._audit, actor, "source.import", added=len(report.added), refused=len(report.refused))
         return report

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from contextlib import aclosing
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +22,7 @@ from domain.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, qui
 from domain.subscriptions import Subscriber
 from storage.entries import one_per_story
 from storage.outbox import Outbox, Recipient, StoryCopy
-from storage.subscriptions import AudienceChunk, DigestItem, SubscriptionRepository
+from storage.subscriptions import AudienceChunk, DigestCopy, DigestItem, SubscriptionRepository
 
 logger = logging.getLogger(__name__)
 # Subscribers queued per transaction: small enough that the sender starts on the first chunk within
@@ -36,6 +38,19 @@ class _Rendering:
     day: date
     zone: str
     fallback: bool
+
+
+@dataclass(slots=True)
+class _Copies:
+    """What the readers already have of a story (outbox messages, digest items), and a count of what was decided for
+    those who have one (logged once per entry: every hold, skip and replacement has its reason)."""
+
+    outbox: dict[int, StoryCopy]
+    digests: dict[int, DigestCopy]
+    decisions: dict[str, int] = field(default_factory=dict)
+
+    def decide(self, decision: str) -> None:
+        self.decisions[decision] = self.decisions.get(decision, 0) + 1
 
 
 class _EntryMessages:
@@ -86,6 +101,9 @@ class Delivery:
         self._wake = wake
         self._clock = clock
         self._chunk_size = chunk_size
+        # One hand-over at a time: two polls of one round (an article from two sources, a story's ru and kk pages)
+        # each see what the other queued, so a reader gets one message per story, not one per poll.
+        self._announcing = asyncio.Lock()
 
     def use_official_channels(self, channels: Mapping[str, int]) -> None:
         """The official channel of each language, by chat id (resolved from @usernames at start)."""
@@ -112,9 +130,10 @@ class Delivery:
         so the first pushes go out while the rest is still being queued.
         """
         queued = digest = 0
-        for stored in sorted(entries, key=lambda s: (s.published, s.id)):
-            rows, items = await self._announce(stored)
-            queued, digest = queued + rows, digest + items
+        async with self._announcing:
+            for stored in sorted(entries, key=lambda s: (s.published, s.id)):
+                rows, items = await self._announce(stored)
+                queued, digest = queued + rows, digest + items
         if entries:
             logger.info("delivery.announced", extra={"entries": len(entries), "rows": queued, "digest_items": digest})
         return queued
@@ -122,26 +141,37 @@ class Delivery:
     async def _announce(self, stored: StoredEntry) -> tuple[int, int]:
         messages = _EntryMessages(self._outbox, stored)
         snapshot = dump_entry(stored)
-        copies = await self._outbox.story_copies(stored.story)
-        having = sorted(copies)
+        copies = _Copies(
+            await self._outbox.story_copies(stored.story), await self._subscriptions.digest_copies(stored.story)
+        )
+        having = sorted(set(copies.outbox) | set(copies.digests))
         queued = digest = 0
-        async for whole in self._subscriptions.audience(audience_of(stored), chunk_size=self._chunk_size):
-            low = bisect.bisect_left(having, whole.first)
-            high = len(having) if whole.end is None else bisect.bisect_left(having, whole.end)
-            chunk = replace(whole, skip=tuple(having[low:high]))
-            rows = await self._plain(chunk, stored, messages)
-            digest += await self._subscriptions.queue_digest(chunk, stored.id, snapshot)
-            more, items = await self._others(chunk, stored, messages, copies, snapshot)
-            digest += await self._subscriptions.add_digest_items(items) if items else 0
-            queued += rows + more
-            if rows + more:
-                self._wake_sender()
+        # Closed on the way out, error or not: on PostgreSQL the walk holds a connection of its own.
+        chunks = self._subscriptions.audience(audience_of(stored), chunk_size=self._chunk_size)
+        async with aclosing(chunks):
+            async for whole in chunks:
+                low = bisect.bisect_left(having, whole.first)
+                high = len(having) if whole.end is None else bisect.bisect_left(having, whole.end)
+                chunk = replace(whole, skip=tuple(having[low:high]))
+                rows = await self._plain(chunk, stored, messages)
+                digest += await self._subscriptions.queue_digest(chunk, stored.id, snapshot)
+                more, items = await self._others(chunk, stored, messages, copies, snapshot)
+                digest += await self._subscriptions.add_digest_items(items) if items else 0
+                queued += rows + more
+                if rows + more:
+                    self._wake_sender()
         if stored.is_alliance:
             for language, channel in self._official_channels.items():
-                rows = await self._to_channel(language, channel, stored, messages, copies.get(channel))
+                rows = await self._to_channel(language, channel, stored, messages, copies.outbox.get(channel))
                 queued += rows
                 if rows:
                     self._wake_sender()
+        if copies.decisions:
+            logger.info(
+                "delivery.story_versions",
+                extra={"entry": stored.id, "story": stored.story, "language": stored.entry.language}
+                | dict(copies.decisions),
+            )
         return queued, digest
 
     async def _to_channel(
@@ -187,40 +217,77 @@ class Delivery:
         chunk: AudienceChunk,
         stored: StoredEntry,
         messages: _EntryMessages,
-        copies: dict[int, StoryCopy],
+        copies: _Copies,
         snapshot: dict[str, Any],
     ) -> tuple[int, list[DigestItem]]:
         """The chunk's other subscribers, matched one by one: keyword filters, the version they get of the story,
-        quiet hours and their own time zone."""
+        quiet hours and their own time zone.
+
+        One message per story: a reader who has a version gets a better one as an edit of their message; when that
+        message has not gone out yet, the better version takes its place instead (also for the morning after quiet
+        hours). A digest reader's waiting items show one version per story (the best); a story already in a sent
+        digest is not sent again (a digest cannot be edited)."""
         now = self._clock()
         text: str | None = None
         groups: dict[_Rendering, list[Recipient]] = defaultdict(list)
+        replacing: dict[_Rendering, list[tuple[Recipient, StoryCopy]]] = defaultdict(list)
         items: list[DigestItem] = []
         for listener in await self._subscriptions.other_candidates(chunk):
             subscription = listener.subscription
             text = entry_text(stored) if text is None else text
             if not wants_topic(subscription, stored, text):
                 continue
-            had = copies.get(subscription.chat_id)
-            version = choose_version(subscription, listener.chat_language, stored, had.language if had else None)
-            if version is None:
+            had = copies.outbox.get(subscription.chat_id)
+            digested = copies.digests.get(subscription.chat_id)
+            if digested is not None and digested.sent:
+                copies.decide("in_sent_digest")
                 continue
             if subscription.mode != "instant":
+                # Waiting items are rendered one per story, the best version, so every wanted version may wait.
+                version = choose_version(subscription, listener.chat_language, stored, had.language if had else None)
+                if version is None:
+                    copies.decide("not_preferred" if had else "not_wanted")
+                    continue
                 items.append(DigestItem(subscription.chat_id, stored.id, snapshot))
+                continue
+            had_language = had.language if had else digested.language if digested else None
+            version = choose_version(subscription, listener.chat_language, stored, had_language)
+            if version is None:
+                copies.decide("not_preferred" if had_language else "not_wanted")
+                continue
+            if version.edit and had is None:
+                copies.decide("in_digest")  # it switched from a digest, which holds the story
                 continue
             zone_name = self.zone_of(listener)
             quiet = subscription.quiet_hours
-            recipient = Recipient(
-                subscription.chat_id,
-                subscription.message_thread_id,
-                # An edit is silent (Telegram does not notify it): it need not wait for the morning.
-                not_before=quiet_until(now, zone_name, *quiet) if quiet and not version.edit else None,
-                replaces_id=had.delivery_id if version.edit and had else None,
-            )
             rendering = _Rendering(
                 listener.chat_language, local_day(stored.published, zone_name), zone_name, version.fallback
             )
-            groups[rendering].append(recipient)
+            held = quiet_until(now, zone_name, *quiet) if quiet else None
+            recipient = Recipient(subscription.chat_id, subscription.message_thread_id, not_before=held)
+            if version.edit and had is not None and had.queued:
+                replacing[rendering].append((recipient, had))
+            elif version.edit and had is not None:
+                # An edit is silent (Telegram does not notify it): it need not wait for the morning.
+                groups[rendering].append(replace(recipient, not_before=None, replaces_id=had.delivery_id))
+                copies.decide("edit")
+            else:
+                groups[rendering].append(recipient)
+        for rendering, pairs in replacing.items():
+            taken = await self._outbox.supersede(
+                [had.delivery_id for _, had in pairs], f"superseded by entry {stored.id} ({stored.entry.language})"
+            )
+            for recipient, had in pairs:
+                if had.delivery_id in taken and had.replaces_id is not None:
+                    # The copy taken back was itself an edit of a sent message: this version edits that message.
+                    groups[rendering].append(replace(recipient, not_before=None, replaces_id=had.replaces_id))
+                    copies.decide("superseded")
+                elif had.delivery_id in taken:
+                    groups[rendering].append(recipient)
+                    copies.decide("superseded")
+                else:  # the sender claimed it meanwhile: it goes out, and this version edits it
+                    groups[rendering].append(replace(recipient, not_before=None, replaces_id=had.delivery_id))
+                    copies.decide("edit")
         queued = 0
         for rendering, recipients in groups.items():
             queued += await self._outbox.add_deliveries(await messages.id(rendering), recipients)
@@ -254,7 +321,7 @@ class Delivery:
                     payload=asdict(rendered),
                 )
                 queued += await self._outbox.add_deliveries(message_id, [recipient])
-            await self._subscriptions.drop_digest_items(subscription.chat_id, [item.entry_id for item in items])
+            await self._subscriptions.mark_digest_sent(subscription.chat_id, [item.entry_id for item in items])
         if queued:
             logger.info("delivery.digests", extra={"messages": queued})
             self._wake_sender()

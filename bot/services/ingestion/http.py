@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import zlib
 from collections.abc import Mapping
@@ -103,14 +104,55 @@ class ForbiddenAddressError(OSError):
     """A source host that is (or resolves to) a loopback, private, link-local or otherwise non-public address."""
 
 
-def address_problem(address: str) -> str | None:
-    """Why an IP address must not be fetched from ("loopback", "private"...), or None for a public address."""
+# The 96-bit NAT64 prefixes: the last 32 bits are the IPv4 address a NAT64 gateway forwards to (RFC 6052, 8215).
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/96"))
+_NUMERIC_HOST = re.compile(r"[0-9a-fA-FxX.]+")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def host_address(host: str) -> IPAddress | None:
+    """The IP address a URL host denotes, in any spelling a resolver accepts, or None for a name.
+
+    Besides the standard forms this reads what `inet_aton` (and so getaddrinfo and every HTTP client) reads:
+    `0x7f.1`, `2130706433`, `017700000001`, `127.1` are all 127.0.0.1.
+    """
+    host = host.strip("[]").rstrip(".").split("%", 1)[0]  # an IPv6 zone id is not part of the address
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone id is not part of the address
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    if not _NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries to: IPv4-mapped, 6to4, Teredo's client, NAT64."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in prefix for prefix in _NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP address must not be fetched from ("loopback", "private"...), or None for a public address.
+
+    An IPv6 address that carries an IPv4 one (::ffff:127.0.0.1, 6to4 2002:7f00:1::, NAT64 64:ff9b::7f00:1) is
+    judged by the IPv4 address it reaches.
+    """
+    ip = host_address(address)
+    if ip is None:
         return "unparsable"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := _embedded_ipv4(ip)) is not None:
+        ip = inner
     checks = (
         ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
@@ -126,21 +168,22 @@ def address_problem(address: str) -> str | None:
 
 
 def forbidden_host_reason(host: str) -> str | None:
-    """A one-line reason when a URL host is an IP literal or a name that is never public; None otherwise.
+    """A one-line reason when a URL host is an IP literal (in any spelling) or a name that is never public, and
+    not public; None otherwise.
 
     Names are checked again after DNS resolution (`PublicOnlyResolver`), on every request and redirect.
     """
     host = host.strip("[]").rstrip(".").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is a loopback host; set ALLOW_PRIVATE_SOURCES=true to allow it"
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
+    ip = host_address(host)
+    if ip is None:
         return None
-    problem = address_problem(host)
+    problem = address_problem(str(ip))
     if problem is None:
         return None
-    return f"{host} is a {problem} address; set ALLOW_PRIVATE_SOURCES=true to allow it"
+    shown = f"{host} ({ip})" if _NUMERIC_HOST.fullmatch(host) and host != str(ip) else host  # 0x7f.1 (127.0.0.1)
+    return f"{shown} is a {problem} address; set ALLOW_PRIVATE_SOURCES=true to allow it"
 
 
 class PublicOnlyResolver(AbstractResolver):

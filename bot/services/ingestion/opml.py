@@ -8,14 +8,16 @@ every bot process would keep them resident (about 1 MB) from the start.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from bot.config import LANGUAGES, Settings
+from bot.services.ingestion.checking import FeedCheckError, check_feed
 from bot.services.ingestion.sources import MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, new_source
-from domain.sources import Source
+from domain.sources import NewSource, Source
 from storage.sources import SourceExistsError, SourceRepository
 
 MAX_OPML_BYTES = 1024 * 1024  # a thousand feeds take about 200 KB
@@ -23,6 +25,7 @@ MAX_OUTLINES = 2000
 # Attributes OPML readers do not know are ignored by them, and carry what this bot needs on a round trip.
 KIND_ATTRIBUTE = "allianceKind"
 INTERVAL_ATTRIBUTE = "allianceInterval"
+CHECKS_AT_ONCE = 8  # feeds fetched at the same time during an import (as many as polls run at once)
 
 
 class OpmlError(Exception):
@@ -47,6 +50,7 @@ class ImportReport:
     added: list[Source] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)  # feeds without a language in the file: which
 
 
 def parse_opml(data: bytes) -> list[Outline]:
@@ -120,13 +124,17 @@ def dump_opml(sources: Iterable[Source], *, title: str, now: datetime | None = N
 
 
 async def import_opml(repository: SourceRepository, data: bytes, settings: Settings) -> ImportReport:
-    """Add every feed of an OPML file that is not a source yet; each is checked like `feeds add`.
+    """Add every feed of an OPML file that is not a source yet; each is checked as `/sources add` checks one:
+    its address, then fetched and parsed (a 404 or a page that is not a feed is refused, with its reason).
 
-    Feeds are not fetched here (a file of a hundred would take minutes): a broken one shows in the sources'
-    health after its first poll. A feed without a language gets DEFAULT_LANGUAGE.
+    The language is the file's (`language`), else the one the feed names itself, else DEFAULT_LANGUAGE, and
+    the report says which for each feed added without one in the file. Feeds are checked a few at a time.
     """
     report = ImportReport()
-    for outline in parse_opml(data):
+    known = {(source.url, source.language) for source in await repository.list_all() if not source.removed}
+    gate = asyncio.Semaphore(CHECKS_AT_ONCE)
+
+    async def checked(outline: Outline) -> tuple[Outline, NewSource | None, str | None]:
         try:
             described = new_source(
                 outline.url,
@@ -137,7 +145,24 @@ async def import_opml(repository: SourceRepository, data: bytes, settings: Setti
                 interval_seconds=_interval(outline.interval_seconds),
             )
         except ValueError as error:
-            report.refused.append((outline.url, str(error)))
+            return outline, None, str(error)
+        if outline.language is not None and (described.url, described.language) in known:
+            return outline, described, None  # already a source: nothing to fetch
+        async with gate:
+            try:
+                check = await check_feed(described, settings)
+            except FeedCheckError as error:
+                return outline, None, str(error)
+        if outline.language is None:
+            language = check.language or settings.default_language
+            described = replace(described, language=language)
+            source_of = "named by the feed" if check.language else "none in the file or the feed: DEFAULT_LANGUAGE"
+            report.languages.append((described.url, f"{language} ({source_of})"))
+        return outline, described, None
+
+    for outline, described, refusal in await asyncio.gather(*(checked(outline) for outline in parse_opml(data))):
+        if described is None:
+            report.refused.append((outline.url, refusal or ""))
             continue
         try:
             report.added.append(await repository.add(described))

@@ -24,7 +24,7 @@ from bot.services.ingestion.http import (
     request_headers,
 )
 from bot.services.ingestion.kinds import SOURCE_KINDS
-from bot.services.ingestion.parsing import ParseError
+from bot.services.ingestion.parsing import ParseError, skip_item
 from bot.services.ingestion.scheduling import next_check
 from bot.services.ingestion.stories import story_keys
 from bot.services.ingestion.text import html_to_text
@@ -32,6 +32,7 @@ from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from domain.sources import Source, SourceTrouble
 from storage import Database
+from storage.database import is_transient
 from storage.entries import EntryRecord, EntryRepository
 from storage.sources import PollState, SourceRepository
 
@@ -302,11 +303,13 @@ class FeedPoller:
             ordered = oldest_first(parsed, now)
             if len(ordered) < len(parsed):
                 logger.info("feeds.duplicate_keys", extra={"source": source.id, "dropped": len(parsed) - len(ordered)})
-            records = [entry_record(entry, classifier) for entry in ordered]
-            stored = await self.entries.store_poll(
-                source.id, records, now=now, history_size=max(self.policy.history_size, 2 * len(records))
-            )
-            new, updated = stored.new, stored.updated
+            records = []
+            for index, entry in enumerate(ordered):
+                try:
+                    records.append(entry_record(entry, classifier))
+                except Exception as error:  # noqa: BLE001 - one item costs that item, never the poll
+                    skip_item(response.url, index, entry.key, error)
+            new, updated = await self._store_records(source.id, records, now)
         outcome = "not_modified" if unchanged else "ok"
         state = PollState(
             outcome=outcome,
@@ -344,6 +347,33 @@ class FeedPoller:
             await self._flush_health()
             await self._hand_over(new, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
+
+    async def _store_records(
+        self, source_id: int, records: list[EntryRecord], now: datetime
+    ) -> tuple[list[StoredEntry], int]:
+        """Store a poll's records in one transaction; when the database refuses it for what one item holds (not
+        for being busy or gone), each record is stored on its own and only the refused ones are left out."""
+        history = max(self.policy.history_size, 2 * len(records))
+        try:
+            stored = await self.entries.store_poll(source_id, records, now=now, history_size=history)
+            return list(stored.new), stored.updated
+        except Exception as error:
+            if is_transient(error) or len(records) < 2:
+                raise
+            logger.warning("feeds.store_one_by_one", extra={"source": source_id, "error": type(error).__name__})
+        new: list[StoredEntry] = []
+        updated = 0
+        for index, record in enumerate(records):
+            try:
+                one = await self.entries.store_poll(source_id, [record], now=now, history_size=history)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                skip_item(f"source {source_id}", index, record.entry.key, error)
+                continue
+            new.extend(one.new)
+            updated += one.updated
+        return new, updated
 
     async def _hand_over(self, new: Sequence[StoredEntry], source_id: int | None) -> bool:
         try:

@@ -1,10 +1,13 @@
-"""One story, however it reaches us: keys that recognise the same article across sources, guids and languages.
+"""One story, however it reaches us: the key that proves two entries are the same article, and two that only say
+they look alike.
 
-Three keys, any one of which links an entry to an earlier story:
-- the article URL, normalised (scheme and host case, `www.`, trailing slash, fragment, tracking parameters such
-  as utm_*, and the `lang` parameter, so gov.kz's ru, kk and en pages of one news id are one story);
-- the language, the normalised title and the day it was published (a republication under a new guid);
-- the language and a fingerprint of the text (the same article from another source, titled differently).
+Identity (`url_key`): the article's address, normalised (scheme, host case, `www.`, default port, trailing slash,
+duplicate slashes, fragment, tracking parameters such as utm_*, and the `lang` parameter, so gov.kz's ru, kk and en
+pages of one news id are one story). A site's front page proves nothing: it has no key.
+
+Likeness, never a reason to merge (government feeds repeat leads and titles all the time): the language, normalised
+title and day (`title_key`); the language and a fingerprint of the text (`fingerprint`). Storage logs and records
+an entry that looks like an earlier story without being it, and delivers both.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from domain.entries import Entry
 
-# Query parameters that say who sent the reader, not what the page is; and the page's language on gov.kz.
+# Query parameters that say who sent the reader, not what the page is; and the page's language on gov.kz. Ambiguous
+# names (`ref`, `from`, `id`) stay: on some sites they are the article's number, and a wrong merge loses news.
 _IGNORED_PARAMS = re.compile(
-    r"^(utm_.*|fbclid|gclid|yclid|mc_cid|mc_eid|_openstat|from|ref|lang|igshid)$", re.IGNORECASE
+    r"^(utm_.*|fbclid|gclid|yclid|dclid|msclkid|mc_cid|mc_eid|_openstat|igshid|lang)$", re.IGNORECASE
 )
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _NOT_WORD = re.compile(r"[^\w]+")
 # A text shorter than this is too generic to tell one article from another.
 MIN_FINGERPRINT_CHARS = 120
@@ -31,9 +37,9 @@ MIN_FINGERPRINT_CHARS = 120
 class StoryKeys:
     """The keys of an entry; None where the entry lacks what the key needs."""
 
-    url_key: str | None
-    title_key: str | None
-    fingerprint: str | None
+    url_key: str | None  # identity
+    title_key: str | None  # likeness only
+    fingerprint: str | None  # likeness only
 
 
 def _sha1(text: str) -> str:
@@ -41,18 +47,24 @@ def _sha1(text: str) -> str:
 
 
 def normalise_url(url: str) -> str | None:
-    """The article's address without what varies between links to it; None for a non-web URL."""
+    """The article's address without what varies between links to it; None for a non-web URL or a front page (a
+    link to a whole site is no evidence of which article an item is)."""
     try:
         parts = urlsplit(url.strip())
+        scheme, hostname, given_port = parts.scheme.lower(), parts.hostname, parts.port
     except ValueError:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    if scheme not in ("http", "https") or not hostname:
         return None
-    host = parts.hostname.lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _IGNORED_PARAMS.match(k)))
+    host = hostname.lower().rstrip(".").removeprefix("www.")
+    port = f":{given_port}" if given_port and given_port != _DEFAULT_PORTS[scheme] else ""
+    # One spelling of the path: %D0%B0 and "а" are the same address, and so are "/news//1/" and "/news/1".
+    path = quote(unquote(re.sub(r"/{2,}", "/", parts.path)), safe=_PATH_SAFE).rstrip("/") or "/"
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _IGNORED_PARAMS.match(k))
+    )
+    if path == "/" and not query:
+        return None
     # http and https are one page: the scheme is left out of the key.
     return urlunsplit(("", host + port, path, query, ""))
 

@@ -30,6 +30,7 @@ admin-bc-button-sched = 🕒 Schedule
 admin-bc-button-cancel = ✖️ Cancel
 admin-bc-when = Send the date and time on your clock ({ $zone }), for example <code>{ $example }</code>. Your time zone is in /settings.
 admin-bc-bad-time = I need a future date and time on your clock ({ $zone }) like <code>{ $example }</code>.
+admin-bc-too-far = A broadcast can be scheduled at most a year ahead, until { $latest }. Type an earlier date and time.
 admin-bc-scheduled = Scheduled for { $when }.
 admin-bc-cancelled = The broadcast is cancelled.
 admin-bc-already-over = This broadcast has already ended.
@@ -113,6 +114,7 @@ admin-alert-failures = { $count } sends failed in the last { $minutes } minutes.
 admin-alert-crash = The bot could not start: { $error }
 admin-alert-task-failed = The background task “{ $task }” failed and is restarting: { $error }
 admin-alert-poller-stalled = Polling has stalled: a source has been waiting to be polled for { $minutes } min.
+admin-alert-database-stalled = The database has not answered for { $seconds } s: nothing is polled, sent or recorded until it does.
 admin-chat-type-private = private
 admin-chat-type-group = groups
 admin-chat-type-supergroup = supergroups
@@ -157,6 +159,18 @@ admin-why-user-scope = Chat { $user }: subscribed to alliance news only, and thi
 admin-why-user-keywords = Chat { $user }: its keyword filter excludes it (include: { $include }; exclude: { $exclude }).
 admin-why-user-language = Chat { $user }: its news languages ({ $languages }) exclude the item's language ({ $language }).
 admin-why-user-had = Chat { $user }: already has this story in another version ({ $language }).
+admin-why-story-merged = Story: the same as item #{ $story } ({ $reason ->
+       *[url] the same article address
+    })
+admin-why-story-similar = Story: its own. It looks like item #{ $story } ({ $likeness ->
+        [title] the same title and day
+        [url] the same link, but another item of the same source
+       *[text] the same text
+    }), but nothing proves it is the same article, so both are delivered.
+admin-why-user-had-waiting = Chat { $user }: its copy of this story ({ $language }) is queued and goes out { $when }; this version is not preferred to it.
+admin-why-user-superseded = Chat { $user }: before it was sent, this version was replaced by a better one ({ $language }).
+admin-why-user-had-digest = Chat { $user }: got this story in a digest ({ $language }); a digest is never edited.
+admin-why-user-digest-sent = Chat { $user }: got it in a digest ({ $when }).
 admin-why-user-later = Chat { $user }: subscribed after the item was queued ({ $when }).
 admin-why-user-unannounced = Chat { $user }: not sent, the item was not handed to delivery yet.
 admin-why-user-unexplained = Chat { $user }: not queued, and its settings would accept the item now.

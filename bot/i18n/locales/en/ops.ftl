@@ -19,6 +19,7 @@ admin-src-send-opml = Send an OPML file (from a feed reader or <code>/sources ex
 admin-src-import-failed = Nothing was imported: { $error }
 admin-src-opml-too-big = Nothing was imported: the file is larger than { $limit } KB.
 admin-src-imported = OPML imported: { $added } added, { $existing } already there, { $refused } refused.
+admin-src-import-languages = No language in the file for these; they were added in:
 admin-alert-backup-failed = The scheduled backup failed: { $error }
 admin-backup-working = Making a backup…
 admin-backup-sent = 💾 Backup of { $time }, { $size } MB. Restore it with <code>python -m bot restore FILE</code> while the bot is stopped.

@@ -28,6 +28,7 @@ admin-bc-button-sched = 🕒 Жоспарлау
 admin-bc-button-cancel = ✖️ Бас тарту
 admin-bc-when = Күн мен уақытты өз сағатыңыз бойынша ({ $zone }) жіберіңіз, мысалы <code>{ $example }</code>. Уақыт белдеуі /settings ішінде өзгертіледі.
 admin-bc-bad-time = Өз сағатыңыз бойынша ({ $zone }) болашақтағы күн мен уақыт <code>{ $example }</code> түрінде керек.
+admin-bc-too-far = Таратуды ең көбі бір жыл алға, { $latest } дейін жоспарлауға болады. Ертерек күн мен уақытты жазыңыз.
 admin-bc-scheduled = { $when } уақытына жоспарланды.
 admin-bc-cancelled = Тарату тоқтатылды.
 admin-bc-already-over = Бұл тарату аяқталып қойған.
@@ -108,6 +109,7 @@ admin-alert-failures = Соңғы { $minutes } минутта { $count } хаб�
 admin-alert-crash = Бот іске қосылмады: { $error }
 admin-alert-task-failed = «{ $task }» фондық тапсырмасы құлап, қайта іске қосылуда: { $error }
 admin-alert-poller-stalled = Дереккөздерді сұрау тоқтап қалды: дереккөз { $minutes } минуттан бері сұралмай тұр.
+admin-alert-database-stalled = Дерекқор { $seconds } секундтан бері жауап бермей тұр: ол жауап бергенше ештеңе сұралмайды, жіберілмейді және жазылмайды.
 admin-chat-type-private = жеке
 admin-chat-type-group = топтар
 admin-chat-type-supergroup = супертоптар
@@ -152,6 +154,18 @@ admin-why-user-scope = Чат { $user }: тек альянс жаңалықта�
 admin-why-user-keywords = Чат { $user }: сөз сүзгісі бұл жаңалықты өткізбейді (қосу: { $include }; алып тастау: { $exclude }).
 admin-why-user-language = Чат { $user }: оның жаңалық тілдері ({ $languages }) жаңалық тілін ({ $language }) қамтымайды.
 admin-why-user-had = Чат { $user }: бұл оқиғаны басқа нұсқада алған ({ $language }).
+admin-why-story-merged = Оқиға: №{ $story } жаңалықпен бірдей ({ $reason ->
+       *[url] мақаланың мекенжайы бірдей
+    })
+admin-why-story-similar = Оқиға: өз алдына. №{ $story } жаңалыққа ұқсайды ({ $likeness ->
+        [title] тақырыбы мен күні бірдей
+        [url] сілтемесі бірдей, бірақ сол дереккөздің басқа жаңалығы
+       *[text] мәтіні бірдей
+    }), бірақ бұл сол мақала екенін ештеңе дәлелдемейді, сондықтан екеуі де жеткізіледі.
+admin-why-user-had-waiting = Чат { $user }: бұл оқиғаның оған арналған нұсқасы ({ $language }) кезекте тұр, { $when } жіберіледі; бұл нұсқа одан артық емес.
+admin-why-user-superseded = Чат { $user }: жіберілмей тұрып бұл нұсқаны жақсырақ нұсқа алмастырды ({ $language }).
+admin-why-user-had-digest = Чат { $user }: бұл оқиғаны дайджестте алған ({ $language }); дайджест өңделмейді.
+admin-why-user-digest-sent = Чат { $user }: оны дайджестте алды ({ $when }).
 admin-why-user-later = Чат { $user }: кезекке қойылғаннан кейін жазылды ({ $when }).
 admin-why-user-unannounced = Чат { $user }: жіберілмеді, жаңалық әлі жеткізуге берілмеді.
 admin-why-user-unexplained = Чат { $user }: кезекте жоқ, бірақ баптаулары бойынша жаңалық қазір сәйкес келер еді.

@@ -16,6 +16,7 @@ admin-src-send-opml = OPML файлын жіберіңіз (арна оқу ба
 admin-src-import-failed = Ештеңе импортталмады: { $error }
 admin-src-opml-too-big = Ештеңе импортталмады: файл { $limit } КБ-тан үлкен.
 admin-src-imported = OPML импортталды: { $added } қосылды, { $existing } бұрыннан бар, { $refused } қабылданбады.
+admin-src-import-languages = Бұл арналардың файлда тілі жоқ; олар мына тілмен қосылды:
 admin-alert-backup-failed = Жоспарлы сақтық көшірме жасалмады: { $error }
 admin-backup-working = Сақтық көшірме жасап жатырмын…
 admin-backup-sent = 💾 { $time } сақтық көшірмесі, { $size } МБ. Қалпына келтіру: бот тоқтатылған кезде <code>python -m bot restore ФАЙЛ</code>.

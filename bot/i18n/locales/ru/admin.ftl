@@ -32,6 +32,7 @@ admin-bc-button-sched = 🕒 Запланировать
 admin-bc-button-cancel = ✖️ Отменить
 admin-bc-when = Пришлите дату и время по вашим часам ({ $zone }), например <code>{ $example }</code>. Часовой пояс меняется в /settings.
 admin-bc-bad-time = Нужны будущие дата и время по вашим часам ({ $zone }) в виде <code>{ $example }</code>.
+admin-bc-too-far = Рассылку можно запланировать не больше чем на год вперёд, до { $latest }. Укажите более раннюю дату и время.
 admin-bc-scheduled = Запланировано на { $when }.
 admin-bc-cancelled = Рассылка отменена.
 admin-bc-already-over = Эта рассылка уже завершена.
@@ -118,6 +119,7 @@ admin-alert-failures = За последние { $minutes } минут не уд
 admin-alert-crash = Бот не смог запуститься: { $error }
 admin-alert-task-failed = Фоновая задача «{ $task }» упала и перезапускается: { $error }
 admin-alert-poller-stalled = Опрос источников остановился: источник ждёт опроса уже { $minutes } мин.
+admin-alert-database-stalled = База данных не отвечает уже { $seconds } с: пока она не ответит, ничего не опрашивается, не отправляется и не записывается.
 admin-chat-type-private = личные
 admin-chat-type-group = группы
 admin-chat-type-supergroup = супергруппы
@@ -165,6 +167,18 @@ admin-why-user-scope = Чат { $user }: подписан только на но
 admin-why-user-keywords = Чат { $user }: новость отсеяна фильтром слов (включать: { $include }; исключать: { $exclude }).
 admin-why-user-language = Чат { $user }: языки его новостей ({ $languages }) не включают язык новости ({ $language }).
 admin-why-user-had = Чат { $user }: уже получил эту историю в другой версии ({ $language }).
+admin-why-story-merged = История: та же, что у новости №{ $story } ({ $reason ->
+       *[url] тот же адрес статьи
+    })
+admin-why-story-similar = История: своя. Похожа на новость №{ $story } ({ $likeness ->
+        [title] тот же заголовок и день
+        [url] та же ссылка, но другая новость того же источника
+       *[text] тот же текст
+    }), но ничто не доказывает, что это та же статья, поэтому доставлены обе.
+admin-why-user-had-waiting = Чат { $user }: его версия этой истории ({ $language }) стоит в очереди и уйдёт { $when }; эта версия не лучше неё.
+admin-why-user-superseded = Чат { $user }: до отправки эту версию заменила лучшая ({ $language }).
+admin-why-user-had-digest = Чат { $user }: получил эту историю в дайджесте ({ $language }); дайджест не редактируется.
+admin-why-user-digest-sent = Чат { $user }: получил её в дайджесте ({ $when }).
 admin-why-user-later = Чат { $user }: подписался после постановки в очередь ({ $when }).
 admin-why-user-unannounced = Чат { $user }: не отправлено, новость ещё не передана на доставку.
 admin-why-user-unexplained = Чат { $user }: не в очереди, хотя по настройкам новость сейчас подошла бы.

@@ -20,6 +20,7 @@ admin-src-send-opml = Отправьте файл OPML (из читалки ле
 admin-src-import-failed = Ничего не импортировано: { $error }
 admin-src-opml-too-big = Ничего не импортировано: файл больше { $limit } КБ.
 admin-src-imported = OPML импортирован: добавлено { $added }, уже были { $existing }, отклонено { $refused }.
+admin-src-import-languages = У этих лент в файле нет языка; они добавлены с языком:
 admin-alert-backup-failed = Плановая резервная копия не сделана: { $error }
 admin-backup-working = Делаю резервную копию…
 admin-backup-sent = 💾 Резервная копия от { $time }, { $size } МБ. Восстановить: <code>python -m bot restore ФАЙЛ</code> при остановленном боте.
