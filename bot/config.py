@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=365, ge=1)
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
     paid_broadcast: bool = False
+    # Alliance announcements as one rich message (sendRichMessage, Bot API 10.1); the split HTML messages
+    # whenever Telegram refuses one (docs/RENDERING.md)
+    rich_messages: bool = True
     send_concurrency: int | None = Field(default=None, ge=1, le=1000)
     send_retry_base_seconds: float = Field(default=2.0, gt=0, le=60)
     send_retry_cap_seconds: float = Field(default=600.0, gt=0, le=3600)

@@ -56,6 +56,7 @@ PAGE_TEXTS = (
     "playground-kind-photo",
     "playground-kind-document",
     "playground-kind-video",
+    "playground-kind-rich",
 )
 
 
@@ -352,6 +353,8 @@ def _bot_message(message: SentMessage) -> dict[str, Any]:
         nodes = [message.text]
     kind = message.copied_kind if message.kind == "copy" else message.kind
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    if message.rich_buttons:  # a rich message's buttons are inside it: shown as one more row
+        rows = [*rows, message.rich_buttons]
     buttons = [
         [
             {key: button[key] for key in ("text", "callback_data", "url") if isinstance(button.get(key), str)}

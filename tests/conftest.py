@@ -300,6 +300,9 @@ def make_settings(stub: BotAPIStub, database_url: str, **overrides: Any) -> Sett
         "send_rate_per_second": 1000,
         "default_sources": False,  # tests never reach the real sources
         "allow_private_sources": True,  # test feeds are served from 127.0.0.1
+        # Most tests read alliance news as the split HTML messages (the fallback every reader can get);
+        # tests/delivery/test_rich_messages.py turns rich messages on (RICH_MESSAGES defaults to true)
+        "rich_messages": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -11,6 +11,7 @@ from bot.rendering.cut import CAPTION_LIMIT, ELLIPSIS, MESSAGE_LIMIT, truncate_t
 from bot.rendering.dates import format_day, format_week, local_day
 from bot.rendering.markup import Close, Open, Token, link_tag, parse_telegram_html, serialize, visible_text
 from bot.rendering.message import RenderedMessage
+from bot.rendering.rich import rich_entry
 from bot.rendering.sanitize import sanitize
 from bot.rendering.utf16 import utf16_fit, utf16_len
 from domain.entries import StoredEntry
@@ -84,6 +85,7 @@ def render_entry(
         caption=caption,
         button_text=localizer(language)("rendering-read-more") if has_link else None,
         button_url=entry.url if has_link else None,
+        rich=rich_entry(stored, language, zone, fallback=fallback) if stored.is_alliance else None,
     )
 
 

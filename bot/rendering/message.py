@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,3 +19,6 @@ class RenderedMessage:
     caption: str | None = None
     button_text: str | None = None  # an inline button to the article
     button_url: str | None = None
+    # The whole article as one rich message (an InputRichMessage dict, bot/rendering/rich.py), for alliance
+    # announcements; None when it is not one or does not fit. The fields above stay its fallback.
+    rich: dict[str, Any] | None = None

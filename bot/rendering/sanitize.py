@@ -136,6 +136,19 @@ def sanitize(html: str, *, base_url: str | None = None, budget: int | None = Non
     Relative links are resolved against `base_url` (the article's address) or dropped without one. With
     `budget`, reading stops once more than that many characters of text are collected (the caller cuts anyway).
     """
+    cleaned, complete = clean_html(html, base_url=base_url)
+    parser = MarkupParser(flow=True)
+    for start in range(0, len(cleaned), _CHUNK):
+        parser.feed(cleaned[start : start + _CHUNK])
+        if budget is not None and parser.builder.visible > budget:
+            complete = complete and start + _CHUNK >= len(cleaned)
+            break
+    return parser.finish(), complete
+
+
+def clean_html(html: str, *, base_url: str | None = None) -> tuple[str, bool]:
+    """Feed HTML cleaned by nh3 (the tags kept, every link checked by Telegram's rules), and whether all of it
+    was read: what both the split HTML messages and the rich message are built from."""
     bounded, complete = bounded_markup(html[:MAX_INPUT_CHARS])
     complete = complete and len(html) <= MAX_INPUT_CHARS
     cleaned = nh3.clean(
@@ -149,10 +162,4 @@ def sanitize(html: str, *, base_url: str | None = None, budget: int | None = Non
         strip_comments=True,
         url_relative="pass_through",  # resolved (or dropped) by the filter, against a base that is checked too
     )
-    parser = MarkupParser(flow=True)
-    for start in range(0, len(cleaned), _CHUNK):
-        parser.feed(cleaned[start : start + _CHUNK])
-        if budget is not None and parser.builder.visible > budget:
-            complete = complete and start + _CHUNK >= len(cleaned)
-            break
-    return parser.finish(), complete
+    return cleaned, complete

@@ -305,6 +305,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
         backoff_base=settings.send_retry_base_seconds,
         backoff_cap=settings.send_retry_cap_seconds,
         supervisor=supervisor,
+        rich=settings.rich_messages,
     )
     alerts = AdminAlerts(settings, ChatRepository(db))
     if bot is not None:

@@ -39,6 +39,7 @@ from bot.runtime.supervision import Supervisor
 from bot.telegram.errors import Verdict, verdict
 from bot.telegram.flood import BULK, FloodControl
 from bot.telegram.requests import PreparedRequest
+from bot.telegram.rich import RichMessages
 from domain.clock import utcnow
 from storage.database import is_transient
 from storage.outbox import ClaimedDelivery, Outbox
@@ -107,6 +108,7 @@ class Sender:
         max_attempts: int = 30,
         flood: FloodControl | None = None,
         supervisor: Supervisor | None = None,
+        rich: bool = True,
     ) -> None:
         self._bot: Bot | None = None
         self._supervisor = supervisor or Supervisor()
@@ -124,6 +126,7 @@ class Sender:
         self._max_errors = max_errors
         self._max_attempts = max_attempts
         self.flood = flood or FloodControl(rate)
+        self._rich = RichMessages(enabled=rich)  # alliance articles as one rich message where Telegram takes them
         self._queue: asyncio.Queue[ClaimedDelivery | None] = asyncio.Queue()
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
@@ -350,6 +353,9 @@ class Sender:
         if row.edit_target is not None:
             return await self._edit(row)
         requests = self._requests(bot, row)
+        rich = await self._send_rich(bot, row, requests.rendered)
+        if rich is not None:
+            return rich
         if requests.photo is not None:
             try:
                 return await requests.photo.send(bot, row.chat_id, row.message_thread_id, self.flood), "photo"
@@ -361,6 +367,15 @@ class Sender:
         return await self._send_text(
             bot, row, requests.rendered.text, requests.markup, plain=row.plain_text, first=requests.text
         )
+
+    async def _send_rich(self, bot: Bot, row: ClaimedDelivery, rendered: RenderedMessage) -> tuple[int, str] | None:
+        """The article as one rich message (bot/telegram/rich.py); None: send the split HTML messages instead."""
+        if rendered.rich is None or row.plain_text or not self._rich.enabled:
+            return None
+        sent = await self._rich.send(
+            bot, row.chat_id, row.message_thread_id, rendered.rich, paid=self._paid, flood=self.flood
+        )
+        return (sent, "rich") if sent is not None else None
 
     async def _send_text(
         self,
@@ -445,6 +460,12 @@ class Sender:
         markup = _markup(rendered)
         text = plain_text(rendered.text) if row.plain_text else rendered.text
         parse_mode: dict[str, None] = {"parse_mode": None} if row.plain_text else {}
+        if kind == "rich":
+            if rendered.rich is None:  # the new version does not fit a rich message: the reader keeps the old one
+                logger.warning("sender.rich_edit_skipped", extra={"row": row.id, "reason": "no rich rendering"})
+            else:
+                await self._rich.edit(bot, row.chat_id, message_id, rendered.rich)
+            return message_id, kind
         try:
             if kind == "photo":
                 caption = (

@@ -95,7 +95,7 @@ outbox_deliveries = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("sent_at", UTCDateTime, nullable=True),
     sa.Column("telegram_message_id", sa.BigInteger, nullable=True),  # what Telegram called the sent message
-    sa.Column("sent_kind", sa.String(8), nullable=True),  # text or photo: how an edit must address it
+    sa.Column("sent_kind", sa.String(8), nullable=True),  # text, photo or rich: how an edit must address it
     sa.Column("replaces_id", sa.Integer, nullable=True),  # an edit: the delivery whose message this one rewrites
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),

@@ -13,3 +13,4 @@ playground-edited = edited
 playground-kind-photo = Photo
 playground-kind-document = Document
 playground-kind-video = Video
+playground-kind-rich = Article

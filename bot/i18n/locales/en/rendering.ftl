@@ -10,3 +10,6 @@ rendering-digest-week = <b>News of the week</b>: { $count ->
 rendering-only-in-ru = Only in Russian:
 rendering-only-in-kk = Only in Kazakh:
 rendering-only-in-en = Only in English:
+rendering-read-in-ru = Read in Russian
+rendering-read-in-kk = Read in Kazakh
+rendering-read-in-en = Read in English

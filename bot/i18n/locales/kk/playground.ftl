@@ -13,3 +13,4 @@ playground-edited = өзгертілді
 playground-kind-photo = Фото
 playground-kind-document = Құжат
 playground-kind-video = Бейне
+playground-kind-rich = Мақала

@@ -8,3 +8,6 @@ rendering-digest-week = <b>Апта жаңалықтары</b>: { $count ->
 rendering-only-in-ru = Тек орыс тілінде:
 rendering-only-in-kk = Тек қазақ тілінде:
 rendering-only-in-en = Тек ағылшын тілінде:
+rendering-read-in-ru = Орыс тілінде оқу
+rendering-read-in-kk = Қазақ тілінде оқу
+rendering-read-in-en = Ағылшын тілінде оқу

@@ -13,3 +13,4 @@ playground-edited = изменено
 playground-kind-photo = Фото
 playground-kind-document = Документ
 playground-kind-video = Видео
+playground-kind-rich = Статья

@@ -12,3 +12,6 @@ rendering-digest-week = <b>Новости за неделю</b>: { $count ->
 rendering-only-in-ru = Только на русском:
 rendering-only-in-kk = Только на казахском:
 rendering-only-in-en = Только на английском:
+rendering-read-in-ru = Читать на русском
+rendering-read-in-kk = Читать на казахском
+rendering-read-in-en = Читать на английском
