@@ -34,8 +34,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy bot domain handlers storage local_telegram playground tests bench
 
+# The PostgreSQL case of every database test runs whenever a server answers at TEST_DATABASE_URL (by default the
+# one .ci/run starts: trust auth, database `test`); one line says so when none does. A URL given in the
+# environment or on the command line is used as it is.
+TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+# Two workers (pytest-xdist) on two cores: most of a test is waiting on sockets and timers.
+PYTEST_WORKERS ?= 2
+
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	@if [ "$(origin TEST_DATABASE_URL)" != file ] || $(BIN)/python -m tests.support.postgres "$(TEST_DATABASE_URL)"; then \
+		echo "PostgreSQL cases: on $(TEST_DATABASE_URL)"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS); \
+	else \
+		echo "PostgreSQL cases skipped: no server answers at $(TEST_DATABASE_URL) (start PostgreSQL or set TEST_DATABASE_URL)"; \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS); \
+	fi
 
 test: lint typecheck pytest
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -16,6 +18,12 @@ from domain.languages import LANGUAGES, Language
 __all__ = ["LANGUAGES", "Language", "Settings"]
 CHANNEL_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames
 CHANNEL_ID = re.compile(r"-?\d{1,16}")
+
+# What core.telegram.org/bots/api#setwebhook allows, "Ports currently supported for webhooks: 443, 80, 88, 8443"
+# and a secret_token of "1-256 characters. Only characters A-Z, a-z, 0-9, _ and - are allowed."
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+WEBHOOK_SECRET_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+WEBHOOK_SECRET_MAX = 256
 
 
 class Settings(BaseSettings):
@@ -127,8 +135,18 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
-        if self.webhook_url and not (self.webhook_secret and self.webhook_secret.get_secret_value()):
+        if not self.webhook_url:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not secret:
             raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set (letters, digits, _ and -)")
+        # What Telegram's setWebhook refuses (core.telegram.org/bots/api#setwebhook) fails here, at start, with a
+        # clear line instead of a Bad Request from the first call.
+        if len(secret) > WEBHOOK_SECRET_MAX or not set(secret) <= WEBHOOK_SECRET_CHARS:
+            raise ValueError("WEBHOOK_SECRET takes at most 256 letters, digits, _ and - (Telegram refuses others)")
+        url = urlsplit(self.webhook_url)
+        if url.scheme != "https" or (url.port or 443) not in WEBHOOK_PORTS:
+            raise ValueError("WEBHOOK_URL must be https:// on port 443, 80, 88 or 8443 (Telegram's webhook ports)")
         return self
 
     @cached_property

@@ -2,10 +2,11 @@
 
 It keeps chats, users, an update queue served by long-polled getUpdates with Telegram's offset
 semantics, every message the bot sent, and a record of every call. It checks what Telegram checks
-(HTML entities, 1-4096 text and 0-1024 caption in UTF-16 units after parsing, unknown chats, blocked
-users, migrated groups, forum threads, callback and inline answers) and fails on demand (429 with
-retry_after, 5xx, latency, timeouts) through `Fault` rules. Optional rate-limit enforcement answers
-429 like Telegram when the bot sends faster than its limits.
+(HTML entities, 1-4096 text and 0-1024 caption in characters after parsing, unknown chats, blocked
+users, migrated groups, forum threads, keyboards, and the parameter rules of local_telegram/rules.py,
+each with its citation) and fails on demand (429 with retry_after, 5xx, latency, timeouts) through
+`Fault` rules. Optional flood control (local_telegram/flood.py, `stub.rate_limits`) answers 429 like
+Telegram when the bot sends or edits faster than Telegram's limits.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import asyncio
 import contextlib
 import itertools
 import json
-import math
 import random
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,16 +26,43 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from local_telegram.html import Entity, EntityParseError, parse_html, plain_text, utf16_len
+from local_telegram import rules
+from local_telegram.errors import ApiError
+from local_telegram.flood import FloodControl, RateLimits
+from local_telegram.html import Entity, EntityParseError, parse_html, plain_text
 from local_telegram.urls import LinkError, normalise_link
 
+__all__ = [  # RateLimits and ApiError moved to their own modules; tests and benches still import them from here
+    "BOT_ID",
+    "BOT_USERNAME",
+    "TOKEN",
+    "WAIT",
+    "ApiError",
+    "BotAPIStub",
+    "Call",
+    "Fault",
+    "RateLimits",
+    "SentMessage",
+    "StubChat",
+    "StubUser",
+    "Upload",
+]
+
 SEND_METHODS = {"sendmessage", "sendphoto", "senddocument", "sendvideo", "copymessage"}
+# Edits are requests on the chat like sends and spend the same flood budgets (see local_telegram/flood.py).
+EDIT_METHODS = {"editmessagetext", "editmessagecaption", "editmessagereplymarkup"}
+NOT_MODIFIED = (
+    # telegram-bot-api's wording for MESSAGE_NOT_MODIFIED, the same for every edit method
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly the same "
+    "as a current content and reply markup of the message"
+)
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 TOKEN = "123456789:AAHstubTOKENforTESTSonlyxxxxxxxxxxx"  # noqa: S105 - the local server's own token, no secret
 BOT_ID = 123456789
 BOT_USERNAME = "alliance_test_bot"
-# How long a caller waits for the bot by default. Generous on purpose: it bounds how long a failure takes to
-# show, it is no speed limit, and a shared CI machine under load may take seconds for what is instant alone.
-WAIT = 30.0
+# How long a caller waits for the bot by default: until it happens. A shared machine under load may take seconds
+# or minutes for what is instant alone; the tests' own timeout (pytest-timeout) is the one guard against a hang.
+WAIT: float | None = None
 # Telegram's update types; without allowed_updates every type but these three is delivered.
 UPDATE_TYPES = {
     "message",
@@ -63,28 +90,29 @@ UPDATE_TYPES = {
     "removed_chat_boost",
 }
 DEFAULT_UPDATE_TYPES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
+# core.telegram.org/bots/api#inlinekeyboardbutton says "Exactly one of the optional fields must be used to specify
+# type of the button", but the Bot API refuses only a button with none: get_inline_keyboard_button_type
+# (telegram-bot-api Client.cpp) takes the first action present in this order (url and callback_data only when
+# non-empty) and drops the others.
 BUTTON_ACTIONS = (
     "url",
     "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
     "callback_game",
     "pay",
+    "switch_inline_query",
+    "switch_inline_query_chosen_chat",
+    "switch_inline_query_current_chat",
+    "login_url",
+    "web_app",
+    "copy_text",
 )
+# Not in the Bot API documentation; the limits Telegram is known to enforce (tginfo/Telegram-Limits#228: "max
+# inline keyboard button : 100", "max inline keyboard button per row : 8"), answered as REPLY_MARKUP_TOO_LONG.
 MAX_BUTTONS = 100
 MAX_BUTTONS_PER_ROW = 8
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
+# #inlinekeyboardbutton, callback_data "Data to be sent in a callback query to the bot when the button is
+# pressed, 1-64 bytes"
+MAX_CALLBACK_DATA_BYTES = 64
 
 
 @dataclass
@@ -168,16 +196,6 @@ class Call:
 
 
 @dataclass
-class RateLimits:
-    """Telegram's limits; the stub answers 429 when the bot exceeds them (slack absorbs timing jitter)."""
-
-    global_per_second: int = 30
-    private_interval: float = 1.0
-    group_per_minute: int = 20
-    slack: float = 0.1
-
-
-@dataclass
 class StubChat:
     id: int
     type: str
@@ -211,6 +229,9 @@ class BotAPIStub:
         self.chats: dict[int, StubChat] = {}
         self.updates: list[dict[str, Any]] = []
         self.calls: list[Call] = []
+        # The offset of every getUpdates as it arrives: `calls` has a long poll only once it is answered, up to
+        # `max_long_poll` later, and the offset alone says which updates the bot has taken.
+        self.polls: list[int] = []
         self.messages: dict[int, list[SentMessage]] = defaultdict(list)
         self.faults: list[Fault] = []
         self.latency: float = 0.0
@@ -234,8 +255,8 @@ class BotAPIStub:
         self.user_message_ids = itertools.count(1_000_000)
         self._new_update = asyncio.Condition()
         self._new_message = asyncio.Condition()
-        self._sends: deque[float] = deque()
-        self._chat_sends: dict[int, deque[float]] = defaultdict(deque)
+        self._flood = FloodControl()
+        self.issued_queries: set[str] = set()  # callback and inline query ids users created, as Telegram issued
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -301,6 +322,7 @@ class BotAPIStub:
             # Telegram does not create updates of a type the bot did not ask for (allowed_updates).
             self.dropped_updates.append(update)
             return update
+        self._remember_query(payload)
         message = payload.get("message")
         chat = message.get("chat") if isinstance(message, dict) else None
         chat_id = chat.get("id") if isinstance(chat, dict) else None
@@ -310,6 +332,13 @@ class BotAPIStub:
         asyncio.get_running_loop().create_task(self._notify(self._new_update))
         return update
 
+    def _remember_query(self, payload: dict[str, Any]) -> None:
+        """A callback or inline query a user made: Telegram accepts answers only to the ids it issued."""
+        for kind in ("callback_query", "inline_query"):
+            query = payload.get(kind)
+            if isinstance(query, dict) and isinstance(query.get("id"), str):
+                self.issued_queries.add(query["id"])
+
     # -- reading what happened ---------------------------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
@@ -318,12 +347,13 @@ class BotAPIStub:
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-        """Wait until `predicate()` holds, re-checking whenever the bot sends something."""
-        deadline = time.monotonic() + timeout
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None = WAIT) -> None:
+        """Wait until `predicate()` holds, re-checking whenever the bot sends something (for `timeout` seconds at
+        most when one is given)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         async with self._new_message:
             while not predicate():
-                remaining = deadline - time.monotonic()
+                remaining = 0.2 if deadline is None else deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out after {timeout}s waiting for the bot")
                 with contextlib.suppress(TimeoutError):
@@ -339,7 +369,7 @@ class BotAPIStub:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         chat = self.chats.get(chat_id) if chat_id is not None else None
-        if method_key in SEND_METHODS and chat is not None:
+        if method_key in SEND_METHODS | EDIT_METHODS and chat is not None:
             try:
                 self._check_rate(chat)  # Telegram counts a request when it arrives, not when it is answered
             except ApiError as error:
@@ -401,7 +431,12 @@ class BotAPIStub:
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int_or_none(params.get("offset")) or 0
-        limit = min(_int_or_none(params.get("limit")) or 100, 100)
+        self.polls.append(offset)
+        await self._notify(self._new_message)
+        # #getupdates, limit "Values between 1-100 are accepted. Defaults to 100."; the Bot API clamps, not refuses
+        # (Client::get_integer_arg).
+        limit = _int_or_none(params.get("limit"))
+        limit = min(max(100 if limit is None else limit, 1), 100)
         timeout = min(float(params.get("timeout") or 0), self.max_long_poll)
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
@@ -416,10 +451,7 @@ class BotAPIStub:
         return self.updates[:limit]
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> bool:
-        commands = _json(params.get("commands")) or []
-        for command in commands:
-            if not (1 <= len(command.get("command", "")) <= 32 and 1 <= len(command.get("description", "")) <= 256):
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        commands = rules.check_commands(_json(params.get("commands")))
         key = self._commands_key(params)
         if commands:
             self.commands[key] = commands
@@ -436,10 +468,13 @@ class BotAPIStub:
 
     def _commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
         """Menus are kept per (scope, language_code); a chat scope names a chat the bot knows."""
-        scope = _json(params.get("scope")) or {"type": "default"}
-        if isinstance(scope, dict) and "chat_id" in scope:
-            self._chat({"chat_id": scope["chat_id"]})  # Telegram: "chat not found" for a user who never met the bot
-        return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
+        scope = rules.check_scope(_json(params.get("scope")))
+        if "chat_id" in scope:
+            chat = self._chat({"chat_id": scope["chat_id"]})  # "chat not found" for a user who never met the bot
+            # TDLib's BotCommandScope::get_bot_command_scope: a private chat takes only the "chat" scope.
+            if chat.type == "private" and scope["type"] != "chat":
+                raise ApiError(400, "Bad Request: can't use specified scope in private chats")
+        return json.dumps(scope, sort_keys=True), rules.check_language_code(params.get("language_code"))
 
     def menu(self, chat_id: int, language_code: str | None = None) -> list[dict[str, Any]]:
         """The commands a user whose app is in `language_code` sees in the private chat with the bot: the first
@@ -454,7 +489,9 @@ class BotAPIStub:
         return []
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
-        self.webhook_url = str(params.get("url") or "")
+        url = str(params.get("url") or "")
+        rules.check_webhook(url, str(params.get("secret_token") or ""))
+        self.webhook_url = url
         self._set_allowed_updates(params)
         return True
 
@@ -514,10 +551,7 @@ class BotAPIStub:
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._writable_chat(params)
-        raw = str(params.get("text") or "")
-        text, entities = self._parse(raw, params.get("parse_mode"), limit=4096, what="message")
-        if not text:
-            raise ApiError(400, "Bad Request: message text is empty")
+        text, entities, raw = self._message_text(params)
         return await self._deliver(chat, "text", text, raw, params, entities)
 
     async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -537,7 +571,7 @@ class BotAPIStub:
         if isinstance(media, str) and media.lower().startswith(("http://", "https://")):
             await self._fetch_media(kind, media)
         raw = str(params.get("caption") or "")
-        caption, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+        caption, entities = self._parse(raw, params.get("parse_mode"), limit=rules.MAX_CAPTION, what="message caption")
         if isinstance(media, str) and media.startswith("attach://"):
             media = params.get(media.removeprefix("attach://"))
             if not isinstance(media, Upload):
@@ -592,7 +626,7 @@ class BotAPIStub:
             if kind == "text":
                 raise ApiError(400, "Bad Request: there is no caption in the message to copy")
             raw = str(params.get("caption") or "")
-            text, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
+            text, entities = self._parse(raw, params.get("parse_mode"), limit=rules.MAX_CAPTION, what="message caption")
         await self._deliver(chat, "copy", text, raw, params, entities)
         self.messages[chat.id][-1].copied_kind = kind
         return {"message_id": self.messages[chat.id][-1].message_id}
@@ -618,19 +652,10 @@ class BotAPIStub:
         message = self._message(params)
         if message.kind != "text" and not (message.kind == "copy" and message.copied_kind == "text"):
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        raw = str(params.get("text") or "")
-        text, entities = self._parse(raw, params.get("parse_mode"), limit=4096, what="message")
-        if not text:
-            raise ApiError(400, "Bad Request: message text is empty")
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        text, entities, raw = self._message_text(params)
+        markup = _markup(params)
         if text == message.text and entities == message.entities and markup == message.reply_markup:
-            raise ApiError(
-                400,
-                "Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message",
-            )
+            raise ApiError(400, NOT_MODIFIED)
         message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
         message.reply_markup = markup
         await self._notify(self._new_message)
@@ -641,12 +666,10 @@ class BotAPIStub:
         if message.kind not in ("photo", "document", "video", "copy"):
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         raw = str(params.get("caption") or "")
-        text, entities = self._parse(raw, params.get("parse_mode"), limit=1024, what="message caption")
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        text, entities = self._parse(raw, params.get("parse_mode"), limit=rules.MAX_CAPTION, what="message caption")
+        markup = _markup(params)
         if text == message.text and entities == message.entities and markup == message.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified")
+            raise ApiError(400, NOT_MODIFIED)
         message.text, message.html, message.entities, message.edits = text, raw, entities, message.edits + 1
         message.reply_markup = markup
         await self._notify(self._new_message)
@@ -654,11 +677,9 @@ class BotAPIStub:
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._message(params)
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
         if markup == message.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified")
+            raise ApiError(400, NOT_MODIFIED)
         message.reply_markup, message.edits = markup, message.edits + 1
         await self._notify(self._new_message)
         return self._message_payload(message)
@@ -670,9 +691,11 @@ class BotAPIStub:
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id") or "")
-        if query_id in self.callback_answers:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
-        if utf16_len(str(params.get("text") or "")) > 200:
+        # QUERY_ID_INVALID for an id no user's press created, or one already answered (#answercallbackquery:
+        # "Unique identifier for the query to be answered").
+        if query_id not in self.issued_queries or query_id in self.callback_answers:
+            raise ApiError(400, QUERY_INVALID)
+        if rules.text_length(str(params.get("text") or "")) > rules.MAX_CALLBACK_TEXT:  # "0-200 characters"
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = params
         await self._notify(self._new_message)
@@ -680,16 +703,13 @@ class BotAPIStub:
 
     async def _m_answerinlinequery(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("inline_query_id") or "")
-        results = _json(params.get("results")) or []
-        if len(results) > 50:
-            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
-        ids = [result.get("id") for result in results]
-        if len(set(ids)) != len(ids):
-            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        results = rules.check_inline_results(_json(params.get("results")))
         for result in results:
-            content = result.get("input_message_content") or {}
-            if "message_text" in content:
-                self._parse(content["message_text"], content.get("parse_mode"), limit=4096, what="message text")
+            content = result.get("input_message_content") or result
+            if content.get("message_text"):
+                self._inline_text(content)
+        if query_id not in self.issued_queries:  # #answerinlinequery: "Unique identifier for the answered query"
+            raise ApiError(400, QUERY_INVALID)
         self.inline_answers[query_id] = {**params, "results": results}
         await self._notify(self._new_message)
         return True
@@ -724,43 +744,56 @@ class BotAPIStub:
         return chat
 
     def _check_rate(self, chat: StubChat) -> None:
-        limits = self.rate_limits
-        if limits is None:
+        if self.rate_limits is None:
             return
-        now = time.monotonic()
-        global_limit = limits.global_per_second
-        while self._sends and now - self._sends[0] >= 1.0 - limits.slack:
-            self._sends.popleft()
-        chat_sends = self._chat_sends[chat.id]
-        window = limits.private_interval if chat.type == "private" else 60.0
-        allowed = 1 if chat.type == "private" else limits.group_per_minute
-        while chat_sends and now - chat_sends[0] >= window - limits.slack:
-            chat_sends.popleft()
-        if len(self._sends) >= global_limit or len(chat_sends) >= allowed:
+        try:
+            self._flood.admit(self.rate_limits, chat.id, chat.type == "private", time.monotonic())
+        except ApiError:
             self.rate_limited += 1
-            # Like Telegram, retry_after is the wait until the window frees a slot, so it varies.
-            oldest = self._sends[0] if len(self._sends) >= global_limit else chat_sends[0]
-            span = 1.0 if len(self._sends) >= global_limit else window
-            retry = max(1, math.ceil(span - (now - oldest)))
-            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
-        self._sends.append(now)
-        chat_sends.append(now)
+            raise
 
     def _parse(self, raw: str, parse_mode: Any, *, limit: int, what: str) -> tuple[str, tuple[Entity, ...]]:
+        """The visible text and entities of `raw`; `limit` in characters after entities parsing (#sendmessage)."""
         entities: tuple[Entity, ...] = ()
-        if parse_mode and str(parse_mode).lower() == "html":
+        mode = rules.check_parse_mode(parse_mode) if raw else None  # the Bot API parses a non-empty text only
+        if mode == "html":
             try:
                 parsed = parse_html(raw)
             except EntityParseError as error:
                 raise ApiError(400, f"Bad Request: can't parse entities: {error}") from None
             text, entities = parsed.text, parsed.entities
-        elif parse_mode:
-            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode} in this stub")
+        elif mode is not None:  # a real parse mode this stub has no parser for: say so, never pass it as plain
+            raise ApiError(400, f"Bad Request: the local Telegram does not parse {parse_mode}")
         else:
             text = plain_text(raw)
-        if utf16_len(text) > limit:
+        if rules.text_length(text) > limit:
             raise ApiError(400, f"Bad Request: {what} is too long")
         return text, entities
+
+    def _message_text(self, params: dict[str, Any]) -> tuple[str, tuple[Entity, ...], str]:
+        """sendMessage's and editMessageText's `text`: "1-4096 characters after entities parsing" (#sendmessage).
+        An empty parameter and a text that parses to nothing are refused with telegram-bot-api's and TDLib's
+        different words."""
+        raw = str(params.get("text") or "")
+        if not raw:
+            raise ApiError(400, "Bad Request: message text is empty")
+        text, entities = self._parse(raw, params.get("parse_mode"), limit=rules.MAX_TEXT, what="message")
+        if not text:
+            raise ApiError(400, "Bad Request: text must be non-empty")
+        return text, entities, raw
+
+    def _inline_text(self, content: dict[str, Any]) -> None:
+        """#inputtextmessagecontent: message_text "Text of the message to be sent, 1-4096 characters"."""
+        try:
+            text, _ = self._parse(
+                str(content["message_text"]), content.get("parse_mode"), limit=rules.MAX_TEXT, what="message"
+            )
+        except ApiError as error:
+            if error.description.endswith("is too long"):  # refused by the server, not by the Bot API
+                raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG") from None
+            raise
+        if not text:
+            raise ApiError(400, "Bad Request: text must be non-empty")
 
     def _message(self, params: dict[str, Any]) -> SentMessage:
         chat = self._chat(params)
@@ -780,9 +813,8 @@ class BotAPIStub:
         entities: tuple[Entity, ...] = (),
         upload: Upload | None = None,
     ) -> dict[str, Any]:
-        markup = _json(params.get("reply_markup"))
-        if markup is not None:
-            _check_markup(markup)
+        markup = _markup(params)
+        self._check_reply(chat, params)
         message = SentMessage(
             message_id=next(self._message_ids),
             chat_id=chat.id,
@@ -799,6 +831,24 @@ class BotAPIStub:
         self.messages[chat.id].append(message)
         await self._notify(self._new_message)
         return self._message_payload(message)
+
+    def _check_reply(self, chat: StubChat, params: dict[str, Any]) -> None:
+        """#replyparameters: message_id "Identifier of the message that will be replied to in the current chat";
+        allow_sending_without_reply "Pass True if the message should be sent even if the specified message to be
+        replied to is not found". The legacy reply_to_message_id works the same way."""
+        reply = _json(params.get("reply_parameters"))
+        if isinstance(reply, dict):
+            message_id, allowed = _int_or_none(reply.get("message_id")), reply.get("allow_sending_without_reply")
+            if reply.get("chat_id") is not None:
+                chat = self._chat({"chat_id": reply["chat_id"]})
+        else:
+            message_id = _int_or_none(params.get("reply_to_message_id"))
+            allowed = params.get("allow_sending_without_reply")
+        if message_id is None or allowed in (True, "true", "True", "1"):
+            return
+        sent = any(message.message_id == message_id for message in self.messages.get(chat.id, []))
+        if not sent and (chat.id, message_id) not in self.user_messages:
+            raise ApiError(400, "Bad Request: message to be replied not found")
 
     def _message_payload(self, message: SentMessage) -> dict[str, Any]:
         chat = self.chats[message.chat_id]
@@ -931,57 +981,62 @@ class StubUser:
     def messages(self) -> list[SentMessage]:
         return self.stub.sent_to(self.id)
 
-    async def reply(self, timeout: float = WAIT) -> SentMessage:
+    async def reply(self, timeout: float | None = WAIT) -> SentMessage:
         """The next message the bot sends to this user that the test has not read yet."""
         await self.stub.wait_until(lambda: len(self.stub.sent_to(self.id)) > self._seen, timeout)
         message = self.stub.sent_to(self.id)[self._seen]
         self._seen += 1
         return message
 
-    async def ask(self, text: str, timeout: float = WAIT) -> SentMessage:
+    async def ask(self, text: str, timeout: float | None = WAIT) -> SentMessage:
         """Send a text and return the bot's first reply."""
         self.send(text)
         return await self.reply(timeout)
 
-    async def callback_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def callback_answer(self, query_id: str, timeout: float | None = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.callback_answers, timeout)
         return self.stub.callback_answers[query_id]
 
-    async def inline_answer(self, query_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def inline_answer(self, query_id: str, timeout: float | None = WAIT) -> dict[str, Any]:
         await self.stub.wait_until(lambda: query_id in self.stub.inline_answers, timeout)
         return self.stub.inline_answers[query_id]
 
 
-def _check_markup(markup: dict[str, Any]) -> None:
-    rows = markup.get("inline_keyboard", [])
+def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The reply_markup as Telegram keeps it (an inline keyboard checked and its buttons reduced to one action)."""
+    markup = _json(params.get("reply_markup"))
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return markup if isinstance(markup, dict) else None
+    rows = markup["inline_keyboard"]
     if sum(len(row) for row in rows) > MAX_BUTTONS or any(len(row) > MAX_BUTTONS_PER_ROW for row in rows):
         raise ApiError(400, "Bad Request: reply markup is too long")
-    for row in rows:
-        for button in row:
-            if not button.get("text"):
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text is empty")
-            actions = [action for action in BUTTON_ACTIONS if button.get(action) is not None]
-            if not actions:
-                raise ApiError(
-                    400,
-                    "Bad Request: can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard",
-                )
-            if len(actions) > 1:
-                raise ApiError(
-                    400, "Bad Request: can't parse inline keyboard button: exactly one action must be specified"
-                )
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-            url = button.get("url")
-            if url is not None:
-                try:
-                    normalise_link(str(url))
-                except LinkError as error:
-                    raise ApiError(
-                        400, f"Bad Request: inline keyboard button URL '{url}' is invalid: {error}"
-                    ) from None
+    return {**markup, "inline_keyboard": [[_button(button) for button in row] for row in rows]}
+
+
+def _button(button: dict[str, Any]) -> dict[str, Any]:
+    if not button.get("text"):
+        raise ApiError(400, "Bad Request: can't parse inline keyboard button: Text is empty")
+    action = next((name for name in BUTTON_ACTIONS if _has_action(button, name)), None)
+    if action is None:
+        raise ApiError(
+            400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
+    if action == "callback_data" and len(str(button[action]).encode()) > MAX_CALLBACK_DATA_BYTES:
+        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    if action == "url":
+        try:
+            normalise_link(str(button["url"]))
+        except LinkError as error:
+            raise ApiError(
+                400, f"Bad Request: inline keyboard button URL '{button['url']}' is invalid: {error}"
+            ) from None
+    return {key: value for key, value in button.items() if key not in BUTTON_ACTIONS or key == action}
+
+
+def _has_action(button: dict[str, Any], name: str) -> bool:
+    if name in ("url", "callback_data"):  # an empty one is no action (get_optional_string_field, then !empty())
+        return button.get(name) not in (None, "")
+    return name in button
 
 
 def _entity_payload(entity: Entity) -> dict[str, Any]:

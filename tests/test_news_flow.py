@@ -52,8 +52,8 @@ async def test_alliance_article_reaches_subscribers_in_their_language(
         await en_user.ask("/start")
         db: Database = running.services.db
         await SourceRepository(db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 10))  # polled at the next tick
-        await stub.wait_until(lambda: any(is_news(m) for m in ru_user.messages()), timeout=30)
-        await stub.wait_until(lambda: any(title[:40] in m.text for m in en_user.messages()), timeout=10)
+        await stub.wait_until(lambda: any(is_news(m) for m in ru_user.messages()))
+        await stub.wait_until(lambda: any(title[:40] in m.text for m in en_user.messages()))
     finally:
         await running.stop()
 

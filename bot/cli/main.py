@@ -276,15 +276,16 @@ def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
     from domain.audit import SHELL
     from domain.knowledge import KnowledgeBaseError
 
-    def read() -> bytes:
+    data = b""
+    if args.kb_command == "import":  # read before the database is touched: a typo costs one line, nothing else
         try:
-            return bytes(args.file.read_bytes())
+            data = bytes(args.file.read_bytes())
         except OSError as error:
-            raise CliError(f"cannot read {args.file}: {error.strerror or error}") from None
+            raise CliError(f"cannot read {args.file}: {error.strerror or error}; nothing changed") from None
 
     async def run(core: Core) -> str:
         if args.kb_command == "import":
-            kb = await core.knowledge_files.import_file(read(), actor=SHELL)
+            kb = await core.knowledge_files.import_file(data, actor=SHELL)
             return (
                 f"knowledge base imported from {args.file}: {len(kb.organizations)} organizations, "
                 f"{len(kb.countries)} countries, {len(kb.people)} people, {len(kb.facts)} facts"

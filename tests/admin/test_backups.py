@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from storage.backup import backups_in, integrity_problem, known_revisions, resto
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.support.audit import AuditRecords
+from tests.support.cli import CliResult, run_main
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -56,7 +55,7 @@ async def test_backup_sends_a_sound_copy_of_the_live_database_to_the_admin(
         await add_subscribers(app, stub, 3, first_id=40_000)
         boss = admin(stub)
         assert (await boss.ask("/backup")).text == "Making a backup…"
-        sent = await boss.reply(timeout=30)  # a backup of the whole database, under load
+        sent = await boss.reply()  # a backup of the whole database, under load
         assert sent.kind == "document"
         assert sent.upload is not None
         assert sent.upload.content.startswith(SQLITE_HEADER)
@@ -82,7 +81,7 @@ async def test_backup_larger_than_the_upload_limit_says_where_it_is(
     try:
         boss = admin(stub)
         await boss.ask("/backup")
-        answer = await boss.reply(timeout=30)
+        answer = await boss.reply()
         assert answer.kind == "text"
         (path,) = backups_in(tmp_path / "backups")
         assert answer.text.startswith("The backup (")
@@ -198,14 +197,11 @@ async def test_the_first_scheduled_run_follows_the_newest_backup_on_disk(sqlite_
     assert off.get_jobs() == []
 
 
-def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": "/usr/bin:/bin", "DEFAULT_SOURCES": "false", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, env=environment, check=False
-    )
+def run_cli(*args: str, cwd: Path, **env: str) -> CliResult:
+    return run_main(*args, cwd=cwd, env={"DEFAULT_SOURCES": "false", **env})
 
 
-def one_error(result: subprocess.CompletedProcess[str]) -> str:
+def one_error(result: CliResult) -> str:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert result.returncode == 2
     assert len(errors) == 1, result.stderr

@@ -45,7 +45,7 @@ async def test_stats_sends_a_png_chart_captioned_in_the_admins_language(
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code=language)
     summary = await boss.ask("/stats")
     assert summary.kind == "text"
-    picture = await boss.reply(timeout=60)  # the first chart of a process imports matplotlib
+    picture = await boss.reply()  # the first chart of a process imports matplotlib
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)
@@ -182,7 +182,7 @@ async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: Bo
     assert "Не знаю ответа" in (await reader.ask("Какая погода на Марсе завтра?")).text
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code="en")
     await boss.ask("/stats")
-    picture = await boss.reply(timeout=60)
+    picture = await boss.reply()
     assert picture.kind == "photo"
     assert picture.upload is not None
     width, height = assert_png(picture.upload.content)

@@ -46,9 +46,9 @@ async def test_held_announcement_is_retitled_and_approved_by_an_admin(
         await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "МЦЗТИП", 3600))
         listing = await boss.ask("/sources")
         boss.press(listing, "🔄 #1")
-        held = await boss.reply(timeout=15)
+        held = await boss.reply()
         if not held.text.startswith("🛂"):
-            held = await boss.reply(timeout=15)
+            held = await boss.reply()
         assert held.text.startswith("🛂 Waiting for approval")
         assert title[:40] in held.text
         # The ministry item needs no approval and goes out; the alliance one waits.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import datetime
 
 import pytest
@@ -12,7 +11,7 @@ from domain.clock import utcnow
 from domain.localtime import format_moment, zone
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from local_telegram.server import WAIT, StubUser
+from local_telegram.server import StubUser
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
@@ -38,9 +37,7 @@ async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite, waiting:
     url = site.serve("/feed/", rss([Item(title="Министр провёл совещание по паводкам", link=ARTICLE, guid="77")]))
     source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "Министерство", 3600))
     await app.services.poller.poll_now([source.id])
-    deadline = time.monotonic() + WAIT
     while await app.services.outbox.pending_count() > waiting:
-        assert time.monotonic() < deadline, "the outbox did not drain"
         await asyncio.sleep(0.05)
     return [reader.id for reader in readers], english.id
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.config import Settings
 from local_telegram import BotAPIStub
-from local_telegram.server import WAIT
 from storage.outbox import Outbox
 from tests.conftest import RunningBot, make_settings, start_bot
 
@@ -27,12 +25,10 @@ async def start_delivery_bot(settings: Settings, stub: BotAPIStub) -> RunningBot
     return await start_bot(fast_retries(settings), stub)
 
 
-async def drained(outbox: Outbox, within: float = WAIT) -> None:
-    """Wait until nothing is queued or being sent."""
-    deadline = time.monotonic() + within
+async def drained(outbox: Outbox) -> None:
+    """Wait until nothing is queued or being sent (however long a busy machine takes: the test's timeout is the
+    guard against a hang)."""
     while await outbox.pending_count():
-        if time.monotonic() > deadline:
-            raise AssertionError("the outbox did not drain")
         await asyncio.sleep(0.05)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.services.delivery import Delivery
 from local_telegram import BotAPIStub
-from local_telegram.server import TOKEN, WAIT
+from local_telegram.server import TOKEN
 from storage import Database
 from storage.outbox import Outbox
 from storage.subscriptions import SubscriptionRepository
@@ -57,9 +57,7 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_the_in_fligh
     await db.close()
 
     first = await start_bot_process(stub, database_url, tmp_path)
-    await stub.wait_until(
-        lambda: sum(received(stub).values()) >= RECIPIENTS // 3, timeout=4 * WAIT
-    )  # thousands of sends on busy shared cores
+    await stub.wait_until(lambda: sum(received(stub).values()) >= RECIPIENTS // 3)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     at_kill = sum(received(stub).values())
@@ -67,13 +65,11 @@ async def test_sigkill_mid_fanout_loses_nothing_and_repeats_at_most_the_in_fligh
 
     second = await start_bot_process(stub, database_url, tmp_path)
     try:
-        await stub.wait_until(
-            lambda: len(received(stub)) == RECIPIENTS, timeout=4 * WAIT
-        )  # thousands of sends on busy shared cores
+        await stub.wait_until(lambda: len(received(stub)) == RECIPIENTS)
         await drained_database(database_url)  # nothing is left to send: anything more would be a duplicate
     finally:
         second.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(second.wait(), 20)
+        await second.wait()
     counts = received(stub)
     duplicates = sum(count - 1 for count in counts.values())
     assert set(counts) == set(ids)

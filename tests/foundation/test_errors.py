@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 
 import pytest
@@ -11,10 +10,9 @@ from local_telegram import BotAPIStub
 from tests.conftest import ADMIN_ID, RunningBot
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait for the event, however long a busy machine takes (the test's timeout is the guard against a hang)."""
     while not condition():
-        assert time.monotonic() < deadline, "the awaited event did not happen"
         await asyncio.sleep(0.02)
 
 

@@ -59,9 +59,8 @@ async def test_health_and_metrics(stub: BotAPIStub, database_url: str, site: Fee
         await running.services.delivery.announce([make_entry("Alliance meeting in Astana", language="ru")])
         await stub.wait_until(lambda: any("Astana" in m.text for m in user.messages()))
         # The counter moves once the sender has the answer; the message may show a moment earlier.
-        async with asyncio.timeout(30):
-            while sample("bot_sends_total", outcome="sent") <= before["sent"]:
-                await asyncio.sleep(0.05)
+        while sample("bot_sends_total", outcome="sent") <= before["sent"]:
+            await asyncio.sleep(0.05)
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
                 assert response.status == 200
@@ -102,7 +101,7 @@ async def test_health_and_metrics_move_with_the_bots_own_work(
         await add_subscriber(running.services.db, reader.id, language="en", scope="all", languages=["en", "ru"])
         source = await running.services.source_repository.add(NewSource(url, "rss", "ru", "Site", 10))
         await stub.wait_until(lambda: any(m.text.startswith("Metrics news") for m in reader.messages()), timeout=30)
-        await reader.ask("Who are the co-chairs?")
+        await reader.ask("What is the alliance?")
         await reader.ask("Is France a member?")
         # The sender records results in groups: the push is on screen before its row is marked sent.
         await drained(running.services.outbox)

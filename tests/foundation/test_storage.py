@@ -26,8 +26,8 @@ async def table_names(db: Database) -> set[str]:
         return set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
 
 
-async def test_upgrade_from_empty_and_from_each_older_revision(database_url: str) -> None:
-    db = Database(database_url)
+async def test_upgrade_from_empty_and_from_each_older_revision(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
     try:
         await db.migrate()
         head = await db.current_revision()

@@ -206,7 +206,6 @@ async def _healthcheck(cwd: Path, port: int) -> subprocess.CompletedProcess[str]
         check=False,
         cwd=cwd,
         env=env,
-        timeout=60,
     )
 
 

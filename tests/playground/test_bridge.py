@@ -216,3 +216,29 @@ def test_safe_links_are_kept(path: str) -> None:
     assume(telegram_url(url) == url)  # a link Telegram would refuse (a bad %-escape) is dropped before the page
     tree = telegram_html_tree(f'<a href="{html.escape(url)}">source</a>')
     assert hrefs(tree) == [url]
+
+
+async def test_a_question_for_the_center_goes_round_in_the_playground(page: Page) -> None:
+    page.role = "admin"
+    await page.send("/start")  # the admin's chat now reads English, as the page's language
+    page.role = "subscriber"
+    page.view = {"rev": ""}
+    await page.send("/start")
+    await page.wait_for(lambda m: "Hello, Anna!" in text_of(m))
+    await page.send("How much is a plane ticket to Beijing?")
+    unanswered = await page.wait_for(lambda m: any("Ask the Center" in b["text"] for row in m["buttons"] for b in row))
+    await page.press(unanswered, "Ask the Center")
+    await page.wait_for(lambda m: "went to the Center as question #1" in text_of(m))
+
+    page.role = "admin"
+    page.view = {"rev": ""}
+    notice = await page.wait_for(lambda m: "A new question for the Center (#1)" in text_of(m))
+    await page.press(notice, "Answer #1")
+    await page.wait_for(lambda m: "Type the Center's answer to question #1" in text_of(m))
+    await page.send("Tickets are sold by airlines; the Center does not sell them.")
+    await page.wait_for(lambda m: "The answer to #1 was sent to the asker." in text_of(m))
+
+    page.role = "subscriber"
+    page.view = {"rev": ""}
+    answer = await page.wait_for(lambda m: "The Center answers your question" in text_of(m))
+    assert "the Center does not sell them" in text_of(answer)

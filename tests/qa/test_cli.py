@@ -1,12 +1,10 @@
-"""`python -m bot ask` and `kb import/export` as an operator runs them."""
+"""`python -m bot ask` and `kb import/export` as an operator runs them (through `main()`, tests.support.cli)."""
 
 import re
 from pathlib import Path
 
-import pytest
-
 from storage.kb import SEED_FILE, parse_knowledge_base, read_knowledge_base_file
-from tests.foundation.test_cli import run_cli
+from tests.support.cli import run_main as run_cli
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
@@ -20,7 +18,6 @@ def test_ask_prints_the_answer_in_the_questions_language(tmp_path: Path):
     assert 'Источник: <a href="https://igtipc.org/2025/06/12/9036">' in result.stdout
 
 
-@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 def test_export_then_import_round_trips(tmp_path: Path):
     exported = tmp_path / "kb.yaml"
     result = run_cli("kb", "export", str(exported), cwd=tmp_path, env=env_for(tmp_path))
@@ -35,7 +32,6 @@ def test_export_then_import_round_trips(tmp_path: Path):
     assert "МЦЗТИП-2 (Казахстан)" in answer.stdout
 
 
-@pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
 def test_a_bad_import_lists_errors_by_line_and_changes_nothing(tmp_path: Path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nroles:\n  - code: king\n    names: {ru: король}\n", encoding="utf-8")

@@ -23,7 +23,8 @@ HOLDOUT_FILE = HERE / "holdout_set.yaml"
 SCORES_FILE = HERE / "eval_scores.yaml"
 HARD_STYLES = {
     "colloquial", "typo", "translit_ru", "kk_noletters", "kk_latin", "long", "not_stated", "adversarial",
-    "demonym", "explicit_lang",
+    "demonym", "explicit_lang", "modifier", "name_variant", "number_words", "unknown_attr", "offtopic", "collision",
+    "casual", "bare_word",
 }  # fmt: skip
 
 
@@ -50,7 +51,10 @@ async def _evaluate(cases: list[dict[str, Any]]) -> tuple[dict[str, dict[str, in
         wanted = case.get("answer_lang", case["lang"])
         if answer.language != wanted:
             problems.append(f"answered in {answer.language}, not {wanted}")
-        for group in ("all", f"lang:{case['lang']}", f"cat:{case['cat']}"):
+        groups = ["all", f"lang:{case['lang']}", f"cat:{case['cat']}", f"cat:{case['cat']}/{case['lang']}"]
+        if "style" in case:
+            groups.append(f"style:{case['style']}")
+        for group in groups:
             total[group] += 1
             correct[group] += not problems
         if problems:

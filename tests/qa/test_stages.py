@@ -194,3 +194,9 @@ def test_every_intent_has_a_button_label_and_every_unstated_one_its_wording(lang
         assert l10n(f"qa-choice-{name.replace('_', '-')}")
         if intent.not_stated:
             assert l10n(f"qa-attr-{name.replace('_', '-')}")
+
+
+def test_a_passage_that_only_repeats_the_question_is_not_an_answer():
+    retriever = Retriever([Passage("Belt and Road Initiative", "en", "https://igtipc.org/1", "2025-06-12")])
+    assert retriever.best("how do you like the Belt and Road Initiative", "en") == []
+    assert [p.url for p in retriever.best("belt road initiative founded", "en")] == ["https://igtipc.org/1"]

@@ -27,7 +27,10 @@ async def test_questions_as_people_type_them_are_answered_in_their_language(
     user = stub.user(2101, language_code=interface)
     reply = await user.ask(question)
     assert reply.text.splitlines()[0].startswith(first_line_starts)
-    assert [button["text"] for button in reply.buttons] == ["👍", "👎"]
+    rating = [button["text"] for button in reply.buttons][:2]
+    assert rating == ["👍", "👎"]
+    if "nothing on" in first_line_starts:  # what the bot cannot answer is offered to a person
+        assert reply.buttons[-1]["text"] == "❓ Ask the Center"
 
 
 async def test_what_the_knowledge_base_does_not_hold_is_not_stated(app: RunningBot, stub: BotAPIStub) -> None:
@@ -55,7 +58,8 @@ async def test_votes_and_misses_reach_the_admins_without_user_identity(app: Runn
     answer = await user.ask("Кто сопредседатели?")
     assert (await user.callback_answer(user.press(answer, "👎")))["text"] == "Спасибо за оценку!"
     await stub.wait_until(lambda: answer.edits == 1)
-    assert answer.buttons == []  # one rating per answer
+    # One rating per answer: the rating buttons go, and a 👎 offers a person instead.
+    assert [button["text"] for button in answer.buttons] == ["❓ Спросить Центр"]
     admin = stub.user(ADMIN_ID, language_code="ru")
     misses = await admin.ask("/kb misses")
     assert "👍 0, 👎 1" in misses.text

@@ -17,7 +17,7 @@ async def test_a_burst_of_users_is_answered_though_telegram_answers_429(stub: Bo
         stub.faults.append(Fault(method="sendMessage", status=429, retry_after=1, times=70))
         for user in users:
             user.send("/start")
-        await stub.wait_until(lambda: all(user.messages() for user in users), timeout=60)
+        await stub.wait_until(lambda: all(user.messages() for user in users))
         welcomed = [user for user in users if any(m.text.startswith("Hello") for m in user.messages())]
         assert len(welcomed) == 100
         # A callback answer and an edit meet a 429 too, and are not lost either.
@@ -25,8 +25,8 @@ async def test_a_burst_of_users_is_answered_though_telegram_answers_429(stub: Bo
         stub.faults.append(Fault(method="editMessageText", status=429, retry_after=1, times=1))
         welcome = users[0].messages()[0]
         query = users[0].press(welcome, data=welcome.buttons[0]["callback_data"])
-        await users[0].callback_answer(query, timeout=20)
-        await stub.wait_until(lambda: welcome.edits > 0, timeout=20)
+        await users[0].callback_answer(query)
+        await stub.wait_until(lambda: welcome.edits > 0)
     finally:
         await running.stop()
 
@@ -41,7 +41,7 @@ async def test_a_429_in_one_chat_pauses_that_chat_only(stub: BotAPIStub, databas
         for n in range(3):
             message_id = await outbox.add_message("broadcast", dedup_key=f"m{n}", payload={"text": f"News {n}"})
             await outbox.add_deliveries(message_id, [Recipient(busy.id), Recipient(calm.id)])
-        await stub.wait_until(lambda: len(stub.sent_to(calm.id)) == 3, timeout=20)
+        await stub.wait_until(lambda: len(stub.sent_to(calm.id)) == 3)
         assert [m.text for m in stub.sent_to(calm.id)] == ["News 0", "News 1", "News 2"]
         assert stub.sent_to(busy.id) == []  # still waiting out its 120 s
     finally:
@@ -62,7 +62,7 @@ async def test_after_a_global_429_the_sends_resume_at_the_rate_without_a_burst(
         message_id = await outbox.add_message("broadcast", dedup_key="burst", payload={"text": "News"})
         await outbox.add_deliveries(message_id, [Recipient(chat) for chat in chats])
         running.services.sender.wake()
-        await stub.wait_until(lambda: all(stub.sent_to(chat) for chat in chats), timeout=60)
+        await stub.wait_until(lambda: all(stub.sent_to(chat) for chat in chats))
         assert stub.rate_limited == 0  # no request over the limit: the stub never had to refuse one itself
     finally:
         await running.stop()

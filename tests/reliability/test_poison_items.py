@@ -232,7 +232,7 @@ async def test_poisoned_items_do_not_keep_ordinary_ones_from_subscribers(
         db: Database = running.services.db
         await add_subscriber(db, reader.id, scope="all")
         await SourceRepository(db).add(NewSource(url, "rss", "ru", "Site", 10))
-        await stub.wait_until(lambda: len(reader.messages()) >= 5, timeout=30)
+        await stub.wait_until(lambda: len(reader.messages()) >= 5)
     finally:
         await running.stop()
     titles = sorted(message.text.split("\n")[0] for message in reader.messages())
@@ -257,7 +257,7 @@ async def test_a_refused_button_or_link_falls_back_before_the_item_fails(stub: B
         }
         message_id = await outbox.add_message("entry", dedup_key="fallback", payload=payload)
         await outbox.add_deliveries(message_id, [Recipient(first.id), Recipient(second.id)])
-        await stub.wait_until(lambda: bool(first.messages()) and bool(second.messages()), timeout=15)
+        await stub.wait_until(lambda: bool(first.messages()) and bool(second.messages()))
     finally:
         await running.stop()
     [without_button] = first.messages()

@@ -26,7 +26,7 @@ from storage import Database
 from storage.chats import ChatRepository
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
 from tests.delivery.helpers import make_entry
-from tests.foundation.test_cli import run_cli
+from tests.support.cli import run_main as run_cli
 
 
 def assert_one_line(stderr: str, expected: str) -> None:
@@ -74,7 +74,7 @@ async def test_a_failed_command_menu_does_not_stop_the_bot(stub: BotAPIStub, dat
     running: RunningBot = await start_bot(make_settings(stub, database_url), stub)
     try:
         user = stub.user(5401, language_code="en")
-        welcome = await user.ask("/start", timeout=10)
+        welcome = await user.ask("/start")
         assert welcome.text.startswith("Hello")
         job = running.services.scheduler.get_job(COMMANDS_RETRY_JOB)
         assert job is not None  # tried again every minute
@@ -120,21 +120,21 @@ async def test_only_a_groups_admins_change_its_language(stub: BotAPIStub, app: R
     admin, member = stub.user(5501, language_code="en"), stub.user(5502, language_code="en")
     group = stub.group(-100_5500, "Readers", admins={admin.id})
     member.send("/language", chat=group)
-    await stub.wait_until(lambda: bool(stub.sent_to(group.id)), timeout=10)
+    await stub.wait_until(lambda: bool(stub.sent_to(group.id)))
     picker = stub.sent_to(group.id)[-1]
     kazakh = next(button for button in picker.buttons if "Қазақша" in button["text"])
     query = member.press(picker, data=kazakh["callback_data"])
-    answer = await member.callback_answer(query, timeout=10)
+    answer = await member.callback_answer(query)
     assert answer.get("show_alert") and "administrators" in answer.get("text", "")
     assert (await app.services.chats.get(group.id)).language == "en"
     query = admin.press(picker, data=kazakh["callback_data"])
-    await admin.callback_answer(query, timeout=10)
+    await admin.callback_answer(query)
     assert (await app.services.chats.get(group.id)).language == "kk"
 
 
 async def test_inline_answers_are_cached_per_user(stub: BotAPIStub, app: RunningBot) -> None:
     user = stub.user(5601, language_code="kk")
-    answer = await user.inline_answer(user.inline("alliance"), timeout=10)
+    answer = await user.inline_answer(user.inline("alliance"))
     assert answer.get("is_personal") in (True, "true")
 
 

@@ -4,7 +4,6 @@ and /healthz says 503 (with the reason) when due work does not progress."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -59,8 +58,8 @@ async def test_a_database_blip_does_not_end_leadership(db: Database) -> None:
     assert await leader.try_acquire()
     leader.start()
     leases.failures = 2  # the next renewal and the look-up of the holder both fail
-    await asyncio.wait_for(leases.failed.wait(), 5)
-    await asyncio.wait_for(leader.wait_held(), 5)  # renewed again once the database answers
+    await leases.failed.wait()
+    await leader.wait_held()  # renewed again once the database answers
     assert leader.held
     await leader.stop()
 
@@ -87,7 +86,7 @@ async def test_a_failing_task_restarts_with_one_alert(failures: int) -> None:
         done.set()
 
     supervisor.spawn("flaky", flaky)
-    await asyncio.wait_for(done.wait(), 5)
+    await done.wait()
     assert runs == failures + 1
     assert [key for _text, key in alerts] == ["task:flaky"] * failures  # AdminAlerts rate-limits by this key
     await supervisor.stop()
@@ -125,15 +124,13 @@ async def healthz(port: int) -> tuple[int, dict[str, Any]]:
         return response.status, await response.json()
 
 
-async def wait_health(port: int, predicate: Any, within: float = 15.0) -> dict[str, Any]:
-    """Ask /healthz until its answer satisfies `predicate`, as a load balancer keeps asking."""
-    deadline = time.monotonic() + within
+async def wait_health(port: int, predicate: Any) -> dict[str, Any]:
+    """Ask /healthz until its answer satisfies `predicate`, as a load balancer keeps asking (the test's timeout is
+    the guard against a hang)."""
     while True:
         status, body = await healthz(port)
         if predicate(status, body):
             return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"/healthz stayed {status} {body}")
         await asyncio.sleep(0.1)
 
 
@@ -141,7 +138,7 @@ async def test_healthz_reports_a_stalled_sender_and_recovers(stub: BotAPIStub, d
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.services.sender.running, timeout=10)
+        await stub.wait_until(lambda: running.services.sender.running)
         assert (await healthz(port))[0] == 200
         await running.services.sender.stop()  # the sender is dead, the bot still answers
         stub.user(4242, language_code="en")
@@ -152,7 +149,7 @@ async def test_healthz_reports_a_stalled_sender_and_recovers(stub: BotAPIStub, d
         assert body["ok"] is False
         assert any(reason.startswith("sender: 1 deliveries overdue") for reason in body["stalled"])
         await running.services.sender.start(running.bot)
-        await stub.wait_until(lambda: bool(stub.sent_to(4242)), timeout=10)
+        await stub.wait_until(lambda: bool(stub.sent_to(4242)))
         assert (await wait_health(port, lambda status, _body: status == 200))["stalled"] == []
     finally:
         await running.stop()
@@ -162,7 +159,7 @@ async def test_healthz_reports_a_stalled_poller(stub: BotAPIStub, database_url: 
     port = free_port()
     running = await start_bot(make_settings(stub, database_url, health_port=port, watchdog_stall_seconds=1), stub)
     try:
-        await stub.wait_until(lambda: running.services.leadership.held, timeout=10)
+        await stub.wait_until(lambda: running.services.leadership.held)
         running.services.scheduler.pause()  # polling ticks no longer run
         sources = SourceRepository(running.services.db)
         source = await sources.add(NewSource("http://127.0.0.1:9/feed", "rss", "ru", "Stuck", 300))

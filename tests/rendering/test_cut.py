@@ -88,9 +88,9 @@ def test_split_of_broken_input_is_repaired() -> None:
 
 def test_ten_megabytes_split_in_linear_time() -> None:
     text = ("Слово за словом 🌱 и e\u0301. " * 400 + "\n\n") * 1200  # about 11 MB
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on shared cores do not count
     pieces = split_html(text)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert all(utf16_len(parse_html(piece).text) <= 4096 for piece in pieces[:50])
     assert len(pieces) > 2500
 

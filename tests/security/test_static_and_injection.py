@@ -115,10 +115,10 @@ def test_an_alias_bomb_is_refused_quickly():
     for level in range(1, 10):
         lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
     lines.append("organizations: *l9")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on shared cores do not count
     with pytest.raises(KnowledgeBaseError):
         parse_knowledge_base("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 @pytest.mark.slow  # several seconds: `pytest -m "not slow"` leaves it out
@@ -132,9 +132,7 @@ def test_the_token_is_not_in_a_failed_start(tmp_path: Path):
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3",
         "DEFAULT_SOURCES": "false",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "127.0.0.1:9" in output

@@ -59,9 +59,9 @@ class InquiryDesk:
         """Queue a question for the Center (the same question still open is not queued twice); InquiryLimitError
         when the chat has asked too much."""
         question = question.strip()
-        for waiting in await self._inquiries.of_chat(chat_id, limit=MAX_OPEN_PER_CHAT + MAX_PER_DAY_PER_CHAT):
-            if waiting.status == "open" and waiting.question == question:
-                return waiting
+        for earlier in await self._inquiries.of_chat(chat_id, limit=MAX_OPEN_PER_CHAT + MAX_PER_DAY_PER_CHAT):
+            if earlier.status == "open" and earlier.question == question:
+                return earlier
         now = self._clock()
         waiting, today = await self._inquiries.asked_since(chat_id, now - timedelta(days=1))
         if waiting >= MAX_OPEN_PER_CHAT:

@@ -1,16 +1,19 @@
 """Stage 4, answers: a parsed question turned into Telegram HTML from the knowledge base.
 
-Entity alone: its card. Intent alone: the general answer. Both: the specific answer with the entity as its
-subject (the co-chairs from Kazakhstan, the people of an organization). A tie: a question back with a
-button per reading. An attribute the knowledge base does not hold: "not stated", never a nearby fact.
-Returns None when nothing fits, and the engine goes on to retrieval.
+The planner reads the parse's meaning first: an off-topic question gets a short refusal that says what the bot
+answers; a claim is verified (a count, a role, "the only one"); an exclusion is derived from the facts with its
+basis shown (22 countries − Kazakhstan = 21); a pair of a known entity and something the knowledge base does
+not hold about it is "not stated" for that pair, followed by what is known (never the card alone, which for a
+country starts with "Yes"). Otherwise each intent has its registered answer (ANSWERS): entity alone, its card;
+intent alone, the general answer; both, the specific answer with the entity as its subject. A tie: a question
+back with a button per reading. Returns None when nothing fits, and the engine goes on to retrieval.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +26,29 @@ from domain.knowledge import KnowledgeBase, Organization, Source
 # Fluent refuses arguments over 1000 characters, and a message holds 4096: long lists are cut.
 MAX_LIST_CHARS = 900
 LEADING_ROLES = ("chair_unit", "co_chair")
+# The intents that name a role, and the role.
+ROLE_OF_INTENT = {"co_chairs": "co_chair", "chair_units": "chair_unit"}
+# Intents answered by the engine itself (from stored announcements, asynchronously), not by a Composer.
+ENGINE_INTENTS = frozenset({"news"})
+# Intents that ask for a known entity's attribute which the knowledge base may lack; each names its message
+# ("qa-ent-website": what its website is).
+ENTITY_ATTRIBUTES = frozenset({"headquarters", "contacts", "website"})
+
+Handler = Callable[["Composer", Parse], "Reply | None"]
+ANSWERS: dict[str, Handler] = {}
+
+
+def answers(*intents: str) -> Callable[[Handler], Handler]:
+    """Registers the answer to intents of lexicon.yaml (tests/qa/test_engine.py checks the two agree)."""
+
+    def register(handler: Handler) -> Handler:
+        for intent in intents:
+            if intent in ANSWERS:
+                raise ValueError(f"two answers to the intent {intent}")
+            ANSWERS[intent] = handler
+        return handler
+
+    return register
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +68,7 @@ class Answer:
     text: str
     intent: str
     sources: tuple[str, ...] = ()
-    outcome: str = "answered"  # answered, low, ask, not_stated, unknown, dont_know, search, news
+    outcome: str = "answered"  # answered, low, ask, not_stated, unknown, dont_know, search, news, refused
     choices: tuple[Choice, ...] = ()
 
 
@@ -130,6 +156,11 @@ class Composer:
 
     def respond(self, question: Parse, *, not_stated: bool) -> Reply | None:
         """The answer to a parsed question, or None when nothing in the knowledge base fits."""
+        if question.offtopic is not None:
+            return self.refusal(question.offtopic)
+        planned = self._plan(question)
+        if planned is not None:
+            return planned
         intent = question.intent
         if intent is not None and question.tied and not not_stated:
             readings = [self._reading(question, name) for name in (intent, *question.tied)]
@@ -142,14 +173,242 @@ class Composer:
         return self._reading(question, intent)
 
     def _reading(self, question: Parse, intent: str | None) -> Reply | None:
-        handler = getattr(self, f"_on_{intent}", None) if intent is not None else None
+        handler = ANSWERS.get(intent) if intent is not None else None
         if handler is not None:
-            reply: Reply | None = handler(question)
-            return reply
+            return handler(self, question)
         if question.entities:
             return self.cards(list(question.entities), question)
         return None
 
+    # --- the planner: modifiers, claims and (entity, attribute) pairs -------------------------------------
+
+    def _plan(self, question: Parse) -> Reply | None:
+        """The answers the question's meaning decides before its intent: in order, a number claimed ("30
+        countries?"), an exclusion or a subset to count, a role claimed for a body ("is SSTEC a co-chair",
+        "the only chair unit"), a role's holders with some left out, and what is not known about a named entity."""
+        asked = {*question.attributes, *([question.intent] if question.intent else [])}
+        for number, counted in question.numbers:
+            if (reply := self.verify_count(number, self._counted(counted, asked))) is not None:
+                return reply
+        if question.excluded or question.excluded_groups:
+            if "count" in asked and (reply := self.count_except(question, asked)) is not None:
+                return reply
+            roles = [ROLE_OF_INTENT[i] for i in sorted(asked) if i in ROLE_OF_INTENT] or (
+                list(LEADING_ROLES) if "leadership" in asked else []
+            )
+            if roles and (reply := self.holders_except(question, tuple(roles))) is not None:
+                return reply
+        role_intents = [i for i in sorted(asked) if i in ROLE_OF_INTENT]
+        orgs = _of(question, "org")
+        if role_intents and orgs:
+            return self.verify_role(
+                orgs,
+                ROLE_OF_INTENT[role_intents[0]],
+                only="only" in question.modifiers,
+                countries=_of(question, "country"),
+            )
+        countries = _of(question, "country")
+        if "count" in asked and role_intents and countries:
+            return self.count_from(ROLE_OF_INTENT[role_intents[0]], countries)
+        if question.entities:
+            return self._entity_not_stated(question, asked)
+        if "claim" in question.modifiers and question.unknown_names:
+            # "Is it true that France is a member?": a name the knowledge base does not hold is never a yes.
+            return self.unknown(question)
+        return None
+
+    def _counted(self, counted: str, asked: set[str]) -> str:
+        """What a number counts: a role's holders, countries, the Council, or (any body) the organizations."""
+        if counted in ("co_chairs", "chair_units", "countries", "council"):
+            return counted
+        return "council" if "council" in asked else "organizations"
+
+    def _count_of(self, counted: str) -> tuple[int, Reply] | None:
+        """How many there are of what is counted, and the answer that says so with its source."""
+        if counted in ROLE_OF_INTENT:
+            key = "qa-co-chairs" if counted == "co_chairs" else "qa-chair-units"
+            reply = self.role_list(ROLE_OF_INTENT[counted], key)
+            return (len(self.kb.members_in_role(ROLE_OF_INTENT[counted])), reply) if reply else None
+        fact = {"countries": "countries_count", "council": "council_members_count"}.get(counted, "organizations_count")
+        found = self.kb.fact(fact)
+        if found is None or found.number is None:
+            return None
+        reply = self.council() if counted == "council" else self.counts(countries_only=counted == "countries")
+        return (found.number, reply) if reply else None
+
+    def verify_count(self, claimed: int, counted: str) -> Reply | None:
+        """A claimed number checked against the facts: "yes" with the fact, or "no" with the fact."""
+        known = self._count_of(counted)
+        if known is None:
+            return None
+        actual, fact = known
+        reply = Reply(self.l10n, "claim")
+        if claimed == actual:
+            reply.add("qa-claim-yes", actual=actual)
+        else:
+            reply.add("qa-claim-no", actual=actual, claimed=claimed)
+        reply.lines += fact.lines
+        reply.sources.update(fact.sources)
+        return reply
+
+    def count_except(self, question: Parse, asked: set[str]) -> Reply | None:
+        """A count with some left out, derived from the facts and shown with its basis: "22 − 1 = 21"."""
+        countries_asked = "countries" in asked and not question.body
+        counted = (
+            "countries"
+            if countries_asked
+            else next(
+                (
+                    i
+                    for i in ("co_chairs", "chair_units", "council")
+                    if i in asked and i not in question.excluded_groups
+                ),
+                "organizations",
+            )
+        )
+        known = self._count_of(counted)
+        if known is None:
+            return None
+        total, reply = known
+        minus: list[str] = []
+        removed = 0
+        underivable: list[str] = []
+        for entity in question.excluded:
+            name = self.entity_name(entity)
+            if counted == "countries" and entity.kind == "country":
+                country = self.kb.country(entity.key)
+                if country is not None and country.in_alliance:
+                    removed += 1
+                    minus.append(name)
+            elif counted != "countries" and entity.kind == "org":
+                organization = self.kb.organization(entity.key)
+                if organization is not None and organization.role and _holds(organization.role, counted):
+                    removed += 1
+                    minus.append(name)
+            else:
+                underivable.append(name)
+        for group in sorted(question.excluded_groups):
+            if counted in ("countries", group):
+                continue
+            holders = self._group(group)
+            if holders is None:
+                continue
+            count, label = holders
+            removed += count
+            minus.append(label)
+        if underivable or not minus:
+            reply.add("qa-except-unknown", excluded=", ".join(underivable or minus))
+            return reply
+        reply.add("qa-except", excluded=", ".join(minus), rest=f"{total} − {removed} = {total - removed}")
+        reply.intent = "derived"
+        return reply
+
+    def _group(self, group: str) -> tuple[int, str] | None:
+        """How many organizations a group left out holds, and how it is named ("МЦЗТИП, Shanghai Electric")."""
+        if group == "council":
+            council = self.kb.fact("council_members_count")
+            role = self.kb.role("council_member")
+            if council is None or council.number is None:
+                return None
+            return council.number, role.name(self.language) if role else str(council.number)
+        roles = LEADING_ROLES if group == "leadership" else (ROLE_OF_INTENT[group],)
+        holders = [o for role in roles for o in self.kb.members_in_role(role)]
+        return (len(holders), self.org_list(holders)) if holders else None
+
+    def holders_except(self, question: Parse, roles: tuple[str, ...]) -> Reply | None:
+        """The holders of roles with some left out ("co-chairs not from China")."""
+        left_out = {e.key for e in question.excluded}
+        if not left_out:
+            return None
+        holders = [o for role in roles for o in self.kb.members_in_role(role)]
+        kept = [o for o in holders if o.key not in left_out and o.country not in left_out]
+        reply = Reply(self.l10n, "derived")
+        names = ", ".join(self.entity_name(e) for e in question.excluded)
+        listed = self.org_list(kept) if kept else self.l10n("qa-role-nobody")
+        reply.add("qa-except", *_sources(holders), excluded=names, rest=listed)
+        return reply
+
+    def verify_role(self, orgs: list[str], role: str, *, only: bool, countries: list[str]) -> Reply:
+        """Is this body a co-chair (a chair unit), or the only one (from these countries)? Yes or no with its
+        card, and the holders."""
+        holders = [o for o in self.kb.members_in_role(role) if not countries or o.country in countries]
+        reply = Reply(self.l10n, "claim")
+        holds = all((o := self.kb.organization(key)) is not None and o.role == role for key in orgs)
+        if holds and not (only and len(holders) > len(orgs)):
+            reply.add("qa-claim-role-yes")
+        else:
+            reply.add("qa-claim-role-no")
+        card = self.organizations(orgs, leader=False)
+        reply.lines += card.lines
+        reply.sources.update(card.sources)
+        if not holds or only:
+            listing = self.role_list(role, "qa-co-chairs" if role == "co_chair" else "qa-chair-units")
+            if listing is not None:
+                reply.lines += listing.lines
+                reply.sources.update(listing.sources)
+        return reply
+
+    def count_from(self, role: str, countries: list[str]) -> Reply | None:
+        """How many of a role's holders come from these countries, with them named."""
+        holders = self.kb.members_in_role(role)
+        if not holders:
+            return None
+        found = [o for o in holders if o.country in countries]
+        reply = Reply(self.l10n, "derived")
+        reply.add(
+            "qa-count-of",
+            *_sources(holders),
+            count=len(found),
+            total=len(holders),
+            list=self.org_list(found) if found else self.l10n("qa-role-nobody"),
+        )
+        return reply
+
+    def _entity_not_stated(self, question: Parse, asked: set[str]) -> Reply | None:
+        """A named entity and something the knowledge base does not hold about it: "not stated" for that pair,
+        then what is known. Never the card alone: a country's card starts with "Yes"."""
+        entity = question.entities[0]
+        what = self._missing(entity, question, asked)
+        if what is None:
+            return None
+        reply = Reply(self.l10n, "not-stated-entity", outcome="not_stated")
+        reply.add("qa-entity-not-stated", name=self.entity_name(entity), what=self.l10n(f"qa-ent-{what}"))
+        known = self.cards(list(question.entities), question, neutral=True)
+        if known.lines:
+            reply.add("qa-entity-known")
+            reply.lines += known.lines
+            reply.sources.update(known.sources)
+        return reply
+
+    def _missing(self, entity: Entity, question: Parse, asked: set[str]) -> str | None:
+        """Which attribute of this entity the question asks for that the knowledge base does not hold."""
+        if question.asked is not None:
+            return question.asked
+        intent = question.intent
+        if entity.kind == "org":
+            organization = self.kb.organization(entity.key)
+            if organization is None:
+                return None
+            if intent == "leadership" and not any(p.organization == entity.key for p in self.kb.people):
+                return "head"
+            if intent in ENTITY_ATTRIBUTES and not (intent == "website" and organization.website):
+                return intent
+        if intent == "founded" and entity.kind != "country":
+            return "founded"
+        if entity.kind == "country" and "count" in asked and "countries" not in asked:
+            return "count-from"
+        if entity.kind != "org" and intent in ENTITY_ATTRIBUTES:
+            return intent
+        return None
+
+    def refusal(self, kind: str) -> Reply:
+        """Opinions, politics, insults, prompt injections: a short, polite answer that says what the bot does."""
+        reply = Reply(self.l10n, "refusal", outcome="refused")
+        reply.add(f"qa-refusal-{kind}")
+        reply.add("qa-refusal-can")
+        return reply
+
+    @answers("leadership")
     def _on_leadership(self, question: Parse) -> Reply | None:
         orgs = _of(question, "org")
         if orgs:
@@ -160,6 +419,7 @@ class Composer:
             return self.role_holders(LEADING_ROLES, countries, "leadership")
         return self.leadership()
 
+    @answers("co_chairs")
     def _on_co_chairs(self, question: Parse) -> Reply | None:
         if orgs := _of(question, "org"):
             return self.organizations(orgs, leader=False)
@@ -167,6 +427,7 @@ class Composer:
             return self.role_list("co_chair", "qa-co-chairs")
         return self.role_holders(("co_chair",), _of(question, "country"), "co_chairs")
 
+    @answers("chair_units")
     def _on_chair_units(self, question: Parse) -> Reply | None:
         if orgs := _of(question, "org"):
             return self.organizations(orgs, leader=False)
@@ -174,6 +435,7 @@ class Composer:
             return self.role_list("chair_unit", "qa-chair-units")
         return self.role_holders(("chair_unit",), _of(question, "country"), "chair_units")
 
+    @answers("membership")
     def _on_membership(self, question: Parse) -> Reply | None:
         countries = _of(question, "country")
         if question.institution and countries and not _of(question, "org"):
@@ -191,6 +453,7 @@ class Composer:
             return self.country_list()
         return self.members()
 
+    @answers("countries")
     def _on_countries(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
@@ -198,6 +461,7 @@ class Composer:
             return self.unknown(question)
         return self.country_list()
 
+    @answers("count")
     def _on_count(self, question: Parse) -> Reply | None:
         attributes = question.attributes
         countable = attributes & {"countries", "council", "membership", "co_chairs", "chair_units"}
@@ -213,25 +477,30 @@ class Composer:
             return self.cards(list(question.entities), question)
         return self.counts(countries_only="countries" in attributes and not question.body)
 
+    @answers("council")
     def _on_council(self, question: Parse) -> Reply | None:
         return self.council()
 
+    @answers("role")
     def _on_role(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
         return self.roles()
 
+    @answers("activity")
     def _on_activity(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
         return self.about() if question.mentions_alliance or not question.leftovers else None
 
+    @answers("founded")
     def _on_founded(self, question: Parse) -> Reply | None:
         reply = self.fact("founding", "founded")
         if reply is not None and (initiative := self.kb.fact("initiative")):
             reply.add("qa-initiative", initiative.source, initiative=initiative.text.get(self.language, ""))
         return reply
 
+    @answers("initiative")
     def _on_initiative(self, question: Parse) -> Reply | None:
         initiative = self.kb.fact("initiative")
         if initiative is None:
@@ -240,21 +509,26 @@ class Composer:
         reply.add("qa-initiative", initiative.source, initiative=initiative.text.get(self.language, ""))
         return reply
 
+    @answers("aims")
     def _on_aims(self, question: Parse) -> Reply | None:
         return self.aims()
 
+    @answers("fund")
     def _on_fund(self, question: Parse) -> Reply | None:
         return self.fact("fund", "fund")
 
+    @answers("meeting")
     def _on_meeting(self, question: Parse) -> Reply | None:
         return self.fact("meeting", "meeting")
 
+    @answers("speech")
     def _on_speech(self, question: Parse) -> Reply | None:
         reply = self.fact("founding", "speech")
         if reply is not None and (people := _of(question, "person")):
             reply.lines += self.people(people).lines
         return reply
 
+    @answers("name")
     def _on_name(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
@@ -267,11 +541,13 @@ class Composer:
             reply.lines.append(escape(note.text[self.language]))
         return reply
 
+    @answers("secretariat")
     def _on_secretariat(self, question: Parse) -> Reply | None:
         reply = Reply(self.l10n, "secretariat", outcome="not_stated")
         reply.add("qa-secretariat")
         return reply
 
+    @answers("about")
     def _on_about(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
@@ -279,6 +555,7 @@ class Composer:
             return None
         return self.about()
 
+    @answers("who")
     def _on_who(self, question: Parse) -> Reply | None:
         if question.entities:
             return self.cards(list(question.entities), question)
@@ -286,18 +563,41 @@ class Composer:
             return self.unknown(question)
         return None
 
+    @answers(
+        "budget",
+        "headquarters",
+        "fees",
+        "joining",
+        "next_meeting",
+        "contacts",
+        "website",
+        "venue",
+        "staff",
+        "fund_amount",
+    )
+    def _on_not_stated(self, question: Parse) -> Reply | None:
+        if question.entities and question.intent in ENTITY_ATTRIBUTES:
+            # A named body with what the question asks (its website): its card holds what is known.
+            return self.cards(list(question.entities), question)
+        return self.not_stated(question.intent or "")
+
     # --- building blocks ----------------------------------------------------------------------------
 
-    def cards(self, entities: list[Entity], question: Parse) -> Reply:
+    def cards(self, entities: list[Entity], question: Parse, *, neutral: bool = False) -> Reply:
+        """The entities' cards; `neutral`: as what is known, without the "Yes" that answers "is X a member"."""
         reply = Reply(self.l10n, "card")
         for entity in dict.fromkeys(entities):
-            part = {"person": self.people, "country": self.countries}.get(entity.kind)
-            built = part([entity.key]) if part else self.organizations([entity.key], leader=False)
+            if entity.kind == "country":
+                built = self.countries([entity.key], neutral=neutral)
+            elif entity.kind == "person":
+                built = self.people([entity.key])
+            else:
+                built = self.organizations([entity.key], leader=False)
             reply.lines += built.lines
             reply.sources.update(built.sources)
             if built.intent == "not-member" or len(entities) == 1:
                 reply.intent = built.intent
-        if question.unknown_names:
+        if question.unknown_names and not neutral:
             reply.add("qa-unknown-name", name=" ".join(question.unknown_names))
         return reply
 
@@ -353,7 +653,7 @@ class Composer:
                 reply.add("qa-org-website", site=Html(f'<a href="{site}">{link_text}</a>'))
         return reply
 
-    def countries(self, codes: list[str]) -> Reply:
+    def countries(self, codes: list[str], *, neutral: bool = False) -> Reply:
         reply = Reply(self.l10n, "country")
         for code in dict.fromkeys(codes):
             country = self.kb.country(code)
@@ -363,7 +663,8 @@ class Composer:
                 reply.intent = "not-member"
                 reply.add("qa-country-not-member", country.source, country=country.name(self.language))
                 continue
-            reply.add("qa-country-member", country.source, country=country.name(self.language))
+            key = "qa-country-member-plain" if neutral else "qa-country-member"
+            reply.add(key, country.source, country=country.name(self.language))
             named = self.kb.members_from(code)
             if named:
                 labels = (f"{org_label(o, self.language)} — {self.role_name(o)}" for o in named)
@@ -598,6 +899,15 @@ class Composer:
 def _sources(organizations: list[Organization]) -> list[Source]:
     """The distinct sources of many organizations (most share one article)."""
     return list({o.source.url: o.source for o in organizations}.values())
+
+
+def _holds(role: str, counted: str) -> bool:
+    """Whether a body with this role is among what is counted (organizations, or one role's holders)."""
+    return (
+        counted == "organizations"
+        or ROLE_OF_INTENT.get(counted) == role
+        or (counted == "council" and role == "council_member")
+    )
 
 
 def _of(question: Parse, kind: str) -> list[str]:

@@ -200,6 +200,7 @@ class QuestionEngine:
         if (
             intent is not None
             and not not_stated
+            and question.offtopic is None
             and not question.entities
             and len(question.leftovers) >= RETRIEVE_FIRST_LEFTOVERS
         ):

@@ -18,6 +18,12 @@ from bot.services.answers.normalize import Word, keys
 from domain.knowledge import Forms, KnowledgeBase
 
 MAX_NAME_WORDS = 12
+# The alliance's own name is recognised by its words' first letters (keys), from words this long:
+# "сотрудничеству", "sotrudnichestvu" and "ынтымақтастық" are its words, "по" and "and" are not.
+OWN_NAME_STEM = 6
+MIN_OWN_NAME_WORD = 4
+# A person's name word shortened to its first letters ("Kalkam" for Kalkamanov) is read from this many on.
+MIN_SHORTENED = 5
 # Endings a name word may take, in letters of the key: Kazakh stacks plural, possessive and case.
 MAX_ENDING = 6
 # Kazakh case, plural and possessive endings (as keys) that tell a Kazakh question from a Russian one.
@@ -127,12 +133,44 @@ class EntityIndex:
             names += _names(Entity("person", person.key), person.names, {}, person.aliases, person.forms)
         frequency = Counter(word for name in names for word in set(name.words))
         self._names = names
+        # The first two letters of each entity's name words: a capitalized word beside a name found, beginning
+        # like one of its words, is that name mistyped ("Jansh Kain"), not an unknown name.
+        self._initials: dict[Entity, frozenset[str]] = {}
+        for name in names:
+            self._initials[name.entity] = self._initials.get(name.entity, frozenset()) | {w[:2] for w in name.words}
+        # Every word of every name: such a word typed as it is is not a question word with a typo ("Center"
+        # is not "кеңсе*", office, with one letter changed).
+        self.vocabulary = frozenset(word for name in names for word in name.words)
+        own = kb.fact("name")
+        self.own_name_stems = frozenset(
+            word[:OWN_NAME_STEM]
+            for text in (own.text.values() if own else ())
+            for word in keys(text)
+            if len(word) >= MIN_OWN_NAME_WORD
+        )
+        # People's names shortened to their first letters, each kept only when it leads to one person. People
+        # only: they are few, and a body's name is asked in full or by its short name.
+        shortened: dict[str, set[Entity]] = {}
+        for name in names:
+            if name.entity.kind == "person":
+                for word in name.words:
+                    for length in range(MIN_SHORTENED, len(word) - 1):
+                        shortened.setdefault(word[:length], set()).add(name.entity)
+        self._shortened = {prefix: next(iter(found)) for prefix, found in shortened.items() if len(found) == 1}
         self._anchors: KeyMatcher[tuple[int, int]] = KeyMatcher()
         for number, name in enumerate(names):
             # The rarest word, and the longest among equals: it finds the fewest candidates.
             position = min(range(len(name.words)), key=lambda n: (frequency[name.words[n]], -len(name.words[n])))
             stem, prefix, extra = _rule(name.words[position], last=position == len(name.words) - 1)
             self._anchors.add(stem, (number, position), prefix=prefix, max_extra=extra, typo_key=name.words[position])
+
+    def in_vocabulary(self, word: Word) -> bool:
+        """Whether a word is a word of some name, as it is or with an ending of one or two letters ("Center's")."""
+        return any(word.key[: len(word.key) - cut] in self.vocabulary for cut in (0, 1, 2) if len(word.key) - cut >= 4)
+
+    def part_of(self, word: Word, entity: Entity) -> bool:
+        """Whether a word beside a name found may be a mistyped word of that name (it begins like one)."""
+        return word.key[:2] in self._initials.get(entity, frozenset())
 
     def find(
         self, question: list[Word], *, skip: frozenset[int] = frozenset(), no_anchor: frozenset[int] = frozenset()
@@ -148,6 +186,12 @@ class EntityIndex:
                 match = self._align(question, position - anchor, number, skip)
                 if match is not None:
                     candidates.append(match)
+        covered = {n for match in candidates for n in range(match.start, match.end)}
+        for position, word in enumerate(question):
+            entity = self._shortened.get(word.key)
+            if entity is not None and position not in covered | skip | no_anchor:
+                # Not exact: it counts only where a typo would (a question about someone, or written as a name).
+                candidates.append(Match(entity, position, position + 1, False, (), ""))
         return sorted(_choose(candidates), key=lambda m: m.start)
 
     def _align(self, question: list[Word], start: int, number: int, skip: frozenset[int]) -> Match | None:
@@ -183,7 +227,8 @@ def _names(
 
     def add(text: str, language: str | None) -> None:
         word_keys = keys(text)
-        if word_keys and len(word_keys) <= MAX_NAME_WORDS:
+        # A number alone is no name: "中国21世纪议程" keeps only its "21" in the alphabets keys are made of.
+        if word_keys and len(word_keys) <= MAX_NAME_WORDS and not all(k.isdigit() for k in word_keys):
             languages = spelled.setdefault(word_keys, set())
             if language:
                 languages.add(language)

@@ -160,6 +160,6 @@ def word_matches(
         extra = len(word) - length
         if length < MIN_FUZZY_LENGTH:
             continue
-        if 0 <= extra <= (min(max_extra, MAX_TYPO_EXTRA) if prefix else 0) and one_edit(word[:length], pattern):
+        if 0 <= extra <= (min(max_extra, MAX_TYPO_EXTRA) if prefix else 0) and one_edit(word[:length], typo):
             return Hit(None, False, extra)
     return None

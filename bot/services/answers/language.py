@@ -19,6 +19,8 @@ from bot.services.answers.normalize import Word, has_kazakh_letters
 KAZAKH_LETTERS_WEIGHT = 3.0
 NAME_WEIGHT = 0.5
 ENDING_WEIGHT = 1.0
+# The lexicon phrases whose language is evidence of the question's ("сколько лет", "рас па", "krome").
+VOTING_KINDS = frozenset({"intent", "modifier", "offtopic", "attribute"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +83,21 @@ def detect_language(
     user_language: str,
 ) -> str:
     """ru, kk or en (see the module's description)."""
+    kazakh_letters = has_kazakh_letters(text)
+    inflected = any(m.ending in KAZAKH_ENDINGS or m.ending in RUSSIAN_ENDINGS for m in names)
+    if words and not kazakh_letters and not inflected and all(_in_names(n, names) for n in range(len(words))):
+        # A bare name ("Kalkamanov", "SSTEC", "Кейн") is written alike in every language: the user's own. With
+        # a case ending ("Германиядан") it is a word of one language.
+        return user_language
     scores = dict.fromkeys(LANGUAGES, 0.0)
-    if has_kazakh_letters(text):
+    if kazakh_letters:
         scores["kk"] += KAZAKH_LETTERS_WEIGHT
     for position, word in enumerate(words):
         languages = set(lexicon.function_word_languages(word))
-        languages |= {f.language for f in found if f.start <= position < f.end and f.kind == "intent"}
+        languages |= {f.language for f in found if f.start <= position < f.end and f.kind in VOTING_KINDS}
         _vote(scores, word, languages, 1.0)
     for match in names:
-        if len(match.languages) == 1:
+        if len(match.languages) == 1 and match.languages[0] in scores:
             # A name spelled the same in several languages (ACCA21, Германия) tells nothing.
             _vote(scores, words[match.start], set(match.languages), NAME_WEIGHT)
         if match.ending in KAZAKH_ENDINGS:

@@ -55,8 +55,8 @@ class Intent:
 class Found:
     """A phrase of the lexicon found in a question: words start..end."""
 
-    kind: str  # intent, institution, body, language, request
-    name: str  # intent name, institution name, requested language
+    kind: str  # intent, institution, body, language, request, modifier, offtopic, attribute
+    name: str  # intent name, institution name, requested language, modifier, off-topic kind, attribute
     language: str  # the language of the entry
     start: int
     end: int
@@ -83,13 +83,13 @@ class _PhraseIndex:
         self._matcher: KeyMatcher[tuple[int, int]] = KeyMatcher()
         self._phrases: list[tuple[Found, tuple[tuple[str, bool], ...]]] = []
 
-    def add(self, template: Found, words: tuple[tuple[str, bool], ...]) -> None:
+    def add(self, template: Found, words: tuple[tuple[str, bool], ...], *, fuzzy: bool = True) -> None:
         if not words:
             raise LexiconError(f"empty entry for {template.kind} {template.name}")
         number = len(self._phrases)
         self._phrases.append((template, words))
         for position, (word_key, prefix) in enumerate(words):
-            self._matcher.add(word_key, (number, position), prefix=prefix)
+            self._matcher.add(word_key, (number, position), prefix=prefix, fuzzy=fuzzy)
 
     def find(self, question: list[Word]) -> list[Found]:
         hits = [{(h.payload): h.exact for h in self._matcher.match(word.key)} for word in question]
@@ -158,17 +158,31 @@ class Lexicon:
         for name, spec in data["institutions"].items():
             self._add_entries("institution", name, spec, 1.0, 0)
         self._add_entries("body", "body", data["generic_bodies"], 1.0, 0)
+        for kind, section in (("modifier", "modifiers"), ("offtopic", "offtopic"), ("attribute", "attributes")):
+            for name, spec in data[section].items():
+                # Exact words only: a typo guess must not turn a question into a refusal ("position" is
+                # one letter from "positions", not "politics", but such guesses are too cheap here).
+                self._add_entries(kind, name, spec, 1.0, 0, fuzzy=False)
+        # Number words by key, so "dvadcat", "двадцать" and "жиырма"/"jiyrma" are read alike.
+        self.numbers: dict[str, int] = {}
+        self.number_languages: dict[str, frozenset[str]] = {}
+        for language in LANGUAGES:
+            for word, value in data["numbers"][language].items():
+                self.numbers[key(word)] = int(value)
+                self.number_languages[key(word)] = self.number_languages.get(key(word), frozenset()) | {language}
         self._alliance: KeyMatcher[str] = KeyMatcher()
         for entry in data["alliance_words"]:
             ((word_key, prefix),) = _split(entry)
             self._alliance.add(word_key, "alliance", prefix=prefix)
 
-    def _add_entries(self, kind: str, name: str, spec: Mapping[str, Any], weight: float, group: int) -> None:
+    def _add_entries(
+        self, kind: str, name: str, spec: Mapping[str, Any], weight: float, group: int, *, fuzzy: bool = True
+    ) -> None:
         for language in LANGUAGES:
             for entry in spec.get(language, ()):
                 words = _split(str(entry))
                 length = sum(len(word_key) for word_key, _ in words)
-                self._phrases.add(Found(kind, name, language, 0, 0, weight, group, True, length), words)
+                self._phrases.add(Found(kind, name, language, 0, 0, weight, group, True, length), words, fuzzy=fuzzy)
 
     def find(self, question: list[Word]) -> list[Found]:
         """Every lexicon phrase in the question, overlapping ones included."""

@@ -43,7 +43,7 @@ _KEY_RULES = (
 )
 _SOFT_J_RE = re.compile(r"j(?![aeiou])")  # "kakoj" (какой) is "kakoi"; "jana" (жаңа) keeps its j
 _NOT_KEY_RE = re.compile(r"[^a-z0-9]")
-_REPEATS_RE = re.compile(r"(.)\1+")
+_REPEATS_RE = re.compile(r"([a-z])\1+")  # letters only: "22" is not "2"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ Words are compared by the first five letters of their script-independent keys (a
 across Cyrillic, Kazakh and Latin typing); function words are left out. A passage is shown only when it
 holds at least MIN_SHARED of the question's words (one, for a question of one or two) and at least
 MIN_SHARE of them: "How does the supply chain work?" shares one word with "works under the Ministry",
-which is not an answer.
+which is not an answer. Nor is a passage that holds nothing the question does not: it must add at least MIN_NEW word.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 STEM_LENGTH = 5
 MIN_SHARED = 2
 MIN_SHARE = 0.5
+MIN_NEW = 1
 # A question of one or two words ("стартапы поддерживают?") may share one of them with its passage.
 SHORT_QUESTION = 2
 
@@ -69,6 +70,9 @@ class Retriever:
                 continue
             shared = len(self._stems[int(number)] & set(query))
             needed = 1 if len(query) <= SHORT_QUESTION else MIN_SHARED
-            if shared >= needed and shared / len(query) >= MIN_SHARE:
+            # A passage that only repeats the question's words ("«Один пояс, один путь»" for "how do you like the
+            # Belt and Road?") tells nothing: it answers only with MIN_NEW word(s) of its own.
+            new = len(self._stems[int(number)] - set(query))
+            if shared >= needed and shared / len(query) >= MIN_SHARE and new >= MIN_NEW:
                 found.append(passage)
         return found[:limit]
