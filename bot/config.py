@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     official_channels: Annotated[dict[Language, str], NoDecode] = Field(default_factory=dict)
     moderation: bool = False
     # 2: a broadcast to everyone goes only when a second admin approves it within the hours below.
-    broadcast_approvals: Literal[1, 2] = 1
+    broadcast_approvals: int = Field(default=1, ge=1, le=2)
     broadcast_approval_hours: float = Field(default=24, gt=0, le=24 * 30)
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None

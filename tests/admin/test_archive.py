@@ -210,7 +210,8 @@ async def test_archive_pages_newest_first(stub: BotAPIStub, app: RunningBot) -> 
         confirm = await boss.reply()
         boss.press(confirm, "📤 Отправить сейчас")
         await boss.reply()
-        await stub.wait_until(lambda n=number: copies(stub, users) == n + 1)
+        sent = number + 1
+        await stub.wait_until(lambda: copies(stub, users) == sent)  # noqa: B023 - awaited in this iteration
     page = await boss.ask("/archive")
     assert page.text.startswith("🗄 Официальный архив · Всё · страница 1 из 2")
     assert "#7 📢 Рассылка" in page.text and "#3 📢" in page.text and "#2 📢" not in page.text
