@@ -105,6 +105,18 @@ class RecordRepository:
             if row is None or language in row.texts:
                 return False
             texts = {**row.texts, language: text}
+            twin = await conn.execute(
+                sa.select(official_record.c.id).where(
+                    official_record.c.kind == "announcement",
+                    official_record.c.subject_id
+                    == sa.select(official_record.c.subject_id)
+                    .where(official_record.c.id == record_id)
+                    .scalar_subquery(),
+                    official_record.c.content_hash == content_hash,
+                )
+            )
+            if twin.first() is not None:
+                return False  # these very texts are on record already
             result = await conn.execute(
                 sa.update(official_record)
                 .where(official_record.c.id == record_id)
@@ -179,6 +191,14 @@ class RecordRepository:
             cancelled=found["cancelled"],
         )
 
-    async def count_deliveries(self, kind: str, subject_id: int) -> int:
-        """How many deliveries the outbox holds for a subject (0: it reached nobody, or they were pruned)."""
-        return (await self._counts(kind, subject_id)).total
+    async def entry_pushed(self, entry_id: int) -> bool:
+        """True when the outbox holds a delivery of this entry's own messages (to a subscriber or a channel); a
+        version the readers of its language had already got as another version is never queued."""
+        query = (
+            sa.select(outbox_deliveries.c.id)
+            .join(outbox_messages, outbox_messages.c.id == outbox_deliveries.c.message_id)
+            .where(outbox_messages.c.kind == "entry", outbox_messages.c.dedup_key.like(f"entry:{entry_id}:%"))
+            .limit(1)
+        )
+        async with self._db.connect() as conn:
+            return (await conn.execute(query)).first() is not None

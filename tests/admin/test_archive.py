@@ -19,7 +19,7 @@ from bot.telegram.callbacks import ApprovalStep, ArchivePage, BroadcastApproval
 from domain.audit import SHELL
 from domain.sources import NewSource
 from local_telegram import BotAPIStub
-from storage.schema import broadcasts, official_record
+from storage.schema import broadcasts, official_record, outbox_deliveries, outbox_messages
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin, compose, copies
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, settled, start_bot
@@ -28,7 +28,8 @@ from tests.support.feeds import FeedSite, Item, rss
 
 SECOND_ADMIN = ADMIN_ID + 1
 # What compose() sends is plain text with angle brackets; the record keeps the message as Telegram HTML.
-SENT_HTML = html.escape("<b>Hello</b> subscribers", quote=False)
+SENT = "<b>Hello</b> subscribers"
+SENT_HTML = html.escape(SENT, quote=False)
 STORY = "http://igtipc.test/story/1"
 TITLES = {
     "ru": "Альянс низкоуглеродного развития принял новых членов",
@@ -55,7 +56,12 @@ async def publish_story(app: RunningBot, site: FeedSite) -> None:
 async def test_broadcast_and_announcement_appear_in_the_archive_with_hash_and_counts(
     stub: BotAPIStub, app: RunningBot, site: FeedSite
 ) -> None:
-    users = await add_subscribers(app, stub, 3)
+    # A reader of each language: each version of the story is pushed to someone.
+    users = [
+        *await add_subscribers(app, stub, 1, first_id=10_000, language="ru"),
+        *await add_subscribers(app, stub, 1, first_id=20_000, language="kk"),
+        *await add_subscribers(app, stub, 1, first_id=30_000, language="en"),
+    ]
     boss = admin(stub)
     await app.services.chats.meet(ADMIN_ID, type="private", language="en", title=None, username=None)
     confirm = await compose(boss)
@@ -63,7 +69,11 @@ async def test_broadcast_and_announcement_appear_in_the_archive_with_hash_and_co
     assert (await boss.reply()).text.startswith("Broadcast #1")
     await stub.wait_until(lambda: copies(stub, users) == 3)
     await publish_story(app, site)
-    await stub.wait_until(lambda: all(any(TITLES["ru"] in m.text for m in user.messages()) for user in users))
+    await stub.wait_until(
+        lambda: all(
+            any(title in m.text for m in user.messages()) for user, title in zip(users, TITLES.values(), strict=True)
+        )
+    )
     await drained(app)
 
     page = await boss.ask("/archive")
@@ -78,7 +88,17 @@ async def test_broadcast_and_announcement_appear_in_the_archive_with_hash_and_co
     assert f"sha256 {story.content_hash[:12]}" in page.text
     assert f"Drafted by {ADMIN_ID}, approved by {ADMIN_ID}" in page.text
     assert "Source: Center ru; approved by moderator —" in page.text
-    assert page.text.count("sent 3, waiting 0, failed 0, blocked 0") == 2
+    assert f"sent 3, waiting 0, failed 0, blocked 0\n[en] {SENT}" in page.text  # as the readers saw it
+    async with app.services.db.connect() as conn:
+        story_sends = (
+            await conn.execute(
+                sa.select(sa.func.count())
+                .select_from(outbox_deliveries.join(outbox_messages))
+                .where(outbox_messages.c.story_id == story.subject_id, outbox_deliveries.c.status == "sent")
+            )
+        ).scalar_one()
+    assert story_sends >= 3  # each reader's version (and the edits that replaced a fallback)
+    assert f"sent {story_sends}, waiting 0, failed 0, blocked 0\n[en] {TITLES['en']}" in page.text
     assert f"[en] {TITLES['en']}" in page.text  # the admin's language first
     boss.press(page, "#2: every language")
     texts = [(await boss.reply()).text for _ in TITLES]

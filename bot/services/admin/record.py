@@ -121,14 +121,15 @@ class OfficialRecord:
         self, entries: Sequence[StoredEntry], *, approved: Actor | None = None, approved_at: datetime | None = None
     ) -> int:
         """Keep the alliance entries that were published (pushed to a subscriber or a channel); returns how many
-        texts were kept. A story's version in a new language joins the story's record; a changed text in a
-        language already recorded (a correction) is a record of its own."""
+        texts were kept. A story's version in a new language joins the story's record; a version in a language
+        already recorded that was pushed again with another text (a correction) is a record of its own; one that
+        was not pushed (its readers had the story in that language) is not a publication."""
         kept = 0
         for stored in entries:
             if not stored.is_alliance:
                 continue
-            if await self._records.count_deliveries("announcement", stored.story) == 0:
-                logger.info("record.skip", extra={"entry": stored.id, "reason": "delivered to nobody"})
+            if not await self._records.entry_pushed(stored.id):
+                logger.info("record.skip", extra={"entry": stored.id, "reason": "not pushed to anyone"})
                 continue
             kept += await self._record_announcement(stored, approved, approved_at)
         return kept
