@@ -109,18 +109,34 @@ class BroadcastService:
         broadcast = await self._broadcasts.get(broadcast_id)
         now = self._clock()
         outcome = Approval.GONE
-        if broadcast is None or broadcast.status != "pending":
+        if broadcast is not None and broadcast.status == "expired":
+            outcome = Approval.EXPIRED
+        elif broadcast is None or broadcast.status != "pending":
             outcome = Approval.GONE
         elif actor.user_id == broadcast.created_by:
             outcome = Approval.OWN
         elif (expiry := self.policy.expires_at(broadcast)) is not None and now >= expiry:
-            outcome = Approval.EXPIRED if await self._broadcasts.expire(broadcast_id, now) else Approval.GONE
+            outcome = Approval.EXPIRED  # the leader's job marks it expired and tells the drafter
         elif actor.user_id is not None and await self._broadcasts.claim_approved(broadcast_id, actor.user_id, now):
             outcome = Approval.SENT
         await self._audit_step(actor, f"broadcast.approve.{outcome.value}", broadcast=broadcast_id)
         if outcome is not Approval.SENT:
             return outcome, broadcast
         return outcome, await self.enqueue(broadcast_id)
+
+    async def expire_overdue(self) -> list[Broadcast]:
+        """Pending broadcasts nobody approved within BROADCAST_APPROVAL_HOURS become expired (the leader's job);
+        returns them, each audited."""
+        now = self._clock()
+        expired = []
+        for pending in await self._broadcasts.with_status("pending"):
+            expiry = self.policy.expires_at(pending)
+            if expiry is not None and now >= expiry and await self._broadcasts.expire(pending.id, now):
+                logger.info("broadcast.expired", extra={"broadcast": pending.id})
+                if self._audit is not None:
+                    await self._audit.record("broadcast.expired", broadcast=pending.id)
+                expired.append(pending)
+        return expired
 
     async def reject(self, broadcast_id: int, actor: Actor) -> bool:
         """Another admin rejects a pending broadcast; False when it was decided already."""

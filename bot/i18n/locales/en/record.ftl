@@ -40,3 +40,4 @@ admin-bc-rejected-by-you = Broadcast #{ $id } rejected by you; it will not be se
 admin-bc-rejected-drafter = Another admin rejected your broadcast #{ $id }; it will not be sent.
 admin-bc-state-pending = waiting for approval
 admin-bc-state-expired = expired
+admin-bc-expired-drafter = Nobody approved your broadcast #{ $id } in time; it will not be sent. Draft it again if it is still needed.

@@ -36,3 +36,4 @@ admin-bc-rejected-by-you = #{ $id } таратылымын сіз қабылда
 admin-bc-rejected-drafter = Басқа әкімші сіздің #{ $id } таратылымыңызды қабылдамады; ол жіберілмейді.
 admin-bc-state-pending = мақұлдауды күтуде
 admin-bc-state-expired = мерзімі өтті
+admin-bc-expired-drafter = #{ $id } таратылымыңызды ешкім уақытында мақұлдамады; ол жіберілмейді. Әлі керек болса, қайта дайындаңыз.

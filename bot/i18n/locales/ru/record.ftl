@@ -42,3 +42,4 @@ admin-bc-rejected-by-you = Рассылка #{ $id } отклонена вами
 admin-bc-rejected-drafter = Другой администратор отклонил вашу рассылку #{ $id }; она не будет отправлена.
 admin-bc-state-pending = ждёт одобрения
 admin-bc-state-expired = срок истёк
+admin-bc-expired-drafter = Вашу рассылку #{ $id } никто не одобрил вовремя; она не будет отправлена. Если она ещё нужна, подготовьте её заново.
