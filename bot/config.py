@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Official channels per language, "ru=@chan_ru,kk=-100123,en=@chan_en": a @username or a numeric chat id each.
     official_channels: Annotated[dict[Language, str], NoDecode] = Field(default_factory=dict)
     moderation: bool = False
+    # 2: a broadcast to everyone goes only when a second admin approves it within the hours below.
+    broadcast_approvals: int = Field(default=1, ge=1, le=2)
+    broadcast_approval_hours: float = Field(default=24, gt=0, le=24 * 30)
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces by design

@@ -26,7 +26,7 @@ class Broadcast:
     source_chat_id: int
     source_message_id: int
     audience: str | None
-    status: str  # draft scheduled sending done cancelled
+    status: str  # draft pending (a second admin's approval) scheduled sending done cancelled expired
     due_at: datetime | None
     outbox_message_id: int | None
     recipients: int
@@ -36,6 +36,10 @@ class Broadcast:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    text: str | None = None  # the message's HTML (text or caption)
+    requested_at: datetime | None = None
+    approved_by: int | None = None
+    approved_at: datetime | None = None
 
 
 def _broadcast(row: sa.Row[Any]) -> Broadcast:
@@ -63,8 +67,10 @@ class BroadcastRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, *, created_by: int, source: tuple[int, int], language: str) -> Broadcast:
-        """A new draft for the admin's message `source` (chat id, message id)."""
+    async def create(
+        self, *, created_by: int, source: tuple[int, int], language: str, text: str | None = None
+    ) -> Broadcast:
+        """A new draft for the admin's message `source` (chat id, message id) and its HTML `text`."""
         async with self._db.begin() as conn:
             inserted = await conn.execute(
                 sa.insert(broadcasts)
@@ -76,6 +82,7 @@ class BroadcastRepository:
                     recipients=0,
                     report_language=language,
                     created_at=utcnow(),
+                    text=text,
                 )
                 .returning(broadcasts.c.id)
             )
@@ -106,9 +113,34 @@ class BroadcastRepository:
         """A draft with an audience becomes due at `due_at`; False when it is no longer a draft."""
         return await self._update(broadcast_id, ("draft",), status="scheduled", due_at=due_at)
 
-    async def claim_start(self, broadcast_id: int) -> bool:
-        """Draft or scheduled becomes sending; only one caller (one replica) ever gets True."""
-        return await self._update(broadcast_id, ("draft", "scheduled"), status="sending", started_at=utcnow())
+    async def claim_start(self, broadcast_id: int, approved_by: int | None = None) -> bool:
+        """Draft or scheduled becomes sending; only one caller (one replica) ever gets True. `approved_by`: the
+        admin who let it go (a scheduled one keeps the admin who scheduled it)."""
+        now = utcnow()
+        approval = {} if approved_by is None else {"approved_by": approved_by, "approved_at": now}
+        return await self._update(broadcast_id, ("draft", "scheduled"), status="sending", started_at=now, **approval)
+
+    async def approve_schedule(self, broadcast_id: int, admin_id: int) -> None:
+        """The admin who scheduled a draft approved it for its time."""
+        await self._update(broadcast_id, ("scheduled",), approved_by=admin_id, approved_at=utcnow())
+
+    async def request_approval(self, broadcast_id: int, now: datetime) -> bool:
+        """A draft with an audience waits for a second admin; False when it is no longer a draft."""
+        return await self._update(broadcast_id, ("draft",), status="pending", requested_at=now)
+
+    async def claim_approved(self, broadcast_id: int, admin_id: int, now: datetime) -> bool:
+        """Pending becomes sending, approved by `admin_id`; only one approver (one replica) ever gets True."""
+        return await self._update(
+            broadcast_id, ("pending",), status="sending", started_at=now, approved_by=admin_id, approved_at=now
+        )
+
+    async def expire(self, broadcast_id: int, now: datetime) -> bool:
+        """Pending becomes expired (nobody approved it in time)."""
+        return await self._update(broadcast_id, ("pending",), status="expired", finished_at=now)
+
+    async def reject(self, broadcast_id: int, now: datetime) -> bool:
+        """Pending becomes cancelled (another admin rejected it)."""
+        return await self._update(broadcast_id, ("pending",), status="cancelled", finished_at=now)
 
     async def set_outbox(self, broadcast_id: int, outbox_message_id: int, recipients: int) -> None:
         """Remember the outbox message that carries the broadcast and how many rows it got."""
@@ -120,7 +152,7 @@ class BroadcastRepository:
         """Remember the live progress message."""
         await self._update(
             broadcast_id,
-            ("draft", "scheduled", "sending", "done", "cancelled"),
+            ("draft", "pending", "scheduled", "sending", "done", "cancelled", "expired"),
             report_chat_id=chat_id,
             report_message_id=message_id,
         )
@@ -130,9 +162,9 @@ class BroadcastRepository:
         return await self._update(broadcast_id, ("sending",), status="done", finished_at=utcnow())
 
     async def cancel(self, broadcast_id: int) -> bool:
-        """Draft, scheduled or sending becomes cancelled; False when it had already finished."""
+        """Draft, pending, scheduled or sending becomes cancelled; False when it had already finished."""
         return await self._update(
-            broadcast_id, ("draft", "scheduled", "sending"), status="cancelled", finished_at=utcnow()
+            broadcast_id, ("draft", "pending", "scheduled", "sending"), status="cancelled", finished_at=utcnow()
         )
 
     async def due(self, now: datetime) -> list[Broadcast]:

@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|ask|feeds|kb|backup|restore|migrate|healthcheck]`.
+"""The command line: `python -m bot [run|ask|feeds|kb|archive|backup|restore|migrate|healthcheck]`.
 
 Every command calls the same services as the admins' commands in Telegram (which check and audit). Results go to
 stdout, logs to stderr; every failure at this interface is one clear line on stderr and a non-zero exit. Commands
@@ -102,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     kb_import.add_argument("file", type=Path)
     kb_export = kb_commands.add_parser("export", help="write the knowledge base to a YAML file")
     kb_export.add_argument("file", type=Path)
+
+    archive = commands.add_parser("archive", help="the record of official communication (broadcasts, announcements)")
+    archive_commands = archive.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
+    archive_export = archive_commands.add_parser("export", help="write the whole record, newest first")
+    archive_export.add_argument("--format", choices=("csv", "json"), default="csv", dest="export_format")
+    archive_export.add_argument("--kind", choices=("broadcast", "announcement"), default=None)
+    archive_export.add_argument("file", type=Path, nargs="?", default=None, help="the file (default: stdout)")
 
     backup = commands.add_parser("backup", help="write a consistent online backup of the database")
     backup.add_argument("file", type=Path)
@@ -318,6 +325,25 @@ def cmd_kb(settings: Settings, args: argparse.Namespace) -> None:
         raise CliError(f"{args.file} was not imported: {len(error.errors)} error(s), nothing changed") from None
 
 
+def cmd_archive(settings: Settings, args: argparse.Namespace) -> None:
+    """`archive export`: the same rows /archive shows, as CSV or JSON, through the same service (audited)."""
+    from domain.audit import SHELL
+
+    async def run(core: Core) -> bytes:
+        return await core.official_record.export(args.export_format, SHELL, kind=args.kind)
+
+    exported = with_services(settings, run)
+    if args.file is None:
+        sys.stdout.buffer.write(exported)
+        sys.stdout.flush()
+        return
+    try:
+        args.file.write_bytes(exported)
+    except OSError as error:
+        raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
+    print(f"official record exported to {args.file} ({args.export_format})")
+
+
 def cmd_feeds(settings: Settings, args: argparse.Namespace) -> None:
     from bot.cli.feeds import FEED_ACTIONS, FeedCommandError, check_add
 
@@ -338,6 +364,7 @@ HANDLERS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "ask": cmd_ask,
     "feeds": cmd_feeds,
     "kb": cmd_kb,
+    "archive": cmd_archive,
     "restore": cmd_restore,
     "healthcheck": cmd_healthcheck,
 }

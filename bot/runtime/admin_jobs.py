@@ -14,7 +14,7 @@ from bot.runtime.leadership import Leadership
 from bot.runtime.supervision import Supervisor, sender_stalled
 from bot.services.admin.broadcasts import BroadcastService
 from bot.telegram.alerts import AdminAlerts
-from bot.telegram.reports import post_report, update_report
+from bot.telegram.reports import post_report, tell_expired, update_report
 from domain.alerts import Alert
 from domain.clock import Clock, utcnow
 from storage.broadcasts import Broadcast
@@ -48,6 +48,8 @@ async def broadcast_tick(
     if not leadership.held:
         return
     now = clock()
+    for expired in await broadcasts.expire_overdue():
+        await tell_expired(bot, expired)
     for due in await broadcasts.due(now):
         started = await broadcasts.start(due.id)
         if started is not None:

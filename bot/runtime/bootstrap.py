@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.services.admin.backups import Backups
-from bot.services.admin.broadcasts import BroadcastService
+from bot.services.admin.broadcasts import ApprovalPolicy, BroadcastService
 from bot.services.admin.charts import StatsCharts
 from bot.services.admin.diagnostics import DeliveryDiagnostics
 from bot.services.admin.inquiries import InquiryDesk
 from bot.services.admin.knowledge import KnowledgeBaseFiles
 from bot.services.admin.moderation import ModerationQueue
 from bot.services.admin.overview import StatsOverview
+from bot.services.admin.record import OfficialRecord
 from bot.services.admin.sources import SourceAdmin
 from bot.services.answers import QuestionEngine, QuestionThrottle, create_question_engine
 from bot.services.answers.feedback import QuestionLog, create_question_log
@@ -51,6 +52,7 @@ from storage.kb import KnowledgeBaseRepository
 from storage.moderation import HeldEntryRepository
 from storage.outbox import Outbox
 from storage.privacy import PersonalDataRepository
+from storage.record import RecordRepository
 from storage.sources import SourceRepository
 from storage.stats import StatsRepository
 from storage.subscriptions import SubscriptionRepository
@@ -120,6 +122,7 @@ class Core:
     question_log: QuestionLog
     housekeeping: Housekeeping
     broadcasts: BroadcastService
+    official_record: OfficialRecord
     stats: StatsRepository
     stats_charts: StatsCharts
     stats_overview: StatsOverview
@@ -221,8 +224,16 @@ def build_core(
         wake=hooks.wake_sender,
         clock=clock,
     )
+    official_record = OfficialRecord(RecordRepository(db), audit, clock=clock)
     moderation = ModerationQueue(
-        HeldEntryRepository(db), entries, delivery, audit, enabled=settings.moderation, on_held=hooks.on_held
+        HeldEntryRepository(db),
+        entries,
+        delivery,
+        audit,
+        enabled=settings.moderation,
+        on_held=hooks.on_held,
+        record=official_record,
+        clock=clock,
     )
     poller = FeedPoller(
         db,
@@ -255,8 +266,16 @@ def build_core(
         question_log=question_log,
         housekeeping=Housekeeping(db),
         broadcasts=BroadcastService(
-            BroadcastRepository(db), outbox, wake=hooks.wake_sender, forget=hooks.forget_message
+            BroadcastRepository(db),
+            outbox,
+            wake=hooks.wake_sender,
+            forget=hooks.forget_message,
+            record=official_record,
+            audit=audit,
+            policy=ApprovalPolicy(settings.broadcast_approvals, settings.broadcast_approval_hours),
+            clock=clock,
         ),
+        official_record=official_record,
         stats=stats,
         stats_charts=StatsCharts(stats),
         stats_overview=StatsOverview(stats, sources, question_log),

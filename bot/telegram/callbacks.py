@@ -19,6 +19,7 @@ class BroadcastStep(StrEnum):
     NOW = "now"
     SCHEDULE = "sched"
     CANCEL = "cancel"
+    ASK = "ask"  # BROADCAST_APPROVALS=2: ask the other admins to approve
 
 
 class BroadcastAction(CallbackData, prefix="admb"):
@@ -29,6 +30,37 @@ class BroadcastAction(CallbackData, prefix="admb"):
 class BroadcastAudience(CallbackData, prefix="admba"):
     broadcast: int
     audience: Audience
+
+
+class ApprovalStep(StrEnum):
+    APPROVE = "ok"
+    REJECT = "no"
+
+
+class BroadcastApproval(CallbackData, prefix="admbap"):
+    """Another admin's answer to a broadcast waiting for a second pair of eyes."""
+
+    broadcast: int
+    action: ApprovalStep
+
+
+class ArchiveKind(StrEnum):
+    ALL = "all"
+    BROADCAST = "broadcast"
+    ANNOUNCEMENT = "announcement"
+
+
+class ArchivePage(CallbackData, prefix="arcp"):
+    """A page of /archive, of one kind or all."""
+
+    page: int = Field(ge=0)
+    kind: ArchiveKind = ArchiveKind.ALL
+
+
+class ArchiveTexts(CallbackData, prefix="arct"):
+    """A record's text in every language it was published in."""
+
+    record: int
 
 
 class SourceStep(StrEnum):

@@ -21,7 +21,7 @@ PUBLIC_COMMANDS = (
     "mydata",
     "forget",
 )
-ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why", "inquiries")
+ADMIN_COMMANDS = ("broadcast", "sources", "kb", "stats", "backup", "why", "inquiries", "archive")
 
 
 def command_menu(language: str, *, admin: bool = False) -> list[BotCommand]:

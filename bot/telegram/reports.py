@@ -73,3 +73,12 @@ async def update_report(bot: Bot, progress: Progress, *, final: bool) -> None:
         )
     except TelegramAPIError as error:
         logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": str(error)})
+
+
+async def tell_expired(bot: Bot, broadcast: Broadcast) -> None:
+    """Tell the drafter that nobody approved their broadcast in time."""
+    text = localizer(broadcast.report_language)("admin-bc-expired-drafter", id=broadcast.id)
+    try:
+        await bot.send_message(broadcast.created_by, text)
+    except TelegramAPIError as error:
+        logger.warning("broadcast.expired_notice_failed", extra={"broadcast": broadcast.id, "error": str(error)})

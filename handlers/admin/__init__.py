@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
 from bot.i18n import Localizer
-from handlers.admin import backup, broadcast, inquiries, kb, moderation, qa, sources, stats, why
+from handlers.admin import archive, backup, broadcast, inquiries, kb, moderation, qa, sources, stats, why
 
 
 class IsAdmin(Filter):
@@ -33,6 +33,9 @@ def create_router() -> Router:
     router.callback_query.filter(IsAdmin())
     router.message.register(cancel_dialog, ~StateFilter(None), F.text.startswith("/"))
     router.include_routers(
-        *(module.create_router() for module in (broadcast, sources, qa, kb, stats, backup, why, moderation, inquiries))
+        *(
+            module.create_router()
+            for module in (broadcast, sources, qa, kb, stats, backup, why, moderation, inquiries, archive)
+        )
     )
     return router

@@ -7,12 +7,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Localizer
-from bot.services.admin.broadcasts import BroadcastService
+from bot.config import Settings
+from bot.i18n import Localizer, localizer
+from bot.services.admin.broadcasts import Approval, BroadcastService
 from bot.services.delivery import SubscriptionService
-from bot.telegram.callbacks import BroadcastAction, BroadcastAudience, BroadcastStep
+from bot.telegram.alerts import AdminAlerts
+from bot.telegram.callbacks import ApprovalStep, BroadcastAction, BroadcastApproval, BroadcastAudience, BroadcastStep
+from bot.telegram.notices import ask_second_admins
 from bot.telegram.reports import cancel_keyboard, post_report, update_report
-from domain.audit import AuditTrail
+from domain.audit import Actor, AuditTrail
 from domain.broadcasts import Audience
 from domain.chats import Chat
 from domain.clock import Clock
@@ -35,9 +38,14 @@ def audience_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarku
     return builder.as_markup()
 
 
-def confirm_keyboard(broadcast_id: int, l10n: Localizer) -> InlineKeyboardMarkup:
+def confirm_keyboard(broadcast_id: int, l10n: Localizer, *, needs_approval: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for step in BroadcastStep:
+    steps = (
+        (BroadcastStep.ASK, BroadcastStep.CANCEL)
+        if needs_approval
+        else (BroadcastStep.NOW, BroadcastStep.SCHEDULE, BroadcastStep.CANCEL)
+    )
+    for step in steps:
         data = BroadcastAction(broadcast=broadcast_id, action=step)
         builder.button(text=l10n(f"admin-bc-button-{step.value}"), callback_data=data)
     builder.adjust(2, 1)
@@ -57,7 +65,9 @@ async def got_message(
         return
     await state.clear()
     admin_id = message.from_user.id if message.from_user else chat.id
-    draft = await broadcasts.draft(admin_id, (message.chat.id, message.message_id), chat.language)
+    draft = await broadcasts.draft(
+        admin_id, (message.chat.id, message.message_id), chat.language, message.html_text or None
+    )
     await audit.record("broadcast.draft", actor_id=admin_id, broadcast=draft.id, content=str(message.content_type))
     await message.answer(l10n("admin-bc-audience"), reply_markup=audience_keyboard(draft.id, l10n))
 
@@ -93,10 +103,11 @@ async def audience_chosen(
     await audit.record("broadcast.audience", actor_id=query.from_user.id, broadcast=broadcast.id, audience=audience)
     await message.answer(l10n("admin-bc-preview"))
     await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
-    await message.answer(
-        l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{audience}")),
-        reply_markup=confirm_keyboard(broadcast.id, l10n),
-    )
+    text = l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{audience}"))
+    needs_approval = broadcasts.policy.needs_second_admin(audience)
+    if needs_approval:
+        text += "\n\n" + l10n("admin-bc-needs-approval")
+    await message.answer(text, reply_markup=confirm_keyboard(broadcast.id, l10n, needs_approval=needs_approval))
 
 
 async def send_now(
@@ -110,7 +121,7 @@ async def send_now(
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
     ready = broadcast is not None and broadcast.audience is not None and message is not None
-    started = await broadcasts.start(callback_data.broadcast) if ready else None
+    started = await broadcasts.start(callback_data.broadcast, query.from_user.id) if ready else None
     if started is None or message is None:
         await _stale(query, l10n)
         return
@@ -200,15 +211,77 @@ async def got_time(
     broadcast_id = int((await state.get_data()).get("broadcast", 0))
     await state.clear()
     broadcast = await broadcasts.get(broadcast_id)
-    if broadcast is None or not await broadcasts.schedule(broadcast_id, due):
+    admin_id = message.from_user.id if message.from_user else message.chat.id
+    if broadcast is None or not await broadcasts.schedule(broadcast_id, due, admin_id):
         await message.answer(l10n("button-stale"))
         return
-    admin_id = message.from_user.id if message.from_user else message.chat.id
     await audit.record("broadcast.schedule", actor_id=admin_id, broadcast=broadcast_id, due_at=due.isoformat())
     await message.answer(
         l10n("admin-bc-scheduled", when=format_moment(due, l10n.language, zone_name)),
         reply_markup=cancel_keyboard(broadcast),
     )
+
+
+async def ask_approval(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+    alerts: AdminAlerts,
+    settings: Settings,
+    chat: Chat,
+    subscriptions: SubscriptionService,
+) -> None:
+    message = _shown(query)
+    actor = Actor.admin(query.from_user.id)
+    pending = await broadcasts.request_approval(callback_data.broadcast, actor) if message else None
+    expires_at = broadcasts.policy.expires_at(pending) if pending else None
+    if pending is None or message is None or expires_at is None:
+        await _stale(query, l10n)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    told = await ask_second_admins(alerts, pending, expires_at, settings.timezone)
+    until = format_moment(expires_at, l10n.language, subscriptions.zone_of(chat))
+    text = l10n("admin-bc-approval-asked", admins=told, until=until)
+    await message.answer(text, reply_markup=cancel_keyboard(pending))
+
+
+async def approve(
+    query: CallbackQuery,
+    callback_data: BroadcastApproval,
+    bot: Bot,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+) -> None:
+    outcome, broadcast = await broadcasts.approve(callback_data.broadcast, Actor.admin(query.from_user.id))
+    if outcome is not Approval.SENT or broadcast is None:
+        await query.answer(l10n(f"admin-bc-approval-{outcome.value}"), show_alert=True)
+        return
+    await query.answer(l10n("admin-bc-approval-sent"))
+    message = _shown(query)
+    if message is not None:
+        await message.edit_text(l10n("admin-bc-approved", id=broadcast.id))
+    await post_report(bot, broadcasts, broadcast)
+
+
+async def reject(
+    query: CallbackQuery,
+    callback_data: BroadcastApproval,
+    bot: Bot,
+    l10n: Localizer,
+    broadcasts: BroadcastService,
+) -> None:
+    broadcast = await broadcasts.get(callback_data.broadcast)
+    if broadcast is None or not await broadcasts.reject(broadcast.id, Actor.admin(query.from_user.id)):
+        await query.answer(l10n("admin-bc-approval-gone"), show_alert=True)
+        return
+    await query.answer(l10n("admin-bc-rejected"))
+    message = _shown(query)
+    if message is not None:
+        await message.edit_text(l10n("admin-bc-rejected-by-you", id=broadcast.id))
+    drafter = localizer(broadcast.report_language)
+    await bot.send_message(broadcast.created_by, drafter("admin-bc-rejected-drafter", id=broadcast.id))
 
 
 def create_router() -> Router:
@@ -221,4 +294,7 @@ def create_router() -> Router:
     router.callback_query.register(send_now, BroadcastAction.filter(F.action == BroadcastStep.NOW))
     router.callback_query.register(ask_time, BroadcastAction.filter(F.action == BroadcastStep.SCHEDULE))
     router.callback_query.register(cancel, BroadcastAction.filter(F.action == BroadcastStep.CANCEL))
+    router.callback_query.register(ask_approval, BroadcastAction.filter(F.action == BroadcastStep.ASK))
+    router.callback_query.register(approve, BroadcastApproval.filter(F.action == ApprovalStep.APPROVE))
+    router.callback_query.register(reject, BroadcastApproval.filter(F.action == ApprovalStep.REJECT))
     return router

@@ -1,6 +1,6 @@
 """Table definitions, one module per area; all share one MetaData so Alembic sees them together."""
 
-from storage.schema.admin import broadcasts, held_entries
+from storage.schema.admin import broadcasts, held_entries, official_record
 from storage.schema.base import metadata
 from storage.schema.core import audit_log, chats
 from storage.schema.delivery import (
@@ -32,6 +32,7 @@ __all__ = [
     "kb_roles",
     "leases",
     "metadata",
+    "official_record",
     "outbox_deliveries",
     "outbox_messages",
     "qa_log",

@@ -9,8 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
+from bot.services.admin.record import OfficialRecord
+from domain.audit import Actor, AuditTrail, record
+from domain.broadcasts import Audience
+from domain.clock import Clock, utcnow
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.outbox import MessageCounters, Outbox
 
@@ -31,6 +36,31 @@ class Progress:
         return self.counters.done
 
 
+class Approval(StrEnum):
+    """What became of an admin's approval of a pending broadcast."""
+
+    SENT = "sent"
+    OWN = "own"  # the drafter cannot approve their own broadcast
+    EXPIRED = "expired"  # nobody approved it within BROADCAST_APPROVAL_HOURS
+    GONE = "gone"  # approved, rejected or cancelled already
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalPolicy:
+    """BROADCAST_APPROVALS and BROADCAST_APPROVAL_HOURS: with 2, a broadcast to everyone needs a second admin."""
+
+    approvals: int = 1
+    hours: float = 24.0
+
+    def needs_second_admin(self, audience: str | None) -> bool:
+        return self.approvals >= 2 and audience == Audience.ALL.value
+
+    def expires_at(self, broadcast: Broadcast) -> datetime | None:
+        if broadcast.requested_at is None:
+            return None
+        return broadcast.requested_at + timedelta(hours=self.hours)
+
+
 class BroadcastService:
     """Drafts, audiences, scheduling, start, cancel and progress of broadcasts."""
 
@@ -41,15 +71,84 @@ class BroadcastService:
         *,
         wake: Callable[[], None] | None = None,
         forget: Callable[[int], None] | None = None,
+        record: OfficialRecord | None = None,
+        audit: AuditTrail | None = None,
+        policy: ApprovalPolicy | None = None,
+        clock: Clock = utcnow,
     ) -> None:
         self._broadcasts = broadcasts
         self._outbox = outbox
         self._wake = wake
         self._forget = forget  # tells this process's sender to drop claimed rows of a cancelled message
+        self._record = record
+        self._audit = audit
+        self.policy = policy or ApprovalPolicy()
+        self._clock = clock
 
-    async def draft(self, admin_id: int, source: tuple[int, int], language: str) -> Broadcast:
-        """Store the admin's message as a draft broadcast."""
-        return await self._broadcasts.create(created_by=admin_id, source=source, language=language)
+    async def draft(self, admin_id: int, source: tuple[int, int], language: str, text: str | None = None) -> Broadcast:
+        """Store the admin's message (and its HTML text, for the record) as a draft broadcast."""
+        return await self._broadcasts.create(created_by=admin_id, source=source, language=language, text=text)
+
+    def needs_approval(self, broadcast: Broadcast) -> bool:
+        """True when this broadcast may go only with a second admin's approval."""
+        return self.policy.needs_second_admin(broadcast.audience)
+
+    async def request_approval(self, broadcast_id: int, actor: Actor) -> Broadcast | None:
+        """The drafter asks the other admins to approve; None when it is no longer a draft with an audience."""
+        broadcast = await self._broadcasts.get(broadcast_id)
+        if broadcast is None or broadcast.audience is None:
+            return None
+        if not await self._broadcasts.request_approval(broadcast_id, self._clock()):
+            return None
+        await self._audit_step(actor, "broadcast.approval_requested", broadcast=broadcast_id)
+        return await self._broadcasts.get(broadcast_id)
+
+    async def approve(self, broadcast_id: int, actor: Actor) -> tuple[Approval, Broadcast | None]:
+        """A second admin's approval: the broadcast goes now. Refused to its drafter, after the expiry, or when it
+        was decided already; every outcome is audited."""
+        broadcast = await self._broadcasts.get(broadcast_id)
+        now = self._clock()
+        outcome = Approval.GONE
+        if broadcast is not None and broadcast.status == "expired":
+            outcome = Approval.EXPIRED
+        elif broadcast is None or broadcast.status != "pending":
+            outcome = Approval.GONE
+        elif actor.user_id == broadcast.created_by:
+            outcome = Approval.OWN
+        elif (expiry := self.policy.expires_at(broadcast)) is not None and now >= expiry:
+            outcome = Approval.EXPIRED  # the leader's job marks it expired and tells the drafter
+        elif actor.user_id is not None and await self._broadcasts.claim_approved(broadcast_id, actor.user_id, now):
+            outcome = Approval.SENT
+        await self._audit_step(actor, f"broadcast.approve.{outcome.value}", broadcast=broadcast_id)
+        if outcome is not Approval.SENT:
+            return outcome, broadcast
+        return outcome, await self.enqueue(broadcast_id)
+
+    async def expire_overdue(self) -> list[Broadcast]:
+        """Pending broadcasts nobody approved within BROADCAST_APPROVAL_HOURS become expired (the leader's job);
+        returns them, each audited."""
+        now = self._clock()
+        expired = []
+        for pending in await self._broadcasts.with_status("pending"):
+            expiry = self.policy.expires_at(pending)
+            if expiry is not None and now >= expiry and await self._broadcasts.expire(pending.id, now):
+                logger.info("broadcast.expired", extra={"broadcast": pending.id})
+                if self._audit is not None:
+                    await self._audit.record("broadcast.expired", broadcast=pending.id)
+                expired.append(pending)
+        return expired
+
+    async def reject(self, broadcast_id: int, actor: Actor) -> bool:
+        """Another admin rejects a pending broadcast; False when it was decided already."""
+        rejected = await self._broadcasts.reject(broadcast_id, self._clock())
+        await self._audit_step(
+            actor, "broadcast.reject" if rejected else "broadcast.reject.gone", broadcast=broadcast_id
+        )
+        return rejected
+
+    async def _audit_step(self, actor: Actor, action: str, **details: object) -> None:
+        if self._audit is not None:
+            await record(self._audit, actor, action, **details)
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast, or None."""
@@ -62,13 +161,25 @@ class BroadcastService:
             return None
         return count
 
-    async def schedule(self, broadcast_id: int, due_at: datetime) -> bool:
-        """Send the draft at `due_at` (UTC); False when it is no longer a draft."""
-        return await self._broadcasts.schedule(broadcast_id, due_at)
+    async def schedule(self, broadcast_id: int, due_at: datetime, admin_id: int | None = None) -> bool:
+        """Send the draft at `due_at` (UTC), approved by the admin who scheduled it; False when it is no longer a
+        draft, or when it needs a second admin's approval (which sends it)."""
+        broadcast = await self._broadcasts.get(broadcast_id)
+        if broadcast is None or self.needs_approval(broadcast):
+            return False
+        if not await self._broadcasts.schedule(broadcast_id, due_at):
+            return False
+        if admin_id is not None:
+            await self._broadcasts.approve_schedule(broadcast_id, admin_id)
+        return True
 
-    async def start(self, broadcast_id: int) -> Broadcast | None:
-        """Start sending a draft or a due scheduled broadcast; None when someone else started or cancelled it."""
-        if not await self._broadcasts.claim_start(broadcast_id):
+    async def start(self, broadcast_id: int, approved_by: int | None = None) -> Broadcast | None:
+        """Start sending a draft or a due scheduled broadcast; None when someone else started or cancelled it, or
+        when it needs a second admin's approval (`approve` sends it then)."""
+        broadcast = await self._broadcasts.get(broadcast_id)
+        if broadcast is None or (broadcast.status == "draft" and self.needs_approval(broadcast)):
+            return None
+        if not await self._broadcasts.claim_start(broadcast_id, approved_by):
             return None
         return await self.enqueue(broadcast_id)
 
@@ -87,6 +198,8 @@ class BroadcastService:
         await self._outbox.add_deliveries(message_id, recipients)
         await self._broadcasts.set_outbox(broadcast.id, message_id, len(recipients))
         logger.info("broadcast.start", extra={"broadcast": broadcast.id, "recipients": len(recipients)})
+        if self._record is not None:
+            await self._record.record_broadcast(broadcast)
         if self._wake is not None:
             self._wake()
         return await self._broadcasts.get(broadcast_id)

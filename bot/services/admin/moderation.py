@@ -7,8 +7,10 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot.services.admin.record import OfficialRecord
 from bot.services.delivery import Delivery
 from domain.audit import Actor, AuditTrail, record
+from domain.clock import Clock, utcnow
 from domain.entries import StoredEntry
 from storage.entries import EntryRepository
 from storage.moderation import HeldEntryRepository
@@ -33,6 +35,8 @@ class ModerationQueue:
         *,
         enabled: bool,
         on_held: OnHeld = _nobody,
+        record: OfficialRecord | None = None,
+        clock: Clock = utcnow,
     ) -> None:
         self._held = held
         self._entries = entries
@@ -40,11 +44,16 @@ class ModerationQueue:
         self._audit = audit
         self.enabled = enabled
         self.on_held = on_held
+        self._record = record
+        self._clock = clock
 
     async def announce(self, entries: Sequence[StoredEntry]) -> int:
         """Deliver what needs no approval; hold alliance entries (when moderation is on) and tell the admins."""
         if not self.enabled:
-            return await self._delivery.announce(entries)
+            queued = await self._delivery.announce(entries)
+            if self._record is not None:
+                await self._record.record_announcements(entries)
+            return queued
         held = [entry for entry in entries if entry.is_alliance]
         queued = await self._delivery.announce([entry for entry in entries if not entry.is_alliance])
         for entry in held:
@@ -70,6 +79,8 @@ class ModerationQueue:
             return None
         rows = await self._delivery.announce([found[0]])
         await record(self._audit, actor, "moderation.approve", entry=entry_id, rows=rows)
+        if self._record is not None:
+            await self._record.record_announcements([found[0]], approved=actor, approved_at=self._clock())
         return rows
 
     async def skip(self, entry_id: int, actor: Actor) -> bool:
