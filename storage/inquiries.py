@@ -119,9 +119,3 @@ class InquiryRepository:
                 )
             ).first()
         return _inquiry(row) if row else None
-
-    async def forget_chat(self, chat_id: int) -> int:
-        """Delete a chat's inquiries (its data in its hands); how many went."""
-        async with self._db.begin() as conn:
-            result = await conn.execute(sa.delete(inquiries).where(inquiries.c.chat_id == chat_id))
-        return int(result.rowcount or 0)
