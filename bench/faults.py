@@ -114,7 +114,8 @@ async def fault_fanout(stub: BotAPIStub, workdir: Path, recipients: int, plan: F
     await db.migrate()
     await subscribe_many(db, ids)
     outbox = Outbox(db)
-    sender = Sender(outbox, rate=plan.rate, concurrency=plan.concurrency, backoff_base=0.1, backoff_cap=2.0)
+    # The faults are planted in sendMessage: the articles go as split HTML messages, not as one rich message.
+    sender = Sender(outbox, rate=plan.rate, concurrency=plan.concurrency, backoff_base=0.1, backoff_cap=2.0, rich=False)
     delivery = Delivery(SubscriptionRepository(db), outbox, wake=sender.wake)
     base = utcnow() - timedelta(hours=1)
     entries = [
