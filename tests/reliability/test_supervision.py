@@ -163,12 +163,18 @@ async def test_healthz_reports_a_stalled_poller(stub: BotAPIStub, database_url: 
         running.services.scheduler.pause()  # polling ticks no longer run
         sources = SourceRepository(running.services.db)
         source = await sources.add(NewSource("http://127.0.0.1:9/feed", "rss", "ru", "Stuck", 300))
-        async with running.services.db.begin() as conn:
-            overdue = utcnow() - timedelta(minutes=5)
-            await conn.execute(
-                sources_table.update().where(sources_table.c.id == source.id).values(next_check_at=overdue)
-            )
-        body = await wait_health(port, lambda status, _body: status == 503)
+        while True:
+            # Pausing does not stop a tick already running: it may poll the source once and plan its next check
+            # in the future. Overdue again before every look, as the source stays when no tick runs any more.
+            async with running.services.db.begin() as conn:
+                overdue = utcnow() - timedelta(minutes=5)
+                await conn.execute(
+                    sources_table.update().where(sources_table.c.id == source.id).values(next_check_at=overdue)
+                )
+            status, body = await healthz(port)
+            if status == 503:
+                break
+            await asyncio.sleep(0.1)
         assert any(reason.startswith("poller: a source due") for reason in body["stalled"])
     finally:
         running.services.scheduler.resume()
