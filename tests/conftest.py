@@ -62,12 +62,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """A `slow` test (subprocesses, thousands of sends) gets five times the per-test timeout: on busy shared cores
     it may take minutes, and the timeout is there to catch a hang, not to measure speed.
 
+    Slow tests run first (a stable sort keeps the order within each group): pytest-xdist hands tests out in this
+    order, so the long ones spread over the workers at the start instead of one of them ending the run alone.
+
     Without TEST_DATABASE_URL the PostgreSQL cases are deselected, and the summary says so in one line
     (`pytest_terminal_summary`) instead of a skip line for each of them.
     """
     for item in items:
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(600))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if not TEST_DATABASE_URL:
         postgres = [item for item in items if item.get_closest_marker("postgres")]
         if postgres:

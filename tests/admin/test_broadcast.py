@@ -116,6 +116,7 @@ async def test_audience_by_language_counts_and_reaches_only_that_language(stub: 
     assert copies(stub, ru) == 0
 
 
+@pytest.mark.slow
 async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database_url: str) -> None:
     app = await start_bot(make_settings(stub, database_url, send_rate_per_second=30), stub)
     try:
@@ -149,6 +150,7 @@ async def test_cancelling_halfway_stops_the_broadcast(stub: BotAPIStub, database
     assert report.buttons == []
 
 
+@pytest.mark.slow
 async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: BotAPIStub, database_url: str) -> None:
     """The report job runs at a fixed rate: a tick that started late is followed by one at once. Telegram would
     refuse edits that close (429), so the second tick leaves the report alone."""
@@ -184,6 +186,7 @@ async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: Bo
     assert edited == {}  # a cancelled broadcast is forgotten, not kept for the life of the process
 
 
+@pytest.mark.slow
 async def test_scheduled_broadcast_goes_out_after_a_restart(stub: BotAPIStub, database_url: str) -> None:
     settings = make_settings(stub, database_url)
     clock = MovableClock()

@@ -26,6 +26,7 @@ async def audit_actions(app: RunningBot) -> list[tuple[int | None, str]]:
     return [(row.actor_id, row.action) for row in rows]
 
 
+@pytest.mark.slow
 async def test_sources_add_checks_the_feed_then_pause_poll_resume_remove(
     stub: BotAPIStub, app: RunningBot, site: FeedSite
 ) -> None:

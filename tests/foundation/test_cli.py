@@ -14,6 +14,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from local_telegram import BotAPIStub
 from tests.conftest import REPO_ROOT
 from tests.support.cli import run_main as run_cli
@@ -36,6 +38,7 @@ def test_run_without_token_off_a_terminal_is_one_line_and_a_failure(tmp_path: Pa
     assert not (tmp_path / "data").exists()  # neither the operator's database nor the playground's
 
 
+@pytest.mark.slow
 def test_run_without_token_on_a_terminal_says_what_is_missing_and_starts_the_playground(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS"}}
     env |= {"PYTHONPATH": str(REPO_ROOT), "PLAYGROUND_PORT": "0", "LOG_LEVEL": "WARNING"}

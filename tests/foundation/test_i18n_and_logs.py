@@ -88,6 +88,7 @@ def test_key_value_lines_carry_fields() -> None:
     assert line.endswith('INFO bot.services.ingestion poll.done source_id=3 outcome="not modified"')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 @given(text=st.text(min_size=2400, max_size=20_000))
 def test_arguments_of_any_length_are_placed_whole_and_escaped(language: str, text: str) -> None:

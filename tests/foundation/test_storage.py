@@ -5,6 +5,7 @@ import contextlib
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from storage import Database
@@ -26,6 +27,7 @@ async def table_names(db: Database) -> set[str]:
         return set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
 
 
+@pytest.mark.slow
 async def test_upgrade_from_empty_and_from_each_older_revision(empty_database_url: str) -> None:
     db = Database(empty_database_url)
     try:

@@ -182,6 +182,7 @@ def test_throttle_allows_a_burst_then_refuses_politely_once_then_recovers():
     assert throttle.check(1, now=100.6) is Verdict.ALLOW
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=400))
 async def test_any_text_gets_valid_html_and_never_crashes(text):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from local_telegram import BotAPIStub
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot, make_settings, start_bot
@@ -76,6 +78,7 @@ UNKNOWN_MORE = (
 )
 
 
+@pytest.mark.slow
 async def test_a_thumbs_down_offers_the_center_and_asking_is_limited(stub: BotAPIStub, database_url: str) -> None:
     app = await start_bot(make_settings(stub, database_url, question_burst=20), stub)
     try:

@@ -38,6 +38,7 @@ def received(stub: BotAPIStub, users: range, text: str) -> Counter[int]:
     return Counter(m.chat_id for user_id in users for m in stub.sent_to(user_id) if m.text == text)
 
 
+@pytest.mark.slow
 async def test_sqlite_locked_beyond_its_timeout_loses_nothing(
     stub: BotAPIStub, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -81,6 +82,7 @@ async def test_sqlite_locked_beyond_its_timeout_loses_nothing(
         await running.stop()
 
 
+@pytest.mark.slow
 async def test_a_full_disk_while_recording_outcomes_loses_nothing(stub: BotAPIStub, database_url: str) -> None:
     running = await start_delivery_bot(make_settings(stub, database_url), stub)
     outbox = running.services.outbox

@@ -144,6 +144,7 @@ async def _start_burst(gaps: list[float], *, bulk: int = 0, rate: float = 30) ->
             await stub.stop()
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None)
 @given(
     gaps=st.lists(st.floats(0, 0.02), min_size=40, max_size=150),

@@ -99,6 +99,7 @@ async def _poll_once(body: str, workdir: Path) -> tuple[list[StoredEntry], str, 
         await db.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(document=documents())
 def test_poisoned_gov_kz_items_cost_only_themselves(document: tuple[str, int]) -> None:

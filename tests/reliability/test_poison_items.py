@@ -14,6 +14,7 @@ from html import escape, unescape
 from urllib.parse import urlsplit
 
 import nh3
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -205,6 +206,7 @@ async def test_a_large_item_renders_off_the_event_loop() -> None:
     assert rendered.text
 
 
+@pytest.mark.slow
 async def test_poisoned_items_do_not_keep_ordinary_ones_from_subscribers(
     stub: BotAPIStub, site: FeedSite, database_url: str
 ) -> None:

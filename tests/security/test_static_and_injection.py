@@ -218,6 +218,7 @@ def test_credentials_in_any_url_never_reach_a_line(
     assert f"{scheme}://***@host.example" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("setting", "url"),
     [

@@ -236,6 +236,7 @@ def version(number: int, arrival: Arrival) -> Entry:
 
 
 # Shrinking reruns whole deliveries for minutes; the generated example is small enough to read as it is.
+@pytest.mark.slow
 @settings(
     max_examples=12,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -341,6 +342,7 @@ def distinct_item(number: int, shared_lead: bool, same_title: bool, on_govkz: bo
 
 
 # Shrinking reruns whole deliveries for minutes; the generated example is small enough to read as it is.
+@pytest.mark.slow
 @settings(
     max_examples=12,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
