@@ -46,6 +46,7 @@ from storage.outbox import ClaimedDelivery, Outbox
 
 logger = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 5  # at shutdown; while running, outcomes are retried until the database answers
+RECORD_RETRY_BASE = 0.4
 RECORD_RETRY_CAP = 10.0
 PREPARED_CACHE_SIZE = 64  # messages whose requests are kept: those of the fan-outs running now
 T = TypeVar("T")
@@ -109,6 +110,7 @@ class Sender:
         flood: FloodControl | None = None,
         supervisor: Supervisor | None = None,
         rich: bool = True,
+        record_retry_base: float = RECORD_RETRY_BASE,
     ) -> None:
         self._bot: Bot | None = None
         self._supervisor = supervisor or Supervisor()
@@ -125,6 +127,7 @@ class Sender:
         self._backoff_cap = backoff_cap
         self._max_errors = max_errors
         self._max_attempts = max_attempts
+        self.record_retry_base = record_retry_base  # the first wait before recording an outcome again (doubling)
         self.flood = flood or FloodControl(rate)
         self._rich = RichMessages(enabled=rich)  # alliance articles as one rich message where Telegram takes them
         self._queue: asyncio.Queue[ClaimedDelivery | None] = asyncio.Queue()
@@ -565,7 +568,7 @@ class Sender:
             except Exception as error:
                 if not is_transient(error) or (attempts is not None and attempt >= attempts):
                     raise
-                delay = min(RECORD_RETRY_CAP, 0.2 * 2 ** min(attempt, 10))
+                delay = min(RECORD_RETRY_CAP, self.record_retry_base * 2 ** min(attempt - 1, 10))
                 logger.warning(
                     "sender.record_retry",
                     extra={"operation": operation.__name__, "attempt": attempt, "error": f"{type(error).__name__}"},

@@ -82,9 +82,10 @@ async def test_sqlite_locked_beyond_its_timeout_loses_nothing(
         await running.stop()
 
 
-@pytest.mark.slow
 async def test_a_full_disk_while_recording_outcomes_loses_nothing(stub: BotAPIStub, database_url: str) -> None:
     running = await start_delivery_bot(make_settings(stub, database_url), stub)
+    # Eight waits doubling from 0.4 s would take 40 s of the suite: the same doubling from a millisecond.
+    running.services.sender.record_retry_base = 0.001
     outbox = running.services.outbox
     failures = 8  # more than any fixed number of attempts a recorder might make
     mark_sent = outbox.mark_sent
