@@ -176,9 +176,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="all-304 ticks on each side; the median is shown")
     args = parser.parse_args()
     port_lists: multiprocessing.Queue[list[int]] = multiprocessing.Queue()
-    server = multiprocessing.Process(
-        target=_serve, args=(args.feeds, args.items, args.hosts, port_lists), daemon=True
-    )
+    server = multiprocessing.Process(target=_serve, args=(args.feeds, args.items, args.hosts, port_lists), daemon=True)
     server.start()
     try:
         ports = port_lists.get(timeout=60)
@@ -217,7 +215,7 @@ def main() -> None:
         ("baseline aiohttp loop 200", base_plain),
     ]
     for name, clock in rows:
-        print(f"{name:<34}{clock.wall:>9.2f}{clock.cpu:>9.2f}{clock.cpu / n * 1000:>13.2f}")
+        print(f"{name:<34}{clock.wall:>9.3f}{clock.cpu:>9.3f}{clock.cpu / n * 1000:>13.3f}")
     print(f"entries stored in the cold cycle: {stored}")
     print(
         f"ratio cold  (poller / baseline): CPU {cold.cpu / base_cold.cpu:.2f}x, wall {cold.wall / base_cold.wall:.2f}x"

@@ -66,9 +66,7 @@ def polls_counted() -> Counter[str]:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    plans=st.lists(
-        st.lists(st.sampled_from(["304", "new", "error"]), min_size=3, max_size=3), min_size=1, max_size=6
-    )
+    plans=st.lists(st.lists(st.sampled_from(["304", "new", "error"]), min_size=3, max_size=3), min_size=1, max_size=6)
 )
 async def test_every_due_source_is_polled_once_a_round_and_left_with_its_health_and_next_check(
     site: FeedSite, harness: Harness, plans: list[list[str]]

@@ -218,7 +218,7 @@ class FeedPoller:
         busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in due if i not in by_id]
         outcomes = [*polled, *busy]
         # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
-        logger.info("feeds.round", extra={"outcomes": dict(Counter(o.outcome for o in outcomes))})
+        logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
         return outcomes
 
     async def _poll_leased(self, source: PollTarget, delay: float, until: datetime) -> PollOutcome:
