@@ -10,7 +10,8 @@ so the ratio shows what that costs, and what 304s save.
 
 The feeds are spread over `--hosts` ports (a site each, as a real list of feeds spans many sites): the poller
 opens at most 4 connections per site, so with every feed on one site (`--hosts 1`) it polls 4 at a time while the
-baseline polls 16. The all-304 tick is repeated `--rounds` times, on both sides, and the median is shown.
+baseline polls 16. The all-304 tick is repeated `--rounds` times, on both sides, and the median is shown. Both
+sides run with their start-up heap frozen (`freeze_startup_heap`), as the bot does once it has started.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import feedparser
 import sqlalchemy as sa
 from aiohttp import web
 
+from bot.runtime.bootstrap import freeze_startup_heap
 from bot.services.ingestion.http import FetchLimits, create_http_session
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from domain.clock import utcnow
@@ -122,6 +124,7 @@ async def _poller_cycles(
     stored = 0
     async with create_http_session(policy.fetch) as session:
         poller = FeedPoller(db, session, policy=policy)
+        freeze_startup_heap()
         with Clock() as cold:
             outcomes = await poller.poll_now(ids)
         stored = sum(o.new for o in outcomes)
@@ -156,6 +159,7 @@ async def _baseline(urls: list[str], plain_urls: list[str], rounds: int) -> tupl
         return response.status
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16)) as session:
+        freeze_startup_heap()
         with Clock() as cold:
             assert set(await asyncio.gather(*(poll(session, url) for url in urls))) == {200}
         ticks = []
