@@ -34,6 +34,25 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class PollTarget:
+    """What one poll needs of a source, as its lease returns it: where and how to fetch, and the state the poll
+    compares with (validators, body hash, failures in a row, last outcome)."""
+
+    id: int
+    url: str
+    kind: str
+    language: str
+    title: str
+    interval_seconds: int
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    consecutive_failures: int
+    last_outcome: str | None
+    extra_headers: dict[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
 class NewSource:
     """What is needed to add a source."""
 

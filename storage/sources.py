@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import utcnow
-from domain.sources import NewSource, Source
+from domain.sources import NewSource, PollTarget, Source
 from storage.database import Database
 from storage.schema import sources
 from storage.schema.base import UTCDateTime
@@ -32,6 +33,8 @@ class PollState:
     last_modified: str | None = None
     url: str | None = None  # a new URL after a permanent redirect
     body_hash: str | None = None  # of a 200 body; a 304 keeps the one stored
+    # Outcome, failures, error and validators are the ones stored: only the times are written, and the lease ends.
+    same: bool = False
 
 
 class SourceExistsError(Exception):
@@ -40,6 +43,10 @@ class SourceExistsError(Exception):
 
 def _source(row: sa.Row[tuple[object, ...]]) -> Source:
     return Source(**row._mapping)
+
+
+# What a lease returns: no timestamps to parse (six per row, most of a round's claim).
+_TARGET_COLUMNS = [sources.c[field.name] for field in fields(PollTarget)]
 
 
 class SourceRepository:
@@ -195,7 +202,7 @@ class SourceRepository:
             )
             return list(rows.scalars())
 
-    async def claim(self, source_id: int, now: datetime, *, until: datetime, due_only: bool) -> Source | None:
+    async def claim(self, source_id: int, now: datetime, *, until: datetime, due_only: bool) -> PollTarget | None:
         """Take a lease on a source for one poll; None when another poll holds it (or, with `due_only`,
         when it is no longer due because another poll just finished).
 
@@ -206,20 +213,30 @@ class SourceRepository:
         return claimed[0] if claimed else None
 
     async def claim_many(
-        self, source_ids: Sequence[int], now: datetime, *, until: datetime, due_only: bool
-    ) -> list[Source]:
-        """`claim` for several sources in one statement; returns those claimed, in no particular order."""
-        conditions = [
-            sources.c.id.in_(list(source_ids)),
-            sa.or_(sources.c.polling_until.is_(None), sources.c.polling_until < now),
-        ]
+        self,
+        source_ids: Sequence[int],
+        now: datetime,
+        *,
+        until: datetime,
+        due_only: bool,
+        held: datetime | None = None,
+    ) -> list[PollTarget]:
+        """`claim` for several sources in one statement; returns those claimed, in no particular order.
+
+        `held`: the end of a lease the caller took and still holds, which it extends to `until` (a lease someone
+        else took since, after this one expired, ends elsewhere and is not taken).
+        """
+        free = [sources.c.polling_until.is_(None), sources.c.polling_until < now]
+        if held is not None:
+            free.append(sources.c.polling_until == held)
+        conditions = [sources.c.id.in_(list(source_ids)), sa.or_(*free)]
         if due_only:
             conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
         async with self._db.begin() as conn:
-            rows = (
-                await conn.execute(sa.update(sources).where(*conditions).values(polling_until=until).returning(sources))
-            ).all()
-        return [_source(row) for row in rows]
+            rows = await conn.execute(
+                sa.update(sources).where(*conditions).values(polling_until=until).returning(*_TARGET_COLUMNS)
+            )
+            return [PollTarget(*row) for row in rows]
 
     async def save_poll(self, source_id: int, state: PollState) -> None:
         """Record a poll's outcome, health and validators (ETag, Last-Modified) on its source."""
@@ -229,20 +246,15 @@ class SourceRepository:
         """Record several polls in one transaction (the poller batches its health records)."""
         if not polls:
             return
-        # Polls that set the same columns share one executemany statement (a tick of 304s: one for all).
+        # Polls that set the same columns share one executemany statement (a round of 304s: one for all).
         groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
         for source_id, state in polls:
-            values = _poll_values(state)
-            groups.setdefault(tuple(values), []).append({"source_id": source_id} | values)
+            row = _poll_row(source_id, state)
+            groups.setdefault(tuple(row), []).append(row)
         async with self._db.begin() as conn:
             # The writes come first so SQLite takes its write lock before any read (see EntryRepository).
             for columns, rows in groups.items():
-                statement = (
-                    sa.update(sources)
-                    .where(sources.c.id == sa.bindparam("source_id"))
-                    .values({column: sa.bindparam(column) for column in columns})
-                )
-                await conn.execute(statement, rows)
+                await conn.execute(_poll_statement(columns), rows)
             for source_id, state in polls:
                 if state.url:
                     await self._move(conn, source_id, state.url)
@@ -260,19 +272,36 @@ class SourceRepository:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=url))
 
 
-def _poll_values(state: PollState) -> dict[str, object]:
-    values: dict[str, object] = {
-        "last_outcome": state.outcome,
-        "last_error": state.error[:512] if state.error else None,
-        "last_checked_at": state.checked_at,
-        "next_check_at": state.next_check_at,
-        "consecutive_failures": state.consecutive_failures,
-        "polling_until": None,
-        "updated_at": state.checked_at,
-    }
-    if state.disable:
-        values["enabled"] = False
+def _poll_row(source_id: int, state: PollState) -> dict[str, object]:
+    """A poll's bound values; their names (with `_succeeded`, `_disable`) pick its statement."""
+    row: dict[str, object] = {"source_id": source_id, "checked_at": state.checked_at, "next": state.next_check_at}
+    if not state.same:
+        row |= {"outcome": state.outcome, "error": state.error[:512] if state.error else None}
+        row["failures"] = state.consecutive_failures
+        if state.succeeded:
+            row |= {"etag": state.etag, "last_modified": state.last_modified, "body_hash": state.body_hash}
     if state.succeeded:
-        values |= {"last_success_at": state.checked_at, "etag": state.etag, "last_modified": state.last_modified}
-        values["body_hash"] = state.body_hash
-    return values
+        row["_succeeded"] = True
+    if state.disable:
+        row["_disable"] = True
+    return row
+
+
+@functools.cache  # a handful of shapes: built once, not on every batch
+def _poll_statement(names: tuple[str, ...]) -> sa.Update:
+    c = sources.c
+    checked = sa.bindparam("checked_at", type_=c.last_checked_at.type)
+    values: dict[sa.Column[Any], object] = {
+        c.last_checked_at: checked,
+        c.updated_at: checked,
+        c.next_check_at: sa.bindparam("next", type_=c.next_check_at.type),
+        c.polling_until: sa.null(),  # the lease ends
+    }
+    columns = {"outcome": c.last_outcome, "error": c.last_error, "failures": c.consecutive_failures}
+    columns |= {"etag": c.etag, "last_modified": c.last_modified, "body_hash": c.body_hash}
+    values |= {column: sa.bindparam(name, type_=column.type) for name, column in columns.items() if name in names}
+    if "_succeeded" in names:
+        values[c.last_success_at] = checked
+    if "_disable" in names:
+        values[c.enabled] = sa.false()
+    return sa.update(sources).where(c.id == sa.bindparam("source_id")).values(values)

@@ -6,6 +6,7 @@ so a counter that stands still means the work stands still (deploy/prometheus-al
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -64,9 +65,14 @@ API_RETRIES = Counter(
 def record_poll(outcome: str, duration: float) -> None:
     """One source polled: `outcome` is ok, not_modified or a failure kind (the per-source gauges are read from the
     database at scrape time, `show_sources`)."""
-    POLLS.labels(outcome=outcome).inc()
+    _polls(outcome).inc()
     POLL_DURATION.observe(duration)
     LAST_POLL.set(time.time())
+
+
+@functools.cache  # the labelled child, looked up once per outcome instead of on every poll (a few kinds in all)
+def _polls(outcome: str) -> Counter:
+    return POLLS.labels(outcome=outcome)
 
 
 def record_send(outcome: str, duration: float | None = None) -> None:

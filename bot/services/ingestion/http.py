@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 import socket
@@ -218,6 +219,8 @@ def create_http_session(limits: FetchLimits | None = None) -> aiohttp.ClientSess
 
     Decompression is ours (auto_decompress=False) so the size cap counts decompressed bytes. Unless
     `limits.allow_private`, host names are resolved by `PublicOnlyResolver` (no server-side request forgery).
+    The whole of a fetch, redirects included, has one deadline of `limits.timeout_seconds` (`fetch`); the session
+    adds only the connect timeout, not a second timer on every request.
     """
     limits = limits or FetchLimits()
     connector_options: dict[str, Any] = {"limit": 50, "limit_per_host": 4, "ttl_dns_cache": 300}
@@ -225,7 +228,7 @@ def create_http_session(limits: FetchLimits | None = None) -> aiohttp.ClientSess
         connector_options["resolver"] = PublicOnlyResolver()
     return aiohttp.ClientSession(
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-        timeout=aiohttp.ClientTimeout(total=limits.timeout_seconds, sock_connect=min(10.0, limits.timeout_seconds)),
+        timeout=aiohttp.ClientTimeout(total=None, sock_connect=min(10.0, limits.timeout_seconds)),
         connector=aiohttp.TCPConnector(**connector_options),
         cookie_jar=aiohttp.DummyCookieJar(),
         auto_decompress=False,
@@ -294,13 +297,9 @@ async def fetch(
     try:
         async with asyncio.timeout(limits.timeout_seconds):
             for _hop in range(limits.max_redirects + 1):
-                try:
-                    check_url(current)
-                except ValueError as error:
-                    raise FetchError("bad_url", f"{error}: {current}") from None
-                reason = None if limits.allow_private else forbidden_host_reason(urlsplit(current).hostname or "")
-                if reason is not None:
-                    raise FetchError("forbidden_address", f"refused {current}: {reason}")
+                problem = _url_problem(current, limits.allow_private)
+                if problem is not None:
+                    raise FetchError(*problem)
                 async with session.get(current, headers=request_headers, allow_redirects=False) as response:
                     if response.status in _REDIRECTS and "Location" in response.headers:
                         permanent = permanent and response.status in _PERMANENT
@@ -316,6 +315,18 @@ async def fetch(
     except aiohttp.ClientError as error:
         raise FetchError("connection", f"{type(error).__name__}: {error}") from None
     raise FetchError("too_many_redirects", f"more than {limits.max_redirects} redirects")
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_problem(url: str, allow_private: bool) -> tuple[str, str] | None:
+    """Why a URL must not be fetched, as a failure kind and message, or None. Cached: a source's URL is checked
+    on every poll, and the answer depends on the URL alone (names are checked again after DNS resolution)."""
+    try:
+        check_url(url)
+    except ValueError as error:
+        return "bad_url", f"{error}: {url}"
+    reason = None if allow_private else forbidden_host_reason(urlsplit(url).hostname or "")
+    return None if reason is None else ("forbidden_address", f"refused {url}: {reason}")
 
 
 async def _read(

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +31,7 @@ from bot.services.ingestion.stories import story_keys
 from bot.services.ingestion.text import html_to_text
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
-from domain.sources import Source, SourceTrouble
+from domain.sources import PollTarget, SourceTrouble
 from storage import Database
 from storage.database import is_transient
 from storage.entries import EntryRecord, EntryRepository
@@ -46,8 +47,7 @@ MAX_BACKOFF_SECONDS = 24 * 3600
 # A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
-HEALTH_BATCH = 50  # poll records per transaction
-CLAIM_BATCH = 16  # due sources leased per transaction
+HEALTH_BATCH = 1000  # poll records per transaction at most (a round writes its quiet polls in one)
 _REFUSED = {401, 403}
 
 
@@ -191,42 +191,53 @@ class FeedPoller:
         """Poll every due source once, starting them spread evenly over `spread_seconds`.
 
         However many are due: the sources' phases (see `scheduling.next_check`) keep that number at about
-        `sources x tick / interval`. The health records are written in batches, one transaction per batch.
+        `sources x tick / interval`. The round leases its due sources in one statement and writes their health
+        records in one transaction at its end (sooner for a poll that found news, or every `HEALTH_BATCH`).
         """
         await self.resume_handoffs()
-        due = await self.sources.due(self._clock())
+        now = self._clock()
+        due = await self.sources.due(now)
         if not due:
             return []
+        # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
+        # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
+        until = now + timedelta(seconds=spread_seconds) + 2 * self.policy.lease
+        try:
+            claimed = await self.sources.claim_many(due, now, until=until, due_only=True)
+        except Exception as error:
+            logger.exception("feeds.poll_crashed", extra={"sources": len(due)})
+            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in due]
+        by_id = {source.id: source for source in claimed}
         step = spread_seconds / len(due)
-        groups = [due[i : i + CLAIM_BATCH] for i in range(0, len(due), CLAIM_BATCH)]
         try:
             polled = await asyncio.gather(
-                *(self._poll_group(group, i * CLAIM_BATCH * step) for i, group in enumerate(groups))
+                *(self._poll_leased(by_id[i], n * step, until) for n, i in enumerate(due) if i in by_id)
             )
         finally:
             await self._flush_health()
-        return [outcome for group in polled for outcome in group]
+        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in due if i not in by_id]
+        outcomes = [*polled, *busy]
+        # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
+        logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
+        return outcomes
 
-    async def _poll_group(self, source_ids: list[int], delay: float) -> list[PollOutcome]:
-        # Due sources are leased a group at a time, just before they are polled: one write for the group.
+    async def _poll_leased(self, source: PollTarget, delay: float, until: datetime) -> PollOutcome:
         if delay:
             await asyncio.sleep(delay)
-        now = self._clock()
-        try:
-            claimed = await self.sources.claim_many(source_ids, now, until=now + self.policy.lease, due_only=True)
-        except Exception as error:
-            logger.exception("feeds.poll_crashed", extra={"sources": source_ids})
-            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in source_ids]
-        by_id = {source.id: source for source in claimed}
-        outcomes = await asyncio.gather(*(self._poll_claimed(by_id[i]) for i in source_ids if i in by_id))
-        for source_id in source_ids:
-            if source_id not in by_id:
-                logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
-        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in source_ids if i not in by_id]
-        return list(outcomes) + busy
-
-    async def _poll_claimed(self, source: Source) -> PollOutcome:
         async with self._semaphore:
+            now = self._clock()
+            if now + self.policy.lease > until:
+                try:
+                    renewed = await self.sources.claim_many(
+                        [source.id], now, until=now + self.policy.lease, due_only=True, held=until
+                    )
+                except Exception as error:
+                    logger.exception("feeds.poll_crashed", extra={"source": source.id})
+                    return PollOutcome(source.id, source.url, "internal", error=str(error))
+                if not renewed:  # the round's lease ran out and another poll took the source meanwhile
+                    logger.info("feeds.poll", extra={"source": source.id, "outcome": "busy"})
+                    return PollOutcome(source.id, source.url, "busy")
+                source = renewed[0]
             return await self.poll_source(source)
 
     async def poll_now(self, source_ids: Iterable[int]) -> list[PollOutcome]:
@@ -261,7 +272,7 @@ class FeedPoller:
         batch, self._health = self._health, []
         await self.sources.save_polls(batch)
 
-    async def poll_source(self, source: Source) -> PollOutcome:
+    async def poll_source(self, source: PollTarget) -> PollOutcome:
         """Poll one claimed source and record the result; never raises for a bad source."""
         started = time.perf_counter()
         now = self._clock()
@@ -283,7 +294,7 @@ class FeedPoller:
             return await self._fail(source, "internal", f"{type(error).__name__}: {error}", now, started, None)
         return outcome
 
-    async def _store(self, source: Source, response: FetchResult, now: datetime, started: float) -> PollOutcome:
+    async def _store(self, source: PollTarget, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
         updated = 0
         body_hash = source.body_hash if response.not_modified else _body_hash(response.body)
@@ -311,6 +322,10 @@ class FeedPoller:
                     skip_item(response.url, index, entry.key, error)
             new, updated = await self._store_records(source.id, records, now)
         outcome = "not_modified" if unchanged else "ok"
+        # A 304 may omit the validators; the ones that earned it stay valid.
+        etag = response.etag or (source.etag if response.not_modified else None)
+        last_modified = response.last_modified or (source.last_modified if response.not_modified else None)
+        stored = (source.last_outcome, source.consecutive_failures, source.etag, source.last_modified, source.body_hash)
         state = PollState(
             outcome=outcome,
             error=None,
@@ -319,11 +334,11 @@ class FeedPoller:
             consecutive_failures=0,
             disable=False,
             succeeded=True,
-            # A 304 may omit the validators; the ones that earned it stay valid.
-            etag=response.etag or (source.etag if response.not_modified else None),
-            last_modified=response.last_modified or (source.last_modified if response.not_modified else None),
+            etag=etag,
+            last_modified=last_modified,
             url=response.permanent_url,
             body_hash=body_hash,
+            same=response.permanent_url is None and (outcome, 0, etag, last_modified, body_hash) == stored,
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
@@ -332,7 +347,9 @@ class FeedPoller:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
             logger.info("feeds.moved", extra={"source": source.id, "from": source.url, "to": response.permanent_url})
-        logger.info(
+        # A poll that stored nothing is one of thousands an hour: DEBUG (the round's `feeds.round` line counts it).
+        logger.log(
+            logging.INFO if new or updated else logging.DEBUG,
             "feeds.poll",
             extra={
                 "source": source.id,
@@ -405,7 +422,7 @@ class FeedPoller:
         return self._classifier[1]
 
     async def _fail(
-        self, source: Source, kind: str, error: str, now: datetime, started: float, status: int | None
+        self, source: PollTarget, kind: str, error: str, now: datetime, started: float, status: int | None
     ) -> PollOutcome:
         failures = source.consecutive_failures + 1
         disabled = failures >= self.policy.failure_threshold

@@ -7,6 +7,7 @@ each tick finds about `sources x tick / interval` of them due; there is no cap o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ MIN_TICK_SECONDS = 5
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+@functools.lru_cache(maxsize=65536)  # asked on every poll of every source; a few bytes per source
 def phase_seconds(source_id: int, interval_seconds: int) -> float:
     """Where in its interval a source is polled: a fixed fraction of the interval, from its id."""
     digest = hashlib.sha1(str(source_id).encode(), usedforsecurity=False).digest()
