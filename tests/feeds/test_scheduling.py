@@ -80,6 +80,7 @@ async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harn
 
 
 async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes_it(site: FeedSite, db):
+    from bot.services.ingestion.http import HttpFetcher
     from bot.services.ingestion.poller import FeedPoller, PollPolicy
     from tests.feeds.conftest import TEST_LIMITS
 
@@ -88,9 +89,11 @@ async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes
     source = await SourceRepository(db).add(NewSource(site.serve("/feed", rss(items(1))), "rss", "ru", "t", 60))
     [outcome] = await poller.poll_now([source.id])
     assert outcome.outcome == "ok"
-    session = poller._http()
+    fetcher = poller.fetcher
+    assert isinstance(fetcher, HttpFetcher)
+    session = fetcher.session
     await poller.close()
-    assert session.closed
+    assert session is not None and session.closed
 
 
 @settings(deadline=None)
