@@ -19,8 +19,6 @@ sources = sa.Table(
     sa.Column("removed", sa.Boolean, nullable=False, default=False),
     sa.Column("etag", sa.String(512), nullable=True),
     sa.Column("last_modified", sa.String(128), nullable=True),
-    # sha1 of the last 200 body: an unchanged body is not parsed again (for servers without validators).
-    sa.Column("body_hash", sa.String(40), nullable=True),
     sa.Column("next_check_at", UTCDateTime, nullable=False, default=utcnow, index=True),
     sa.Column("last_checked_at", UTCDateTime, nullable=True),
     sa.Column("last_success_at", UTCDateTime, nullable=True),
@@ -33,6 +31,8 @@ sources = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
     # Extra request headers (name to value) for sites that want a browser's User-Agent or a cookie.
     sa.Column("extra_headers", sa.JSON, nullable=True),
+    # sha1 of the last 200 body: an unchanged body is not parsed again (for servers without validators).
+    sa.Column("body_hash", sa.String(40), nullable=True),
     # gov.kz serves every language from one URL, told apart by Accept-Language.
     sa.UniqueConstraint("url", "language", name="uq_sources_url_language"),
 )

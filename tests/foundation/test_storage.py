@@ -47,17 +47,17 @@ async def test_upgrade_from_empty_and_from_each_older_revision(empty_database_ur
 
 
 def schema_of(conn: sa.Connection) -> dict[str, object]:
-    """Everything a database's schema says, in a form two databases can be compared by: each table's columns
-    (type, nullability, default), keys, foreign keys, indexes, unique and check constraints; on SQLite the
+    """Everything a database's schema says, in a form two databases can be compared by: each table's columns in
+    order (type, nullability, default), keys, foreign keys, indexes, unique and check constraints; on SQLite the
     triggers and the full-text table as written, on PostgreSQL every index's definition."""
     inspector = sa.inspect(conn)
     schema: dict[str, object] = {}
     for table in inspector.get_table_names():
         schema[table] = {
-            "columns": {
-                column["name"]: (str(column["type"]), column["nullable"], str(column.get("default")))
+            "columns": [  # in order: `restore` compares a backup's columns in order
+                (column["name"], str(column["type"]), column["nullable"], str(column.get("default")))
                 for column in inspector.get_columns(table)
-            },
+            ],
             "primary key": inspector.get_pk_constraint(table),
             "foreign keys": sorted(map(repr, inspector.get_foreign_keys(table))),
             "indexes": sorted(map(repr, inspector.get_indexes(table))),
