@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_datetime, get_timezone_location
-
 KAZAKHSTAN = "Asia/Almaty"  # one zone, UTC+5, for the whole country since March 2024
 # Zones of the member countries named in facts.md, offered as buttons; any other IANA zone can be typed.
 COMMON_ZONES: tuple[str, ...] = (
@@ -80,6 +78,8 @@ def _offset(moment: datetime, tz: tzinfo) -> str:
 
 
 def _city(name: str, language: str) -> str:
+    from babel.dates import get_timezone_location  # babel: only what writes a time for a reader imports it
+
     return name if name == "UTC" else str(get_timezone_location(zone(name), locale=language, return_city=True))
 
 
@@ -91,6 +91,8 @@ def zone_label(name: str, language: str, at: datetime) -> str:
 
 def format_moment(moment: datetime, language: str, zone_name: str) -> str:
     """A date and time in the reader's zone, the zone shown: "2 декабря 2026, 16:00 (Алматы, UTC+5)"."""
+    from babel.dates import format_datetime
+
     tz = zone(zone_name)
     pattern = _MOMENT_PATTERNS.get(language, _MOMENT_PATTERNS["en"])
     text = format_datetime(moment, pattern, tzinfo=tz, locale=language)

@@ -53,6 +53,15 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# The table alembic keeps the revision in, as alembic makes it (`alembic stamp` writes the same row).
+_ALEMBIC_VERSION = sa.Table(
+    "alembic_version",
+    sa.MetaData(),
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
 class DatabaseFileError(RuntimeError):
     """The SQLite file the bot writes to is no longer the one at its path."""
 
@@ -107,12 +116,34 @@ class Database:
         """Upgrade the schema to the newest migration.
 
         A database already at the head is left alone without importing alembic (with mako and pygments,
-        about 10 MB of resident memory kept for the life of the process, and a third of a second at start).
+        about 10 MB of resident memory kept for the life of the process, and a third of a second at start). An
+        empty one gets the head's schema at once: the tables from the metadata, then stamped with the head
+        (`create_at_head`; the migrations test proves it the same schema the migrations make).
         """
         head = head_revision()
-        if head is None or await self._stored_revision() != head:
+        stored = await self._stored_revision()
+        if head is not None and stored is None and await self._is_empty():
+            await self.create_at_head(head)
+        elif head is None or stored != head:
             await self.upgrade("head")
         self.file_problem()  # remembers which file this process opened
+
+    async def _is_empty(self) -> bool:
+        async with self.engine.connect() as conn:
+            return not await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+
+    async def create_at_head(self, head: str) -> None:
+        """Make an empty database's schema from the metadata and record `head` as its revision, in one
+        transaction: a fifth of the time of walking every migration, and no alembic imported."""
+        from storage.schema import metadata
+        from storage.schema.feeds import POSTGRES_FTS, SQLITE_FTS
+
+        async with self.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            for statement in SQLITE_FTS if self.is_sqlite else (POSTGRES_FTS,):
+                await conn.exec_driver_sql(statement)
+            await conn.run_sync(_ALEMBIC_VERSION.metadata.create_all)
+            await conn.execute(_ALEMBIC_VERSION.insert().values(version_num=head))
 
     async def _stored_revision(self) -> str | None:
         """The revision in `alembic_version`, read without alembic (None when there is no such table)."""

@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.runtime.bootstrap import Services, bootstrap
 from bot.runtime.factory import create_dispatcher
+from bot.services.ingestion.fetching import Fetcher
 from domain.clock import Clock, utcnow
 from local_telegram import BotAPIStub
 from local_telegram.server import TOKEN, WAIT
@@ -340,10 +341,13 @@ class RunningBot:
             await self.task
 
 
-async def start_bot(settings: Settings, stub: BotAPIStub, *, clock: Clock = utcnow) -> RunningBot:
+async def start_bot(
+    settings: Settings, stub: BotAPIStub, *, clock: Clock = utcnow, http: Fetcher | None = None
+) -> RunningBot:
     """Build everything with the production container and factories, and start polling the stub; `clock` is what
-    the bot's decisions by the time read (a test passes a `MovableClock` to jump ahead)."""
-    services = bootstrap(settings, clock=clock)
+    the bot's decisions by the time read (a test passes a `MovableClock` to jump ahead), `http` what fetches the
+    news sources (a `StaticFetcher` serves them from memory; by default the bot's own HTTP client)."""
+    services = bootstrap(settings, clock=clock, http=http)
     await services.start()
     assert services.bot is not None  # the settings name the stub's token
     bot = services.bot

@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 from functools import cache
 from pathlib import Path
-
-from fluent.runtime import FluentBundle, FluentResource
+from typing import TYPE_CHECKING
 
 from bot.config import LANGUAGES
+
+if TYPE_CHECKING:
+    from fluent.runtime import FluentBundle
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 
@@ -73,6 +75,8 @@ def _argument(name: str, value: object) -> object:
 
 
 def _load_bundle(language: str) -> FluentBundle:
+    from fluent.runtime import FluentBundle, FluentResource  # with babel: at the first text, not at import
+
     bundle = FluentBundle([language], use_isolating=False)
     for path in sorted((LOCALES_DIR / language).glob("*.ftl")):
         bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
@@ -88,6 +92,8 @@ def localizer(language: str) -> Localizer:
 
 def message_ids(language: str) -> set[str]:
     """All text ids a locale defines (for the completeness test)."""
+    from fluent.runtime import FluentResource
+
     ids: set[str] = set()
     for path in (LOCALES_DIR / language).glob("*.ftl"):
         resource = FluentResource(path.read_text(encoding="utf-8"))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from babel.dates import format_date
-
 from domain.localtime import KAZAKHSTAN, zone
 
 _DAY_PATTERNS = {"ru": "d MMMM y", "kk": "y 'жылғы' d MMMM", "en": "d MMMM y"}
+
+
+def _format_date(day: date, pattern: str, language: str) -> str:
+    from babel.dates import format_date  # babel: only what writes a date for a reader imports it
+
+    return str(format_date(day, pattern, locale=language))
 
 
 def local_day(moment: datetime, zone_name: str = KAZAKHSTAN) -> date:
@@ -20,7 +24,7 @@ def local_day(moment: datetime, zone_name: str = KAZAKHSTAN) -> date:
 
 def format_day(day: date, language: str) -> str:
     """A full date in `language`, month written out."""
-    return format_date(day, _DAY_PATTERNS.get(language, _DAY_PATTERNS["en"]), locale=language)
+    return _format_date(day, _DAY_PATTERNS.get(language, _DAY_PATTERNS["en"]), language)
 
 
 def format_week(monday: date, language: str) -> str:
@@ -28,6 +32,6 @@ def format_week(monday: date, language: str) -> str:
     sunday = monday + timedelta(days=6)
     if (monday.year, monday.month) == (sunday.year, sunday.month):
         if language == "kk":
-            return format_date(sunday, f"y 'жылғы {monday.day}–'d MMMM", locale="kk")
+            return _format_date(sunday, f"y 'жылғы {monday.day}–'d MMMM", "kk")
         return f"{monday.day}–{format_day(sunday, language)}"
     return f"{format_day(monday, language)} – {format_day(sunday, language)}"

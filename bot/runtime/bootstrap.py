@@ -1,8 +1,9 @@
-"""The composition root: `bootstrap(settings, clock=..., bot=...)` builds the whole object graph once, typed.
+"""The composition root: `bootstrap(settings, clock=..., http=..., bot=...)` builds the whole object graph once, typed.
 
 The bot, the CLI, the benchmarks and the tests all call it, so every command runs through the same services
 (a `feeds poll` from the shell is moderated exactly like the running bot's poll). Tests steer the graph by what
-they pass in (a clock they move, a Bot talking to the local Telegram), never by patching what it built. Handlers
+they pass in (a clock they move, a Fetcher serving the sources' documents, a Bot talking to the local Telegram), never
+by patching what it built. Handlers
 and hooks receive the services by field name (aiogram's workflow data).
 
 Two graphs, one the base of the other:
@@ -34,6 +35,7 @@ from bot.services.admin.sources import SourceAdmin
 from bot.services.answers import QuestionEngine, QuestionThrottle, create_question_engine
 from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
+from bot.services.ingestion.fetching import Fetcher
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
 from bot.services.privacy import PersonalData
@@ -199,11 +201,16 @@ def build_core(
     settings: Settings,
     *,
     clock: Clock = utcnow,
+    http: Fetcher | None = None,
     db: Database | None = None,
     outbox: Outbox | None = None,
     hooks: CoreHooks | None = None,
 ) -> Core:
-    """The services without Telegram, for these settings; nothing is opened until it is used."""
+    """The services without Telegram, for these settings; nothing is opened until it is used.
+
+    `http` fetches the news sources (polls and the check before a source is added); by default an aiohttp client
+    opened at the first fetch. One passed in is the caller's to close.
+    """
     hooks = hooks or CoreHooks()
     db = db or Database(settings.database_url)
     outbox = outbox or Outbox(db)
@@ -237,6 +244,7 @@ def build_core(
     )
     poller = FeedPoller(
         db,
+        http=http,
         on_new_entries=moderation.announce,
         notify_admins=hooks.notify_admins,
         organization_names=knowledge.organization_names,
@@ -288,11 +296,15 @@ def build_core(
     )
 
 
-def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = None) -> Services:
+def bootstrap(
+    settings: Settings, *, clock: Clock = utcnow, http: Fetcher | None = None, bot: Bot | None = None
+) -> Services:
     """Build the whole graph for these settings; nothing is opened until it is used.
 
     `bot` is the Bot every call to Telegram goes through (the tests pass one talking to the local Telegram); by
     default one is made from the settings when a token is set. `clock` is what every decision by the time reads.
+    `http` is what fetches the news sources (the tests pass one serving documents from memory); by default an
+    aiohttp client opened at the first fetch.
     """
     from bot.runtime.factory import create_bot
     from bot.runtime.health import HealthServer
@@ -335,7 +347,7 @@ def bootstrap(settings: Settings, *, clock: Clock = utcnow, bot: Bot | None = No
         on_held=HeldEntryNotices(alerts),
         notify_admins=lambda trouble: alerts.notify(source_trouble_alert(trouble)),
     )
-    core = build_core(settings, clock=clock, db=db, outbox=outbox, hooks=hooks)
+    core = build_core(settings, clock=clock, http=http, db=db, outbox=outbox, hooks=hooks)
     leadership = Leadership(LeaseRepository(db, clock=clock), ttl=settings.lease_seconds, supervisor=supervisor)
     watchdog = Watchdog(
         core.stats,

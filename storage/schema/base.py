@@ -1,4 +1,8 @@
-"""The shared MetaData and column helpers."""
+"""The shared MetaData and column helpers.
+
+Each table lists its columns in the order the migrations made them: an empty database is made from these tables
+(`Database.create_at_head`), and `restore` compares a backup's columns, in order, with what the migrations build.
+"""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ chats = sa.Table(
     sa.Column("username", sa.String(64), nullable=True),
     sa.Column("language", sa.String(2), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
-    sa.Column("timezone", sa.String(64), nullable=True),  # IANA name the chat chose; None: from its language
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    sa.Column("timezone", sa.String(64), nullable=True),  # IANA name the chat chose; None: from its language
 )
 
 audit_log = sa.Table(

@@ -13,11 +13,6 @@ subscriptions = sa.Table(
     sa.Column("languages", sa.String(16), nullable=False),  # news languages, comma-separated: "ru,kk"
     sa.Column("mode", sa.String(16), nullable=False, default="instant"),  # instant, daily or weekly
     sa.Column("digest_hour", sa.SmallInteger, nullable=False, default=9),  # the chat's local hour of the digest
-    # Quiet hours, local [start, end): instant news arriving then waits for `end`; None is off.
-    sa.Column("quiet_start", sa.SmallInteger, nullable=True),
-    sa.Column("quiet_end", sa.SmallInteger, nullable=True),
-    # True: never news in a language outside `languages`, even when a story exists in no other language.
-    sa.Column("own_languages_only", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("paused", sa.Boolean, nullable=False, default=False),
     sa.Column("include_words", sa.Text, nullable=False, default=""),  # space-separated plain words
     sa.Column("exclude_words", sa.Text, nullable=False, default=""),
@@ -25,6 +20,11 @@ subscriptions = sa.Table(
     sa.Column("subscribed_by", sa.BigInteger, nullable=True),  # the admin who subscribed a group or channel
     sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
+    # Quiet hours, local [start, end): instant news arriving then waits for `end`; None is off.
+    sa.Column("quiet_start", sa.SmallInteger, nullable=True),
+    sa.Column("quiet_end", sa.SmallInteger, nullable=True),
+    # True: never news in a language outside `languages`, even when a story exists in no other language.
+    sa.Column("own_languages_only", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     # What an alliance entry's fan-out walks to cut its audience into chunks of chat ids (one range per scope).
     sa.Index("ix_subscriptions_scope_paused_chat", "scope", "paused", "chat_id"),
 )
@@ -94,10 +94,10 @@ outbox_deliveries = sa.Table(
     sa.Column("next_attempt_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("sent_at", UTCDateTime, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.Column("telegram_message_id", sa.BigInteger, nullable=True),  # what Telegram called the sent message
     sa.Column("sent_kind", sa.String(8), nullable=True),  # text, photo or rich: how an edit must address it
     sa.Column("replaces_id", sa.Integer, nullable=True),  # an edit: the delivery whose message this one rewrites
-    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     sa.UniqueConstraint("message_id", "chat_id", name="uq_outbox_deliveries_message_chat"),
     sa.Index("ix_outbox_deliveries_due", "status", "id"),  # due rows in send order
     sa.Index("ix_outbox_deliveries_chat", "chat_id", "status", "id"),

@@ -19,8 +19,6 @@ sources = sa.Table(
     sa.Column("removed", sa.Boolean, nullable=False, default=False),
     sa.Column("etag", sa.String(512), nullable=True),
     sa.Column("last_modified", sa.String(128), nullable=True),
-    # sha1 of the last 200 body: an unchanged body is not parsed again (for servers without validators).
-    sa.Column("body_hash", sa.String(40), nullable=True),
     sa.Column("next_check_at", UTCDateTime, nullable=False, default=utcnow, index=True),
     sa.Column("last_checked_at", UTCDateTime, nullable=True),
     sa.Column("last_success_at", UTCDateTime, nullable=True),
@@ -33,6 +31,8 @@ sources = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow),
     # Extra request headers (name to value) for sites that want a browser's User-Agent or a cookie.
     sa.Column("extra_headers", sa.JSON, nullable=True),
+    # sha1 of the last 200 body: an unchanged body is not parsed again (for servers without validators).
+    sa.Column("body_hash", sa.String(40), nullable=True),
     # gov.kz serves every language from one URL, told apart by Accept-Language.
     sa.UniqueConstraint("url", "language", name="uq_sources_url_language"),
 )
@@ -82,3 +82,22 @@ seen_keys = sa.Table(
     sa.Column("seen_at", UTCDateTime, nullable=False),
     sa.Index("ix_seen_keys_source_seen", "source_id", "seen_at"),
 )
+
+# Full-text search over entries, made by migration 0003 and by `Database.migrate` on an empty database (which
+# creates these tables from this metadata): a change here needs a migration too.
+# SQLite: an external-content FTS5 index over entries, kept in sync by triggers.
+SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, search_text, content='entries', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN "
+    "INSERT INTO entries_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
+    "CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN "
+    "INSERT INTO entries_fts(entries_fts, rowid, title, search_text) "
+    "VALUES ('delete', old.id, old.title, old.search_text); END",
+    "CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, search_text ON entries BEGIN "
+    "INSERT INTO entries_fts(entries_fts, rowid, title, search_text) "
+    "VALUES ('delete', old.id, old.title, old.search_text); "
+    "INSERT INTO entries_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
+)
+# PostgreSQL: the same search through a GIN index on the expression the repository queries.
+POSTGRES_FTS = "CREATE INDEX ix_entries_fts ON entries USING gin (to_tsvector('simple', title || ' ' || search_text))"

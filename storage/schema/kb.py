@@ -22,9 +22,9 @@ kb_countries = sa.Table(
     sa.Column("code", sa.String(2), primary_key=True),  # ISO 3166-1 alpha-2
     sa.Column("names", sa.JSON, nullable=False),  # {"ru": "Германия", "kk": ..., "en": ...}
     sa.Column("aliases", sa.JSON, nullable=False),  # ["Turkey", "Турция", ...]
-    sa.Column("forms", sa.JSON, nullable=False),  # {"ru": ["немецкий", "немцы"], "en": ["German"], ...}
     sa.Column("in_alliance", sa.Boolean, nullable=False),
     *_source_columns(),
+    sa.Column("forms", sa.JSON, nullable=False),  # {"ru": ["немецкий", "немцы"], "en": ["German"], ...}
 )
 
 kb_roles = sa.Table(
@@ -47,9 +47,9 @@ kb_organizations = sa.Table(
     sa.Column("names", sa.JSON, nullable=False),
     sa.Column("short_names", sa.JSON, nullable=False),
     sa.Column("aliases", sa.JSON, nullable=False),
-    sa.Column("forms", sa.JSON, nullable=False),
     sa.Column("description", sa.JSON, nullable=False),
     *_source_columns(),
+    sa.Column("forms", sa.JSON, nullable=False),
 )
 
 kb_people = sa.Table(
@@ -58,11 +58,11 @@ kb_people = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("names", sa.JSON, nullable=False),
     sa.Column("aliases", sa.JSON, nullable=False),
-    sa.Column("forms", sa.JSON, nullable=False),
     sa.Column("position", sa.JSON, nullable=False),
     sa.Column("organization", sa.String(64), sa.ForeignKey("kb_organizations.key"), nullable=True),
     sa.Column("description", sa.JSON, nullable=False),
     *_source_columns(),
+    sa.Column("forms", sa.JSON, nullable=False),
 )
 
 kb_facts = sa.Table(

@@ -12,7 +12,7 @@ from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods import EditMessageText, TelegramMethod
 from sqlalchemy import select
 
-from bot.runtime.admin_jobs import broadcast_tick
+from bot.runtime.admin_jobs import REPORT_MIN_GAP, broadcast_tick
 from bot.runtime.factory import create_bot
 from domain.clock import utcnow
 from local_telegram import BotAPIStub, Fault
@@ -171,15 +171,21 @@ async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: Bo
         boss.press(confirm, "Send now")
         report = await boss.reply()
         await stub.wait_until(lambda: bool(stub.calls_of("editMessageText")))  # it is on record
-        edited: dict[int, float] = {}
+        edited: dict[int, datetime] = {}
         services = app.services
-        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
-        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
+        # The ticks read a clock that moves only when told: two ticks however far apart in real time on a busy
+        # machine, and then one the least gap later.
+        clock = MovableClock(frozen=True)
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
         (running,) = await services.broadcasts.running()  # 60 recipients at 1/s: still going
         assert edits == [report.message_id]  # one edit of the report, not two
         assert list(edited) == [running.id]
+        clock.advance(seconds=REPORT_MIN_GAP.total_seconds())
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
+        assert edits == [report.message_id] * 2  # the least gap later, the next tick edits it
         await services.broadcasts.cancel(running.id)
-        await broadcast_tick(ours, services.broadcasts, services.leadership, edited)
+        await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
     finally:
         await ours.session.close()
         await app.stop()

@@ -7,14 +7,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from bot.config import Settings
+from bot.runtime.bootstrap import build_core
 from bot.services.ingestion.opml import parse_opml
+from domain.audit import SHELL
 from domain.clock import utcnow
 from local_telegram import BotAPIStub
 from storage.schema import sources
 from storage.sources import SourceRepository
 from tests.admin.conftest import admin
 from tests.conftest import RunningBot
-from tests.support.feeds import FeedSite, Item, rss
+from tests.support.feeds import FeedSite, Item, StaticFetcher, rss
 
 
 async def test_add_with_header_lines_checks_the_feed_with_them_and_polls_keep_them(
@@ -133,3 +136,18 @@ async def test_a_hostile_or_broken_opml_document_imports_nothing(stub: BotAPIStu
     assert (await boss.ask("/sources import")).text.startswith("Send an OPML file")
     assert (await boss.ask("/stats")).text == "Cancelled."  # a command leaves the dialog
     assert (await boss.ask("/sources")).text.startswith("No sources are configured")
+
+
+async def test_a_source_is_checked_and_polled_through_the_http_client_the_graph_was_given(settings: Settings) -> None:
+    # `build_core(settings, http=...)` (and `bootstrap`): the check before adding and every poll fetch through it.
+    fetcher = StaticFetcher()
+    url = fetcher.serve("/feed", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    core = build_core(settings, http=fetcher)
+    await core.start()
+    try:
+        source, entries = await core.source_admin.add(url, actor=SHELL, language="en")
+        outcome = await core.source_admin.poll(source.id, actor=SHELL)
+    finally:
+        await core.close()
+    assert (entries, outcome.outcome, outcome.new) == (1, "ok", 1)
+    assert [(requested, headers["Accept-Language"]) for requested, headers in fetcher.requests] == [(url, "en")] * 2

@@ -1,12 +1,17 @@
-"""/why: an admin asks what became of a news item, and whether one subscriber got it."""
+"""/why: an admin asks what became of a news item, and whether one subscriber got it.
+
+The news items come from documents the bot fetches from memory (`StaticFetcher` passed to the graph): what is
+tested here starts after the fetch."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
 
+from bot.config import Settings
 from domain.clock import utcnow
 from domain.localtime import format_moment, zone
 from domain.sources import NewSource
@@ -15,7 +20,7 @@ from local_telegram.server import StubUser
 from storage.sources import SourceRepository
 from tests.admin.conftest import add_subscribers, admin
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
-from tests.support.feeds import FeedSite, Item, rss, seed_article
+from tests.support.feeds import Item, StaticFetcher, rss, seed_article
 
 ARTICLE = "http://ministry.test/news/77"
 COUNTS = {
@@ -25,8 +30,22 @@ COUNTS = {
 }
 
 
-async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite, waiting: int = 0) -> tuple[list[int], int]:
-    """One ordinary news item polled from a local feed and sent to three subscribers (one has blocked the bot),
+@pytest.fixture
+def fetcher() -> StaticFetcher:
+    return StaticFetcher()
+
+
+@pytest.fixture
+async def app(settings: Settings, stub: BotAPIStub, fetcher: StaticFetcher) -> AsyncIterator[RunningBot]:
+    running = await start_bot(settings, stub, http=fetcher)
+    yield running
+    await running.stop()
+
+
+async def _announced(
+    app: RunningBot, stub: BotAPIStub, fetcher: StaticFetcher, waiting: int = 0
+) -> tuple[list[int], int]:
+    """One ordinary news item polled from a feed and sent to three subscribers (one has blocked the bot),
     and a fourth subscriber who reads English news only; returns the three ids and the fourth. `waiting` rows are
     held back (quiet hours) and stay queued."""
     readers = await add_subscribers(app, stub, 3)
@@ -34,7 +53,7 @@ async def _announced(app: RunningBot, stub: BotAPIStub, site: FeedSite, waiting:
     for reader in [*readers, english]:
         await app.services.subscriptions.set_scope(reader.id, "all")
     stub.block(readers[2].id)
-    url = site.serve("/feed/", rss([Item(title="Министр провёл совещание по паводкам", link=ARTICLE, guid="77")]))
+    url = fetcher.serve("/feed/", rss([Item(title="Министр провёл совещание по паводкам", link=ARTICLE, guid="77")]))
     source = await SourceRepository(app.services.db).add(NewSource(url, "rss", "ru", "Министерство", 3600))
     await app.services.poller.poll_now([source.id])
     while await app.services.outbox.pending_count() > waiting:
@@ -49,8 +68,10 @@ async def _as_admin(app: RunningBot, boss: StubUser, language: str, text: str) -
     return (await boss.ask(text)).text
 
 
-async def test_why_counts_sent_and_blocked_in_every_language(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> None:
-    await _announced(app, stub, site)
+async def test_why_counts_sent_and_blocked_in_every_language(
+    app: RunningBot, stub: BotAPIStub, fetcher: StaticFetcher
+) -> None:
+    await _announced(app, stub, fetcher)
     boss = admin(stub)
     for language, counts in COUNTS.items():
         answer = await _as_admin(app, boss, language, f"/why {ARTICLE}")
@@ -60,8 +81,10 @@ async def test_why_counts_sent_and_blocked_in_every_language(app: RunningBot, st
         assert "Forbidden: bot was blocked by the user" in answer
 
 
-async def test_why_for_a_subscriber_says_why_not_or_when(app: RunningBot, stub: BotAPIStub, site: FeedSite) -> None:
-    readers, english = await _announced(app, stub, site)
+async def test_why_for_a_subscriber_says_why_not_or_when(
+    app: RunningBot, stub: BotAPIStub, fetcher: StaticFetcher
+) -> None:
+    readers, english = await _announced(app, stub, fetcher)
     boss = admin(stub)
     answer = await _as_admin(app, boss, "en", f"/why {ARTICLE} {english}")
     assert f"Chat {english}: its news languages (en) exclude the item's language (ru)." in answer
@@ -78,7 +101,7 @@ async def test_why_for_a_subscriber_says_why_not_or_when(app: RunningBot, stub: 
 
 
 async def test_why_names_the_setting_that_kept_it_from_a_subscriber(
-    app: RunningBot, stub: BotAPIStub, site: FeedSite
+    app: RunningBot, stub: BotAPIStub, fetcher: StaticFetcher
 ) -> None:
     service = app.services.subscriptions
     paused, alliance_only, filtered, digest, quiet = [
@@ -91,7 +114,7 @@ async def test_why_names_the_setting_that_kept_it_from_a_subscriber(
     await service.set_mode(digest, "daily")
     hour = utcnow().astimezone(zone("Asia/Almaty")).hour
     await service.set_quiet_hours(quiet, (hour, (hour + 23) % 24))  # every hour but the one before now
-    await _announced(app, stub, site, waiting=1)
+    await _announced(app, stub, fetcher, waiting=1)
     boss = admin(stub)
     expected = {
         paused: "subscription paused.",
@@ -134,10 +157,12 @@ async def test_why_is_unknown_to_a_non_admin(app: RunningBot, stub: BotAPIStub) 
     assert answer.text == unknown.text.replace("/nosuchcommand", "/why")
 
 
-async def test_why_button_of_a_moderation_notice(stub: BotAPIStub, database_url: str, site: FeedSite) -> None:
+async def test_why_button_of_a_moderation_notice(stub: BotAPIStub, database_url: str, fetcher: StaticFetcher) -> None:
     title, body = seed_article().split("\n", 1)
-    url = site.serve("/feed/", rss([Item(title=title, link="http://igtipc.test/9036", guid="9036", description=body)]))
-    app = await start_bot(make_settings(stub, database_url, moderation=True), stub)
+    url = fetcher.serve(
+        "/feed/", rss([Item(title=title, link="http://igtipc.test/9036", guid="9036", description=body)])
+    )
+    app = await start_bot(make_settings(stub, database_url, moderation=True), stub, http=fetcher)
     try:
         boss = admin(stub)
         await app.services.chats.meet(ADMIN_ID, type="private", language="en", title=None, username=None)
@@ -155,7 +180,7 @@ async def test_why_button_of_a_moderation_notice(stub: BotAPIStub, database_url:
 
 
 async def test_why_reports_every_version_of_a_story_in_three_languages(
-    app: RunningBot, stub: BotAPIStub, site: FeedSite
+    app: RunningBot, stub: BotAPIStub, fetcher: StaticFetcher
 ) -> None:
     """The walk: /why on a story told in Russian, Kazakh and English reported one version; it reports each."""
     titles = {
@@ -166,7 +191,7 @@ async def test_why_reports_every_version_of_a_story_in_three_languages(
     repository = SourceRepository(app.services.db)
     ids = []
     for language, title in titles.items():
-        url = site.serve(f"/{language}/feed/", rss([Item(title=title, link=ARTICLE, guid=f"story-{language}")]))
+        url = fetcher.serve(f"/{language}/feed/", rss([Item(title=title, link=ARTICLE, guid=f"story-{language}")]))
         ids.append((await repository.add(NewSource(url, "rss", language, f"Center {language}", 3600))).id)
     for source_id in ids:  # one by one: each later version joins the story the first began
         await app.services.poller.poll_now([source_id])

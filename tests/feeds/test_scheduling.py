@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
+from bot.services.ingestion.fetching import FetchRequest, FetchResult
+from bot.services.ingestion.poller import FeedPoller
 from bot.services.ingestion.scheduling import TICK_JOB_ID, next_check, phase_seconds, schedule_polling
 from bot.services.ingestion.sources import CENTER_FEED_URL, GOVKZ_NEWS_URL, seed_default_sources
 from domain.sources import NewSource
@@ -50,16 +51,40 @@ async def test_only_due_sources_are_polled_each_on_its_own_interval(site: FeedSi
     assert slow_state.next_check_at == next_check(slow_state.last_checked_at, 3600, slow.id)
 
 
-async def test_two_polls_of_one_source_never_overlap(site: FeedSite, harness: Harness):
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await asyncio.sleep(0.3)
-        return web.Response(body=rss(items(1)).encode(), content_type="application/rss+xml")
+class HeldFetch:
+    """A `Fetcher` whose first fetch waits until the test lets it answer (a poll in flight as long as needed); any
+    other answers at once."""
 
-    source = await harness.add(site.handle("/slow", slow))
-    outcomes = await asyncio.gather(harness.poller.poll_now([source.id]), harness.poller.poll_due())
-    flat = sorted(o.outcome for batch in outcomes for o in batch)
-    assert flat == ["busy", "ok"]
-    assert len(site.hits("/slow")) == 1
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.fetches = 0
+        self.fetching = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def get(self, request: FetchRequest) -> FetchResult:
+        self.fetches += 1
+        if self.fetches == 1:
+            self.fetching.set()
+            await self.answer.wait()
+        return FetchResult(200, self.body, request.url, None, "application/rss+xml", None, None)
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_two_polls_of_one_source_never_overlap(harness: Harness):
+    # While one poll of a source is in flight (its fetch held open, however long the machine takes), a tick and
+    # a `feeds poll` of it are both told "busy"; the source is fetched once.
+    held = HeldFetch(rss(items(1)).encode())
+    poller = FeedPoller(harness.db, http=held, policy=harness.poller.policy, clock=harness.clock)
+    source = await harness.add("http://feeds.test/slow")
+    first = asyncio.create_task(poller.poll_now([source.id]))
+    await held.fetching.wait()
+    assert [outcome.outcome for outcome in await poller.poll_due()] == ["busy"]
+    assert [outcome.outcome for outcome in await poller.poll_now([source.id])] == ["busy"]
+    held.answer.set()
+    assert [outcome.outcome for outcome in await first] == ["ok"]
+    assert held.fetches == 1
 
 
 async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harness: Harness):
@@ -80,6 +105,7 @@ async def test_defaults_are_seeded_once_and_a_removed_default_stays_removed(harn
 
 
 async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes_it(site: FeedSite, db):
+    from bot.services.ingestion.http import HttpFetcher
     from bot.services.ingestion.poller import FeedPoller, PollPolicy
     from tests.feeds.conftest import TEST_LIMITS
 
@@ -88,9 +114,11 @@ async def test_a_poller_built_without_a_session_opens_one_when_needed_and_closes
     source = await SourceRepository(db).add(NewSource(site.serve("/feed", rss(items(1))), "rss", "ru", "t", 60))
     [outcome] = await poller.poll_now([source.id])
     assert outcome.outcome == "ok"
-    session = poller._http()
+    fetcher = poller.fetcher
+    assert isinstance(fetcher, HttpFetcher)
+    session = fetcher.session
     await poller.close()
-    assert session.closed
+    assert session is not None and session.closed
 
 
 @settings(deadline=None)

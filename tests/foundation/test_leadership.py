@@ -22,14 +22,21 @@ from tests.support.clock import MovableClock
 
 
 async def test_only_one_holder_and_a_standby_takes_over(db: Database) -> None:
-    first = Leadership(LeaseRepository(db), ttl=3)
-    second = Leadership(LeaseRepository(db), ttl=3)
+    # On a clock the test moves: the standby's next attempt comes when the test advances it a third of the lease,
+    # not after a real second; the lease itself (30 s) is far from expiring, so only the release lets it in.
+    clock = MovableClock()
+    first = Leadership(LeaseRepository(db, clock=clock), ttl=30, clock=clock, sleep=clock.sleep)
+    second = Leadership(LeaseRepository(db, clock=clock), ttl=30, clock=clock, sleep=clock.sleep)
     assert await first.try_acquire()
     assert not await second.try_acquire()
     assert await first.try_acquire()  # renewal
     second.start()
+    await clock.sleeping(1)  # its first attempt failed: it stands by
+    assert not second.held
     await first.stop()  # releases at once
-    await second.wait_held()
+    clock.advance(seconds=10)
+    await clock.sleeping(2)  # its next attempt is made
+    assert second.held
     assert not await first.try_acquire()
     await second.stop()
 

@@ -26,6 +26,7 @@ from storage.schema import sources as sources_table
 from storage.sources import SourceRepository
 from tests.conftest import ADMIN_ID, make_settings, start_bot
 from tests.foundation.test_health import free_port
+from tests.support.clock import MovableClock
 
 
 class FlakyLeases(LeaseRepository):
@@ -53,14 +54,17 @@ class FlakyLeases(LeaseRepository):
 
 
 async def test_a_database_blip_does_not_end_leadership(db: Database) -> None:
+    clock = MovableClock()  # the renewals wait on it: the test moves it instead of waiting them out
     leases = FlakyLeases(db)
-    leader = Leadership(leases, ttl=0.6)
+    leader = Leadership(leases, ttl=30, sleep=clock.sleep)
     assert await leader.try_acquire()
-    leader.start()
     leases.failures = 2  # the next renewal and the look-up of the holder both fail
-    await leases.failed.wait()
-    await leader.wait_held()  # renewed again once the database answers
-    assert leader.held
+    leader.start()
+    await clock.sleeping(1)
+    assert leases.failed.is_set() and not leader.held
+    clock.advance(seconds=10)  # the next renewal is due
+    await clock.sleeping(2)
+    assert leader.held  # renewed again once the database answers: the renewals went on
     await leader.stop()
 
 

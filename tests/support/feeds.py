@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.services.ingestion.fetching import FetchError, FetchRequest, FetchResult
 from domain.clock import utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +151,37 @@ def served_in_thread(body: str) -> Iterator[str]:
         thread.join(5)
         loop.run_until_complete(site.server.close())
         loop.close()
+
+
+class StaticFetcher:
+    """A `Fetcher` serving documents from memory, for tests where the HTTP of a poll adds nothing (no socket, no
+    local server): `bootstrap(settings, http=fetcher)`. Conditional GET by ETag; a URL not served is a 404. What
+    `http.HttpFetcher` adds (redirects, caps, address rules) is tested against `FeedSite`."""
+
+    def __init__(self, base: str = "http://feeds.test") -> None:
+        self.base = base
+        self.resources: dict[str, Resource] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+    def serve(self, path: str, body: str | bytes, **kwargs: Any) -> str:
+        """Serve `body` at `base + path`; returns that URL."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        resource = Resource(data, **kwargs)
+        if resource.etag is None and resource.status == 200:
+            resource.etag = f'"{hash(data) & 0xFFFFFFFF:x}"'
+        url = self.base + path
+        self.resources[url] = resource
+        return url
+
+    async def get(self, request: FetchRequest) -> FetchResult:
+        url, etag = request.url, request.etag
+        self.requests.append((url, dict(request.headers)))
+        resource = self.resources.get(url, Resource(b"not found", "text/plain", status=404))
+        if not 200 <= resource.status < 300:
+            raise FetchError(f"http_{resource.status}", f"HTTP {resource.status}", status=resource.status)
+        if etag is not None and etag == resource.etag:
+            return FetchResult(304, b"", url, None, resource.content_type, etag, None)
+        return FetchResult(200, resource.body, url, None, resource.content_type, resource.etag, None)
+
+    async def close(self) -> None:
+        return None

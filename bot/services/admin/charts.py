@@ -11,10 +11,13 @@ import asyncio
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from bot.config import LANGUAGES
-from bot.i18n import Localizer, localizer
 from storage.stats import History, StatsRepository
+
+if TYPE_CHECKING:
+    from bot.i18n import Localizer
 
 WINDOW_DAYS = 30
 
@@ -42,6 +45,8 @@ class Chart:
 
 def language_name(code: str) -> str:
     """A language by its own name ("Русский", "Қазақша", "English"), as the language menu shows them."""
+    from bot.i18n import localizer  # the translations: only a chart drawn needs them
+
     return localizer(code)("language-name") if code in LANGUAGES else code
 
 

@@ -94,7 +94,7 @@ class SourceAdmin:
         except ValueError as error:
             raise SourceCheckError(str(error)) from None
         try:
-            checked = await check_feed(described, self._settings)
+            checked = await check_feed(described, self._settings, self._poller.fetcher)
         except FeedCheckError as error:
             raise SourceCheckError(str(error)) from None
         # Named as the feed names itself; the host ("127.0.0.1", "www.gov.kz") stays only for a feed without a name.
@@ -143,7 +143,7 @@ class SourceAdmin:
 
     async def import_opml(self, data: bytes, *, actor: Actor) -> ImportReport:
         """Add the feeds of an OPML file that are not sources yet, each fetched and parsed first as `add` does."""
-        report = await import_opml(self._repository, data, self._settings)
+        report = await import_opml(self._repository, data, self._settings, self._poller.fetcher)
         await record(self._audit, actor, "source.import", added=len(report.added), refused=len(report.refused))
         return report
 

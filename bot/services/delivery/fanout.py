@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from bot.rendering import render_digest, render_entry_off_loop
 from bot.rendering.dates import local_day
 from bot.services.delivery.matching import audience_of, choose_version, entry_text, reading_order, wants_topic
 from bot.services.delivery.snapshot import dump_entry, load_entry
@@ -69,6 +68,8 @@ class _EntryMessages:
     async def id(self, rendering: _Rendering) -> int:
         if rendering not in self._ids:
             key = self._key(rendering)
+            from bot.rendering.entry import render_entry_off_loop  # translations, sanitizer: at the first entry
+
             rendered = await render_entry_off_loop(
                 self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
             )
@@ -300,6 +301,8 @@ class Delivery:
     async def send_due_digests(self, now: datetime) -> int:
         """Queue the digests due in the quarter hour ending at `now`: each subscriber's at their local hour (daily,
         and weekly on their Monday); returns the messages queued."""
+        from bot.rendering.entry import render_digest
+
         tick = digest_tick(now)
         queued = 0
         for listener in await self._subscriptions.digest_listeners():

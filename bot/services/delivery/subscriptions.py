@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from bot.config import LANGUAGES
-from bot.rendering import render_entry
 from bot.services.delivery.matching import choose_version, parse_words, reading_order
 from domain.chats import Chat
 from domain.localtime import KAZAKHSTAN, chat_zone, known_zone
@@ -97,6 +96,8 @@ class SubscriptionService:
             for stored in one_per_story(latest, order)
             if choose_version(subscription, chat.language, stored, None) is not None
         ][:FIRST_TASTE]
+        from bot.rendering.entry import render_entry  # translations, sanitizer: at the first message
+
         zone_name = self.zone_of(chat)
         recipient = Recipient(chat.id, subscription.message_thread_id)
         queued = 0

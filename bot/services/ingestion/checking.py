@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import LANGUAGES, Settings
-from bot.services.ingestion.http import FetchError, FetchLimits, create_http_session, fetch, request_headers
+from bot.services.ingestion.fetching import Fetcher, FetchError, FetchLimits, FetchRequest, request_headers
 from bot.services.ingestion.kinds import SOURCE_KINDS
 from bot.services.ingestion.parsing import ParseError, parse_feed_document
 from domain.clock import utcnow
@@ -49,18 +49,22 @@ def feed_language(body: bytes, *, content_type: str, url: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-async def check_feed(described: NewSource, settings: Settings) -> FeedCheck:
-    """Fetch and parse the source as its polls will; FeedCheckError with `kind: reason` when it fails."""
+async def check_feed(described: NewSource, settings: Settings, fetcher: Fetcher | None = None) -> FeedCheck:
+    """Fetch and parse the source as its polls will (with `fetcher`, the poller's; without, a client of its own for
+    this one check); FeedCheckError with `kind: reason` when it fails."""
     kind = SOURCE_KINDS[described.kind]
-    limits = fetch_limits(settings)
+    own = None
+    if fetcher is None:
+        from bot.services.ingestion.http import HttpFetcher  # aiohttp: only what fetches imports it
+
+        fetcher = own = HttpFetcher(fetch_limits(settings))
     try:
-        async with create_http_session(limits) as session:
-            response = await fetch(
-                session,
-                described.url,
-                limits=limits,
-                headers=request_headers(kind.accept, described.language, described.extra_headers),
-            )
+        try:
+            headers = request_headers(kind.accept, described.language, described.extra_headers)
+            response = await fetcher.get(FetchRequest(described.url, headers))
+        finally:
+            if own is not None:
+                await own.close()
         args = {"content_type": response.content_type, "url": response.url}
         entries = kind.read(response.body, language=described.language, now=utcnow(), **args)
         # gov.kz serves the language asked for (Accept-Language); only a feed's document names its own.

@@ -16,6 +16,7 @@ from email.utils import format_datetime
 
 from bot.config import LANGUAGES, Settings
 from bot.services.ingestion.checking import FeedCheckError, check_feed
+from bot.services.ingestion.fetching import Fetcher
 from bot.services.ingestion.sources import MAX_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS, new_source
 from domain.sources import NewSource, Source
 from storage.sources import SourceExistsError, SourceRepository
@@ -123,12 +124,15 @@ def dump_opml(sources: Iterable[Source], *, title: str, now: datetime | None = N
     return text + b"\n"
 
 
-async def import_opml(repository: SourceRepository, data: bytes, settings: Settings) -> ImportReport:
+async def import_opml(
+    repository: SourceRepository, data: bytes, settings: Settings, fetcher: Fetcher | None = None
+) -> ImportReport:
     """Add every feed of an OPML file that is not a source yet; each is checked as `/sources add` checks one:
     its address, then fetched and parsed (a 404 or a page that is not a feed is refused, with its reason).
 
     The language is the file's (`language`), else the one the feed names itself, else DEFAULT_LANGUAGE, and
-    the report says which for each feed added without one in the file. Feeds are checked a few at a time.
+    the report says which for each feed added without one in the file. Feeds are checked a few at a time (with
+    `fetcher`, the poller's HTTP client).
     """
     report = ImportReport()
     known = {(source.url, source.language) for source in await repository.list_all() if not source.removed}
@@ -150,7 +154,7 @@ async def import_opml(repository: SourceRepository, data: bytes, settings: Setti
             return outline, described, None  # already a source: nothing to fetch
         async with gate:
             try:
-                check = await check_feed(described, settings)
+                check = await check_feed(described, settings, fetcher)
             except FeedCheckError as error:
                 return outline, None, str(error)
         if outline.language is None:

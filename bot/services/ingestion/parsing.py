@@ -14,8 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax import SAXParseException
 
-import feedparser
-
 from bot.services.ingestion.text import as_utf8_xml, decode_body, html_to_text, unescape_once
 from domain.entries import Entry
 from domain.urls import telegram_url
@@ -93,6 +91,8 @@ def _rss_image(item: Mapping[str, Any], base: str, notes: list[str]) -> str | No
 
 def parse_feed_document(body: bytes, *, content_type: str, url: str) -> Any:
     """feedparser's result for a body (decoded to UTF-8 first; feedparser never fetches anything itself)."""
+    import feedparser  # imported by the first parse: the shell's commands that never parse do not pay for it
+
     headers = {"content-type": _utf8_content_type(content_type), "content-location": url}
     # A BytesIO, never bytes or str: feedparser would try to open those as a local file name or a URL.
     return feedparser.parse(io.BytesIO(as_utf8_xml(body, content_type)), response_headers=headers)

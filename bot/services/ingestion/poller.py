@@ -10,20 +10,11 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.runtime.metrics import record_poll
 from bot.services.ingestion.classifier import AllianceClassifier
-from bot.services.ingestion.http import (
-    FetchError,
-    FetchLimits,
-    FetchResult,
-    create_http_session,
-    fetch,
-    request_headers,
-)
+from bot.services.ingestion.fetching import Fetcher, FetchError, FetchLimits, FetchRequest, FetchResult, request_headers
 from bot.services.ingestion.kinds import SOURCE_KINDS
 from bot.services.ingestion.parsing import ParseError, skip_item
 from bot.services.ingestion.scheduling import next_check
@@ -36,6 +27,9 @@ from storage import Database
 from storage.database import is_transient
 from storage.entries import EntryRecord, EntryRepository
 from storage.sources import PollState, SourceRepository
+
+if TYPE_CHECKING:
+    import aiohttp
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +103,12 @@ class PollOutcome:
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
+def _record_poll(outcome: str, seconds: float) -> None:
+    from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+
+    record_poll(outcome, seconds)
+
+
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
     """Delay before the next try after `failures` failures in a row: doubling from the interval, at most a day."""
     return min(interval_seconds * (1 << min(failures, 20)), MAX_BACKOFF_SECONDS)
@@ -148,13 +148,14 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
 
 
 class FeedPoller:
-    """Polls sources; one instance for the bot, with the one shared HTTP session."""
+    """Polls sources; one instance for the bot, with the one shared HTTP client (`fetcher`)."""
 
     def __init__(
         self,
         db: Database,
         session: aiohttp.ClientSession | None = None,
         *,
+        http: Fetcher | None = None,
         on_new_entries: NewEntriesHandler = _no_new_entries,
         notify_admins: AdminNotifier = _no_admins,
         organization_names: OrganizationNames = _no_organizations,
@@ -163,10 +164,12 @@ class FeedPoller:
     ) -> None:
         self.sources = SourceRepository(db)
         self.entries = EntryRepository(db)
-        # Without a session given, the poller opens the shared one on first use (a session needs a running loop,
-        # and factories run before it) and closes it in `close()`.
+        # `http` fetches every source (the tests pass one of their own; the caller closes it). Without one, the
+        # poller makes the aiohttp one over `session`, or over a session of its own opened at the first fetch (a
+        # session needs a running loop, and factories run before it) and closed in `close()`.
+        self._http = http
         self._session = session
-        self._owns_session = session is None
+        self._owns_http = http is None
         self._on_new_entries = on_new_entries
         self._notify_admins = notify_admins
         self._organization_names = organization_names
@@ -176,16 +179,20 @@ class FeedPoller:
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = create_http_session(self.policy.fetch)
-        return self._session
+    @property
+    def fetcher(self) -> Fetcher:
+        """What fetches the sources: the one given, or the aiohttp one (aiohttp imported here, at the first use)."""
+        if self._http is None:
+            from bot.services.ingestion.http import HttpFetcher
+
+            self._http = HttpFetcher(self.policy.fetch, self._session)
+        return self._http
 
     async def close(self) -> None:
-        """Close the HTTP session the poller opened itself (call it in the shutdown hook)."""
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the HTTP client the poller made itself (call it in the shutdown hook)."""
+        if self._owns_http and self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def poll_due(self, *, spread_seconds: float = 0.0) -> list[PollOutcome]:
         """Poll every due source once, starting them spread evenly over `spread_seconds`.
@@ -277,14 +284,8 @@ class FeedPoller:
         started = time.perf_counter()
         now = self._clock()
         try:
-            response = await fetch(
-                self._http(),
-                source.url,
-                limits=self.policy.fetch,
-                etag=source.etag,
-                last_modified=source.last_modified,
-                headers=request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers),
-            )
+            headers = request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers)
+            response = await self.fetcher.get(FetchRequest(source.url, headers, source.etag, source.last_modified))
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
             return await self._fail(source, error.kind, str(error), now, started, getattr(error, "status", None))
@@ -342,7 +343,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        record_poll(outcome, duration_ms / 1000)
+        _record_poll(outcome, duration_ms / 1000)
         if source.consecutive_failures:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
@@ -438,7 +439,7 @@ class FeedPoller:
         )
         await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        record_poll(kind, duration_ms / 1000)
+        _record_poll(kind, duration_ms / 1000)
         logger.warning(
             "feeds.poll",
             extra={

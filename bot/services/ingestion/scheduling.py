@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.base import BaseScheduler
-
 from bot.config import Settings
-from bot.runtime.supervision import Supervisor
 from domain.clock import utcnow
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from bot.runtime.supervision import Supervisor
     from bot.services.ingestion.poller import FeedPoller
 
 TICK_JOB_ID = "feeds.tick"
@@ -77,7 +77,7 @@ def schedule_polling(
         if may_poll():
             await poller.poll_due(spread_seconds=spread_seconds)
 
-    supervisor = supervisor or Supervisor()
+    supervisor = supervisor or _supervisor()
     scheduler.add_job(
         supervisor.job("poller-tick", tick, timeout=poller.policy.lease.total_seconds() + seconds),
         "interval",
@@ -90,3 +90,9 @@ def schedule_polling(
         replace_existing=True,
         next_run_time=utcnow(),
     )
+
+
+def _supervisor() -> Supervisor:
+    from bot.runtime.supervision import Supervisor  # with prometheus_client: only the running bot schedules polls
+
+    return Supervisor()

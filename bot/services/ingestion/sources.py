@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from bot.config import LANGUAGES, Settings
-from bot.services.ingestion.http import RESERVED_HEADERS, check_url, forbidden_host_reason
+from bot.services.ingestion.fetching import RESERVED_HEADERS, check_url, forbidden_host_reason
 from bot.services.ingestion.kinds import KINDS
 from domain.sources import NewSource, Source
 from storage.sources import SourceRepository

@@ -8,31 +8,12 @@ import sqlalchemy as sa
 from alembic import op
 
 from storage.schema.base import UTCDateTime
+from storage.schema.feeds import POSTGRES_FTS, SQLITE_FTS
 
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
-
-# SQLite: an external-content FTS5 index over entries, kept in sync by triggers.
-SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE entries_fts USING fts5(title, search_text, content='entries', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN "
-    "INSERT INTO entries_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
-    "CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN "
-    "INSERT INTO entries_fts(entries_fts, rowid, title, search_text) "
-    "VALUES ('delete', old.id, old.title, old.search_text); END",
-    "CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, search_text ON entries BEGIN "
-    "INSERT INTO entries_fts(entries_fts, rowid, title, search_text) "
-    "VALUES ('delete', old.id, old.title, old.search_text); "
-    "INSERT INTO entries_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
-]
-# PostgreSQL: the same search through a GIN index on the expression the repository queries.
-POSTGRES_FTS = (
-    "CREATE INDEX ix_entries_fts ON entries USING gin (to_tsvector('simple', title || ' ' || search_text))"
-)
-
 
 def upgrade() -> None:
     op.create_table(
