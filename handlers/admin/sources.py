@@ -106,8 +106,11 @@ async def show_sources(
     if verb == "add":
         await _add(message, rest.split(), more, l10n, moment, source_admin)
         return
-    if verb in ("interval", "headers"):
-        await _configure(message, verb, rest.split(), more, l10n, moment, source_admin)
+    if verb == "interval":
+        await _set_interval(message, rest.split(), l10n, moment, source_admin)
+        return
+    if verb == "headers":
+        await _set_headers(message, rest.split(), more, l10n, source_admin)
         return
     if verb == "export":
         await _export(message, l10n, source_admin)
@@ -199,26 +202,34 @@ async def _add(
     await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=line))
 
 
-async def _configure(
-    message: Message,
-    verb: str,
-    args: list[str],
-    lines: list[str],
-    l10n: Localizer,
-    moment: Moment,
-    source_admin: SourceAdmin,
+async def _set_interval(
+    message: Message, args: list[str], l10n: Localizer, moment: Moment, source_admin: SourceAdmin
 ) -> None:
-    wanted = 2 if verb == "interval" else 1
-    source = await source_admin.get(int(args[0])) if len(args) == wanted and args[0].isdigit() else None
-    if source is None or (verb == "interval" and not args[1].isdigit()):
-        await message.answer(l10n(f"admin-src-{verb}-usage"))
+    """`/sources interval ID SECONDS`."""
+    numbers = len(args) == 2 and all(arg.isdigit() for arg in args)
+    source = await source_admin.get(int(args[0])) if numbers else None
+    if source is None:
+        await message.answer(l10n("admin-src-interval-usage"))
+        return
+    seconds = int(args[1])
+    try:
+        next_poll = await source_admin.set_interval(source.id, seconds, actor=_actor(message))
+    except SourceCheckError as error:
+        await message.answer(l10n("admin-src-not-changed", error=str(error)))
+        return
+    when = moment(next_poll) if next_poll else l10n("admin-never")
+    await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=seconds, next=when))
+
+
+async def _set_headers(
+    message: Message, args: list[str], lines: list[str], l10n: Localizer, source_admin: SourceAdmin
+) -> None:
+    """`/sources headers ID` with lines `Name: value` below."""
+    source = await source_admin.get(int(args[0])) if len(args) == 1 and args[0].isdigit() else None
+    if source is None:
+        await message.answer(l10n("admin-src-headers-usage"))
         return
     try:
-        if verb == "interval":
-            next_poll = await source_admin.set_interval(source.id, int(args[1]), actor=_actor(message))
-            when = moment(next_poll) if next_poll else l10n("admin-never")
-            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1]), next=when))
-            return
         headers = await source_admin.set_headers(source.id, lines, actor=_actor(message))
     except SourceCheckError as error:
         await message.answer(l10n("admin-src-not-changed", error=str(error)))
@@ -348,7 +359,27 @@ async def removal_confirmed(
         await _done(pressed, callback_data.page, done, l10n, source_admin)
 
 
-async def pause_or_resume_pressed(
+async def _switch(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+    *,
+    enabled: bool,
+    done_key: str,
+) -> None:
+    """Pause or resume: the source switched, the admin told (`done_key`), the list redrawn."""
+    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
+    if pressed is not None:
+        await source_admin.set_enabled(pressed.source.id, enabled, actor=pressed.actor)
+        done = l10n(done_key, id=pressed.source.id)
+        await query.answer(done)
+        await _done(pressed, callback_data.page, done, l10n, source_admin)
+
+
+async def pause_pressed(
     query: CallbackQuery,
     callback_data: SourceAction,
     chat: Chat,
@@ -356,13 +387,22 @@ async def pause_or_resume_pressed(
     source_admin: SourceAdmin,
     subscriptions: SubscriptionService,
 ) -> None:
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        resume = callback_data.action is SourceStep.RESUME
-        await source_admin.set_enabled(pressed.source.id, resume, actor=pressed.actor)
-        done = l10n(f"admin-src-done-{callback_data.action}", id=pressed.source.id)
-        await query.answer(done)
-        await _done(pressed, callback_data.page, done, l10n, source_admin)
+    await _switch(
+        query, callback_data, chat, l10n, source_admin, subscriptions, enabled=False, done_key="admin-src-done-pause"
+    )
+
+
+async def resume_pressed(
+    query: CallbackQuery,
+    callback_data: SourceAction,
+    chat: Chat,
+    l10n: Localizer,
+    source_admin: SourceAdmin,
+    subscriptions: SubscriptionService,
+) -> None:
+    await _switch(
+        query, callback_data, chat, l10n, source_admin, subscriptions, enabled=True, done_key="admin-src-done-resume"
+    )
 
 
 async def poll_pressed(
@@ -398,9 +438,8 @@ def create_router() -> Router:
     router.callback_query.register(remove_pressed, SourceAction.filter(F.action == SourceStep.REMOVE))
     router.callback_query.register(keep_pressed, SourceAction.filter(F.action == SourceStep.KEEP))
     router.callback_query.register(removal_confirmed, SourceAction.filter(F.action == SourceStep.REMOVE_CONFIRMED))
-    router.callback_query.register(
-        pause_or_resume_pressed, SourceAction.filter(F.action.in_({SourceStep.PAUSE, SourceStep.RESUME}))
-    )
+    router.callback_query.register(pause_pressed, SourceAction.filter(F.action == SourceStep.PAUSE))
+    router.callback_query.register(resume_pressed, SourceAction.filter(F.action == SourceStep.RESUME))
     router.callback_query.register(poll_pressed, SourceAction.filter(F.action == SourceStep.POLL))
     router.callback_query.register(page_pressed, SourcePage.filter())
     return router
