@@ -4,8 +4,7 @@ A forged or stale value fails to unpack, so no handler matches and the fallback'
 replies; what a value names (a broadcast, a source) is still checked again on press.
 """
 
-from enum import StrEnum
-from typing import Literal
+from enum import IntEnum, StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
@@ -138,8 +137,14 @@ class ModeChoice(CallbackData, prefix="dsm"):
     mode: Mode
 
 
+class HourShift(IntEnum):
+    EARLIER = -1
+    LATER = 1
+
+
 class DigestHourShift(CallbackData, prefix="dsh"):
-    hours: Literal[-1, 1]
+    # An IntEnum, not Literal[-1, 1]: the packed "-1" is a string, which a Literal of ints refuses to unpack.
+    hours: HourShift
 
 
 class QuietPreset(CallbackData, prefix="dsq"):

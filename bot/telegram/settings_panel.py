@@ -21,6 +21,7 @@ from bot.i18n import Localizer, localizer
 from bot.services.delivery import SubscriptionService
 from bot.telegram.callbacks import (
     DigestHourShift,
+    HourShift,
     ModeChoice,
     NewsLanguageToggle,
     OwnLanguagesOnly,
@@ -131,9 +132,12 @@ MODE = Preference(
 )
 DIGEST_HOUR = Preference(
     DigestHourShift,
-    # Instant news has no digest hour to move.
-    offered=lambda subscription: [] if subscription.mode == "instant" else [DigestHourShift(hours=h) for h in (-1, 1)],
-    label=lambda data, panel: panel.l10n("delivery-button-earlier" if data.hours < 0 else "delivery-button-later"),
+    offered=lambda subscription: (  # instant news has no digest hour to move
+        [] if subscription.mode == "instant" else [DigestHourShift(hours=shift) for shift in HourShift]
+    ),
+    label=lambda data, panel: panel.l10n(
+        "delivery-button-earlier" if data.hours is HourShift.EARLIER else "delivery-button-later"
+    ),
     change=lambda service, chat_id, data: service.shift_hour(chat_id, data.hours),
 )
 QUIET_HOURS = Preference(
