@@ -12,6 +12,7 @@ from bot.i18n import Localizer
 from bot.services.answers import Answer, QuestionEngine
 from bot.services.answers.entities import Entity
 from bot.services.answers.feedback import QuestionLog
+from bot.telegram.callbacks import MessageId, RowId
 from bot.telegram.inquiries import ask_center_button
 from domain.languages import Language
 
@@ -37,8 +38,8 @@ class EntityKind(StrEnum):
 
 class QAVote(CallbackData, prefix="qav"):
     vote: Vote
-    log: int
-    question: int = 0  # the asker's message, for "Ask the Center" after a 👎
+    log: RowId
+    question: MessageId = 0  # the asker's message, for "Ask the Center" after a 👎
 
 
 class QAChoice(CallbackData, prefix="qac"):
