@@ -12,7 +12,9 @@ from bot.i18n import Localizer
 from bot.services.answers import Answer, QuestionEngine
 from bot.services.answers.entities import Entity
 from bot.services.answers.feedback import QuestionLog
+from bot.telegram.callbacks import MessageId, RowId
 from bot.telegram.inquiries import ask_center_button
+from domain.languages import Language
 
 # Telegram allows 64 bytes of callback data; a reading whose entity key does not fit is offered without it.
 MAX_CALLBACK_BYTES = 64
@@ -34,21 +36,15 @@ class EntityKind(StrEnum):
     PERSON = "person"
 
 
-class AnswerLanguage(StrEnum):
-    RU = "ru"
-    KK = "kk"
-    EN = "en"
-
-
 class QAVote(CallbackData, prefix="qav"):
     vote: Vote
-    log: int
-    question: int = 0  # the asker's message, for "Ask the Center" after a 👎
+    log: RowId
+    question: MessageId = 0  # the asker's message, for "Ask the Center" after a 👎
 
 
 class QAChoice(CallbackData, prefix="qac"):
     intent: str
-    language: AnswerLanguage
+    language: Language
     kind: EntityKind
     key: str
 
@@ -83,12 +79,12 @@ def answer_keyboard(answer: Answer, log_id: int | None, question_id: int | None 
 def _choice_data(intent: str, entity: Entity | None, language: str) -> QAChoice:
     data = QAChoice(
         intent=intent,
-        language=AnswerLanguage(language),
+        language=language,
         kind=EntityKind(entity.kind) if entity else EntityKind.NONE,
         key=entity.key if entity else "-",
     )
     if len(data.pack().encode()) > MAX_CALLBACK_BYTES:
-        data = QAChoice(intent=intent, language=AnswerLanguage(language), kind=EntityKind.NONE, key="-")
+        data = QAChoice(intent=intent, language=language, kind=EntityKind.NONE, key="-")
     return data
 
 
@@ -126,7 +122,7 @@ async def reading_chosen(
     query: CallbackQuery, callback_data: QAChoice, questions: QuestionEngine, question_log: QuestionLog
 ) -> None:
     entity = None if callback_data.kind is EntityKind.NONE else Entity(callback_data.kind.value, callback_data.key)
-    answer = await questions.choose(callback_data.intent, entity, callback_data.language.value)
+    answer = await questions.choose(callback_data.intent, entity, callback_data.language)
     await query.answer()
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return

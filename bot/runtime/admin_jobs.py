@@ -70,14 +70,8 @@ async def broadcast_tick(
         # (A clock set back leaves no gap to wait out: only a gap from 0 up to the least one skips the edit.)
         if last is not None and timedelta() <= clock() - last < REPORT_MIN_GAP:
             continue  # edited by the last tick, which started late: the next tick edits it (or finishes it)
-        progress = await broadcasts.progress(running, clock())
-        final = progress.done and await broadcasts.finish(running.id)
-        if final:
-            finished = await broadcasts.get(running.id)
-            if finished is not None:
-                progress = await broadcasts.progress(finished, clock())
-            logger.info("broadcast.done", extra={"broadcast": running.id, "sent": progress.counters.sent})
-        await update_report(bot, progress, final=final)
+        progress = await broadcasts.report_progress(running)  # marks it done once every row is handled
+        await update_report(bot, progress, final=progress.final)
         edited[running.id] = clock()
 
 

@@ -4,8 +4,8 @@ A forged or stale value fails to unpack, so no handler matches and the fallback'
 replies; what a value names (a broadcast, a source) is still checked again on press.
 """
 
-from enum import StrEnum
-from typing import Literal
+from enum import IntEnum, StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
@@ -13,6 +13,13 @@ from pydantic import Field
 from domain.broadcasts import Audience
 from domain.languages import Language
 from domain.subscriptions import QUIET_PRESET_COUNT, Mode, Scope
+
+# The bot's row ids are PostgreSQL INTEGERs, and Telegram's message ids fit in 32 bits too: a forged number past
+# them fails to unpack (the fallback refuses it) instead of failing the database query.
+INT32_MAX = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+PageNumber = Annotated[int, Field(ge=0, le=INT32_MAX)]
+MessageId = Annotated[int, Field(ge=0, le=INT32_MAX)]  # 0: none
 
 
 class BroadcastStep(StrEnum):
@@ -23,12 +30,12 @@ class BroadcastStep(StrEnum):
 
 
 class BroadcastAction(CallbackData, prefix="admb"):
-    broadcast: int
+    broadcast: RowId
     action: BroadcastStep
 
 
 class BroadcastAudience(CallbackData, prefix="admba"):
-    broadcast: int
+    broadcast: RowId
     audience: Audience
 
 
@@ -40,7 +47,7 @@ class ApprovalStep(StrEnum):
 class BroadcastApproval(CallbackData, prefix="admbap"):
     """Another admin's answer to a broadcast waiting for a second pair of eyes."""
 
-    broadcast: int
+    broadcast: RowId
     action: ApprovalStep
 
 
@@ -53,14 +60,14 @@ class ArchiveKind(StrEnum):
 class ArchivePage(CallbackData, prefix="arcp"):
     """A page of /archive, of one kind or all."""
 
-    page: int = Field(ge=0)
+    page: PageNumber
     kind: ArchiveKind = ArchiveKind.ALL
 
 
 class ArchiveTexts(CallbackData, prefix="arct"):
     """A record's text in every language it was published in."""
 
-    record: int
+    record: RowId
 
 
 class SourceStep(StrEnum):
@@ -75,13 +82,13 @@ class SourceStep(StrEnum):
 class SourceAction(CallbackData, prefix="adms"):
     """A source's button: on a page of /sources (`page` set: the list is redrawn in place) or under an alert."""
 
-    source: int
+    source: RowId
     action: SourceStep
-    page: int | None = None
+    page: PageNumber | None = None
 
 
 class SourcePage(CallbackData, prefix="admsp"):
-    page: int
+    page: PageNumber
 
 
 class ModerationStep(StrEnum):
@@ -91,12 +98,12 @@ class ModerationStep(StrEnum):
 
 
 class ModerationAction(CallbackData, prefix="admm"):
-    entry: int
+    entry: RowId
     action: ModerationStep
 
 
 class WhyEntry(CallbackData, prefix="admw"):
-    entry: int
+    entry: RowId
 
 
 # Subscribers' buttons: /language, /settings and the news-language offer. Each field is typed, so a forged or
@@ -138,8 +145,14 @@ class ModeChoice(CallbackData, prefix="dsm"):
     mode: Mode
 
 
+class HourShift(IntEnum):
+    EARLIER = -1
+    LATER = 1
+
+
 class DigestHourShift(CallbackData, prefix="dsh"):
-    hours: Literal[-1, 1]
+    # An IntEnum, not Literal[-1, 1]: the packed "-1" is a string, which a Literal of ints refuses to unpack.
+    hours: HourShift
 
 
 class QuietPreset(CallbackData, prefix="dsq"):
@@ -165,8 +178,8 @@ class SubscribeAgain(CallbackData, prefix="dsub"):
 class AskCenter(CallbackData, prefix="ask"):
     """ "Ask the Center" under an answer the bot could not give (or one rated 👎)."""
 
-    log: int  # the question log row: the question and its language
-    question: int  # the asker's message the Center's answer replies to (0: none known)
+    log: RowId  # the question log row: the question and its language
+    question: MessageId  # the asker's message the Center's answer replies to (0: none known)
 
 
 class InquiryStep(StrEnum):
@@ -178,7 +191,7 @@ class InquiryStep(StrEnum):
 class InquiryAction(CallbackData, prefix="inq"):
     """An admin's button on an inquiry."""
 
-    inquiry: int
+    inquiry: RowId
     action: InquiryStep
 
 

@@ -11,7 +11,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import localizer
 from bot.services.admin.broadcasts import BroadcastService, Progress
 from bot.telegram.callbacks import BroadcastAction, BroadcastStep
-from domain.clock import utcnow
 from storage.broadcasts import Broadcast
 
 logger = logging.getLogger(__name__)
@@ -47,12 +46,12 @@ def cancel_keyboard(broadcast: Broadcast) -> InlineKeyboardMarkup:
 
 
 async def post_report(bot: Bot, service: BroadcastService, broadcast: Broadcast) -> None:
-    """Send the first report to the admin who made the broadcast and remember it."""
-    progress = await service.progress(broadcast, utcnow())
+    """Send the first report to the admin who made the broadcast and remember it; a broadcast whose last send is
+    done already gets its final report (done, without the Cancel button) at once."""
+    progress = await service.report_progress(broadcast)
+    keyboard = None if progress.final else cancel_keyboard(broadcast)
     try:
-        sent = await bot.send_message(
-            broadcast.created_by, report_text(progress), reply_markup=cancel_keyboard(broadcast)
-        )
+        sent = await bot.send_message(broadcast.created_by, report_text(progress), reply_markup=keyboard)
     except TelegramAPIError as error:
         logger.warning("broadcast.report_failed", extra={"broadcast": broadcast.id, "error": str(error)})
         return

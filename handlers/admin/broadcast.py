@@ -15,7 +15,7 @@ from bot.telegram.alerts import AdminAlerts
 from bot.telegram.callbacks import ApprovalStep, BroadcastAction, BroadcastApproval, BroadcastAudience, BroadcastStep
 from bot.telegram.notices import ask_second_admins
 from bot.telegram.reports import cancel_keyboard, post_report, update_report
-from domain.audit import Actor, AuditTrail
+from domain.audit import Actor
 from domain.broadcasts import Audience
 from domain.chats import Chat
 from domain.clock import Clock
@@ -58,7 +58,7 @@ async def ask_message(message: Message, state: FSMContext, l10n: Localizer) -> N
 
 
 async def got_message(
-    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService, audit: AuditTrail
+    message: Message, state: FSMContext, chat: Chat, l10n: Localizer, broadcasts: BroadcastService
 ) -> None:
     if message.content_type not in MEDIA:
         await message.answer(l10n("admin-bc-unsupported"))
@@ -66,9 +66,13 @@ async def got_message(
     await state.clear()
     admin_id = message.from_user.id if message.from_user else chat.id
     draft = await broadcasts.draft(
-        admin_id, (message.chat.id, message.message_id), chat.language, message.html_text or None
+        admin_id,
+        (message.chat.id, message.message_id),
+        chat.language,
+        message.html_text or None,
+        actor=Actor.admin(admin_id),
+        content=str(message.content_type),
     )
-    await audit.record("broadcast.draft", actor_id=admin_id, broadcast=draft.id, content=str(message.content_type))
     await message.answer(l10n("admin-bc-audience"), reply_markup=audience_keyboard(draft.id, l10n))
 
 
@@ -88,19 +92,18 @@ async def audience_chosen(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditTrail,
 ) -> None:
     audience = callback_data.audience.value
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
-    count = await broadcasts.choose_audience(broadcast.id, audience) if broadcast and message else None
+    actor = Actor.admin(query.from_user.id)
+    count = await broadcasts.choose_audience(broadcast.id, audience, actor=actor) if broadcast and message else None
     if broadcast is None or message is None or count is None:
         await _stale(query, l10n)
         return
     await query.answer()
     # The choice replaces the buttons: a keyboard left under it invited a second choice and a second preview.
     await message.edit_text(l10n("admin-bc-audience-chosen", audience=l10n(f"admin-aud-{audience}")))
-    await audit.record("broadcast.audience", actor_id=query.from_user.id, broadcast=broadcast.id, audience=audience)
     await message.answer(l10n("admin-bc-preview"))
     await bot.copy_message(message.chat.id, broadcast.source_chat_id, broadcast.source_message_id)
     text = l10n("admin-bc-confirm", count=count, audience=l10n(f"admin-aud-{audience}"))
@@ -116,19 +119,15 @@ async def send_now(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditTrail,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
     message = _shown(query)
     ready = broadcast is not None and broadcast.audience is not None and message is not None
-    started = await broadcasts.start(callback_data.broadcast, query.from_user.id) if ready else None
+    started = await broadcasts.start(callback_data.broadcast, Actor.admin(query.from_user.id)) if ready else None
     if started is None or message is None:
         await _stale(query, l10n)
         return
     await query.answer()
-    await audit.record(
-        "broadcast.send", actor_id=query.from_user.id, broadcast=started.id, recipients=started.recipients
-    )
     await message.edit_reply_markup(reply_markup=None)
     await post_report(bot, broadcasts, started)
 
@@ -164,7 +163,6 @@ async def cancel(
     bot: Bot,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditTrail,
     clock: Clock,
 ) -> None:
     broadcast = await broadcasts.get(callback_data.broadcast)
@@ -172,12 +170,11 @@ async def cancel(
     if broadcast is None or message is None:
         await _stale(query, l10n)
         return
-    cancelled = await broadcasts.cancel(broadcast.id)
+    cancelled = await broadcasts.cancel(broadcast.id, actor=Actor.admin(query.from_user.id))
     if cancelled is None:
         await _stale(query, l10n, "admin-bc-already-over")
         return
     await query.answer(l10n("admin-bc-cancelled"))
-    await audit.record("broadcast.cancel", actor_id=query.from_user.id, broadcast=broadcast.id, was=broadcast.status)
     if cancelled.report_message_id is not None:
         await update_report(bot, await broadcasts.progress(cancelled, clock()), final=True)
     else:
@@ -190,7 +187,6 @@ async def got_time(
     state: FSMContext,
     l10n: Localizer,
     broadcasts: BroadcastService,
-    audit: AuditTrail,
     chat: Chat,
     subscriptions: SubscriptionService,
     clock: Clock,
@@ -211,11 +207,10 @@ async def got_time(
     broadcast_id = int((await state.get_data()).get("broadcast", 0))
     await state.clear()
     broadcast = await broadcasts.get(broadcast_id)
-    admin_id = message.from_user.id if message.from_user else message.chat.id
-    if broadcast is None or not await broadcasts.schedule(broadcast_id, due, admin_id):
+    actor = Actor.admin(message.from_user.id if message.from_user else message.chat.id)
+    if broadcast is None or not await broadcasts.schedule(broadcast_id, due, actor=actor):
         await message.answer(l10n("button-stale"))
         return
-    await audit.record("broadcast.schedule", actor_id=admin_id, broadcast=broadcast_id, due_at=due.isoformat())
     await message.answer(
         l10n("admin-bc-scheduled", when=format_moment(due, l10n.language, zone_name)),
         reply_markup=cancel_keyboard(broadcast),

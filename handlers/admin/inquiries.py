@@ -2,7 +2,7 @@
 answer reaches the asker as a reply to their question, and one more button adds it to the knowledge base."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
@@ -35,13 +35,20 @@ async def show_inquiries(message: Message, command: CommandObject, l10n: Localiz
         await message.answer(text, reply_markup=inquiry_keyboard(inquiry, l10n.language))
 
 
-async def _pressed(
-    query: CallbackQuery, callback_data: InquiryAction, l10n: Localizer, inquiries: InquiryDesk
-) -> Inquiry | None:
-    inquiry = await inquiries.get(callback_data.inquiry)
-    if inquiry is None:
-        await query.answer(l10n("button-stale"), show_alert=True)
-    return inquiry
+class InquiryButton(Filter):
+    """An inquiry button of one action whose inquiry still exists; its handler gets `inquiry`. Anything else does
+    not match, and the fallback says the button is no longer valid."""
+
+    def __init__(self, step: InquiryStep) -> None:
+        self._data = InquiryAction.filter(F.action == step)
+
+    async def __call__(self, query: CallbackQuery, inquiries: InquiryDesk) -> bool | dict[str, Inquiry]:
+        unpacked = await self._data(query)
+        if not isinstance(unpacked, dict):
+            return False
+        data: InquiryAction = unpacked["callback_data"]
+        inquiry = await inquiries.get(data.inquiry)
+        return False if inquiry is None else {"inquiry": inquiry}
 
 
 async def _redraw(query: CallbackQuery, inquiry: Inquiry, l10n: Localizer) -> None:
@@ -49,12 +56,7 @@ async def _redraw(query: CallbackQuery, inquiry: Inquiry, l10n: Localizer) -> No
         await query.message.edit_reply_markup(reply_markup=inquiry_keyboard(inquiry, l10n.language))
 
 
-async def answer_pressed(
-    query: CallbackQuery, callback_data: InquiryAction, state: FSMContext, l10n: Localizer, inquiries: InquiryDesk
-) -> None:
-    inquiry = await _pressed(query, callback_data, l10n, inquiries)
-    if inquiry is None:
-        return
+async def answer_pressed(query: CallbackQuery, inquiry: Inquiry, state: FSMContext, l10n: Localizer) -> None:
     if inquiry.status != "open":
         await query.answer(l10n("inquiry-already", status=l10n(f"inquiry-status-{inquiry.status}")), show_alert=True)
         return
@@ -89,12 +91,7 @@ async def got_answer(message: Message, state: FSMContext, bot: Bot, l10n: Locali
     )
 
 
-async def close_pressed(
-    query: CallbackQuery, callback_data: InquiryAction, l10n: Localizer, inquiries: InquiryDesk
-) -> None:
-    inquiry = await _pressed(query, callback_data, l10n, inquiries)
-    if inquiry is None:
-        return
+async def close_pressed(query: CallbackQuery, inquiry: Inquiry, l10n: Localizer, inquiries: InquiryDesk) -> None:
     closed = await inquiries.close(inquiry.id, actor=Actor.admin(query.from_user.id))
     if closed is None:
         await query.answer(l10n("inquiry-already", status=l10n(f"inquiry-status-{inquiry.status}")), show_alert=True)
@@ -103,12 +100,7 @@ async def close_pressed(
     await _redraw(query, closed, l10n)
 
 
-async def fact_pressed(
-    query: CallbackQuery, callback_data: InquiryAction, l10n: Localizer, inquiries: InquiryDesk
-) -> None:
-    inquiry = await _pressed(query, callback_data, l10n, inquiries)
-    if inquiry is None:
-        return
+async def fact_pressed(query: CallbackQuery, inquiry: Inquiry, l10n: Localizer, inquiries: InquiryDesk) -> None:
     fact = await inquiries.add_to_knowledge_base(inquiry.id, actor=Actor.admin(query.from_user.id))
     if fact is None:
         await query.answer(l10n("inquiry-no-fact"), show_alert=True)
@@ -125,7 +117,8 @@ def create_router() -> Router:
     router = Router(name="admin-inquiries")
     router.message.register(show_inquiries, Command("inquiries"))
     router.message.register(got_answer, StateFilter(AnswerDialog.text))
-    router.callback_query.register(answer_pressed, InquiryAction.filter(F.action == InquiryStep.ANSWER))
-    router.callback_query.register(close_pressed, InquiryAction.filter(F.action == InquiryStep.CLOSE))
-    router.callback_query.register(fact_pressed, InquiryAction.filter(F.action == InquiryStep.FACT))
+    # One handler per action; a forged action, or an inquiry that is gone, falls to the fallback router.
+    router.callback_query.register(answer_pressed, InquiryButton(InquiryStep.ANSWER))
+    router.callback_query.register(close_pressed, InquiryButton(InquiryStep.CLOSE))
+    router.callback_query.register(fact_pressed, InquiryButton(InquiryStep.FACT))
     return router

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -106,8 +106,11 @@ async def show_sources(
     if verb == "add":
         await _add(message, rest.split(), more, l10n, moment, source_admin)
         return
-    if verb in ("interval", "headers"):
-        await _configure(message, verb, rest.split(), more, l10n, moment, source_admin)
+    if verb == "interval":
+        await _set_interval(message, rest.split(), l10n, moment, source_admin)
+        return
+    if verb == "headers":
+        await _set_headers(message, rest.split(), more, l10n, source_admin)
         return
     if verb == "export":
         await _export(message, l10n, source_admin)
@@ -199,26 +202,34 @@ async def _add(
     await message.answer(l10n("admin-src-added", id=source.id, entries=entries, line=line))
 
 
-async def _configure(
-    message: Message,
-    verb: str,
-    args: list[str],
-    lines: list[str],
-    l10n: Localizer,
-    moment: Moment,
-    source_admin: SourceAdmin,
+async def _set_interval(
+    message: Message, args: list[str], l10n: Localizer, moment: Moment, source_admin: SourceAdmin
 ) -> None:
-    wanted = 2 if verb == "interval" else 1
-    source = await source_admin.get(int(args[0])) if len(args) == wanted and args[0].isdigit() else None
-    if source is None or (verb == "interval" and not args[1].isdigit()):
-        await message.answer(l10n(f"admin-src-{verb}-usage"))
+    """`/sources interval ID SECONDS`."""
+    numbers = len(args) == 2 and all(arg.isdigit() for arg in args)
+    source = await source_admin.get(int(args[0])) if numbers else None
+    if source is None:
+        await message.answer(l10n("admin-src-interval-usage"))
+        return
+    seconds = int(args[1])
+    try:
+        next_poll = await source_admin.set_interval(source.id, seconds, actor=_actor(message))
+    except SourceCheckError as error:
+        await message.answer(l10n("admin-src-not-changed", error=str(error)))
+        return
+    when = moment(next_poll) if next_poll else l10n("admin-never")
+    await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=seconds, next=when))
+
+
+async def _set_headers(
+    message: Message, args: list[str], lines: list[str], l10n: Localizer, source_admin: SourceAdmin
+) -> None:
+    """`/sources headers ID` with lines `Name: value` below."""
+    source = await source_admin.get(int(args[0])) if len(args) == 1 and args[0].isdigit() else None
+    if source is None:
+        await message.answer(l10n("admin-src-headers-usage"))
         return
     try:
-        if verb == "interval":
-            next_poll = await source_admin.set_interval(source.id, int(args[1]), actor=_actor(message))
-            when = moment(next_poll) if next_poll else l10n("admin-never")
-            await message.answer(l10n("admin-src-interval-set", id=source.id, seconds=int(args[1]), next=when))
-            return
         headers = await source_admin.set_headers(source.id, lines, actor=_actor(message))
     except SourceCheckError as error:
         await message.answer(l10n("admin-src-not-changed", error=str(error)))
@@ -265,128 +276,94 @@ async def opml_file(message: Message, state: FSMContext, bot: Bot, l10n: Localiz
 
 @dataclass(frozen=True, slots=True)
 class Pressed:
-    """What a source button works on: the source, the message the button is under, who pressed it, and how this
-    admin reads dates."""
+    """What a source button works on: the source, the message the button is under and its page of /sources (None
+    under an alert), who pressed it, and how this admin reads dates."""
 
     source: Source
     message: Message
+    page: int | None
     actor: Actor
     moment: Moment
 
 
-async def _pressed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> Pressed | None:
-    """The source and message of a pressed button, or None after telling the admin the button is stale."""
-    source = await source_admin.get(callback_data.source)
-    if source is None or not isinstance(query.message, Message):
-        await query.answer(l10n("button-stale"), show_alert=True)
-        return None
-    return Pressed(source, query.message, Actor.admin(query.from_user.id), admin_moment(chat, l10n, subscriptions))
+class SourceButton(Filter):
+    """A source button of one action whose source still exists, under a message the bot can still edit; its
+    handler gets `pressed`. Anything else does not match, and the fallback says the button is no longer valid."""
+
+    def __init__(self, step: SourceStep) -> None:
+        self._data = SourceAction.filter(F.action == step)
+
+    async def __call__(
+        self,
+        query: CallbackQuery,
+        chat: Chat,
+        l10n: Localizer,
+        source_admin: SourceAdmin,
+        subscriptions: SubscriptionService,
+    ) -> bool | dict[str, Pressed]:
+        unpacked = await self._data(query)
+        if not isinstance(unpacked, dict) or not isinstance(query.message, Message):
+            return False
+        data: SourceAction = unpacked["callback_data"]
+        source = await source_admin.get(data.source)
+        if source is None:
+            return False
+        moment = admin_moment(chat, l10n, subscriptions)
+        return {"pressed": Pressed(source, query.message, data.page, Actor.admin(query.from_user.id), moment)}
 
 
-async def _done(
-    pressed: Pressed, page: int | None, done: str | None, l10n: Localizer, source_admin: SourceAdmin
-) -> None:
+async def _done(pressed: Pressed, done: str | None, l10n: Localizer, source_admin: SourceAdmin) -> None:
     """On a page of /sources the page is redrawn in place; under an alert the button did its job, and the chat
     keeps a line saying what was done."""
-    if page is not None:
-        await _redraw(pressed.message, page, l10n, pressed.moment, source_admin)
+    if pressed.page is not None:
+        await _redraw(pressed.message, pressed.page, l10n, pressed.moment, source_admin)
     elif done is not None:
         await pressed.message.edit_reply_markup(reply_markup=None)
         await pressed.message.answer(done)
 
 
-async def remove_pressed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> None:
+async def remove_pressed(query: CallbackQuery, pressed: Pressed, l10n: Localizer) -> None:
     """🗑 asks first: the buttons become "yes, remove #N" and "keep it"."""
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        await query.answer(l10n("admin-src-confirm-remove", id=pressed.source.id))
-        await pressed.message.edit_reply_markup(reply_markup=confirm_keyboard(pressed.source, l10n, callback_data.page))
+    await query.answer(l10n("admin-src-confirm-remove", id=pressed.source.id))
+    await pressed.message.edit_reply_markup(reply_markup=confirm_keyboard(pressed.source, l10n, pressed.page))
 
 
-async def keep_pressed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> None:
+async def keep_pressed(query: CallbackQuery, pressed: Pressed, l10n: Localizer, source_admin: SourceAdmin) -> None:
     """The "keep it" button: the list comes back as it was."""
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        await query.answer()
-        await _done(pressed, callback_data.page, None, l10n, source_admin)
+    await query.answer()
+    await _done(pressed, None, l10n, source_admin)
 
 
-async def removal_confirmed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> None:
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        await source_admin.remove(pressed.source.id, actor=pressed.actor)
-        done = l10n("admin-src-done-remove", id=pressed.source.id)
-        await query.answer(done)
-        await _done(pressed, callback_data.page, done, l10n, source_admin)
+async def removal_confirmed(query: CallbackQuery, pressed: Pressed, l10n: Localizer, source_admin: SourceAdmin) -> None:
+    await source_admin.remove(pressed.source.id, actor=pressed.actor)
+    done = l10n("admin-src-done-remove", id=pressed.source.id)
+    await query.answer(done)
+    await _done(pressed, done, l10n, source_admin)
 
 
-async def pause_or_resume_pressed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> None:
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        resume = callback_data.action is SourceStep.RESUME
-        await source_admin.set_enabled(pressed.source.id, resume, actor=pressed.actor)
-        done = l10n(f"admin-src-done-{callback_data.action}", id=pressed.source.id)
-        await query.answer(done)
-        await _done(pressed, callback_data.page, done, l10n, source_admin)
+async def pause_pressed(query: CallbackQuery, pressed: Pressed, l10n: Localizer, source_admin: SourceAdmin) -> None:
+    await source_admin.set_enabled(pressed.source.id, False, actor=pressed.actor)
+    done = l10n("admin-src-done-pause", id=pressed.source.id)
+    await query.answer(done)
+    await _done(pressed, done, l10n, source_admin)
 
 
-async def poll_pressed(
-    query: CallbackQuery,
-    callback_data: SourceAction,
-    chat: Chat,
-    l10n: Localizer,
-    source_admin: SourceAdmin,
-    subscriptions: SubscriptionService,
-) -> None:
+async def resume_pressed(query: CallbackQuery, pressed: Pressed, l10n: Localizer, source_admin: SourceAdmin) -> None:
+    await source_admin.set_enabled(pressed.source.id, True, actor=pressed.actor)
+    done = l10n("admin-src-done-resume", id=pressed.source.id)
+    await query.answer(done)
+    await _done(pressed, done, l10n, source_admin)
+
+
+async def poll_pressed(query: CallbackQuery, pressed: Pressed, l10n: Localizer, source_admin: SourceAdmin) -> None:
     """Poll now: the outcome is a message of its own."""
-    pressed = await _pressed(query, callback_data, chat, l10n, source_admin, subscriptions)
-    if pressed is not None:
-        await query.answer(l10n("admin-src-polling"))
-        outcome = await source_admin.poll(pressed.source.id, actor=pressed.actor)
-        text = l10n(
-            "admin-src-polled",
-            id=pressed.source.id,
-            outcome=outcome.outcome,
-            new=outcome.new,
-            error=outcome.error or "—",
-        )
-        await pressed.message.answer(text)
-        await _done(pressed, callback_data.page, None, l10n, source_admin)
+    await query.answer(l10n("admin-src-polling"))
+    outcome = await source_admin.poll(pressed.source.id, actor=pressed.actor)
+    text = l10n(
+        "admin-src-polled", id=pressed.source.id, outcome=outcome.outcome, new=outcome.new, error=outcome.error or "—"
+    )
+    await pressed.message.answer(text)
+    await _done(pressed, None, l10n, source_admin)
 
 
 def create_router() -> Router:
@@ -394,13 +371,12 @@ def create_router() -> Router:
     router = Router(name="admin-sources")
     router.message.register(show_sources, Command("sources"))
     router.message.register(opml_file, StateFilter(OpmlDialog.file))
-    # One handler per action; a forged action fails to unpack and falls to the fallback router.
-    router.callback_query.register(remove_pressed, SourceAction.filter(F.action == SourceStep.REMOVE))
-    router.callback_query.register(keep_pressed, SourceAction.filter(F.action == SourceStep.KEEP))
-    router.callback_query.register(removal_confirmed, SourceAction.filter(F.action == SourceStep.REMOVE_CONFIRMED))
-    router.callback_query.register(
-        pause_or_resume_pressed, SourceAction.filter(F.action.in_({SourceStep.PAUSE, SourceStep.RESUME}))
-    )
-    router.callback_query.register(poll_pressed, SourceAction.filter(F.action == SourceStep.POLL))
+    # One handler per action; a forged action, or a source that is gone, falls to the fallback router.
+    router.callback_query.register(remove_pressed, SourceButton(SourceStep.REMOVE))
+    router.callback_query.register(keep_pressed, SourceButton(SourceStep.KEEP))
+    router.callback_query.register(removal_confirmed, SourceButton(SourceStep.REMOVE_CONFIRMED))
+    router.callback_query.register(pause_pressed, SourceButton(SourceStep.PAUSE))
+    router.callback_query.register(resume_pressed, SourceButton(SourceStep.RESUME))
+    router.callback_query.register(poll_pressed, SourceButton(SourceStep.POLL))
     router.callback_query.register(page_pressed, SourcePage.filter())
     return router

@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,12 +15,17 @@ from sqlalchemy import select
 
 from bot.runtime.admin_jobs import REPORT_MIN_GAP, broadcast_tick
 from bot.runtime.factory import create_bot
+from bot.services.admin.broadcasts import BroadcastService
+from domain.audit import SHELL, Actor
 from domain.clock import utcnow
-from local_telegram import BotAPIStub, Fault
-from storage.broadcasts import Broadcast
+from local_telegram import BotAPIStub, Fault, SentMessage
+from storage import Database
+from storage.broadcasts import Broadcast, BroadcastRepository
+from storage.outbox import Outbox
 from storage.schema import broadcasts, outbox_deliveries
 from tests.admin.conftest import add_subscribers, admin, compose, copies
-from tests.conftest import RunningBot, make_settings, start_bot
+from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
+from tests.support.audit import AuditRecords
 from tests.support.clock import MovableClock
 
 ALMATY = ZoneInfo("Asia/Almaty")  # an English-speaking admin starts in the bot's TIMEZONE
@@ -78,6 +84,60 @@ async def test_broadcast_to_500_subscribers_completes_with_a_correct_report(stub
     assert all(later - earlier >= 2.5 for earlier, later in itertools.pairwise(edits))
     actions = [row["action"] for row in await app.services.audit.recent()]
     assert {"broadcast.draft", "broadcast.audience", "broadcast.send"} <= set(actions)
+
+
+def posted_buttons(message: SentMessage) -> list[dict[str, Any]]:
+    """The buttons a message had when it was posted (later edits aside)."""
+    markup = message.params.get("reply_markup") or {}
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def test_a_broadcast_done_before_its_report_gets_the_final_report_at_once(
+    stub: BotAPIStub, app: RunningBot
+) -> None:
+    """The walk: a broadcast whose last send was done when its report was posted read "done" under a Cancel button
+    until the leader's next report tick."""
+    users = await add_subscribers(app, stub, 3)
+    boss = admin(stub)
+    confirm = await compose(boss)
+    # "Send now" posts the report after answering the button: Telegram holds that answer until every copy is sent
+    # and its result stored, so the report is posted after the last send, however busy the machine is.
+    gate = asyncio.Event()
+    stub.faults.append(Fault(method="answerCallbackQuery", gate=gate, times=1))
+    boss.press(confirm, "Send now")
+    await stub.wait_until(lambda: copies(stub, users) == 3)
+    while await app.services.outbox.pending_count():  # the event: the last result stored
+        await asyncio.sleep(0.05)
+    gate.set()
+    report = await boss.reply()
+    assert report.text.startswith("Broadcast #1")
+    assert "done" in report.text.splitlines()[0]
+    assert posted_buttons(report) == []  # posted final: no Cancel button to press on a finished broadcast
+    finished = await app.services.broadcasts.get(1)
+    assert finished is not None and finished.status == "done"
+    # The service audits each step for whichever door it came through: Telegram here, with the admin's id.
+    steps = {row["action"]: row for row in await app.services.audit.recent() if row["action"].startswith("broadcast")}
+    for action in ("broadcast.draft", "broadcast.audience", "broadcast.send"):
+        assert (steps[action]["actor_id"], steps[action]["details"]["door"]) == (ADMIN_ID, "telegram"), action
+    assert steps["broadcast.send"]["details"]["recipients"] == 3
+
+
+async def test_the_broadcast_service_audits_every_step_for_the_shell_too(db: Database) -> None:
+    audit = AuditRecords()
+    service = BroadcastService(BroadcastRepository(db), Outbox(db), audit=audit)
+    draft = await service.draft(ADMIN_ID, (ADMIN_ID, 1), "en", "Hello", actor=SHELL)
+    assert await service.choose_audience(draft.id, "all", actor=SHELL) == 0
+    assert await service.schedule(draft.id, utcnow() + timedelta(hours=1), actor=SHELL)
+    assert await service.cancel(draft.id, actor=Actor.admin(ADMIN_ID)) is not None
+    assert await service.cancel(draft.id, actor=SHELL) is None  # over already: nothing done, nothing recorded
+    assert [(action, actor, details.get("door")) for action, actor, details in audit.entries] == [
+        ("broadcast.draft", None, "shell"),
+        ("broadcast.audience", None, "shell"),
+        ("broadcast.schedule", None, "shell"),
+        ("broadcast.cancel", ADMIN_ID, "telegram"),
+    ]
+    assert audit.entries[-1][2]["was"] == "scheduled"
 
 
 async def test_photo_broadcast_reaches_every_recipient_with_its_caption(stub: BotAPIStub, app: RunningBot) -> None:
@@ -184,7 +244,7 @@ async def test_a_tick_right_after_an_edit_leaves_the_report_to_the_next(stub: Bo
         clock.advance(seconds=REPORT_MIN_GAP.total_seconds())
         await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
         assert edits == [report.message_id] * 2  # the least gap later, the next tick edits it
-        await services.broadcasts.cancel(running.id)
+        await services.broadcasts.cancel(running.id, actor=SHELL)
         await broadcast_tick(ours, services.broadcasts, services.leadership, edited, clock)
     finally:
         await ours.session.close()

@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from bot.i18n import localizer
 from bot.services.delivery import Delivery
 from bot.services.ingestion.classifier import AllianceClassifier
 from bot.services.ingestion.poller import entry_record
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
+from domain.languages import LANGUAGES
 from domain.sources import NewSource, Source
+from domain.subscriptions import DEFAULT_DIGEST_HOUR
 from local_telegram import BotAPIStub, StubUser
 from storage.entries import EntryRepository
 from storage.schema import outbox_deliveries
@@ -267,3 +270,21 @@ async def test_time_zone_from_settings_moves_digests_and_is_shown(stub: BotAPISt
     assert await delivery(running).send_due_digests(datetime(2026, 12, 2, 8, tzinfo=UTC)) == 1
     assert (await reader.reply()).text.startswith("News of the day: 1 item")
     assert "I don't know the time zone Unknown/Zone" in (await reader.ask("/settings timezone Unknown/Zone")).text
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+async def test_the_digest_hour_buttons_move_the_digest_an_hour(
+    stub: BotAPIStub, running: RunningBot, language: str
+) -> None:
+    """The walk: "− 1 hour" and "+ 1 hour" answered "This button is no longer valid." and moved nothing (their data,
+    `dsh:-1`, did not unpack into the typed field)."""
+    l10n = localizer(language)
+    reader = await subscriber(stub, 3701 + LANGUAGES.index(language), language)
+    await running.services.subscriptions.set_mode(reader.id, "daily")
+    panel = await reader.ask("/settings")
+    answer = await reader.callback_answer(reader.press(panel, l10n("delivery-button-earlier")))
+    assert answer["text"] == l10n("delivery-saved")
+    assert (await running.services.subscriptions.get(reader.id)).digest_hour == DEFAULT_DIGEST_HOUR - 1
+    answer = await reader.callback_answer(reader.press(panel, l10n("delivery-button-later")))
+    assert answer["text"] == l10n("delivery-saved")
+    assert (await running.services.subscriptions.get(reader.id)).digest_hour == DEFAULT_DIGEST_HOUR

@@ -35,6 +35,11 @@ class Progress:
     def done(self) -> bool:
         return self.counters.done
 
+    @property
+    def final(self) -> bool:
+        """The broadcast is over (done or cancelled): its report has no Cancel button and is not edited again."""
+        return self.broadcast.status not in ("sending", "scheduled")
+
 
 class Approval(StrEnum):
     """What became of an admin's approval of a pending broadcast."""
@@ -85,9 +90,21 @@ class BroadcastService:
         self.policy = policy or ApprovalPolicy()
         self._clock = clock
 
-    async def draft(self, admin_id: int, source: tuple[int, int], language: str, text: str | None = None) -> Broadcast:
-        """Store the admin's message (and its HTML text, for the record) as a draft broadcast."""
-        return await self._broadcasts.create(created_by=admin_id, source=source, language=language, text=text)
+    async def draft(
+        self,
+        admin_id: int,
+        source: tuple[int, int],
+        language: str,
+        text: str | None = None,
+        *,
+        actor: Actor,
+        content: str = "text",
+    ) -> Broadcast:
+        """Store the admin's message (and its HTML text, for the record) as a draft broadcast, audited; `admin_id`
+        is the chat its report goes to, `content` the kind of message (text, photo, ...)."""
+        draft = await self._broadcasts.create(created_by=admin_id, source=source, language=language, text=text)
+        await self._audit_step(actor, "broadcast.draft", broadcast=draft.id, content=content)
+        return draft
 
     def needs_approval(self, broadcast: Broadcast) -> bool:
         """True when this broadcast may go only with a second admin's approval."""
@@ -154,34 +171,41 @@ class BroadcastService:
         """The broadcast, or None."""
         return await self._broadcasts.get(broadcast_id)
 
-    async def choose_audience(self, broadcast_id: int, audience: str) -> int | None:
-        """Set the audience of a draft; returns the number of recipients, None when it is no longer a draft."""
+    async def choose_audience(self, broadcast_id: int, audience: str, *, actor: Actor) -> int | None:
+        """Set the audience of a draft, audited; returns the number of recipients, None when it is no longer a
+        draft."""
         count = len(await self._broadcasts.recipients(audience))
         if not await self._broadcasts.set_audience(broadcast_id, audience, count):
             return None
+        await self._audit_step(actor, "broadcast.audience", broadcast=broadcast_id, audience=audience)
         return count
 
-    async def schedule(self, broadcast_id: int, due_at: datetime, admin_id: int | None = None) -> bool:
-        """Send the draft at `due_at` (UTC), approved by the admin who scheduled it; False when it is no longer a
-        draft, or when it needs a second admin's approval (which sends it)."""
+    async def schedule(self, broadcast_id: int, due_at: datetime, *, actor: Actor) -> bool:
+        """Send the draft at `due_at` (UTC), approved by the admin who scheduled it, audited; False when it is no
+        longer a draft, or when it needs a second admin's approval (which sends it)."""
         broadcast = await self._broadcasts.get(broadcast_id)
         if broadcast is None or self.needs_approval(broadcast):
             return False
         if not await self._broadcasts.schedule(broadcast_id, due_at):
             return False
-        if admin_id is not None:
-            await self._broadcasts.approve_schedule(broadcast_id, admin_id)
+        if actor.user_id is not None:
+            await self._broadcasts.approve_schedule(broadcast_id, actor.user_id)
+        await self._audit_step(actor, "broadcast.schedule", broadcast=broadcast_id, due_at=due_at.isoformat())
         return True
 
-    async def start(self, broadcast_id: int, approved_by: int | None = None) -> Broadcast | None:
-        """Start sending a draft or a due scheduled broadcast; None when someone else started or cancelled it, or
-        when it needs a second admin's approval (`approve` sends it then)."""
+    async def start(self, broadcast_id: int, actor: Actor | None = None) -> Broadcast | None:
+        """Start sending a draft (an admin's "Send now", audited) or a due scheduled broadcast (the leader's job:
+        no actor, its scheduling was audited); None when someone else started or cancelled it, or when it needs a
+        second admin's approval (`approve` sends it then)."""
         broadcast = await self._broadcasts.get(broadcast_id)
         if broadcast is None or (broadcast.status == "draft" and self.needs_approval(broadcast)):
             return None
-        if not await self._broadcasts.claim_start(broadcast_id, approved_by):
+        if not await self._broadcasts.claim_start(broadcast_id, actor.user_id if actor else None):
             return None
-        return await self.enqueue(broadcast_id)
+        started = await self.enqueue(broadcast_id)
+        if actor is not None and started is not None:
+            await self._audit_step(actor, "broadcast.send", broadcast=broadcast_id, recipients=started.recipients)
+        return started
 
     async def enqueue(self, broadcast_id: int) -> Broadcast | None:
         """Put a sending broadcast into the outbox (idempotent: a repeat after a crash adds nothing)."""
@@ -204,10 +228,13 @@ class BroadcastService:
             self._wake()
         return await self._broadcasts.get(broadcast_id)
 
-    async def cancel(self, broadcast_id: int) -> Broadcast | None:
-        """Cancel a draft, a scheduled or a running broadcast (queued rows are not sent); None when it had ended."""
-        if not await self._broadcasts.cancel(broadcast_id):
+    async def cancel(self, broadcast_id: int, *, actor: Actor) -> Broadcast | None:
+        """Cancel a draft, a scheduled or a running broadcast (queued rows are not sent), audited with the status it
+        had; None when it had ended."""
+        before = await self._broadcasts.get(broadcast_id)
+        if before is None or not await self._broadcasts.cancel(broadcast_id):
             return None
+        await self._audit_step(actor, "broadcast.cancel", broadcast=broadcast_id, was=before.status)
         broadcast = await self._broadcasts.get(broadcast_id)
         if broadcast is not None and broadcast.outbox_message_id is not None:
             if self._forget is not None:
@@ -240,9 +267,16 @@ class BroadcastService:
         """Broadcasts being sent now."""
         return await self._broadcasts.with_status("sending")
 
-    async def finish(self, broadcast_id: int) -> bool:
-        """Mark a broadcast whose rows are all handled as done."""
-        return await self._broadcasts.finish(broadcast_id)
+    async def report_progress(self, broadcast: Broadcast) -> Progress:
+        """Where a broadcast stands, for its report; a sending one whose rows are all handled is marked done first,
+        so its report is final (no Cancel button) as soon as the last send is done, not one report tick later."""
+        progress = await self.progress(broadcast, self._clock())
+        if broadcast.status != "sending" or not progress.done:
+            return progress
+        if await self._broadcasts.finish(broadcast.id):
+            logger.info("broadcast.done", extra={"broadcast": broadcast.id, "sent": progress.counters.sent})
+        current = await self._broadcasts.get(broadcast.id)  # done now, or cancelled meanwhile
+        return progress if current is None else await self.progress(current, self._clock())
 
     async def recipients_count(self, audience: str) -> int:
         """How many chats the audience reaches now."""
