@@ -18,6 +18,9 @@ from storage.sql import insert_ignoring_duplicates, insert_selected
 
 # Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
 RecipientQuery = sa.Select[Any]
+# The predicate of `ix_subscriptions_digest`, written as the index's (no bound parameter): only a query that
+# states it can use that index, on PostgreSQL and on SQLite alike.
+_DIGEST_ONLY = subscriptions.c.mode != sa.literal_column("'instant'")
 _LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
 
 
@@ -320,12 +323,16 @@ class SubscriptionRepository:
             return index.c.language, index.c.scope, index.c.paused, index.c.chat_id
         return subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.chat_id
 
-    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncGenerator[AudienceChunk]:
-        """The listening subscriptions `audience` may admit, as chunks of at most `chunk_size` in chat id order.
+    async def audience(
+        self, audience: Audience, *, chunk_size: int, max_chunk_size: int | None = None
+    ) -> AsyncGenerator[AudienceChunk]:
+        """The listening subscriptions `audience` may admit, as chunks in chat id order: the first of at most
+        `chunk_size`, each next one twice the last, up to `max_chunk_size` (default: `chunk_size`).
 
         Each chunk is one range of chat ids, found by walking an index from the last one's end (never by reading
         the audience): nothing per subscriber is loaded here. When nobody can match, this is one indexed query.
         """
+        largest = max(chunk_size, max_chunk_size or chunk_size)
 
         order = self._spine_order(audience)
 
@@ -345,10 +352,10 @@ class SubscriptionRepository:
             for scope, lowest, highest in spans:
                 key, conditions = self._spine(audience, scope)
                 first: int | None = lowest
+                size = chunk_size
                 while first is not None:
-                    following = (
-                        sa.select(key).where(*conditions, key >= first).order_by(*order).offset(chunk_size).limit(1)
-                    )
+                    following = sa.select(key).where(*conditions, key >= first).order_by(*order).offset(size).limit(1)
+                    size = min(2 * size, largest)
                     end = await scalar.one(following)
                     # The last chunk ends after the scope's last chat, not open-ended: an open range would let its
                     # statements read every chat after it (the other scopes' too).
@@ -421,6 +428,29 @@ class SubscriptionRepository:
     def _plain_digest(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
         return sa.and_(cls._plain(chunk), subscriptions.c.mode.in_(DIGEST_MODES))
 
+    @classmethod
+    def _digest_candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
+        """The chunk's plain digest subscribers (`_candidates` and `_plain_digest`), read from
+        `ix_subscriptions_digest`: the digest subscribers alone, not the whole audience of the chunk."""
+        s = subscriptions
+        reads = cls._reads(chunk.audience.language)
+        wants = sa.or_(s.c.own_languages_only.is_(False), reads) if chunk.audience.fallback else reads
+        return (
+            sa.select(*columns)
+            .select_from(s)
+            .join(chats, chats.c.id == s.c.chat_id)
+            .where(
+                s.c.scope == chunk.scope,
+                s.c.paused.is_(False),
+                _DIGEST_ONLY,
+                *cls._within(s.c.chat_id, chunk),
+                *cls._within(chats.c.id, chunk),
+                chats.c.active.is_(True),
+                wants,
+                cls._plain_digest(chunk),
+            )
+        )
+
     async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
         """The interface languages of the chunk's plain instant subscribers (see `_plain_instant`)."""
         query = self._candidates(chunk, chats.c.language).where(self._plain_instant(chunk))
@@ -438,7 +468,7 @@ class SubscriptionRepository:
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
         """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
         story, language = _story_of(entry_id, entry)
-        rows = self._candidates(
+        rows = self._digest_candidates(
             chunk,
             subscriptions.c.chat_id,
             sa.literal(entry_id, sa.BigInteger).label("entry_id"),
@@ -446,15 +476,22 @@ class SubscriptionRepository:
             sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
             sa.literal(story, sa.BigInteger).label("story_id"),
             sa.literal(language, sa.String).label("language"),
-        ).where(self._plain_digest(chunk))
+        )
         async with self._db.begin() as conn:
             return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
 
-    async def other_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
+    async def other_candidates(self, chunk: AudienceChunk, *, limit: int) -> list[Subscriber]:
         """The chunk's subscribers the database does not queue on its own (keyword filters, quiet hours, a chosen
-        time zone, a copy of the story, a version in another language): matched per subscriber in Python."""
-        query = self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS).where(
-            ~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk))
+        time zone, a copy of the story, a version in another language): matched per subscriber in Python.
+
+        At most `limit`, the first in chat id order: the next page is the chunk from after the last one's chat, so
+        what a chunk holds in memory is bounded whatever its size."""
+        key, _ = self._spine(chunk.audience, chunk.scope)
+        query = (
+            self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS)
+            .where(~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk)))
+            .order_by(key)
+            .limit(limit)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()

@@ -71,7 +71,7 @@ async def _announce_captured(db: Database, entry: StoredEntry, audience: int) ->
     for name, listener in listeners:
         sa.event.listen(engine, name, listener)
     try:
-        delivery = Delivery(SubscriptionRepository(db), Outbox(db), chunk_size=CHUNK)
+        delivery = Delivery(SubscriptionRepository(db), Outbox(db), chunk_size=CHUNK, max_chunk_size=CHUNK)
         assert await delivery.announce([entry]) == audience
     finally:
         for name, listener in listeners:
