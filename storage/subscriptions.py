@@ -411,18 +411,23 @@ class SubscriptionRepository:
 
     @classmethod
     def _plain_instant(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
-        """Plain instant subscribers that get the entry as a new message now, in their own language, rendered for
-        the zone their interface language suggests: one message per interface language serves them all."""
+        """Plain instant subscribers that get the entry as a new message now, rendered for the zone their interface
+        language suggests: one message per interface language serves them all, and for alliance news a second
+        one for those who read none of the entry's language (the fallback version: `choose_version` for a reader
+        who has nothing of the story yet and did not choose "only my languages", which `_candidates` checks)."""
         s = subscriptions
-        conditions = [
+        return sa.and_(
             cls._plain(chunk),
             s.c.mode == "instant",
             sa.or_(s.c.quiet_start.is_(None), s.c.quiet_end.is_(None), s.c.quiet_start == s.c.quiet_end),
             chats.c.timezone.is_(None),
-        ]
-        if chunk.audience.fallback:
-            conditions.append(cls._reads(chunk.audience.language))
-        return sa.and_(*conditions)
+        )
+
+    @classmethod
+    def _reads_entry(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """The candidate reads the entry's language; False: it gets the fallback version. Without fallback every
+        candidate reads it (the audience is one range of the matching index for that language)."""
+        return cls._reads(chunk.audience.language) if chunk.audience.fallback else sa.true()
 
     @classmethod
     def _plain_digest(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
@@ -451,19 +456,31 @@ class SubscriptionRepository:
             )
         )
 
-    async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
-        """The interface languages of the chunk's plain instant subscribers (see `_plain_instant`)."""
-        query = self._candidates(chunk, chats.c.language).where(self._plain_instant(chunk))
+    async def instant_languages(self, chunk: AudienceChunk) -> list[tuple[str, bool]]:
+        """(interface language, fallback) of the chunk's plain instant subscribers (see `_plain_instant`): the
+        messages `instant_recipients` needs."""
+        reads = sa.type_coerce(self._reads_entry(chunk), sa.Boolean)
+        query = self._candidates(chunk, chats.c.language, reads).where(self._plain_instant(chunk))
         async with self._db.connect() as conn:
-            return sorted(set((await conn.execute(query.distinct())).scalars()))
+            rows = (await conn.execute(query.distinct())).all()
+        return sorted({(language, not bool(read)) for language, read in rows})
 
-    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[str, int]) -> RecipientQuery:
+    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[tuple[str, bool], int]) -> RecipientQuery:
         """(message_id, chat_id, message_thread_id) of the chunk's plain instant subscribers, the message chosen by
-        the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
-        message_id = sa.case({language: sa.literal(mid) for language, mid in messages.items()}, value=chats.c.language)
+        the chat's interface language and whether it reads the entry's language (`messages`, by (interface
+        language, fallback)): what `Outbox.add_deliveries_from` inserts. Those whose message is not in `messages`
+        (a chat met since `instant_languages`) are left out."""
+
+        def by_language(fallback: bool) -> sa.ColumnElement[Any]:
+            ids = {language: sa.literal(mid) for (language, kind), mid in messages.items() if kind == fallback}
+            return sa.case(ids, value=chats.c.language) if ids else sa.null()
+
+        message_id: sa.ColumnElement[Any] = by_language(False)
+        if chunk.audience.fallback:
+            message_id = sa.case((self._reads_entry(chunk), message_id), else_=by_language(True))
         return self._candidates(
             chunk, message_id.label("message_id"), subscriptions.c.chat_id, subscriptions.c.message_thread_id
-        ).where(self._plain_instant(chunk), chats.c.language.in_(list(messages)))
+        ).where(self._plain_instant(chunk), message_id.is_not(None))
 
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
         """Queue the entry for the chunk's plain digest subscribers; returns the new items."""

@@ -223,15 +223,17 @@ class Delivery:
         return rows
 
     async def _plain(self, chunk: AudienceChunk, stored: StoredEntry, messages: _EntryMessages) -> int:
-        """The chunk's plain instant subscribers, queued by the database (INSERT ... SELECT)."""
-        languages = await self._subscriptions.instant_languages(chunk)
-        if not languages:
+        """The chunk's plain instant subscribers, queued by the database (INSERT ... SELECT): readers of the entry's
+        language and, for alliance news, those who get the version in another (the fallback), who were matched one
+        by one in Python before (30 µs each: a Kazakh entry to a million Russian readers took minutes)."""
+        kinds = await self._subscriptions.instant_languages(chunk)
+        if not kinds:
             return 0
-        ids: dict[str, int] = {}
-        for language in languages:
+        ids: dict[tuple[str, bool], int] = {}
+        for language, fallback in kinds:
             zone_name = chat_zone(None, language, self._timezone)
-            rendering = _Rendering(language, local_day(stored.published, zone_name), zone_name, False)
-            ids[language] = await messages.id(rendering)
+            rendering = _Rendering(language, local_day(stored.published, zone_name), zone_name, fallback)
+            ids[(language, fallback)] = await messages.id(rendering)
         return await self._outbox.add_deliveries_from(self._subscriptions.instant_recipients(chunk, ids))
 
     async def _others(
