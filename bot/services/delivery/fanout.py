@@ -66,6 +66,7 @@ class _EntryMessages:
         self._stored = stored
         self._ids: dict[_Rendering, int] = {}
         self.keys: list[str] = []
+        self.new: set[int] = set()  # the messages this process stored (others were there: a repeated announcement)
 
     def _key(self, rendering: _Rendering) -> str:
         fallback = ":fallback" if rendering.fallback else ""
@@ -78,10 +79,13 @@ class _EntryMessages:
                 self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
             )
             payload = asdict(rendered)
-            self._ids[rendering] = await self._outbox.add_message(
+            message_id, new = await self._outbox.new_message(
                 "entry", dedup_key=key, payload=payload, story=(self._stored.story, self._stored.entry.language)
             )
+            self._ids[rendering] = message_id
             self.keys.append(key)
+            if new:
+                self.new.add(message_id)
         return self._ids[rendering]
 
 
@@ -234,7 +238,12 @@ class Delivery:
             zone_name = chat_zone(None, language, self._timezone)
             rendering = _Rendering(language, local_day(stored.published, zone_name), zone_name, fallback)
             ids[(language, fallback)] = await messages.id(rendering)
-        return await self._outbox.add_deliveries_from(self._subscriptions.instant_recipients(chunk, ids))
+        # Chunks are disjoint and this path is the first to queue a chunk's chats: a message stored by this very
+        # announcement has no row for them yet.
+        new = all(message_id in messages.new for message_id in ids.values())
+        return await self._outbox.add_deliveries_from(
+            self._subscriptions.instant_recipients(chunk, ids), new_messages=new
+        )
 
     async def _others(
         self,
