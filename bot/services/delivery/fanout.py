@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -256,7 +257,7 @@ class Delivery:
         """The chunk's other subscribers, read a page at a time and matched in Python (`_match`); returns the rows
         and the digest items queued."""
         queued = digest = 0
-        text: list[str] = []  # the entry's text, made once when a keyword filter first needs it
+        text = functools.cache(functools.partial(entry_text, stored))  # made once, when first needed
         page = chunk
         while True:
             listeners = await self._subscriptions.other_candidates(page, limit=self._page_size)
@@ -274,7 +275,7 @@ class Delivery:
         messages: _EntryMessages,
         copies: _Copies,
         snapshot: dict[str, Any],
-        text: list[str],
+        text: Callable[[], str],
     ) -> tuple[int, list[DigestItem]]:
         """Subscribers matched one by one: keyword filters, the version they get of the story, quiet hours and
         their own time zone.
@@ -289,9 +290,7 @@ class Delivery:
         items: list[DigestItem] = []
         for listener in listeners:
             subscription = listener.subscription
-            if not text:
-                text.append(entry_text(stored))
-            if not wants_topic(subscription, stored, text[0]):
+            if not wants_topic(subscription, stored, text()):
                 continue
             had = copies.outbox.get(subscription.chat_id)
             digested = copies.digests.get(subscription.chat_id)
