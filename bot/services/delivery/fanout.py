@@ -230,7 +230,7 @@ class Delivery:
     async def _plain(self, chunk: AudienceChunk, stored: StoredEntry, messages: _EntryMessages) -> int:
         """The chunk's plain instant subscribers, queued by the database (INSERT ... SELECT): readers of the entry's
         language and, for alliance news, those who get the version in another (the fallback), who were matched one
-        by one in Python before (30 µs each: a Kazakh entry to a million Russian readers took minutes)."""
+        by one in Python before (a Kazakh entry to a million Russian readers: 48.9 s, 27 s of it in this process)."""
         kinds = await self._subscriptions.instant_languages(chunk)
         if not kinds:
             return 0
