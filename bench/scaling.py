@@ -1,13 +1,15 @@
 """How announce, enqueue and claim grow with the audience: 1k to 1M subscribers, cost per row.
 
-    python -m bench.scaling [--sizes 1000,10000,100000,1000000] [--postgres URL]
+    python -m bench.scaling [--sizes 1000,10000,100000,1000000] [--postgres URL] [--entry-language kk]
 
 For each size, a fresh database with that many instant Russian-speaking subscribers (scope "alliance"), written
 by the database itself (`INSERT ... SELECT` over `generate_series`, or a recursive series on SQLite) and not
 analyzed (the statistics of a table just filled, the planner's worst case):
 
 - announce an entry nobody wants (a ministry item: every subscriber takes alliance news only), best of 5;
-- announce an alliance entry to all of them (the rows are written by INSERT ... SELECT in chunks);
+- announce an alliance entry to all of them (the rows are written by INSERT ... SELECT in chunks); with
+  `--entry-language kk` the entry is Kazakh, so every subscriber gets it as the version in a language they did
+  not choose (the fallback, also queued by the database);
 - claim a batch of 500 due rows from the full queue, as the paid sender does, and release it (so the queue
   keeps its size); averaged over 20 claims.
 
@@ -93,7 +95,7 @@ class Row:
     server_cpu_s: float | None
 
 
-async def measure(url: str, size: int) -> Row:
+async def measure(url: str, size: int, language: str = "ru") -> Row:
     db = Database(url)
     await db.migrate()
     await seed_subscribers(db, FIRST_ID, size)
@@ -111,7 +113,7 @@ async def measure(url: str, size: int) -> Row:
 
     async def enqueue() -> None:
         nonlocal queued
-        queued = await delivery.announce([make_entry("Alliance news")])
+        queued = await delivery.announce([make_entry("Alliance news", language=language)])
 
     database = "" if db.is_sqlite else str(db.url.database)
     server_before = _server_cpu(database) if database else {}
@@ -131,11 +133,11 @@ async def measure(url: str, size: int) -> Row:
     return Row(size, load_all_cpu, nobody_s, nobody_cpu, enqueue_s, enqueue_cpu, queued, claim_s, claim_cpu, server_cpu)
 
 
-async def _postgres(server: str, size: int) -> Row:
+async def _postgres(server: str, size: int, language: str) -> Row:
     from tests.conftest import postgres_database
 
     async with postgres_database(server) as url:
-        return await measure(url, size)
+        return await measure(url, size, language)
 
 
 def report(backend: str, rows: list[Row]) -> None:
@@ -157,17 +159,17 @@ def report(backend: str, rows: list[Row]) -> None:
         )
 
 
-def _one(url: str, size: int, postgres: bool) -> Row:
-    return asyncio.run(_postgres(url, size) if postgres else measure(url, size))
+def _one(url: str, size: int, postgres: bool, language: str) -> Row:
+    return asyncio.run(_postgres(url, size, language) if postgres else measure(url, size, language))
 
 
-def _each_alone(sizes: list[int], url: Callable[[int], str], *, postgres: bool = False) -> list[Row]:
+def _each_alone(sizes: list[int], url: Callable[[int], str], language: str, *, postgres: bool = False) -> list[Row]:
     """Every size in a fresh process (spawned, one task each), so no size pays for another's garbage."""
     context = multiprocessing.get_context("spawn")
     rows = []
     for size in sizes:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            rows.append(pool.submit(_one, url(size), size, postgres).result())
+            rows.append(pool.submit(_one, url(size), size, postgres, language).result())
     return rows
 
 
@@ -175,13 +177,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
+    parser.add_argument("--entry-language", default="ru", help="the alliance entry's language (subscribers read ru)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     with tempfile.TemporaryDirectory() as workdir:
-        report("SQLite", _each_alone(sizes, lambda size: f"sqlite+aiosqlite:///{workdir}/{size}.sqlite3"))
+        sqlite = _each_alone(sizes, lambda size: f"sqlite+aiosqlite:///{workdir}/{size}.sqlite3", args.entry_language)
+        report("SQLite", sqlite)
     if args.postgres:
-        report("PostgreSQL", _each_alone(sizes, lambda _size: args.postgres, postgres=True))
+        report("PostgreSQL", _each_alone(sizes, lambda _size: args.postgres, args.entry_language, postgres=True))
 
 
 if __name__ == "__main__":

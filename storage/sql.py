@@ -45,11 +45,14 @@ async def insert_new_keys(
 
 
 async def insert_selected(conn: AsyncConnection, table: sa.Table, rows: sa.Select[Any], conflict: Sequence[str]) -> int:
-    """INSERT ... SELECT, skipping rows that collide on the `conflict` columns; returns the rows inserted.
+    """INSERT ... SELECT, skipping rows that collide on the `conflict` columns (none: a collision is an error);
+    returns the rows inserted.
 
     The rows never pass through Python: the cost is the database's, whatever their number.
     """
     names = [column.name for column in rows.selected_columns]
-    statement = _insert(conn, table).from_select(names, rows).on_conflict_do_nothing(index_elements=list(conflict))
+    statement = _insert(conn, table).from_select(names, rows)
+    if conflict:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
     result = await conn.execute(statement)
     return max(0, int(result.rowcount))

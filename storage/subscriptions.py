@@ -18,6 +18,9 @@ from storage.sql import insert_ignoring_duplicates, insert_selected
 
 # Rows of (message_id, chat_id, message_thread_id) selected in the database, for Outbox.add_deliveries_from.
 RecipientQuery = sa.Select[Any]
+# The predicate of `ix_subscriptions_digest`, written as the index's (no bound parameter): only a query that
+# states it can use that index, on PostgreSQL and on SQLite alike.
+_DIGEST_ONLY = subscriptions.c.mode != sa.literal_column("'instant'")
 _LISTENER_COLUMNS = (chats.c.language.label("chat_language"), chats.c.timezone.label("chat_timezone"))
 
 
@@ -320,12 +323,16 @@ class SubscriptionRepository:
             return index.c.language, index.c.scope, index.c.paused, index.c.chat_id
         return subscriptions.c.scope, subscriptions.c.paused, subscriptions.c.chat_id
 
-    async def audience(self, audience: Audience, *, chunk_size: int) -> AsyncGenerator[AudienceChunk]:
-        """The listening subscriptions `audience` may admit, as chunks of at most `chunk_size` in chat id order.
+    async def audience(
+        self, audience: Audience, *, chunk_size: int, max_chunk_size: int | None = None
+    ) -> AsyncGenerator[AudienceChunk]:
+        """The listening subscriptions `audience` may admit, as chunks in chat id order: the first of at most
+        `chunk_size`, each next one twice the last, up to `max_chunk_size` (default: `chunk_size`).
 
         Each chunk is one range of chat ids, found by walking an index from the last one's end (never by reading
         the audience): nothing per subscriber is loaded here. When nobody can match, this is one indexed query.
         """
+        largest = max(chunk_size, max_chunk_size or chunk_size)
 
         order = self._spine_order(audience)
 
@@ -345,10 +352,10 @@ class SubscriptionRepository:
             for scope, lowest, highest in spans:
                 key, conditions = self._spine(audience, scope)
                 first: int | None = lowest
+                size = chunk_size
                 while first is not None:
-                    following = (
-                        sa.select(key).where(*conditions, key >= first).order_by(*order).offset(chunk_size).limit(1)
-                    )
+                    following = sa.select(key).where(*conditions, key >= first).order_by(*order).offset(size).limit(1)
+                    size = min(2 * size, largest)
                     end = await scalar.one(following)
                     # The last chunk ends after the scope's last chat, not open-ended: an open range would let its
                     # statements read every chat after it (the other scopes' too).
@@ -404,41 +411,81 @@ class SubscriptionRepository:
 
     @classmethod
     def _plain_instant(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
-        """Plain instant subscribers that get the entry as a new message now, in their own language, rendered for
-        the zone their interface language suggests: one message per interface language serves them all."""
+        """Plain instant subscribers that get the entry as a new message now, rendered for the zone their interface
+        language suggests: one message per interface language serves them all, and for alliance news a second
+        one for those who read none of the entry's language (the fallback version: `choose_version` for a reader
+        who has nothing of the story yet and did not choose "only my languages", which `_candidates` checks)."""
         s = subscriptions
-        conditions = [
+        return sa.and_(
             cls._plain(chunk),
             s.c.mode == "instant",
             sa.or_(s.c.quiet_start.is_(None), s.c.quiet_end.is_(None), s.c.quiet_start == s.c.quiet_end),
             chats.c.timezone.is_(None),
-        ]
-        if chunk.audience.fallback:
-            conditions.append(cls._reads(chunk.audience.language))
-        return sa.and_(*conditions)
+        )
+
+    @classmethod
+    def _reads_entry(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
+        """The candidate reads the entry's language; False: it gets the fallback version. Without fallback every
+        candidate reads it (the audience is one range of the matching index for that language)."""
+        return cls._reads(chunk.audience.language) if chunk.audience.fallback else sa.true()
 
     @classmethod
     def _plain_digest(cls, chunk: AudienceChunk) -> sa.ColumnElement[bool]:
         return sa.and_(cls._plain(chunk), subscriptions.c.mode.in_(DIGEST_MODES))
 
-    async def instant_languages(self, chunk: AudienceChunk) -> list[str]:
-        """The interface languages of the chunk's plain instant subscribers (see `_plain_instant`)."""
-        query = self._candidates(chunk, chats.c.language).where(self._plain_instant(chunk))
-        async with self._db.connect() as conn:
-            return sorted(set((await conn.execute(query.distinct())).scalars()))
+    @classmethod
+    def _digest_candidates(cls, chunk: AudienceChunk, *columns: Any) -> sa.Select[Any]:
+        """The chunk's plain digest subscribers (`_candidates` and `_plain_digest`), read from
+        `ix_subscriptions_digest`: the digest subscribers alone, not the whole audience of the chunk."""
+        s = subscriptions
+        reads = cls._reads(chunk.audience.language)
+        wants = sa.or_(s.c.own_languages_only.is_(False), reads) if chunk.audience.fallback else reads
+        return (
+            sa.select(*columns)
+            .select_from(s)
+            .join(chats, chats.c.id == s.c.chat_id)
+            .where(
+                s.c.scope == chunk.scope,
+                s.c.paused.is_(False),
+                _DIGEST_ONLY,
+                *cls._within(s.c.chat_id, chunk),
+                *cls._within(chats.c.id, chunk),
+                chats.c.active.is_(True),
+                wants,
+                cls._plain_digest(chunk),
+            )
+        )
 
-    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[str, int]) -> RecipientQuery:
+    async def instant_languages(self, chunk: AudienceChunk) -> list[tuple[str, bool]]:
+        """(interface language, fallback) of the chunk's plain instant subscribers (see `_plain_instant`): the
+        messages `instant_recipients` needs."""
+        reads = sa.type_coerce(self._reads_entry(chunk), sa.Boolean)
+        query = self._candidates(chunk, chats.c.language, reads).where(self._plain_instant(chunk))
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query.distinct())).all()
+        return sorted({(language, not bool(read)) for language, read in rows})
+
+    def instant_recipients(self, chunk: AudienceChunk, messages: Mapping[tuple[str, bool], int]) -> RecipientQuery:
         """(message_id, chat_id, message_thread_id) of the chunk's plain instant subscribers, the message chosen by
-        the chat's interface language: what `Outbox.add_deliveries_from` inserts."""
-        message_id = sa.case({language: sa.literal(mid) for language, mid in messages.items()}, value=chats.c.language)
+        the chat's interface language and whether it reads the entry's language (`messages`, by (interface
+        language, fallback)): what `Outbox.add_deliveries_from` inserts. Those whose message is not in `messages`
+        (a chat met since `instant_languages`) are left out."""
+
+        def by_language(fallback: bool) -> sa.ColumnElement[Any]:
+            ids = {language: sa.literal(mid) for (language, kind), mid in messages.items() if kind == fallback}
+            return sa.case(ids, value=chats.c.language) if ids else sa.null()
+
+        message_id: sa.ColumnElement[Any] = by_language(False)
+        if chunk.audience.fallback:
+            message_id = sa.case((self._reads_entry(chunk), message_id), else_=by_language(True))
         return self._candidates(
             chunk, message_id.label("message_id"), subscriptions.c.chat_id, subscriptions.c.message_thread_id
-        ).where(self._plain_instant(chunk), chats.c.language.in_(list(messages)))
+        ).where(self._plain_instant(chunk), message_id.is_not(None))
 
     async def queue_digest(self, chunk: AudienceChunk, entry_id: int, entry: dict[str, Any]) -> int:
         """Queue the entry for the chunk's plain digest subscribers; returns the new items."""
         story, language = _story_of(entry_id, entry)
-        rows = self._candidates(
+        rows = self._digest_candidates(
             chunk,
             subscriptions.c.chat_id,
             sa.literal(entry_id, sa.BigInteger).label("entry_id"),
@@ -446,15 +493,22 @@ class SubscriptionRepository:
             sa.literal(utcnow(), digest_items.c.queued_at.type).label("queued_at"),
             sa.literal(story, sa.BigInteger).label("story_id"),
             sa.literal(language, sa.String).label("language"),
-        ).where(self._plain_digest(chunk))
+        )
         async with self._db.begin() as conn:
             return await insert_selected(conn, digest_items, rows, ("chat_id", "entry_id"))
 
-    async def other_candidates(self, chunk: AudienceChunk) -> list[Subscriber]:
+    async def other_candidates(self, chunk: AudienceChunk, *, limit: int) -> list[Subscriber]:
         """The chunk's subscribers the database does not queue on its own (keyword filters, quiet hours, a chosen
-        time zone, a copy of the story, a version in another language): matched per subscriber in Python."""
-        query = self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS).where(
-            ~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk))
+        time zone, a copy of the story, a version in another language): matched per subscriber in Python.
+
+        At most `limit`, the first in chat id order: the next page is the chunk from after the last one's chat, so
+        what a chunk holds in memory is bounded whatever its size."""
+        key, _ = self._spine(chunk.audience, chunk.scope)
+        query = (
+            self._candidates(chunk, subscriptions, *_LISTENER_COLUMNS)
+            .where(~sa.or_(self._plain_instant(chunk), self._plain_digest(chunk)))
+            .order_by(key)
+            .limit(limit)
         )
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()

@@ -96,7 +96,9 @@ async def test_broadcast_and_announcement_appear_in_the_archive_with_hash_and_co
         story_sends = (
             await conn.execute(
                 sa.select(sa.func.count())
-                .select_from(outbox_deliveries.join(outbox_messages))
+                .select_from(
+                    outbox_deliveries.join(outbox_messages, outbox_messages.c.id == outbox_deliveries.c.message_id)
+                )
                 .where(outbox_messages.c.story_id == story.subject_id, outbox_deliveries.c.status == "sent")
             )
         ).scalar_one()

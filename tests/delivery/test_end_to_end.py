@@ -103,7 +103,11 @@ async def _rows(app: RunningBot):  # the outbox rows of announced entries
     from storage.schema import outbox_deliveries, outbox_messages
 
     async with app.services.db.connect() as conn:
-        query = select(outbox_deliveries).join(outbox_messages).where(outbox_messages.c.kind == "entry")
+        query = (
+            select(outbox_deliveries)
+            .join(outbox_messages, outbox_messages.c.id == outbox_deliveries.c.message_id)
+            .where(outbox_messages.c.kind == "entry")
+        )
         return (await conn.execute(query)).all()
 
 

@@ -79,10 +79,19 @@ async def _reset(db: Database) -> None:
     st.lists(chat_strategy, max_size=12, unique_by=lambda c: c.chat_id),
     st.lists(entry_strategy, min_size=1, max_size=3),
     st.integers(1, 4),
+    st.integers(1, 8),
+    st.integers(1, 3),
 )
 async def test_announce_reaches_exactly_who_wants_the_entry(
-    db: Database, generated: list[Chat], entry_specs: list[tuple[str, bool, list[str], bool]], chunk_size: int
+    db: Database,
+    generated: list[Chat],
+    entry_specs: list[tuple[str, bool, list[str], bool]],
+    chunk_size: int,
+    max_chunk_size: int,
+    page_size: int,
 ) -> None:
+    """Chunks of any first size growing to any largest, and the subscribers matched in Python and the chats that
+    have a story read in pages of any size: nobody is reached twice or missed at the edges."""
     await _reset(db)
     repo = SubscriptionRepository(db)
     for chat in generated:
@@ -108,7 +117,15 @@ async def test_announce_reaches_exactly_who_wants_the_entry(
     for language, alliance, title, same_story in entry_specs:
         entry = make_entry(" ".join(title) or "News", language=language, alliance=alliance, summary="<p>Text</p>")
         entries.append(replace(entry, story_id=entries[-1].story) if same_story and entries else entry)
-    delivery = Delivery(repo, Outbox(db), timezone=BOT_ZONE, clock=lambda: NOW, chunk_size=chunk_size)
+    delivery = Delivery(
+        repo,
+        Outbox(db),
+        timezone=BOT_ZONE,
+        clock=lambda: NOW,
+        chunk_size=chunk_size,
+        max_chunk_size=max_chunk_size,
+        page_size=page_size,
+    )
     await delivery.announce(entries)
 
     # The rule, one subscriber at a time, entries oldest first as `announce` takes them. Nothing is sent here, so a

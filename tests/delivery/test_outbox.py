@@ -2,10 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from bot.services.delivery import Delivery
 from domain.clock import utcnow
 from storage import Database
 from storage.outbox import Outbox, Recipient
+from storage.schema import chats, outbox_messages
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import add_subscriber, make_entry
 
@@ -116,3 +119,42 @@ async def test_migration_downgrade_and_upgrade(db: Database) -> None:
     assert await db.current_revision() == "0005"
     await db.migrate()
     assert await db.current_revision() == head
+
+
+async def test_pairs_queued_meanwhile_by_another_process_are_skipped_not_doubled(db: Database) -> None:
+    # A fan-out queues the rows of the messages it has just stored by a plain INSERT; another process that found
+    # those messages by their dedup keys may have queued some of the same pairs meanwhile.
+    for chat_id in (1, 2, 3):
+        await add_subscriber(db, chat_id)
+    outbox = Outbox(db)
+    message_id, new = await outbox.new_message("entry", dedup_key="entry:1:ru:2026-12-07", payload={"text": "x"})
+    assert new
+    assert await outbox.new_message("entry", dedup_key="entry:1:ru:2026-12-07", payload={"text": "x"}) == (
+        message_id,
+        False,
+    )
+    assert await outbox.add_deliveries(message_id, [Recipient(2)]) == 1  # the other process
+    recipients = sa.select(
+        sa.literal(message_id).label("message_id"),
+        chats.c.id.label("chat_id"),
+        sa.literal(None, sa.BigInteger).label("message_thread_id"),
+    ).where(chats.c.id.in_([1, 2, 3]))
+    assert await outbox.add_deliveries_from(recipients, new_messages=True) == 2
+    assert await outbox.add_deliveries_from(recipients, new_messages=True) == 0
+    claimed = await outbox.claim(now=utcnow(), limit=10)
+    assert sorted(row.chat_id for row in claimed) == [1, 2, 3]
+
+
+async def test_a_row_whose_message_is_gone_is_given_up_not_claimed(db: Database) -> None:
+    # No foreign key keeps a message for its rows (its check per row was a third of a fan-out's cost): should one
+    # ever be deleted under its rows, the sender gives them up and sends the rest.
+    outbox = Outbox(db)
+    gone = await outbox.add_message("broadcast", payload={"text": "gone"})
+    kept = await outbox.add_message("broadcast", payload={"text": "kept"})
+    await outbox.add_deliveries(gone, [Recipient(7)])
+    await outbox.add_deliveries(kept, [Recipient(8)])
+    async with db.begin() as conn:
+        await conn.execute(sa.delete(outbox_messages).where(outbox_messages.c.id == gone))
+    claimed = await outbox.claim(now=utcnow(), limit=10)
+    assert [(row.chat_id, row.message.payload) for row in claimed] == [(8, {"text": "kept"})]
+    assert (await outbox.counters(gone)).failed == 1
