@@ -109,6 +109,7 @@ def _stored(row: sa.Row[tuple[object, ...]]) -> StoredEntry:
             image_url=m["image_url"],
             published_at=m["published_at"],
             language=m["language"],
+            document_url=m["document_url"],
         ),
         first_seen_at=m["first_seen_at"],
         is_alliance=m["is_alliance"],
@@ -182,6 +183,21 @@ class EntryRepository:
             )
         async with self._db.connect() as conn:
             return one_per_story([_stored(row) for row in await conn.execute(statement)], ())
+
+    async def story_versions(self, story: int) -> dict[str, str]:
+        """The address of the story in each language it exists in (its first version with an address in that
+        language): what a "Read in ..." button opens."""
+        query = (
+            sa.select(entries.c.language, entries.c.url)
+            .where(sa.or_(entries.c.id == story, entries.c.story_id == story), entries.c.url.is_not(None))
+            .order_by(entries.c.id)
+        )
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        versions: dict[str, str] = {}
+        for language, url in rows:
+            versions.setdefault(str(language), str(url))
+        return versions
 
     async def store_poll(
         self, source_id: int, records: Sequence[EntryRecord], *, now: datetime, history_size: int
@@ -431,6 +447,7 @@ def _entry_values(record: EntryRecord) -> dict[str, object]:
         "image_url": entry.image_url,
         "published_at": entry.published_at,
         "language": entry.language,
+        "document_url": entry.document_url,
         "content_hash": record.content_hash,
         "is_alliance": record.is_alliance,
         "alliance_reason": record.alliance_reason[:256] if record.alliance_reason else None,

@@ -220,6 +220,7 @@ def build_core(
         official_channels={
             language: int(target) for language, target in settings.official_targets().items() if target[0] != "@"
         },
+        entries=entries,
         timezone=settings.timezone,
         wake=hooks.wake_sender,
         clock=clock,

@@ -20,7 +20,7 @@ from domain.clock import utcnow
 from domain.entries import StoredEntry
 from domain.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
 from domain.subscriptions import Subscriber
-from storage.entries import one_per_story
+from storage.entries import EntryRepository, one_per_story
 from storage.outbox import Outbox, Recipient, StoryCopy
 from storage.subscriptions import AudienceChunk, DigestCopy, DigestItem, SubscriptionRepository
 
@@ -56,9 +56,10 @@ class _Copies:
 class _EntryMessages:
     """The outbox messages of one entry, one per rendering, rendered and stored when first needed."""
 
-    def __init__(self, outbox: Outbox, stored: StoredEntry) -> None:
+    def __init__(self, outbox: Outbox, stored: StoredEntry, versions: Mapping[str, str]) -> None:
         self._outbox = outbox
         self._stored = stored
+        self._versions = versions  # the story's address per language, for the rich message's "Read in ..." buttons
         self._ids: dict[_Rendering, int] = {}
         self.keys: list[str] = []
 
@@ -70,7 +71,7 @@ class _EntryMessages:
         if rendering not in self._ids:
             key = self._key(rendering)
             rendered = await render_entry_off_loop(
-                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
+                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback, versions=self._versions
             )
             payload = asdict(rendered)
             self._ids[rendering] = await self._outbox.add_message(
@@ -89,6 +90,7 @@ class Delivery:
         outbox: Outbox,
         *,
         official_channels: Mapping[str, int] | None = None,
+        entries: EntryRepository | None = None,
         timezone: str = KAZAKHSTAN,
         wake: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -97,6 +99,7 @@ class Delivery:
         self._subscriptions = subscriptions
         self._outbox = outbox
         self._official_channels: dict[str, int] = dict(official_channels or {})
+        self._entries = entries  # the stories' other versions; None: rich messages without "Read in ..." buttons
         self._timezone = timezone
         self._wake = wake
         self._clock = clock
@@ -139,7 +142,8 @@ class Delivery:
         return queued
 
     async def _announce(self, stored: StoredEntry) -> tuple[int, int]:
-        messages = _EntryMessages(self._outbox, stored)
+        versions = await self._entries.story_versions(stored.story) if self._entries and stored.is_alliance else {}
+        messages = _EntryMessages(self._outbox, stored, versions)
         snapshot = dump_entry(stored)
         copies = _Copies(
             await self._outbox.story_copies(stored.story), await self._subscriptions.digest_copies(stored.story)

@@ -118,6 +118,14 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
 
 
+def _content_hash(entry: Entry) -> str:
+    parts: list[object] = [entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at]
+    # Only when there is one: entries stored before documents were read keep their hash (no false "changed").
+    if entry.document_url:
+        parts.append(entry.document_url)
+    return _digest(*parts)
+
+
 def _body_hash(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
@@ -137,7 +145,7 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
     return EntryRecord(
         entry=entry,
         key_hash=_digest(entry.key),
-        content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
+        content_hash=_content_hash(entry),
         search_text=text,
         is_alliance=verdict.is_alliance,
         alliance_reason=verdict.reason,
