@@ -319,6 +319,28 @@ class Outbox:
             for row in rows
         }
 
+    async def posts_in(self, chat_id: int, story_ids: Sequence[int]) -> dict[int, int]:
+        """Story -> the Telegram message id of the chat's sent post of it (an official channel's: one per story,
+        its later versions edits of that message)."""
+        d, m = outbox_deliveries, outbox_messages
+        found: dict[int, int] = {}
+        async with self._db.connect() as conn:
+            for start in range(0, len(story_ids), 500):
+                rows = await conn.execute(
+                    sa.select(m.c.story_id, d.c.telegram_message_id)
+                    .join(m, m.c.id == d.c.message_id)
+                    .where(
+                        d.c.chat_id == chat_id,
+                        d.c.status == "sent",
+                        d.c.telegram_message_id.is_not(None),
+                        m.c.story_id.in_(list(story_ids[start : start + 500])),
+                    )
+                    .order_by(d.c.id)
+                )
+                for story_id, message_id in rows:
+                    found.setdefault(int(story_id), int(message_id))
+        return found
+
     async def supersede(self, delivery_ids: Sequence[int], reason: str) -> set[int]:
         """Take back rows not claimed yet, because a better version of their story replaces them; returns the ids
         taken back (a row the sender claimed meanwhile goes out, and is then edited instead)."""

@@ -34,6 +34,7 @@ from bot.services.admin.sources import SourceAdmin
 from bot.services.answers import QuestionEngine, QuestionThrottle, create_question_engine
 from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
+from bot.services.delivery.channels import ChannelPosts
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
 from bot.services.privacy import PersonalData
@@ -262,7 +263,7 @@ def build_core(
         knowledge=knowledge,
         knowledge_files=KnowledgeBaseFiles(knowledge, audit),
         entries=entries,
-        questions=create_question_engine(db),
+        questions=create_question_engine(db, posts=ChannelPosts(settings.official_targets(), delivery, outbox)),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
         question_log=question_log,
         housekeeping=Housekeeping(db),

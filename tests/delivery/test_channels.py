@@ -13,14 +13,20 @@ from hypothesis import strategies as st
 
 from bot.i18n import localizer
 from bot.services.delivery import Delivery
-from domain.entries import StoredEntry
+from bot.services.ingestion.classifier import AllianceClassifier
+from bot.services.ingestion.poller import entry_record
+from domain.clock import utcnow
+from domain.entries import Entry, StoredEntry
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
 from local_telegram.server import BOT_ID
 from storage import Database
+from storage.entries import EntryRepository
 from storage.outbox import Outbox
 from storage.schema import outbox_deliveries, outbox_messages
+from storage.sources import SourceRepository
 from storage.subscriptions import SubscriptionRepository
-from tests.conftest import ADMIN_ID, make_settings
+from tests.conftest import ADMIN_ID, RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
 
@@ -148,3 +154,73 @@ async def _rows(db: Database) -> list[tuple[int, int | None, int]]:
             )
         )
         return [(int(chat_id), replaces, int(row_id)) for chat_id, replaces, row_id in result.all()]
+
+
+HYDROGEN = {
+    "ru": (
+        "Альянс низкоуглеродных технологий: форум по водородной энергетике",
+        "Что обсуждали о водородной энергетике?",
+    ),
+    "kk": (
+        "Төмен көміртекті технологиялар альянсы: сутегі энергетикасы форумы",
+        "Сутегі энергетикасы туралы не айтылды?",
+    ),
+    "en": ("Low-carbon technology Alliance: a forum on hydrogen energy", "What was said about hydrogen energy?"),
+}
+CHANNEL_POST = {"ru": "📣 в официальном канале", "kk": "📣 ресми арнада", "en": "📣 in the official channel"}
+
+
+async def test_an_answer_naming_an_announcement_links_its_channel_post(stub: BotAPIStub, database_url: str) -> None:
+    """A question answered from an ingested announcement links, beside the article, its post in the official channel
+    of the answer's language; an announcement not (yet) posted there has no such link."""
+    channels = {}
+    for n, language in enumerate(("ru", "kk", "en")):
+        channels[language] = stub.group(-100_570 - n, f"Center {language}", type="channel", admins={BOT_ID})
+        channels[language].username = f"center_{language}"
+    setting = ",".join(f"{language}=@center_{language}" for language in channels)
+    app = await start_delivery_bot(make_settings(stub, database_url, official_channels=setting), stub)
+    try:
+        source_ids = {}
+        for language in channels:
+            source = NewSource(f"https://center.example/feed/{language}", "rss", language, f"Center {language}", 300)
+            source_ids[language] = (await SourceRepository(app.services.db).add(source)).id
+        readers = {language: stub.user(7200 + n, language_code=language) for n, language in enumerate(channels)}
+        # Not posted yet: the answer names the article only.
+        await store_and_announce(app, source_ids["ru"], "ru", announce=False)
+        before = await readers["ru"].ask(HYDROGEN["ru"][1])
+        assert HYDROGEN["ru"][0] in before.text and CHANNEL_POST["ru"] not in before.text
+
+        for language in channels:
+            await store_and_announce(app, source_ids[language], language, announce=True)
+        await drained(app.services.outbox)
+        for language, reader in readers.items():
+            (post,) = stub.sent_to(channels[language].id)
+            answer = await reader.ask(HYDROGEN[language][1])
+            assert HYDROGEN[language][0] in answer.text, answer.text
+            link = f'<a href="https://t.me/center_{language}/{post.message_id}">'
+            assert f"{link}{CHANNEL_POST[language]}" in (answer.html or ""), answer.html
+    finally:
+        await app.stop()
+
+
+async def store_and_announce(app: RunningBot, source_id: int, language: str, *, announce: bool) -> None:
+    """What a poll of the source does with the hydrogen forum's version in `language` (one story: one address)."""
+    title = HYDROGEN[language][0]
+    entry = Entry(
+        key=f"hydrogen-{language}",
+        url=f"https://center.example/news/12?lang={language}",
+        title=title,
+        summary_html=f"<p>{title}</p>",
+        image_url=None,
+        published_at=utcnow(),
+        language=language,
+    )
+    repository = EntryRepository(app.services.db)
+    known = await repository.search(title, limit=5)
+    if any(stored.entry.key == entry.key for stored in known):
+        stored_entries = [stored for stored in known if stored.entry.key == entry.key]
+    else:
+        record = entry_record(entry, AllianceClassifier())
+        stored_entries = (await repository.store_poll(source_id, [record], now=utcnow(), history_size=100)).new
+    if announce:
+        await app.services.moderation.announce(stored_entries)
