@@ -6,7 +6,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -70,6 +70,8 @@ class StoreResult:
 
     new: list[StoredEntry]  # oldest first, in the order given
     updated: int
+    # The entries whose content changed under their key (a correction at the source), as now stored.
+    changed: list[StoredEntry] = field(default_factory=list)
 
 
 def search_terms(query: str) -> list[str]:
@@ -239,6 +241,11 @@ class EntryRepository:
                     .where(entries.c.id == stored[record.key_hash][0])
                     .values(**_entry_values(record), updated_at=now)
                 )
+            corrected: list[StoredEntry] = []
+            if changed:
+                changed_ids = [stored[record.key_hash][0] for record in changed]
+                query = _select().where(entries.c.id.in_(changed_ids)).order_by(entries.c.id)
+                corrected = [_stored(row) for row in await conn.execute(query)]
             new: list[StoredEntry] = []
             if fresh:
                 new_rows = [
@@ -276,7 +283,7 @@ class EntryRepository:
                     for entry_id, r in zip(ids, fresh, strict=True)
                 ]
             await self._remember(conn, source_id, hashes, seen, now=now, history_size=history_size)
-        return StoreResult(new=new, updated=len(changed))
+        return StoreResult(new=new, updated=len(changed), changed=corrected)
 
     async def mark_announced(self, entry_ids: Sequence[int], now: datetime) -> None:
         """Record that these entries reached the outbox (or digest queue)."""

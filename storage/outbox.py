@@ -106,6 +106,7 @@ class StoryCopy:
     status: str = "sent"
     due: datetime | None = None
     replaces_id: int | None = None  # the copy is itself an edit of this earlier delivery's message
+    key: str | None = None  # its message's dedup key: "entry:<entry id>:..." names the entry it carries
 
     @property
     def queued(self) -> bool:
@@ -307,7 +308,9 @@ class Outbox:
         """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
         d, m = outbox_deliveries, outbox_messages
         query = (
-            sa.select(d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id)
+            sa.select(
+                d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id, m.c.dedup_key
+            )
             .join(m, m.c.id == d.c.message_id)
             .where(m.c.story_id == story_id, d.c.status.in_(("queued", "sending", "sent")))
             .order_by(d.c.id)
@@ -315,7 +318,9 @@ class Outbox:
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {
-            row.chat_id: StoryCopy(row.id, row.language, row.status, row.next_attempt_at, row.replaces_id)
+            row.chat_id: StoryCopy(
+                row.id, row.language, row.status, row.next_attempt_at, row.replaces_id, row.dedup_key
+            )
             for row in rows
         }
 

@@ -226,6 +226,7 @@ def build_core(
         wake=hooks.wake_sender,
         clock=clock,
     )
+    channel_posts = ChannelPosts(settings.official_targets(), delivery, outbox)
     official_record = OfficialRecord(RecordRepository(db), audit, clock=clock)
     moderation = ModerationQueue(
         HeldEntryRepository(db),
@@ -240,6 +241,7 @@ def build_core(
     poller = FeedPoller(
         db,
         on_new_entries=moderation.announce,
+        on_changed_entries=moderation.correct,
         notify_admins=hooks.notify_admins,
         organization_names=knowledge.organization_names,
         policy=PollPolicy.from_settings(settings),
@@ -263,7 +265,7 @@ def build_core(
         knowledge=knowledge,
         knowledge_files=KnowledgeBaseFiles(knowledge, audit),
         entries=entries,
-        questions=create_question_engine(db, posts=ChannelPosts(settings.official_targets(), delivery, outbox)),
+        questions=create_question_engine(db, posts=channel_posts),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
         question_log=question_log,
         housekeeping=Housekeeping(db),
@@ -284,7 +286,9 @@ def build_core(
         backups=Backups(settings, audit, clock=clock),
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings, audit),
-        diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
+        diagnostics=DeliveryDiagnostics(
+            DiagnosticsRepository(db), entries, chats, subscriptions, outbox, channels=channel_posts
+        ),
         inquiries=InquiryDesk(InquiryRepository(db), knowledge, audit, clock=clock),
         personal_data=PersonalData(PersonalDataRepository(db)),
     )

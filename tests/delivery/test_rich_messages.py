@@ -200,8 +200,7 @@ async def test_a_polled_article_carries_its_pdf_and_the_versions_that_exist(
     for language in ("ru", "kk", "en"):  # the versions arrive one poll after another
         await running.services.poller.poll_now([sources[language]])
         await drained(outbox(running))
-        reader = readers[language]
-        await stub.wait_until(lambda r=reader, lang=language: VERSION_TITLES[lang] in stub.sent_to(r.id)[-1].text)
+        await stub.wait_until(lambda: VERSION_TITLES[language] in stub.sent_to(readers[language].id)[-1].text)  # noqa: B023
 
     for n, language in enumerate(("ru", "kk", "en")):
         (message,) = [m for m in stub.sent_to(readers[language].id) if m.kind == "rich"]

@@ -26,6 +26,11 @@ class ChannelPosts:
         self._delivery = delivery  # its channels by chat id, resolved from @usernames at start
         self._outbox = outbox
 
+    def labels(self) -> dict[int, str]:
+        """Chat id -> the channel as configured (@username or its id), for each channel resolved."""
+        resolved = self._delivery.official_channels
+        return {resolved[language]: target for language, target in self._targets.items() if language in resolved}
+
     async def post_links(self, stories: Iterable[int], language: str) -> dict[int, str]:
         """Story -> the link of its post in the channel of `language`; stories without one are left out (no channel
         for the language, not posted yet, or its delivery rows gone with the outbox retention)."""
