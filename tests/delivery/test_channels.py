@@ -17,6 +17,7 @@ from bot.services.admin.diagnostics import story_text
 from bot.services.delivery import Delivery
 from bot.services.ingestion.classifier import AllianceClassifier
 from bot.services.ingestion.poller import entry_record
+from domain.audit import Actor
 from domain.clock import utcnow
 from domain.entries import Entry, StoredEntry
 from domain.sources import NewSource
@@ -388,3 +389,30 @@ async def test_any_mix_of_versions_and_corrections_keeps_one_post_showing_the_la
                 )
             ).scalar_one()
         assert f"<b>{current[shown].entry.title}</b>\n" in payload["text"]
+
+
+async def test_a_correction_of_a_held_announcement_waits_for_its_approval(
+    stub: BotAPIStub, database_url: str, site: FeedSite
+) -> None:
+    """With MODERATION on, a correction of an announcement still held posts nothing; its approval posts the corrected
+    text once."""
+    channel = stub.group(-100_590, "Center ru", type="channel", admins={BOT_ID})
+    app = await start_delivery_bot(
+        make_settings(stub, database_url, official_channels=f"ru={channel.id}", moderation=True), stub
+    )
+    try:
+        feed = decree_feed(site, "ru", DECREE["ru"], "<p>The charter.</p>")
+        source = await SourceRepository(app.services.db).add(NewSource(feed, "rss", "ru", "Center ru", 300))
+        await app.services.poller.poll_now([source.id])
+        decree_feed(site, "ru", CORRECTED, "<p>The charter and the budget.</p>")
+        await app.services.poller.poll_now([source.id])
+        await drained(app.services.outbox)
+        assert stub.sent_to(channel.id) == []
+        report = await app.services.diagnostics.by_url(site.url("/news/40") + "?lang=ru")
+        assert report is not None
+        assert await app.services.moderation.approve(report.entry.id, Actor.admin(ADMIN_ID))
+        await drained(app.services.outbox)
+        (post,) = stub.sent_to(channel.id)
+        assert post.text.startswith(CORRECTED) and post.edits == 0
+    finally:
+        await app.stop()
