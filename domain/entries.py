@@ -17,6 +17,8 @@ class Entry:
     image_url: str | None  # absolute http(s) URL of the lead image
     published_at: datetime | None  # timezone-aware; None when the source gives no date
     language: str  # ru, kk or en
+    # The official document the item encloses (a PDF: RSS <enclosure>, Atom <link rel="enclosure">), absolute http(s).
+    document_url: str | None = None
     # What parsing dropped and why (a link Telegram would refuse, ...): logged with the poll, never sent.
     notes: tuple[str, ...] = ()
 

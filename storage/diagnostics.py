@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +59,19 @@ class DeliveryRow:
     next_attempt_at: datetime
     sent_at: datetime | None
     attempts: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStep:
+    """One delivery of a story to an official channel: its post, or an edit of the post."""
+
+    chat_id: int
+    action: str  # post; version (a better version rewrote the post); correction (the source corrected the text)
+    version: str  # the language of the version it carries
+    status: str
+    sent_at: datetime | None
+    due: datetime
     error: str | None
 
 
@@ -147,6 +161,29 @@ class DiagnosticsRepository:
             digest_waiting=int(digest_waiting or 0),
             story=StoryLink(story_id, story_reason, similar_to, similar_reason),
         )
+
+    async def channel_steps(self, story: int, chat_ids: Sequence[int]) -> list[ChannelStep]:
+        """The story's deliveries to these chats (the official channels), oldest first; those a better version took
+        the place of before they went out are left out."""
+        if not chat_ids:
+            return []
+        d, m = outbox_deliveries, outbox_messages
+        query = (
+            sa.select(
+                d.c.chat_id, d.c.replaces_id, m.c.dedup_key, m.c.language, d.c.status, d.c.sent_at,
+                d.c.next_attempt_at, d.c.error,
+            )
+            .join(m, m.c.id == d.c.message_id)
+            .where(m.c.story_id == story, d.c.chat_id.in_(list(chat_ids)), d.c.status != "superseded")
+            .order_by(d.c.id)
+        )  # fmt: skip
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        steps = []
+        for chat_id, replaces, key, language, status, sent_at, due, error in rows:
+            action = "post" if replaces is None else "correction" if ":fix:" in (key or "") else "version"
+            steps.append(ChannelStep(int(chat_id), action, str(language or "—"), status, sent_at, due, error))
+        return steps
 
     async def delivery(self, entry_id: int, chat_id: int) -> DeliveryRow | None:
         """The chat's latest delivery of the entry, in any status; None when none was queued."""

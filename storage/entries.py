@@ -6,7 +6,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -70,6 +70,8 @@ class StoreResult:
 
     new: list[StoredEntry]  # oldest first, in the order given
     updated: int
+    # The entries whose content changed under their key (a correction at the source), as now stored.
+    changed: list[StoredEntry] = field(default_factory=list)
 
 
 def search_terms(query: str) -> list[str]:
@@ -109,6 +111,7 @@ def _stored(row: sa.Row[tuple[object, ...]]) -> StoredEntry:
             image_url=m["image_url"],
             published_at=m["published_at"],
             language=m["language"],
+            document_url=m["document_url"],
         ),
         first_seen_at=m["first_seen_at"],
         is_alliance=m["is_alliance"],
@@ -183,6 +186,21 @@ class EntryRepository:
         async with self._db.connect() as conn:
             return one_per_story([_stored(row) for row in await conn.execute(statement)], ())
 
+    async def story_versions(self, story: int) -> dict[str, str]:
+        """The address of the story in each language it exists in (its first version with an address in that
+        language): what a "Read in ..." button opens."""
+        query = (
+            sa.select(entries.c.language, entries.c.url)
+            .where(sa.or_(entries.c.id == story, entries.c.story_id == story), entries.c.url.is_not(None))
+            .order_by(entries.c.id)
+        )
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        versions: dict[str, str] = {}
+        for language, url in rows:
+            versions.setdefault(str(language), str(url))
+        return versions
+
     async def store_poll(
         self, source_id: int, records: Sequence[EntryRecord], *, now: datetime, history_size: int
     ) -> StoreResult:
@@ -223,6 +241,11 @@ class EntryRepository:
                     .where(entries.c.id == stored[record.key_hash][0])
                     .values(**_entry_values(record), updated_at=now)
                 )
+            corrected: list[StoredEntry] = []
+            if changed:
+                changed_ids = [stored[record.key_hash][0] for record in changed]
+                query = _select().where(entries.c.id.in_(changed_ids)).order_by(entries.c.id)
+                corrected = [_stored(row) for row in await conn.execute(query)]
             new: list[StoredEntry] = []
             if fresh:
                 new_rows = [
@@ -260,7 +283,7 @@ class EntryRepository:
                     for entry_id, r in zip(ids, fresh, strict=True)
                 ]
             await self._remember(conn, source_id, hashes, seen, now=now, history_size=history_size)
-        return StoreResult(new=new, updated=len(changed))
+        return StoreResult(new=new, updated=len(changed), changed=corrected)
 
     async def mark_announced(self, entry_ids: Sequence[int], now: datetime) -> None:
         """Record that these entries reached the outbox (or digest queue)."""
@@ -431,6 +454,7 @@ def _entry_values(record: EntryRecord) -> dict[str, object]:
         "image_url": entry.image_url,
         "published_at": entry.published_at,
         "language": entry.language,
+        "document_url": entry.document_url,
         "content_hash": record.content_hash,
         "is_alliance": record.is_alliance,
         "alliance_reason": record.alliance_reason[:256] if record.alliance_reason else None,

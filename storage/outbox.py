@@ -111,6 +111,7 @@ class StoryCopy:
     status: str = "sent"
     due: datetime | None = None
     replaces_id: int | None = None  # the copy is itself an edit of this earlier delivery's message
+    key: str | None = None  # its message's dedup key: "entry:<entry id>:..." names the entry it carries
 
     @property
     def queued(self) -> bool:
@@ -341,7 +342,9 @@ class Outbox:
         """Per chat, the latest delivery of this story that is sent or still on its way (for edits in place)."""
         d, m = outbox_deliveries, outbox_messages
         query = (
-            sa.select(d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id)
+            sa.select(
+                d.c.chat_id, d.c.id, m.c.language, d.c.status, d.c.next_attempt_at, d.c.replaces_id, m.c.dedup_key
+            )
             .join(m, m.c.id == d.c.message_id)
             .where(m.c.story_id == story_id, d.c.status.in_(("queued", "sending", "sent")))
             .order_by(d.c.id)
@@ -349,9 +352,33 @@ class Outbox:
         async with self._db.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {
-            row.chat_id: StoryCopy(row.id, row.language, row.status, row.next_attempt_at, row.replaces_id)
+            row.chat_id: StoryCopy(
+                row.id, row.language, row.status, row.next_attempt_at, row.replaces_id, row.dedup_key
+            )
             for row in rows
         }
+
+    async def posts_in(self, chat_id: int, story_ids: Sequence[int]) -> dict[int, int]:
+        """Story -> the Telegram message id of the chat's sent post of it (an official channel's: one per story,
+        its later versions edits of that message)."""
+        d, m = outbox_deliveries, outbox_messages
+        found: dict[int, int] = {}
+        async with self._db.connect() as conn:
+            for start in range(0, len(story_ids), 500):
+                rows = await conn.execute(
+                    sa.select(m.c.story_id, d.c.telegram_message_id)
+                    .join(m, m.c.id == d.c.message_id)
+                    .where(
+                        d.c.chat_id == chat_id,
+                        d.c.status == "sent",
+                        d.c.telegram_message_id.is_not(None),
+                        m.c.story_id.in_(list(story_ids[start : start + 500])),
+                    )
+                    .order_by(d.c.id)
+                )
+                for story_id, message_id in rows:
+                    found.setdefault(int(story_id), int(message_id))
+        return found
 
     async def supersede(self, delivery_ids: Sequence[int], reason: str) -> set[int]:
         """Take back rows not claimed yet, because a better version of their story replaces them; returns the ids

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from bot.i18n import localizer
@@ -66,36 +66,55 @@ def entry_tokens(stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, 
 
 
 def render_entry(
-    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+    stored: StoredEntry,
+    language: str,
+    zone: str = KAZAKHSTAN,
+    *,
+    fallback: bool = False,
+    versions: Mapping[str, str] | None = None,
 ) -> RenderedMessage:
     """One message for an entry in the recipient's interface language, dated on the recipient's clock (`zone`).
 
     With an image the message is a photo whose caption is cut to 1024 UTF-16 units; `text` (at most 4096 units)
-    is the fallback when the photo cannot be sent.
+    is the fallback when the photo cannot be sent. An alliance entry also carries its rich message, with the
+    entry's official document and a "Read in ..." button for each of the story's other `versions` (language ->
+    address); the split message links the document with a second button.
     """
     entry = stored.entry
+    say = localizer(language)
     tokens = entry_tokens(stored, language, zone, fallback=fallback)
     text = truncate_tokens(tokens, MESSAGE_LIMIT)
     photo_url = entry.image_url if _is_web_url(entry.image_url) else None
     caption = truncate_tokens(tokens, CAPTION_LIMIT) if photo_url else None
     has_link = _is_web_url(entry.url)
+    document = entry.document_url if _is_web_url(entry.document_url) else None
+    rich = None
+    if stored.is_alliance:
+        rich = rich_entry(stored, language, zone, fallback=fallback, document_url=document, versions=versions)
     return RenderedMessage(
         text=text,
         photo_url=photo_url,
         caption=caption,
-        button_text=localizer(language)("rendering-read-more") if has_link else None,
+        button_text=say("rendering-read-more") if has_link else None,
         button_url=entry.url if has_link else None,
-        rich=rich_entry(stored, language, zone, fallback=fallback) if stored.is_alliance else None,
+        document_text=say("rendering-document") if document else None,
+        document_url=document,
+        rich=rich,
     )
 
 
 async def render_entry_off_loop(
-    stored: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, fallback: bool = False
+    stored: StoredEntry,
+    language: str,
+    zone: str = KAZAKHSTAN,
+    *,
+    fallback: bool = False,
+    versions: Mapping[str, str] | None = None,
 ) -> RenderedMessage:
     """`render_entry`, in a thread when the entry is large."""
     if len(stored.entry.summary_html) < OFF_LOOP_CHARS:
-        return render_entry(stored, language, zone, fallback=fallback)
-    return await asyncio.to_thread(render_entry, stored, language, zone, fallback=fallback)
+        return render_entry(stored, language, zone, fallback=fallback, versions=versions)
+    return await asyncio.to_thread(render_entry, stored, language, zone, fallback=fallback, versions=versions)
 
 
 def _digest_item(stored: StoredEntry) -> list[Token]:

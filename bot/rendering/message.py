@@ -19,6 +19,8 @@ class RenderedMessage:
     caption: str | None = None
     button_text: str | None = None  # an inline button to the article
     button_url: str | None = None
+    document_text: str | None = None  # a second button, to the official document (a PDF)
+    document_url: str | None = None
     # The whole article as one rich message (an InputRichMessage dict, bot/rendering/rich.py), for alliance
     # announcements; None when it is not one or does not fit. The fields above stay its fallback.
     rich: dict[str, Any] | None = None

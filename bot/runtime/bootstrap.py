@@ -35,6 +35,7 @@ from bot.services.admin.sources import SourceAdmin
 from bot.services.answers import QuestionEngine, QuestionThrottle, create_question_engine
 from bot.services.answers.feedback import QuestionLog, create_question_log
 from bot.services.delivery import Delivery, SubscriptionService
+from bot.services.delivery.channels import ChannelPosts
 from bot.services.ingestion.fetching import Fetcher
 from bot.services.ingestion.poller import FeedPoller, PollPolicy
 from bot.services.ingestion.sources import seed_default_sources
@@ -227,10 +228,12 @@ def build_core(
         official_channels={
             language: int(target) for language, target in settings.official_targets().items() if target[0] != "@"
         },
+        entries=entries,
         timezone=settings.timezone,
         wake=hooks.wake_sender,
         clock=clock,
     )
+    channel_posts = ChannelPosts(settings.official_targets(), delivery, outbox)
     official_record = OfficialRecord(RecordRepository(db), audit, clock=clock)
     moderation = ModerationQueue(
         HeldEntryRepository(db),
@@ -246,6 +249,7 @@ def build_core(
         db,
         http=http,
         on_new_entries=moderation.announce,
+        on_changed_entries=moderation.correct,
         notify_admins=hooks.notify_admins,
         organization_names=knowledge.organization_names,
         policy=PollPolicy.from_settings(settings),
@@ -269,7 +273,7 @@ def build_core(
         knowledge=knowledge,
         knowledge_files=KnowledgeBaseFiles(knowledge, audit),
         entries=entries,
-        questions=create_question_engine(db),
+        questions=create_question_engine(db, posts=channel_posts),
         question_throttle=QuestionThrottle(rate=settings.question_rate_per_second, burst=settings.question_burst),
         question_log=question_log,
         housekeeping=Housekeeping(db),
@@ -290,7 +294,9 @@ def build_core(
         backups=Backups(settings, audit, clock=clock),
         source_repository=sources,
         source_admin=SourceAdmin(sources, poller, settings, audit),
-        diagnostics=DeliveryDiagnostics(DiagnosticsRepository(db), entries, chats, subscriptions, outbox),
+        diagnostics=DeliveryDiagnostics(
+            DiagnosticsRepository(db), entries, chats, subscriptions, outbox, channels=channel_posts
+        ),
         inquiries=InquiryDesk(InquiryRepository(db), knowledge, audit, clock=clock),
         personal_data=PersonalData(PersonalDataRepository(db)),
     )

@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from bot.config import LANGUAGES, Settings
 from bot.services.delivery import Delivery
+from bot.services.delivery.channels import post_url
 from domain.clock import utcnow
 from storage.stats import ChatDeliveries, StatsRepository
 
@@ -87,15 +88,6 @@ class OfficialChannels:
             health = await self._stats.chat_deliveries(chat_id, utcnow()) if chat_id is not None else None
             statuses.append(ChannelStatus(language, targets[language], chat_id, members, error, health))
         return statuses
-
-
-def post_url(target: str, chat_id: int, message_id: int) -> str:
-    """The t.me link of a channel post: by the channel's @username, else its private form (t.me/c/...), which
-    opens for the channel's members."""
-    if target.startswith("@"):
-        return f"https://t.me/{target[1:]}/{message_id}"
-    internal = str(chat_id).removeprefix("-100")
-    return f"https://t.me/c/{internal}/{message_id}"
 
 
 def last_post(status: ChannelStatus) -> datetime | None:

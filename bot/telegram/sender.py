@@ -630,7 +630,10 @@ class Sender:
 
 
 def _markup(rendered: RenderedMessage) -> InlineKeyboardMarkup | None:
-    if not (rendered.button_text and rendered.button_url):
-        return None
-    button = InlineKeyboardButton(text=rendered.button_text, url=rendered.button_url)
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+    """The split message's buttons, one a row: the article, then its official document."""
+    rows = [
+        [InlineKeyboardButton(text=text, url=url)]
+        for text, url in ((rendered.button_text, rendered.button_url), (rendered.document_text, rendered.document_url))
+        if text and url
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

@@ -32,7 +32,7 @@ async def why(
         await message.answer(l10n("admin-why-unknown", url=parts[0]))
         return
     zone_name = subscriptions.zone_of(chat)
-    text = story_text(await diagnostics.versions(report), l10n, zone_name)
+    text = story_text(await diagnostics.versions(report), l10n, zone_name, await diagnostics.channel_steps(report))
     if len(parts) == 2:
         chat_id = int(parts[1])
         text += "\n\n" + verdict_text(await diagnostics.verdict(report, chat_id), chat_id, l10n, zone_name)
@@ -56,7 +56,8 @@ async def why_pressed(
         await query.answer(l10n("button-stale"), show_alert=True)
         return
     await query.answer()
-    for piece in split_html(story_text(await diagnostics.versions(report), l10n, subscriptions.zone_of(chat))):
+    versions, channels = await diagnostics.versions(report), await diagnostics.channel_steps(report)
+    for piece in split_html(story_text(versions, l10n, subscriptions.zone_of(chat), channels)):
         await message.answer(piece)
     await audit.record("why.view", actor_id=query.from_user.id, entry=report.entry.id)
 

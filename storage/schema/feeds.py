@@ -68,6 +68,8 @@ entries = sa.Table(
     # story it looks like, kept for /why; the entry is a story of its own.
     sa.Column("similar_to", sa.Integer, nullable=True),
     sa.Column("similar_reason", sa.String(16), nullable=True),
+    # The official document the item encloses (a PDF), attached to its rich message and linked from the split one.
+    sa.Column("document_url", sa.String(2048), nullable=True),
     sa.UniqueConstraint("source_id", "key_hash", name="uq_entries_source_key"),
     sa.Index("ix_entries_first_seen_at", "first_seen_at"),
     sa.Index("ix_entries_alliance_first_seen", "is_alliance", "first_seen_at"),

@@ -11,13 +11,15 @@ import pytest
 from bot.rendering import render_entry
 from bot.rendering.rich import rich_entry
 from domain.entries import StoredEntry
+from domain.sources import NewSource
 from local_telegram import BotAPIStub, Fault
 from storage.outbox import Recipient
+from storage.sources import SourceRepository
 from tests.conftest import RunningBot, make_settings
 from tests.delivery.conftest import drained, start_delivery_bot
 from tests.delivery.helpers import make_entry
 from tests.delivery.test_end_to_end import delivery, outbox, subscribe
-from tests.support.feeds import PNG, FeedSite
+from tests.support.feeds import PNG, FeedSite, Item, rss
 
 PDF = b"%PDF-1.4\n%official document\n"
 PARAGRAPHS = [
@@ -154,3 +156,71 @@ async def test_a_better_version_rewrites_the_rich_message_in_place(stub: BotAPIS
     assert message.edits == 1 and "Only in" not in message.text
     stories = [m.kind for m in stub.sent_to(reader.id) if "Alliance decides" in m.text or "Альянс принял" in m.text]
     assert stories == ["rich"]  # one message for the story, rewritten
+
+
+VERSION_TITLES = {
+    "ru": "Альянс по низкоуглеродным технологиям утвердил положение",
+    "kk": "Төмен көміртекті технологиялар альянсы ережені бекітті",
+    "en": "Low-carbon technology Alliance approves its regulation",
+}
+READ_IN = {
+    "ru": {"kk": "Читать на казахском", "en": "Читать на английском"},
+    "kk": {"ru": "Орыс тілінде оқу", "en": "Ағылшын тілінде оқу"},
+    "en": {"ru": "Read in Russian", "kk": "Read in Kazakh"},
+}
+
+
+async def feed_per_language(app: RunningBot, site: FeedSite, document: str) -> dict[str, int]:
+    """One RSS feed per language on the local site, each with the same article (one story: the same address but
+    for its `lang` parameter) enclosing the same PDF; the source ids."""
+    sources = {}
+    for language in ("ru", "kk", "en"):
+        article = site.url("/news/7") + f"?lang={language}"
+        item = Item(
+            title=VERSION_TITLES[language],
+            link=article,
+            guid=f"news-7-{language}",
+            description="<p>Decision of the Council.</p>",
+            enclosure=(document, "application/pdf"),
+        )
+        feed = site.serve(f"/feed/{language}", rss([item]))
+        source = NewSource(feed, "rss", language, f"Center {language}", 300)
+        sources[language] = (await SourceRepository(app.services.db).add(source)).id
+    return sources
+
+
+async def test_a_polled_article_carries_its_pdf_and_the_versions_that_exist(
+    stub: BotAPIStub, running: RunningBot, site: FeedSite
+) -> None:
+    """The feed's PDF enclosure is stored and attached inside the rich message; "Read in ..." buttons name the
+    story's versions that exist when the message is made, each opening that version."""
+    readers = {language: await subscribe(stub, 3600 + n, language) for n, language in enumerate(("ru", "kk", "en"))}
+    document = site.serve("/files/regulation.pdf", PDF, content_type="application/pdf")
+    sources = await feed_per_language(running, site, document)
+    for language in ("ru", "kk", "en"):  # the versions arrive one poll after another
+        await running.services.poller.poll_now([sources[language]])
+        await drained(outbox(running))
+        await stub.wait_until(lambda: VERSION_TITLES[language] in stub.sent_to(readers[language].id)[-1].text)  # noqa: B023
+
+    for n, language in enumerate(("ru", "kk", "en")):
+        (message,) = [m for m in stub.sent_to(readers[language].id) if m.kind == "rich"]
+        assert VERSION_TITLES[language] in message.text
+        assert ("document", document) in message.media
+        earlier = ("ru", "kk", "en")[:n]  # the versions stored before this reader's own
+        shown = {b["text"]: b["url"] for b in message.buttons if b["text"] in READ_IN[language].values()}
+        assert shown == {READ_IN[language][other]: site.url("/news/7") + f"?lang={other}" for other in earlier}
+    assert site.hits("/files/regulation.pdf")  # Telegram fetched it
+
+
+async def test_the_split_fallback_links_the_pdf(stub: BotAPIStub, running: RunningBot, site: FeedSite) -> None:
+    stub.rich_messages = False  # a Bot API server without sendRichMessage
+    readers = {language: await subscribe(stub, 3700 + n, language) for n, language in enumerate(("ru", "kk", "en"))}
+    document = site.serve("/files/regulation.pdf", PDF, content_type="application/pdf")
+    sources = await feed_per_language(running, site, document)
+    await running.services.poller.poll_now([sources["ru"], sources["kk"], sources["en"]])
+    await drained(outbox(running))
+    labels = {"ru": "Официальный документ (PDF)", "kk": "Ресми құжат (PDF)", "en": "Official document (PDF)"}
+    for language, reader in readers.items():
+        (message,) = [m for m in stub.sent_to(reader.id) if any(t in m.text for t in VERSION_TITLES.values())]
+        assert message.kind == "text"
+        assert message.button(labels[language])["url"] == document

@@ -55,6 +55,31 @@ async def test_atom_relative_links_become_absolute(site: FeedSite, harness: Harn
     assert entry.entry.published_at.isoformat() == "2025-06-12T10:00:00+00:00"
 
 
+async def test_pdf_enclosures_of_rss_and_atom_are_kept_as_the_official_document(site: FeedSite, harness: Harness):
+    atom = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Atom</title><id>urn:feed</id><updated>2025-06-12T10:00:00Z</updated>"
+        '<entry><title>Decree</title><id>urn:1</id><link href="/2025/06/12/9036"/>'
+        '<link rel="enclosure" type="image/png" href="/lead.png"/>'
+        '<link rel="enclosure" type="application/pdf" href="/files/decree.pdf" length="100"/>'
+        "<updated>2025-06-12T10:00:00Z</updated><summary>s</summary></entry></feed>"
+    )
+    items = [
+        Item(title="With PDF", guid="1", enclosure=("/files/order.pdf", "application/pdf")),
+        Item(title="With audio", guid="2", enclosure=("/files/talk.mp3", "audio/mpeg")),
+        Item(title="Without", guid="3"),
+    ]
+    first = await harness.add(site.serve("/atom.xml", atom, content_type="application/atom+xml"))
+    second = await harness.add(site.serve("/rss.xml", rss(items)))
+    await harness.poller.poll_now([first.id, second.id])
+    stored = {e.entry.title: e for batch in harness.handed_over for e in batch}
+    assert stored["Decree"].entry.document_url == site.url("/files/decree.pdf")
+    assert stored["With PDF"].entry.document_url == site.url("/files/order.pdf")
+    assert stored["With audio"].entry.document_url is None and stored["Without"].entry.document_url is None
+    again = await harness.poller.entries.get(stored["Decree"].id)  # stored, not only parsed
+    assert again is not None and again.entry.document_url == site.url("/files/decree.pdf")
+
+
 async def test_a_permanent_redirect_moves_the_source_and_a_temporary_one_does_not(site: FeedSite, harness: Harness):
     site.serve("/new-home", rss([Item(title="Moved", guid="1")]))
     site.serve("/old", "", status=301, headers={"Location": "/new-home"})

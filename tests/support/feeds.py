@@ -40,6 +40,7 @@ class Item:
     guid: str | None = None
     description: str = "<p>Body</p>"
     published: Any = None  # a datetime or None
+    enclosure: tuple[str, str] | None = None  # (url, MIME type): an RSS <enclosure>
 
 
 def rss(items: Sequence[Item], *, encoding: str | None = "utf-8", title: str = "Local feed") -> str:
@@ -57,6 +58,9 @@ def rss(items: Sequence[Item], *, encoding: str | None = "utf-8", title: str = "
         parts.append(f"<description>{escape(item.description)}</description>")
         if item.published is not None:
             parts.append(f"<pubDate>{format_datetime(item.published)}</pubDate>")
+        if item.enclosure is not None:
+            url, media = item.enclosure
+            parts.append(f'<enclosure url="{escape(url)}" length="100" type="{escape(media)}"/>')
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "".join(parts)

@@ -4,15 +4,17 @@ did or did not get it. The "why not" reasons come from the same matching rules f
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.i18n import Localizer
+from bot.services.delivery.channels import ChannelPosts
 from bot.services.delivery.matching import choose_version, entry_text, wants_topic
 from domain.entries import StoredEntry
 from domain.localtime import format_moment
 from storage.chats import ChatRepository
-from storage.diagnostics import DiagnosticsRepository, EntryTrail
+from storage.diagnostics import ChannelStep, DiagnosticsRepository, EntryTrail
 from storage.entries import EntryRepository
 from storage.outbox import PENDING, Outbox
 from storage.subscriptions import SubscriptionRepository
@@ -57,12 +59,15 @@ class DeliveryDiagnostics:
         chats: ChatRepository,
         subscriptions: SubscriptionRepository,
         outbox: Outbox,
+        *,
+        channels: ChannelPosts | None = None,
     ) -> None:
         self._repository = repository
         self._entries = entries
         self._chats = chats
         self._subscriptions = subscriptions
         self._outbox = outbox
+        self._channels = channels
 
     async def by_url(self, url: str) -> EntryReport | None:
         """The newest entry with this link, or None when no entry has it."""
@@ -83,6 +88,13 @@ class DeliveryDiagnostics:
         when it is a story of one."""
         found = [await self.by_id(entry_id) for entry_id in await self._repository.story_entry_ids(report.entry.story)]
         return [version for version in found if version is not None] or [report]
+
+    async def channel_steps(self, report: EntryReport) -> list[tuple[str, ChannelStep]]:
+        """The story's post in each official channel and every edit of it (a better version, a correction), each
+        with the channel as configured."""
+        labels = self._channels.labels() if self._channels is not None else {}
+        steps = await self._repository.channel_steps(report.entry.story, sorted(labels))
+        return [(labels[step.chat_id], step) for step in steps]
 
     async def verdict(self, report: EntryReport, chat_id: int) -> Verdict:
         """Whether the chat got the entry and when; if not, the first reason that explains it."""
@@ -208,16 +220,35 @@ def report_text(report: EntryReport, l10n: Localizer, zone_name: str) -> str:
     return "\n".join(lines)
 
 
-def story_text(versions: list[EntryReport], l10n: Localizer, zone_name: str) -> str:
-    """Every version of a story, each with its own trail; a story of one version reads as that version alone."""
+def story_text(
+    versions: list[EntryReport],
+    l10n: Localizer,
+    zone_name: str,
+    channels: Sequence[tuple[str, ChannelStep]] = (),
+) -> str:
+    """Every version of a story, each with its own trail (a story of one version reads as that version alone),
+    then its official channel posts and their edits."""
     if len(versions) == 1:
-        return report_text(versions[0], l10n, zone_name)
-    languages = ", ".join(version.entry.entry.language for version in versions)
-    parts = [l10n("admin-why-story", count=len(versions), languages=languages)]
-    for version in versions:
-        heading = l10n("admin-why-version", language=version.entry.entry.language, id=version.entry.id)
-        parts.append(heading + "\n" + report_text(version, l10n, zone_name))
+        parts = [report_text(versions[0], l10n, zone_name)]
+    else:
+        languages = ", ".join(version.entry.entry.language for version in versions)
+        parts = [l10n("admin-why-story", count=len(versions), languages=languages)]
+        for version in versions:
+            heading = l10n("admin-why-version", language=version.entry.entry.language, id=version.entry.id)
+            parts.append(heading + "\n" + report_text(version, l10n, zone_name))
+    if channels:
+        parts.append("\n".join([l10n("admin-why-channels"), *(_channel_line(*c, l10n, zone_name) for c in channels)]))
     return "\n\n".join(parts)
+
+
+def _channel_line(label: str, step: ChannelStep, l10n: Localizer, zone_name: str) -> str:
+    when = _moment(step.sent_at if step.sent_at is not None else step.due, l10n, zone_name)
+    line = l10n(f"admin-why-channel-{step.action}", channel=label, when=when, version=step.version)
+    if step.status in PENDING:
+        line += " " + l10n("admin-why-channel-pending")
+    elif step.status != "sent":
+        line += " " + l10n("admin-why-channel-failed", error=(step.error or step.status)[:MAX_ERROR])
+    return line
 
 
 def verdict_text(verdict: Verdict, chat_id: int, l10n: Localizer, zone_name: str) -> str:

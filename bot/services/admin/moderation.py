@@ -62,6 +62,29 @@ class ModerationQueue:
                 await self.on_held(entry)
         return queued
 
+    async def correct(self, entries: Sequence[StoredEntry]) -> int:
+        """Entries whose content changed at the source: those published (never held, or approved, with the admin's
+        title kept) rewrite their official channel posts and join the record; a held or skipped one waits for its
+        decision, which reads the stored, corrected entry. Returns the edits queued."""
+        published: list[StoredEntry] = []
+        for stored in entries:
+            if not stored.is_alliance:
+                continue
+            held = await self._held.get(stored.id)
+            if held is not None and held.status != "approved":
+                logger.info("moderation.correction_waits", extra={"entry": stored.id, "status": held.status})
+                continue
+            if held is not None and held.title:
+                published.append(dataclasses.replace(stored, entry=dataclasses.replace(stored.entry, title=held.title)))
+            else:
+                published.append(stored)
+        if not published:
+            return 0
+        queued = await self._delivery.correct(published)
+        if self._record is not None:
+            await self._record.record_announcements(published)
+        return queued
+
     async def entry(self, entry_id: int) -> tuple[StoredEntry, str] | None:
         """A held entry with the admin's title applied, and its status; None when it was never held."""
         held = await self._held.get(entry_id)

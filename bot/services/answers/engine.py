@@ -15,7 +15,7 @@ import asyncio
 import dataclasses
 import html
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -68,6 +68,12 @@ class AnnouncementSource(Protocol):
     async def latest(
         self, *, limit: int = 5, alliance_only: bool = True, languages: Sequence[str] = ()
     ) -> list[StoredEntry]: ...
+
+
+class PostLinks(Protocol):
+    """Where stories were posted in the official channels (bot.services.delivery.channels.ChannelPosts)."""
+
+    async def post_links(self, stories: Iterable[int], language: str) -> dict[int, str]: ...
 
 
 class KnowledgeBaseSource(Protocol):
@@ -133,10 +139,12 @@ class QuestionEngine:
         knowledge: KnowledgeBaseSource,
         announcements: AnnouncementSource | None = None,
         *,
+        posts: PostLinks | None = None,
         reload_seconds: float = RELOAD_SECONDS,
     ) -> None:
         self._knowledge = knowledge
         self._announcements = announcements
+        self._posts = posts
         self._reload_seconds = reload_seconds
         self._loaded_at = -float("inf")
         # The lexicon and the indexes are built at the first question, not at start: a process that is asked
@@ -234,10 +242,20 @@ class QuestionEngine:
             found = [e for e in await self._latest(INDEXED_ANNOUNCEMENTS) if e.entry.url in urls][:SEARCH_LIMIT]
         if not found:
             return None
-        lines = [l10n("qa-search-header"), *(entry_line(item, l10n.language) for item in found)]
+        posts = await self._post_links(found, l10n.language)
+        lines = [
+            l10n("qa-search-header"),
+            *(entry_line(item, l10n.language, post=posts.get(item.story)) for item in found),
+        ]
         return Answer(
             l10n.language, "\n".join(lines), "search", tuple(i.entry.url for i in found if i.entry.url), outcome="low"
         )
+
+    async def _post_links(self, items: Sequence[StoredEntry], language: str) -> dict[int, str]:
+        """Story -> its post in the official channel of `language`, for the announcements an answer names."""
+        if self._posts is None or not items:
+            return {}
+        return await self._posts.post_links([item.story for item in items], language)
 
     async def _latest(self, limit: int, *, languages: Sequence[str] = ()) -> list[StoredEntry]:
         if self._announcements is None:
@@ -292,11 +310,14 @@ class QuestionEngine:
             if item is not None:
                 items.setdefault(item.id, item)
         if self._announcements is not None and len(items) < limit:
-            for entry in await self._announcements.search(query, limit=limit - len(items)):
+            found = await self._announcements.search(query, limit=limit - len(items))
+            posts = await self._post_links(found, language)
+            for entry in found:
                 title = entry.entry.title or entry.source_title
                 item_id = f"news:{entry.id}"
                 day = format_day(local_day(entry.published), language)
-                items.setdefault(item_id, InlineItem(item_id, title, day, entry_line(entry, language)))
+                text = entry_line(entry, language, post=posts.get(entry.story))
+                items.setdefault(item_id, InlineItem(item_id, title, day, text))
         return list(items.values())[:limit]
 
     def _inline_entity(self, composer: Composer, entity: Entity, question: Parse) -> InlineItem | None:
@@ -320,7 +341,11 @@ class QuestionEngine:
         items = await self._latest(NEWS_LIMIT, languages=tuple(dict.fromkeys((l10n.language, *languages))))
         if not items:
             return Answer(l10n.language, l10n("qa-latest-empty"), "news", outcome="news")
-        lines = [l10n("qa-latest-header"), *(entry_line(item, l10n.language, zone) for item in items)]
+        posts = await self._post_links(items, l10n.language)
+        lines = [
+            l10n("qa-latest-header"),
+            *(entry_line(item, l10n.language, zone, post=posts.get(item.story)) for item in items),
+        ]
         urls = tuple(i.entry.url for i in items if i.entry.url)
         return Answer(l10n.language, "\n".join(lines), "news", urls, outcome="news")
 
@@ -330,18 +355,21 @@ def _plain(text: str) -> str:
     return strip_tags(text)
 
 
-def entry_line(item: StoredEntry, language: str, zone: str = KAZAKHSTAN) -> str:
-    """One announcement in a list: its title (a link) and its day on the reader's clock, written in `language`."""
+def entry_line(item: StoredEntry, language: str, zone: str = KAZAKHSTAN, *, post: str | None = None) -> str:
+    """One announcement in a list: its title (a link) and its day on the reader's clock, written in `language`;
+    with `post`, a link to its post in the official channel."""
     entry = item.entry
     title = escape(entry.title or item.source_title)
     day = format_day(local_day(item.published, zone), language)
-    if entry.url:
-        return f'• <a href="{html.escape(entry.url)}">{title}</a> — {day}'
-    return f"• {title} — {day}"
+    line = f'• <a href="{html.escape(entry.url)}">{title}</a> — {day}' if entry.url else f"• {title} — {day}"
+    if post:
+        line += f' · <a href="{html.escape(post)}">{escape(localizer(language)("qa-channel-post"))}</a>'
+    return line
 
 
-def create_question_engine(db: Database) -> QuestionEngine:
+def create_question_engine(db: Database, *, posts: PostLinks | None = None) -> QuestionEngine:
     """The question engine over the stored knowledge base and announcements; the bot and `python -m bot ask`
-    share it. Lives here rather than in the bot's wiring so that the CLI does not import aiogram.
+    share it. Lives here rather than in the bot's wiring so that the CLI does not import aiogram. `posts` links
+    the announcements an answer names to their official channel posts (the bot's; the shell has none).
     """
-    return QuestionEngine(KnowledgeBaseRepository(db), EntryRepository(db))
+    return QuestionEngine(KnowledgeBaseRepository(db), EntryRepository(db), posts=posts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import functools
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from domain.clock import utcnow
 from domain.entries import StoredEntry
 from domain.localtime import KAZAKHSTAN, chat_zone, digest_due, digest_tick, quiet_until
 from domain.subscriptions import Subscriber
-from storage.entries import one_per_story
+from storage.entries import EntryRepository, one_per_story
 from storage.outbox import Outbox, Recipient, StoryCopy
 from storage.subscriptions import AudienceChunk, DigestCopy, DigestItem, SubscriptionRepository
 
@@ -58,27 +59,39 @@ class _Copies:
         self.decisions[decision] = self.decisions.get(decision, 0) + 1
 
 
+def _revision(stored: StoredEntry) -> str:
+    """A short digest of what the entry shows: one correction message per text."""
+    entry = stored.entry
+    parts = (entry.title, entry.summary_html, entry.url, entry.image_url, entry.document_url, entry.published_at)
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
 class _EntryMessages:
     """The outbox messages of one entry, one per rendering, rendered and stored when first needed."""
 
-    def __init__(self, outbox: Outbox, stored: StoredEntry) -> None:
+    def __init__(
+        self, outbox: Outbox, stored: StoredEntry, versions: Mapping[str, str], *, revision: str | None = None
+    ) -> None:
         self._outbox = outbox
         self._stored = stored
+        self._versions = versions  # the story's address per language, for the rich message's "Read in ..." buttons
+        self._revision = revision  # a correction: the digest of the entry's new content (one message per text)
         self._ids: dict[_Rendering, int] = {}
         self.keys: list[str] = []
         self.new: set[int] = set()  # the messages this process stored (others were there: a repeated announcement)
 
-    def _key(self, rendering: _Rendering) -> str:
+    def key(self, rendering: _Rendering) -> str:
         fallback = ":fallback" if rendering.fallback else ""
-        return f"entry:{self._stored.id}:{rendering.language}:{rendering.day.isoformat()}{fallback}"
+        revision = f":fix:{self._revision}" if self._revision else ""
+        return f"entry:{self._stored.id}:{rendering.language}:{rendering.day.isoformat()}{fallback}{revision}"
 
     async def id(self, rendering: _Rendering) -> int:
         if rendering not in self._ids:
-            key = self._key(rendering)
+            key = self.key(rendering)
             from bot.rendering.entry import render_entry_off_loop  # translations, sanitizer: at the first entry
 
             rendered = await render_entry_off_loop(
-                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback
+                self._stored, rendering.language, rendering.zone, fallback=rendering.fallback, versions=self._versions
             )
             payload = asdict(rendered)
             message_id, new = await self._outbox.new_message(
@@ -100,6 +113,7 @@ class Delivery:
         outbox: Outbox,
         *,
         official_channels: Mapping[str, int] | None = None,
+        entries: EntryRepository | None = None,
         timezone: str = KAZAKHSTAN,
         wake: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -110,6 +124,7 @@ class Delivery:
         self._subscriptions = subscriptions
         self._outbox = outbox
         self._official_channels: dict[str, int] = dict(official_channels or {})
+        self._entries = entries  # the stories' other versions; None: rich messages without "Read in ..." buttons
         self._timezone = timezone
         self._wake = wake
         self._clock = clock
@@ -154,7 +169,8 @@ class Delivery:
         return queued
 
     async def _announce(self, stored: StoredEntry) -> tuple[int, int]:
-        messages = _EntryMessages(self._outbox, stored)
+        versions = await self._entries.story_versions(stored.story) if self._entries and stored.is_alliance else {}
+        messages = _EntryMessages(self._outbox, stored, versions)
         snapshot = dump_entry(stored)
         copies = _Copies(
             await self._outbox.story_copies(stored.story), await self._subscriptions.digest_copies(stored.story)
@@ -201,6 +217,55 @@ class Delivery:
             yield replace(whole, first=first, end=cut, skip=tuple(having[low : low + self._page_size]))
             first, low = cut, low + self._page_size
         yield replace(whole, first=first, skip=tuple(having[low:high]))
+
+    async def correct(self, entries: Sequence[StoredEntry]) -> int:
+        """Rewrite the official channels' posts of alliance entries whose content changed at the source (the same
+        key, another text: a correction); returns the edits queued.
+
+        A channel whose post carries this entry (its latest copy of the story is this entry's message) gets one
+        edit per new text: the same correction polled again queues nothing. A channel showing another version of
+        the story keeps it; readers keep the message they got (a correction is not news to push again).
+        """
+        queued = 0
+        async with self._announcing:
+            for stored in entries:
+                if stored.is_alliance and self._official_channels:
+                    queued += await self._correct(stored)
+        return queued
+
+    async def _correct(self, stored: StoredEntry) -> int:
+        versions = await self._entries.story_versions(stored.story) if self._entries else {}
+        messages = _EntryMessages(self._outbox, stored, versions, revision=_revision(stored))
+        copies = await self._outbox.story_copies(stored.story)
+        queued = 0
+        for language, channel in self._official_channels.items():
+            had = copies.get(channel)
+            if had is None or not (had.key or "").startswith(f"entry:{stored.id}:"):
+                reason = "not posted" if had is None else f"shows the {had.language} version"
+                logger.info(
+                    "delivery.channel_correction_skip", extra={"channel": channel, "entry": stored.id, "reason": reason}
+                )
+                continue
+            zone_name = self._timezone
+            rendering = _Rendering(
+                language, local_day(stored.published, zone_name), zone_name, stored.entry.language != language
+            )
+            if had.key == messages.key(rendering):
+                continue  # the channel has (or is about to get) this very text
+            replaces: int | None = had.delivery_id
+            if had.queued and had.delivery_id in await self._outbox.supersede([had.delivery_id], "corrected"):
+                replaces = had.replaces_id  # not sent yet: the corrected text goes in its place
+            rows = await self._outbox.add_deliveries(
+                await messages.id(rendering), [Recipient(channel, replaces_id=replaces)]
+            )
+            if rows:
+                logger.info(
+                    "delivery.channel",
+                    extra={"channel": channel, "entry": stored.id, "language": language, "as": "correction"},
+                )
+                self._wake_sender()
+            queued += rows
+        return queued
 
     async def _to_channel(
         self, language: str, channel: int, stored: StoredEntry, messages: _EntryMessages, had: StoryCopy | None

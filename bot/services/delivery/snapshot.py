@@ -31,6 +31,7 @@ def dump_entry(stored: StoredEntry) -> dict[str, Any]:
             "image_url": e.image_url,
             "published_at": _time(e.published_at),
             "language": e.language,
+            "document_url": e.document_url,
         },
     }
 
@@ -55,5 +56,6 @@ def load_entry(data: dict[str, Any]) -> StoredEntry:
             image_url=e.get("image_url"),
             published_at=datetime.fromisoformat(published) if published else None,
             language=e["language"],
+            document_url=e.get("document_url"),
         ),
     )

@@ -103,10 +103,11 @@ class SubscriptionService:
         queued = 0
         for stored in reversed(chosen):  # oldest first, as news arrives
             fallback = stored.entry.language not in order
+            versions = await self._entries.story_versions(stored.story)
             message_id = await self._outbox.add_message(
                 "entry",
                 dedup_key=f"taste:{chat.id}:{stored.story}",
-                payload=asdict(render_entry(stored, chat.language, zone_name, fallback=fallback)),
+                payload=asdict(render_entry(stored, chat.language, zone_name, fallback=fallback, versions=versions)),
                 story=(stored.story, stored.entry.language),
             )
             queued += await self._outbox.add_deliveries(message_id, [recipient])

@@ -89,6 +89,26 @@ def _rss_image(item: Mapping[str, Any], base: str, notes: list[str]) -> str | No
     return None
 
 
+# The enclosure types read as the item's official document. RSS 2.0's <enclosure> "has three required attributes.
+# url says where the enclosure is located, length says how big it is in bytes, and type says what its type is, a
+# standard MIME type" (RSS 2.0 specification); Atom's <link rel="enclosure"> has the same href and type (RFC 4287
+# 4.2.7.2). feedparser gives both as the item's links with rel "enclosure".
+DOCUMENT_TYPES = frozenset({"application/pdf", "application/x-pdf"})
+
+
+def _rss_document(item: Mapping[str, Any], base: str, notes: list[str]) -> str | None:
+    """The first PDF the item encloses, as an absolute http(s) URL; a PDF Telegram would refuse is noted."""
+    for link in item.get("links") or []:
+        if not isinstance(link, Mapping) or link.get("rel") != "enclosure":
+            continue
+        media = str(link.get("type") or "").split(";", maxsplit=1)[0].strip().lower()
+        if media in DOCUMENT_TYPES:
+            url = _http_url(base, link.get("href"), notes, "document")
+            if url:
+                return url
+    return None
+
+
 def parse_feed_document(body: bytes, *, content_type: str, url: str) -> Any:
     """feedparser's result for a body (decoded to UTF-8 first; feedparser never fetches anything itself)."""
     import feedparser  # imported by the first parse: the shell's commands that never parse do not pay for it
@@ -157,6 +177,7 @@ def _rss_entry(item: Mapping[str, Any], *, url: str, language: str, now: datetim
         image_url=_rss_image(item, url, notes),
         published_at=_clamp(published, now),
         language=language,
+        document_url=_rss_document(item, url, notes),
         notes=tuple(notes),
     )
 

@@ -25,7 +25,7 @@ from domain.entries import Entry, StoredEntry
 from domain.sources import PollTarget, SourceTrouble
 from storage import Database
 from storage.database import is_transient
-from storage.entries import EntryRecord, EntryRepository
+from storage.entries import EntryRecord, EntryRepository, StoreResult
 from storage.sources import PollState, SourceRepository
 
 if TYPE_CHECKING:
@@ -118,6 +118,14 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(part) for part in parts).encode(), usedforsecurity=False).hexdigest()
 
 
+def _content_hash(entry: Entry) -> str:
+    parts: list[object] = [entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at]
+    # Only when there is one: entries stored before documents were read keep their hash (no false "changed").
+    if entry.document_url:
+        parts.append(entry.document_url)
+    return _digest(*parts)
+
+
 def _body_hash(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
@@ -137,7 +145,7 @@ def entry_record(entry: Entry, classifier: AllianceClassifier) -> EntryRecord:
     return EntryRecord(
         entry=entry,
         key_hash=_digest(entry.key),
-        content_hash=_digest(entry.url, entry.title, entry.summary_html, entry.image_url, entry.published_at),
+        content_hash=_content_hash(entry),
         search_text=text,
         is_alliance=verdict.is_alliance,
         alliance_reason=verdict.reason,
@@ -157,6 +165,7 @@ class FeedPoller:
         *,
         http: Fetcher | None = None,
         on_new_entries: NewEntriesHandler = _no_new_entries,
+        on_changed_entries: NewEntriesHandler = _no_new_entries,
         notify_admins: AdminNotifier = _no_admins,
         organization_names: OrganizationNames = _no_organizations,
         policy: PollPolicy | None = None,
@@ -171,6 +180,7 @@ class FeedPoller:
         self._session = session
         self._owns_http = http is None
         self._on_new_entries = on_new_entries
+        self._on_changed_entries = on_changed_entries
         self._notify_admins = notify_admins
         self._organization_names = organization_names
         self.policy = policy or PollPolicy()
@@ -297,6 +307,7 @@ class FeedPoller:
 
     async def _store(self, source: PollTarget, response: FetchResult, now: datetime, started: float) -> PollOutcome:
         new: list[StoredEntry] = []
+        changed: list[StoredEntry] = []
         updated = 0
         body_hash = source.body_hash if response.not_modified else _body_hash(response.body)
         # A 200 with the very body parsed last time (a server without validators) is not parsed again.
@@ -321,7 +332,8 @@ class FeedPoller:
                     records.append(entry_record(entry, classifier))
                 except Exception as error:  # noqa: BLE001 - one item costs that item, never the poll
                     skip_item(response.url, index, entry.key, error)
-            new, updated = await self._store_records(source.id, records, now)
+            result = await self._store_records(source.id, records, now)
+            new, updated, changed = result.new, result.updated, result.changed
         outcome = "not_modified" if unchanged else "ok"
         # A 304 may omit the validators; the ones that earned it stay valid.
         etag = response.etag or (source.etag if response.not_modified else None)
@@ -364,23 +376,21 @@ class FeedPoller:
             # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
             await self._flush_health()
             await self._hand_over(new, source.id)
+        if changed:
+            await self._hand_over_changes(changed, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
 
-    async def _store_records(
-        self, source_id: int, records: list[EntryRecord], now: datetime
-    ) -> tuple[list[StoredEntry], int]:
+    async def _store_records(self, source_id: int, records: list[EntryRecord], now: datetime) -> StoreResult:
         """Store a poll's records in one transaction; when the database refuses it for what one item holds (not
         for being busy or gone), each record is stored on its own and only the refused ones are left out."""
         history = max(self.policy.history_size, 2 * len(records))
         try:
-            stored = await self.entries.store_poll(source_id, records, now=now, history_size=history)
-            return list(stored.new), stored.updated
+            return await self.entries.store_poll(source_id, records, now=now, history_size=history)
         except Exception as error:
             if is_transient(error) or len(records) < 2:
                 raise
             logger.warning("feeds.store_one_by_one", extra={"source": source_id, "error": type(error).__name__})
-        new: list[StoredEntry] = []
-        updated = 0
+        result = StoreResult(new=[], updated=0)
         for index, record in enumerate(records):
             try:
                 one = await self.entries.store_poll(source_id, [record], now=now, history_size=history)
@@ -389,9 +399,16 @@ class FeedPoller:
                     raise
                 skip_item(f"source {source_id}", index, record.entry.key, error)
                 continue
-            new.extend(one.new)
-            updated += one.updated
-        return new, updated
+            result = StoreResult(result.new + one.new, result.updated + one.updated, result.changed + one.changed)
+        return result
+
+    async def _hand_over_changes(self, changed: Sequence[StoredEntry], source_id: int) -> None:
+        """Entries whose content changed under their key go to `on_changed_entries` (the official channels' posts
+        are corrected); a failure is logged, the entries stay stored as corrected."""
+        try:
+            await self._on_changed_entries(changed)
+        except Exception:
+            logger.exception("feeds.correction_failed", extra={"source": source_id, "entries": len(changed)})
 
     async def _hand_over(self, new: Sequence[StoredEntry], source_id: int | None) -> bool:
         try:

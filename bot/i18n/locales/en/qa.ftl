@@ -169,3 +169,4 @@ qa-refusal-insult = Sorry to hear that; I'll do my best to help.
 qa-refusal-injection = I keep to my own rules and answer only questions about the alliance.
 qa-refusal-can = I can answer questions about the alliance from its knowledge base: who leads it, who its members are and from which countries, how many there are, its aims, its fund, its founding and its news.
 qa-latest-channel = 📣 In the official channel: <a href="{ $url }">the latest post</a>
+qa-channel-post = 📣 in the official channel

@@ -13,3 +13,4 @@ rendering-only-in-en = Only in English:
 rendering-read-in-ru = Read in Russian
 rendering-read-in-kk = Read in Kazakh
 rendering-read-in-en = Read in English
+rendering-document = Official document (PDF)

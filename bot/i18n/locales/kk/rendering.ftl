@@ -11,3 +11,4 @@ rendering-only-in-en = Тек ағылшын тілінде:
 rendering-read-in-ru = Орыс тілінде оқу
 rendering-read-in-kk = Қазақ тілінде оқу
 rendering-read-in-en = Ағылшын тілінде оқу
+rendering-document = Ресми құжат (PDF)

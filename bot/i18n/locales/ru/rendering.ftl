@@ -15,3 +15,4 @@ rendering-only-in-en = Только на английском:
 rendering-read-in-ru = Читать на русском
 rendering-read-in-kk = Читать на казахском
 rendering-read-in-en = Читать на английском
+rendering-document = Официальный документ (PDF)
