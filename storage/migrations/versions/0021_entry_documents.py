@@ -1,7 +1,7 @@
 """The official document an entry encloses (a PDF enclosure of a feed item), for its rich message and split fallback.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 """
 
 import sqlalchemy as sa
