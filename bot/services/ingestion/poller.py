@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -206,6 +207,11 @@ class FeedPoller:
         finally:
             await self._flush_health()
         return [outcome for group in polled for outcome in group]
+
+    async def seconds_to_next_check(self) -> float:
+        """Seconds until the next source falls due (negative when one is due, inf when none is enabled)."""
+        next_check = await self.sources.next_check()
+        return math.inf if next_check is None else (next_check - self._clock()).total_seconds()
 
     async def _poll_group(self, source_ids: list[int], delay: float) -> list[PollOutcome]:
         # Due sources are leased a group at a time, just before they are polled: one write for the group.
