@@ -15,6 +15,7 @@ from storage.outbox import Recipient
 from storage.schema import broadcasts, chats, subscriptions
 
 AUDIENCES = tuple(audience.value for audience in Audience)
+_NEXT_DUE = sa.select(sa.func.min(broadcasts.c.due_at)).where(broadcasts.c.status == "scheduled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,12 @@ class BroadcastRepository:
         )
         async with self._db.connect() as conn:
             return [_broadcast(row) for row in (await conn.execute(query)).all()]
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest scheduled broadcast falls due (None when none is scheduled)."""
+        async with self._db.connect() as conn:
+            due: datetime | None = (await conn.execute(_NEXT_DUE)).scalar_one()
+        return due
 
     async def with_status(self, status: str) -> list[Broadcast]:
         """Every broadcast in this status, oldest first."""

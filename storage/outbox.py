@@ -216,11 +216,15 @@ class Outbox:
         if rows and conn.dialect.name == "postgresql":
             await conn.execute(_NOTIFY_QUEUED)
 
+    def notify_watchers(self) -> None:
+        """Rows were queued (by this process, or by another as `listen` hears): call every watcher."""
+        for callback in self._watchers:
+            callback()
+
     def _queued(self, rows: int) -> int:
         """After the commit that queued `rows`: wake this process's watchers; returns `rows`."""
         if rows:
-            for callback in self._watchers:
-                callback()
+            self.notify_watchers()
         return rows
 
     async def add_message(

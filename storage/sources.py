@@ -41,6 +41,11 @@ class SourceExistsError(Exception):
     """A source with this URL and language is already configured."""
 
 
+_NEXT_CHECK = sa.select(sa.func.min(sources.c.next_check_at)).where(
+    sources.c.enabled.is_(True), sources.c.removed.is_(False)
+)
+
+
 def _source(row: sa.Row[tuple[object, ...]]) -> Source:
     return Source(**row._mapping)
 
@@ -201,6 +206,12 @@ class SourceRepository:
                 .order_by(sources.c.next_check_at, sources.c.id)
             )
             return list(rows.scalars())
+
+    async def next_check(self) -> datetime | None:
+        """When the enabled source checked soonest is due (None when no source is enabled)."""
+        async with self._db.connect() as conn:
+            found: datetime | None = (await conn.execute(_NEXT_CHECK)).scalar_one()
+        return found
 
     async def claim(self, source_id: int, now: datetime, *, until: datetime, due_only: bool) -> PollTarget | None:
         """Take a lease on a source for one poll; None when another poll holds it (or, with `due_only`,

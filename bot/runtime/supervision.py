@@ -11,17 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.runtime.metrics import TASK_FAILURES, TASK_RESTARTS
 from domain.alerts import Alert
 from domain.clock import utcnow
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,55 @@ HEALTHY_RUN_SECONDS = 60.0
 
 class Notifier(Protocol):
     async def notify(self, alert: Alert) -> bool: ...
+
+
+class JobPace:
+    """How often an interval job looks for work: at its interval while it finds some; while it finds none, when the
+    work it knows of falls due, but at most `idle` seconds later; at once when `wake()` says there is work.
+
+    A bot with nothing to do should cost nothing: a job that looks every few seconds for work that comes a few
+    times a day spends more CPU than all else the idle bot does. What this process gives the job wakes it; what
+    it cannot be told of (another process's work) waits at most `idle` seconds.
+    """
+
+    def __init__(self, idle: float) -> None:
+        self.idle = idle
+        self._job: tuple[BaseScheduler, str] | None = None
+        self._running = False
+        self._woken = False
+
+    def attach(self, scheduler: BaseScheduler, job_id: str) -> None:
+        """The job this pace moves (added to `scheduler` under `job_id`)."""
+        self._job = (scheduler, job_id)
+
+    def wake(self) -> None:
+        """There is work: the next run is now (or, during a run that may have looked too early, at the interval)."""
+        if self._running:
+            self._woken = True
+        else:
+            self._next_run_in(0.0)
+
+    async def run(self, look: Awaitable[object]) -> None:
+        """Await one run of the job; a run that returns a number of seconds found nothing due before then."""
+        self._running, self._woken = True, False
+        try:
+            rest = await look
+        finally:
+            self._running = False
+        if isinstance(rest, int | float) and not self._woken and rest > self._interval():
+            self._next_run_in(min(rest, self.idle))
+
+    def _interval(self) -> float:
+        job = self._job and self._job[0].get_job(self._job[1])
+        return float(getattr(job.trigger, "interval_length", math.inf)) if job else math.inf
+
+    def _next_run_in(self, seconds: float) -> None:
+        from apscheduler.jobstores.base import JobLookupError  # imported with the scheduler that calls this
+
+        if self._job is not None:
+            scheduler, job_id = self._job
+            with contextlib.suppress(JobLookupError):
+                scheduler.modify_job(job_id, next_run_time=datetime.now(UTC) + timedelta(seconds=seconds))
 
 
 class Supervisor:
@@ -53,6 +106,7 @@ class Supervisor:
         self._base = base
         self._cap = cap
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._paces: dict[str, JobPace] = {}
         self.failures: dict[str, int] = {}
 
     def configure(self, alerts: Notifier) -> None:
@@ -83,19 +137,28 @@ class Supervisor:
                 await asyncio.sleep(delay)
 
     def job(
-        self, name: str, func: Callable[..., Awaitable[object]], *, timeout: float | None = None
+        self,
+        name: str,
+        func: Callable[..., Awaitable[object]],
+        *,
+        timeout: float | None = None,
+        pace: JobPace | None = None,
     ) -> Callable[..., Awaitable[None]]:
         """`func` as a scheduled job: a failure (or a run longer than `timeout`) is reported, never lost; a run
-        cancelled by the bot's stop ends quietly (INFO `job.cancelled`).
+        cancelled by the bot's stop ends quietly (INFO `job.cancelled`). With a `pace`, a run that returns seconds
+        moves the next run that far ahead (see `JobPace`), and `wake(name)` brings it forward.
 
         APScheduler only logs a failed coroutine job, and a job that hangs blocks every later run
         (`max_instances=1`); the timeout turns a hang into a reported failure and frees the next run.
         """
+        if pace is not None:
+            self._paces[name] = pace
 
         @wraps(func)
         async def supervised(*args: Any, **kwargs: Any) -> None:
             try:
-                await asyncio.wait_for(func(*args, **kwargs), timeout)
+                look = asyncio.wait_for(func(*args, **kwargs), timeout)
+                await (pace.run(look) if pace is not None else look)
             except asyncio.CancelledError:
                 # A stop (SIGTERM, Ctrl-C) cancels the runs still going: a normal end, not a failure. Raised on,
                 # it would reach APScheduler, which logs any exception of a job as an ERROR with a traceback.
@@ -104,6 +167,10 @@ class Supervisor:
                 await self._report(name, error, restart_in=None)
 
         return supervised
+
+    def wake(self, name: str) -> None:
+        """Run the paced job `name` now: it has work (or, in tests, its clock jumped past the work it knew of)."""
+        self._paces[name].wake()
 
     async def _report(self, name: str, error: BaseException, *, restart_in: float | None) -> None:
         self.failures[name] = self.failures.get(name, 0) + 1

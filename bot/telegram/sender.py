@@ -195,8 +195,9 @@ class Sender:
         self._workers = [spawn(f"sender-{i}", self._work) for i in range(self.concurrency)]
         self._claimer = spawn("sender-claimer", self._claim_loop)
         if self._outbox.shared:
-            # Rows another replica queues (an admin's broadcast, a fan-out of the leading process).
-            self._listener = spawn("sender-listener", lambda: self._outbox.listen(self.wake))
+            # Rows another replica queues (an admin's broadcast, a fan-out of the leading process) wake whatever
+            # watches the outbox here: this sender, the broadcast job.
+            self._listener = spawn("sender-listener", lambda: self._outbox.listen(self._outbox.notify_watchers))
         logger.info("sender.start", extra={"rate": self.rate, "concurrency": self.concurrency, "paid": self._paid})
 
     def wake(self) -> None:

@@ -13,7 +13,7 @@ from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods import EditMessageText, TelegramMethod
 from sqlalchemy import select
 
-from bot.runtime.admin_jobs import REPORT_MIN_GAP, broadcast_tick
+from bot.runtime.admin_jobs import BROADCASTS_JOB, REPORT_MIN_GAP, broadcast_tick
 from bot.runtime.factory import create_bot
 from bot.services.admin.broadcasts import BroadcastService
 from domain.audit import SHELL, Actor
@@ -35,7 +35,9 @@ async def ticked_after(app: RunningBot, moment: datetime, timeout: float = 30.0)
     """Wait until a whole run of the leader's broadcast job has looked for due broadcasts at `moment` or later.
 
     The job's next run begins only after the previous one ended, so the second look past `moment` means the
-    first one, and whatever it started, is over.
+    first one, and whatever it started, is over. The test's clock jumped past `moment`, which the idle job, asleep
+    until the work it knew of, is not told of: it is woken, as real time passing would have run it, and woken again
+    during its first look past `moment` so that the second follows at its interval.
     """
     service = app.services.broadcasts
     looked = asyncio.Event()
@@ -45,11 +47,13 @@ async def ticked_after(app: RunningBot, moment: datetime, timeout: float = 30.0)
     async def due(now: datetime) -> list[Broadcast]:
         if now >= moment:
             looks.append(now)
+            app.services.supervisor.wake(BROADCASTS_JOB)
             if len(looks) >= 2:
                 looked.set()
         return await original(now)
 
     service.due = due  # type: ignore[method-assign]  # counts the leader job's looks
+    app.services.supervisor.wake(BROADCASTS_JOB)
     try:
         await asyncio.wait_for(looked.wait(), timeout)
     finally:

@@ -31,9 +31,11 @@ class WatchedOutbox(Outbox):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self.found_nothing = asyncio.Event()
+        self.claims: list[int] = []  # rows each claim found, in order
 
     async def claim(self, *, now: datetime, limit: int, not_before: Any = None) -> list[ClaimedDelivery]:
         rows = await super().claim(now=now, limit=limit, not_before=not_before)
+        self.claims.append(len(rows))
         if not rows:
             self.found_nothing.set()
         return rows
@@ -82,3 +84,28 @@ async def test_a_fan_out_of_another_replica_wakes_the_sleeping_sender(
             await other.close()
         await stub.wait_until(lambda: len(stub.sent_to(502)) == 1)
     assert "Alliance session" in stub.sent_to(502)[0].text
+
+
+async def test_a_missed_wake_delays_a_row_to_the_next_idle_look_only(
+    stub: BotAPIStub, database_url: str, db: Database
+) -> None:
+    """Rows no wake announces (another process on the SQLite file, a NOTIFY lost with its connection) are claimed by
+    the sender's next idle look: the first look that starts after their commit."""
+    stub.user(503)
+    await add_subscriber(db, 503)
+    outbox = WatchedOutbox(db)
+    sender = Sender(outbox, rate=1000, idle_poll=0.2, first_idle_poll=0.2)
+    bot = create_bot(make_settings(stub, database_url))
+    await sender.start(bot)
+    try:
+        await asyncio.wait_for(outbox.found_nothing.wait(), 30)
+        unheard = Outbox(db)  # another outbox: its commits call none of the sender's wakes
+        assert await Delivery(SubscriptionRepository(db), unheard).announce([make_entry("Alliance forum")]) == 1
+        looks_before = len(outbox.claims)
+        await stub.wait_until(lambda: len(stub.sent_to(503)) == 1)
+    finally:
+        await sender.stop()
+        await bot.session.close()
+    # At most the look already under way at the commit came back empty; the next one claimed the row.
+    assert outbox.claims[looks_before : looks_before + 2] in ([1], [0, 1], [1, 0])
+    assert "Alliance forum" in stub.sent_to(503)[0].text

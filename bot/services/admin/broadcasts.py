@@ -89,6 +89,17 @@ class BroadcastService:
         self._audit = audit
         self.policy = policy or ApprovalPolicy()
         self._clock = clock
+        self._watchers: list[Callable[[], None]] = []
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when the leader's broadcast job has work: a broadcast scheduled, started, cancelled or
+        found expired in this process, or rows queued by any process (the outbox's watchers)."""
+        self._watchers.append(callback)
+        self._outbox.watch(callback)
+
+    def _changed(self) -> None:
+        for callback in self._watchers:
+            callback()
 
     async def draft(
         self,
@@ -134,6 +145,7 @@ class BroadcastService:
             outcome = Approval.OWN
         elif (expiry := self.policy.expires_at(broadcast)) is not None and now >= expiry:
             outcome = Approval.EXPIRED  # the leader's job marks it expired and tells the drafter
+            self._changed()
         elif actor.user_id is not None and await self._broadcasts.claim_approved(broadcast_id, actor.user_id, now):
             outcome = Approval.SENT
         await self._audit_step(actor, f"broadcast.approve.{outcome.value}", broadcast=broadcast_id)
@@ -191,6 +203,7 @@ class BroadcastService:
         if actor.user_id is not None:
             await self._broadcasts.approve_schedule(broadcast_id, actor.user_id)
         await self._audit_step(actor, "broadcast.schedule", broadcast=broadcast_id, due_at=due_at.isoformat())
+        self._changed()
         return True
 
     async def start(self, broadcast_id: int, actor: Actor | None = None) -> Broadcast | None:
@@ -226,6 +239,7 @@ class BroadcastService:
             await self._record.record_broadcast(broadcast)
         if self._wake is not None:
             self._wake()
+        self._changed()
         return await self._broadcasts.get(broadcast_id)
 
     async def cancel(self, broadcast_id: int, *, actor: Actor) -> Broadcast | None:
@@ -241,6 +255,7 @@ class BroadcastService:
                 self._forget(broadcast.outbox_message_id)
             dropped = await self._outbox.cancel_message(broadcast.outbox_message_id)
             logger.info("broadcast.cancelled", extra={"broadcast": broadcast_id, "rows": dropped})
+        self._changed()
         return broadcast
 
     async def set_report(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
@@ -262,6 +277,10 @@ class BroadcastService:
     async def due(self, now: datetime) -> list[Broadcast]:
         """Scheduled broadcasts whose time has come."""
         return await self._broadcasts.due(now)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest scheduled broadcast falls due (None when none is scheduled)."""
+        return await self._broadcasts.next_due()
 
     async def running(self) -> list[Broadcast]:
         """Broadcasts being sent now."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -237,6 +238,11 @@ class FeedPoller:
         # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
         logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
         return outcomes
+
+    async def seconds_to_next_check(self) -> float:
+        """Seconds until the next source falls due (negative when one is due, inf when none is enabled)."""
+        next_check = await self.sources.next_check()
+        return math.inf if next_check is None else (next_check - self._clock()).total_seconds()
 
     async def _poll_leased(self, source: PollTarget, delay: float, until: datetime) -> PollOutcome:
         if delay:

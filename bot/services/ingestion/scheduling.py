@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.services.ingestion.poller import FeedPoller
 
 TICK_JOB_ID = "feeds.tick"
+POLLER_JOB = "poller-tick"  # the supervisor's name for it (`supervisor.wake(POLLER_JOB)`)
 MAX_TICK_SECONDS = 60
 MIN_TICK_SECONDS = 5
 
@@ -68,18 +69,26 @@ def schedule_polling(
     Each tick polls the sources that are due (each has its own interval and next-check time), starting them
     spread over half a tick so they do not all hit the network at once; the per-source lease in the database
     makes overlapping polls of one source impossible. `may_poll` is asked at every tick (the leadership lease:
-    only the leading process polls). A tick that fails or outlives the longest possible poll is reported by the
-    supervisor and the next tick runs as usual.
+    only the leading process polls). A tick that finds nothing due sleeps until the next source is (at most
+    `MAX_TICK_SECONDS`, for a source another process adds). A tick that fails or outlives the longest possible
+    poll is reported by the supervisor and the next tick runs as usual.
     """
     seconds = tick_seconds(settings)
 
-    async def tick(spread_seconds: float) -> None:
-        if may_poll():
-            await poller.poll_due(spread_seconds=spread_seconds)
+    async def tick(spread_seconds: float) -> float | None:
+        if not may_poll():
+            return None
+        if await poller.poll_due(spread_seconds=spread_seconds):
+            return None
+        return await poller.seconds_to_next_check()
 
-    supervisor = supervisor or _supervisor()
+    # With prometheus_client: only the running bot schedules polls, the shell's commands never import it.
+    from bot.runtime.supervision import JobPace, Supervisor
+
+    supervisor = supervisor or Supervisor()
+    pace = JobPace(idle=MAX_TICK_SECONDS)
     scheduler.add_job(
-        supervisor.job("poller-tick", tick, timeout=poller.policy.lease.total_seconds() + seconds),
+        supervisor.job(POLLER_JOB, tick, timeout=poller.policy.lease.total_seconds() + seconds, pace=pace),
         "interval",
         seconds=seconds,
         kwargs={"spread_seconds": seconds / 2},
@@ -90,9 +99,4 @@ def schedule_polling(
         replace_existing=True,
         next_run_time=utcnow(),
     )
-
-
-def _supervisor() -> Supervisor:
-    from bot.runtime.supervision import Supervisor  # with prometheus_client: only the running bot schedules polls
-
-    return Supervisor()
+    pace.attach(scheduler, TICK_JOB_ID)
