@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,9 +85,20 @@ class Database:
         # rather than in SQLite's busy handler, which gives up after its timeout.
         self._write_lock = asyncio.Lock()
         self._file_identity: tuple[int, int] | None = None  # SQLite: the file opened, (device, inode)
+        self._watchers: dict[str, list[Callable[[], None]]] = {}
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+
+    def watch(self, topic: str, callback: Callable[[], None]) -> None:
+        """Call `callback` when a repository of this process changes `topic` (e.g. "sources": a source added or due
+        sooner), whichever repository object wrote it. Other processes' writes are not seen here."""
+        self._watchers.setdefault(topic, []).append(callback)
+
+    def changed(self, topic: str) -> None:
+        """Tell the watchers of `topic` (called by a repository after its transaction has committed)."""
+        for callback in self._watchers.get(topic, ()):
+            callback()
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -41,6 +41,7 @@ class SourceExistsError(Exception):
     """A source with this URL and language is already configured."""
 
 
+SOURCES_CHANGED = "sources"  # the `Database.watch` topic: a source added, resumed or made due sooner
 _NEXT_CHECK = sa.select(sa.func.min(sources.c.next_check_at)).where(
     sources.c.enabled.is_(True), sources.c.removed.is_(False)
 )
@@ -59,6 +60,10 @@ class SourceRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when this process adds a source or makes one due sooner (`Database.watch`)."""
+        self._db.watch(SOURCES_CHANGED, callback)
 
     async def add(self, new: NewSource) -> Source:
         """Add a source, due at once; a removed source with the same URL and language comes back instead.
@@ -95,7 +100,9 @@ class SourceRepository:
             else:
                 source_id = row.id
                 await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
-            return _source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one())
+            added = _source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one())
+        self._db.changed(SOURCES_CHANGED)  # due at once: a poller that sleeps until its next check wakes
+        return added
 
     async def seed(self, defaults: Iterable[NewSource]) -> list[Source]:
         """Add each default whose URL and language were never configured; removed sources stay removed."""
@@ -130,6 +137,8 @@ class SourceRepository:
                 ).scalar_one()
                 known.add((new.url, new.language))
                 added.append(_source((await conn.execute(sa.select(sources).where(sources.c.id == source_id))).one()))
+        if added:
+            self._db.changed(SOURCES_CHANGED)
         return added
 
     async def get(self, source_id: int) -> Source | None:
@@ -172,6 +181,8 @@ class SourceRepository:
             values |= {"consecutive_failures": 0, "next_check_at": now}
         async with self._db.begin() as conn:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(**values))
+        if enabled:
+            self._db.changed(SOURCES_CHANGED)
 
     async def set_interval(self, source_id: int, seconds: int, *, poll_by: datetime | None = None) -> datetime | None:
         """Poll a source every `seconds`; a next poll planned later than `poll_by` moves to `poll_by` (a shorter
@@ -186,6 +197,8 @@ class SourceRepository:
             found: datetime | None = (
                 await conn.execute(sa.select(c.next_check_at).where(c.id == source_id))
             ).scalar_one_or_none()
+        if poll_by is not None:
+            self._db.changed(SOURCES_CHANGED)
         return found
 
     async def set_headers(self, source_id: int, headers: dict[str, str] | None) -> None:

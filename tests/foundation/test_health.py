@@ -149,6 +149,8 @@ async def test_metrics_count_as_the_admin_console_counts(stub: BotAPIStub, site:
             await reader.ask(question)
         misses = await boss.ask("/kb misses")
         after_questions = await scrape(port)
+        # Fixed at the source, then resumed (a resumed source is due at once: the bot may poll it right away).
+        site.serve("/broken/", rss([]))
         await running.services.source_admin.set_enabled(source.id, True, actor=SHELL)
         resumed = await scrape(port)
         relisted = await boss.ask("/sources")

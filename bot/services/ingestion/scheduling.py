@@ -100,3 +100,4 @@ def schedule_polling(
         next_run_time=utcnow(),
     )
     pace.attach(scheduler, TICK_JOB_ID)
+    poller.sources.watch(pace.wake)  # a source added or made due sooner in this process is polled at once

@@ -69,7 +69,12 @@ admin-src-added = Added source #{ $id } ({ $entries ->
 }).
     { $line }
 admin-src-polling = Polling…
-admin-src-polled = Source #{ $id } polled: { $outcome }, new items: { $new }. Error: { $error }
+admin-src-polled = Source #{ $id } polled: { $outcome ->
+        [ok] read
+        [not_modified] not changed since the last poll
+        [busy] another poll of it was running, try again
+       *[other] failed ({ $outcome })
+    }, new items: { $new }. Error: { $error }
 admin-src-done-pause = Source #{ $id } is paused.
 admin-src-done-resume = Source #{ $id } is polled again.
 admin-src-done-remove = Source #{ $id } is removed; its stored news stays.

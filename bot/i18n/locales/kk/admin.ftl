@@ -66,7 +66,12 @@ admin-src-added = #{ $id } көзі қосылды (қазір таспада { 
 }).
     { $line }
 admin-src-polling = Сұралуда…
-admin-src-polled = #{ $id } көзі сұралды: { $outcome }, жаңа материалдар: { $new }. Қате: { $error }
+admin-src-polled = #{ $id } көзі сұралды: { $outcome ->
+        [ok] оқылды
+        [not_modified] соңғы сұраудан бері өзгермеген
+        [busy] оны басқа сұрау оқып жатты, қайталап көріңіз
+       *[other] қате ({ $outcome })
+    }, жаңа материалдар: { $new }. Қате: { $error }
 admin-src-done-pause = #{ $id } көзі кідіртілді.
 admin-src-done-resume = #{ $id } көзі қайта сұралады.
 admin-src-done-remove = #{ $id } көзі жойылды; сақталған жаңалықтар қалады.

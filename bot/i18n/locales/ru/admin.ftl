@@ -72,7 +72,12 @@ admin-src-added = Добавлен источник #{ $id } (сейчас в л
 }).
     { $line }
 admin-src-polling = Опрашиваю…
-admin-src-polled = Источник #{ $id } опрошен: { $outcome }, новых материалов: { $new }. Ошибка: { $error }
+admin-src-polled = Источник #{ $id } опрошен: { $outcome ->
+        [ok] прочитан
+        [not_modified] не изменился с прошлого опроса
+        [busy] его уже опрашивали, попробуйте ещё раз
+       *[other] ошибка ({ $outcome })
+    }, новых материалов: { $new }. Ошибка: { $error }
 admin-src-done-pause = Источник #{ $id } на паузе.
 admin-src-done-resume = Источник #{ $id } снова опрашивается.
 admin-src-done-remove = Источник #{ $id } удалён; сохранённые новости остаются.
