@@ -25,8 +25,11 @@ from bot.services.ingestion.scheduling import MAX_TICK_SECONDS, POLLER_JOB, TICK
 from domain.audit import Actor
 from domain.broadcasts import Audience
 from domain.clock import utcnow
+from domain.sources import NewSource
 from local_telegram import BotAPIStub
+from storage.sources import SourceRepository
 from tests.conftest import ADMIN_ID, RunningBot, make_settings, start_bot
+from tests.support.feeds import FeedSite, Item, rss
 
 
 class Runs:
@@ -140,3 +143,17 @@ async def test_the_idle_poller_tick_sleeps_with_no_source(idle_bot: RunningBot) 
     ended = await runs.look_after_wake(idle_bot.services.supervisor, POLLER_JOB, 5)
     # Every 5 s before, to find no source due.
     assert runs.planned() >= ended + timedelta(seconds=MAX_TICK_SECONDS - 1)
+
+
+async def test_a_source_added_while_the_poller_sleeps_is_polled_at_once(idle_bot: RunningBot, site: FeedSite) -> None:
+    # Added by any repository of this process (the console's, the shell's service, a test's): the sleeping tick is
+    # woken, and the source's first poll does not wait for the tick's idle look a minute later.
+    runs = Runs(idle_bot.services.scheduler, TICK_JOB_ID)
+    ended = await runs.look_after_wake(idle_bot.services.supervisor, POLLER_JOB, 5)
+    assert runs.planned() >= ended + timedelta(seconds=MAX_TICK_SECONDS - 1)
+    url = site.serve("/feed/", rss([Item(title="Hello", link="http://x/1", guid="1")]))
+    runs.drop_ended()
+    added = await SourceRepository(idle_bot.services.db).add(NewSource(url, "rss", "en", "Local", 300))
+    await runs.next_end()  # woken by the add, not after the idle look
+    polled = await SourceRepository(idle_bot.services.db).get(added.id)
+    assert polled is not None and polled.last_success_at is not None
