@@ -40,16 +40,17 @@ typecheck: $(STAMP)
 # environment or on the command line is used as it is.
 TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 # Four workers (pytest-xdist) on two cores: most of a test waits on sockets and timers (the load stays under 2.5);
-# on 7 December pytest took 8 min 45 s with four and 14 min 36 s with two, both green.
+# on 7 December pytest took 8 min 45 s with four and 14 min 36 s with two, both green. `worksteal`: a worker that
+# runs out of tests takes some of another's (with `load`, a worker's early share stays its own and ends the run late).
 PYTEST_WORKERS ?= 4
 
 pytest: $(STAMP)
 	@if [ "$(origin TEST_DATABASE_URL)" != file ] || $(BIN)/python -m tests.support.postgres "$(TEST_DATABASE_URL)"; then \
 		echo "PostgreSQL cases: on $(TEST_DATABASE_URL)"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS); \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal; \
 	else \
 		echo "PostgreSQL cases skipped: no server answers at $(TEST_DATABASE_URL) (start PostgreSQL or set TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest -n $(PYTEST_WORKERS); \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal; \
 	fi
 
 test: lint typecheck pytest

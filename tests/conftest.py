@@ -63,8 +63,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """A `slow` test (subprocesses, thousands of sends) gets five times the per-test timeout: on busy shared cores
     it may take minutes, and the timeout is there to catch a hang, not to measure speed.
 
-    Slow tests run first (a stable sort keeps the order within each group): pytest-xdist hands tests out in this
-    order, so the long ones spread over the workers at the start instead of one of them ending the run alone.
+    Slow tests run first, spread over the workers (`_slow_first`), so that no long one starts last and ends the run
+    alone.
 
     Without TEST_DATABASE_URL the PostgreSQL cases are deselected, and the summary says so in one line
     (`pytest_terminal_summary`) instead of a skip line for each of them.
@@ -72,12 +72,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(600))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items[:] = _slow_first(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
     if not TEST_DATABASE_URL:
         postgres = [item for item in items if item.get_closest_marker("postgres")]
         if postgres:
             config.hook.pytest_deselected(items=postgres)
             items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+def _slow_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The order for `workers` pytest-xdist workers under `--dist worksteal`: it hands each worker one contiguous
+    share of this list (the sizes below are its own) and an idle worker steals from the end of another's share. So
+    each share starts with its turn of the slow tests, dealt round-robin, then ordinary ones: every slow test starts
+    early on its own worker, and what is stolen at the end is short. The order within each group is kept."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    rest = iter([item for item in items if not item.get_closest_marker("slow")])
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for worker in range(workers):
+        share = remaining // (workers - worker)
+        remaining -= share
+        dealt = slow[worker::workers]
+        ordered += dealt + [item for _, item in zip(range(share - len(dealt)), rest, strict=False)]
+    return ordered + list(rest)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -35,7 +35,7 @@ subscriptions = sa.Table(
 DIGEST_INDEX_SQL = (
     "CREATE INDEX ix_subscriptions_digest ON subscriptions (scope, paused, chat_id) WHERE mode <> 'instant'"
 )
-sa.event.listen(subscriptions, "after_create", sa.DDL(DIGEST_INDEX_SQL))
+sa.event.listen(subscriptions, "after_create", sa.DDL(DIGEST_INDEX_SQL))  # type: ignore[no-untyped-call]
 
 # The matching index: one row per (subscription, news language), keyed by what an entry is matched on, so the
 # subscribers of a new entry are one index range and an entry nobody wants costs one empty lookup.
