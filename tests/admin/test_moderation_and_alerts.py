@@ -156,6 +156,10 @@ async def test_a_disabled_source_alerts_each_admin_in_their_language_with_a_butt
         assert [b["text"] for b in to_english.buttons] == ["▶️ Enable source #1", "📋 All sources"]
         assert [b["text"] for b in to_kazakh.buttons] == ["▶️ #1 көзін қосу", "📋 Барлық көздер"]
 
+        async def up(_request: web.Request) -> web.StreamResponse:
+            return web.Response(text=rss([]), content_type="application/rss+xml")
+
+        site.handle("/broken", up)  # fixed at the source, then enabled: the bot polls it again at once
         query = kazakh.press(to_kazakh, "▶️")
         assert (await kazakh.callback_answer(query))["text"] == localizer("kk")("admin-src-done-resume", id=1)
         assert (await kazakh.reply()).text == localizer("kk")("admin-src-done-resume", id=1)

@@ -74,14 +74,16 @@ class HeldFetch:
 
 async def test_two_polls_of_one_source_never_overlap(harness: Harness):
     # While one poll of a source is in flight (its fetch held open, however long the machine takes), a tick and
-    # a `feeds poll` of it are both told "busy"; the source is fetched once.
+    # another process's `feeds poll` of it are both told "busy"; the source is fetched once. (A `poll_now` in the
+    # same process waits for the poll in flight and gives its outcome: see test_poll_now_during_a_tick.)
     held = HeldFetch(rss(items(1)).encode())
     poller = FeedPoller(harness.db, http=held, policy=harness.poller.policy, clock=harness.clock)
+    other_process = FeedPoller(harness.db, http=held, policy=harness.poller.policy, clock=harness.clock)
     source = await harness.add("http://feeds.test/slow")
     first = asyncio.create_task(poller.poll_now([source.id]))
     await held.fetching.wait()
     assert [outcome.outcome for outcome in await poller.poll_due()] == ["busy"]
-    assert [outcome.outcome for outcome in await poller.poll_now([source.id])] == ["busy"]
+    assert [outcome.outcome for outcome in await other_process.poll_now([source.id])] == ["busy"]
     held.answer.set()
     assert [outcome.outcome for outcome in await first] == ["ok"]
     assert held.fetches == 1
@@ -147,3 +149,19 @@ def test_many_sources_added_at_once_spread_over_the_interval(interval: int, firs
         buckets[int(phase / interval * 10)] += 1
     # Each tenth of the interval gets about a tenth of the polls: no tick has to poll everything.
     assert max(buckets) < sources / 10 * 1.3
+
+
+async def test_poll_now_during_a_tick(harness: Harness):
+    # The admin's 🔄 (or a test) while this process's tick polls the source: the answer is that poll's outcome, not
+    # "busy, try again", and the source is fetched once.
+    held = HeldFetch(rss(items(1)).encode())
+    poller = FeedPoller(harness.db, http=held, policy=harness.poller.policy, clock=harness.clock)
+    source = await harness.add("http://feeds.test/slow")
+    tick = asyncio.create_task(poller.poll_due())
+    await held.fetching.wait()
+    pressed = asyncio.create_task(poller.poll_now([source.id]))
+    await poller.waiting_for(source.id)
+    held.answer.set()
+    assert [outcome.outcome for outcome in await tick] == ["ok"]
+    assert [outcome.outcome for outcome in await pressed] == ["ok"]
+    assert held.fetches == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import math
@@ -174,6 +175,9 @@ class FeedPoller:
     ) -> None:
         self.sources = SourceRepository(db)
         self.entries = EntryRepository(db)
+        # The polls this process runs now, by source: `poll_now` of a source a round is polling waits for that poll.
+        self._in_flight: dict[int, asyncio.Future[PollOutcome]] = {}
+        self._joined: dict[int, asyncio.Event] = {}  # set when a `poll_now` waits for the poll in flight
         # `http` fetches every source (the tests pass one of their own; the caller closes it). Without one, the
         # poller makes the aiohttp one over `session`, or over a session of its own opened at the first fetch (a
         # session needs a running loop, and factories run before it) and closed in `close()`.
@@ -229,7 +233,11 @@ class FeedPoller:
         step = spread_seconds / len(due)
         try:
             polled = await asyncio.gather(
-                *(self._poll_leased(by_id[i], n * step, until) for n, i in enumerate(due) if i in by_id)
+                *(
+                    self._tracked(i, self._poll_leased(by_id[i], n * step, until))
+                    for n, i in enumerate(due)
+                    if i in by_id
+                )
             )
         finally:
             await self._flush_health()
@@ -270,19 +278,45 @@ class FeedPoller:
         finally:
             await self._flush_health()
 
+    async def _tracked(self, source_id: int, poll: Awaitable[PollOutcome]) -> PollOutcome:
+        """Run the poll of a source this process leased, so that a `poll_now` of it meanwhile waits for its outcome."""
+        future: asyncio.Future[PollOutcome] = asyncio.get_running_loop().create_future()
+        self._in_flight[source_id] = future
+        outcome: PollOutcome | None = None
+        try:
+            outcome = await poll
+            return outcome
+        finally:
+            if self._in_flight.get(source_id) is future:
+                del self._in_flight[source_id]
+                self._joined.pop(source_id, None)
+            if outcome is None:
+                future.cancel()
+            else:
+                future.set_result(outcome)
+
+    async def waiting_for(self, source_id: int) -> None:
+        """Return once a `poll_now` of this source waits for the poll this process has in flight (for tests)."""
+        await self._joined.setdefault(source_id, asyncio.Event()).wait()
+
     async def _poll_one(self, source_id: int) -> PollOutcome:
         async with self._semaphore:
             now = self._clock()
             try:
                 source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
-                if source is None:
-                    logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
-                    return PollOutcome(source_id=source_id, url="", outcome="busy")
-                return await self.poll_source(source)
+                if source is not None:
+                    return await self._tracked(source.id, self.poll_source(source))
             except Exception as error:
                 # The database itself failed (locked, gone): this source's lease expires and it is retried.
                 logger.exception("feeds.poll_crashed", extra={"source": source_id})
                 return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
+        running = self._in_flight.get(source_id)
+        if running is not None:  # this process is polling it (a round's tick): that poll's outcome (its slot free)
+            self._joined.setdefault(source_id, asyncio.Event()).set()
+            with contextlib.suppress(asyncio.CancelledError):
+                return await asyncio.shield(running)
+        logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
+        return PollOutcome(source_id=source_id, url="", outcome="busy")
 
     async def _record(self, source_id: int, state: PollState) -> None:
         # Health records wait for a batch (one transaction for many polls); the lease they release holds
