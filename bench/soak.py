@@ -242,9 +242,9 @@ async def soak(minutes: float, *, traced: bool = False) -> int:
                     print(f"the bot exited with {process.returncode}")
                     return 1
                 if elapsed >= min(WARM_UP, minutes * 60 / 4):
-                    if not samples or (elapsed >= minutes * 30 and marks == 1):
+                    samples.append((elapsed, rss_kb(process.pid)))  # before a breakdown, which allocates
+                    if len(samples) == 1 or (elapsed >= minutes * 30 and marks == 1):
                         marks = _mark(process, marks, traced)  # tracing starts at the first, a snapshot halfway
-                    samples.append((elapsed, rss_kb(process.pid)))
                 await asyncio.sleep(SAMPLE_EVERY)
             marks = _mark(process, marks, traced)
             heaps = [Path(f"{snapshots}.heap.{n}") for n in range(1, marks + 1)]
@@ -252,7 +252,7 @@ async def soak(minutes: float, *, traced: bool = False) -> int:
             await _written([*heaps, *traces], process)
             _breakdowns(heaps)
             if traced:
-                _growth(*traces)
+                _growth(traces[0], traces[1])
         finally:
             stop.set()
             for task in tasks:
