@@ -3,13 +3,14 @@
 Run: `python -m bench.soak` (10 minutes, the figures in docs/PERFORMANCE.md), `python -m bench.soak --hours 2`
 (the goal's run) or `python -m bench.soak --minutes 1` (a smoke run); `--tracemalloc` runs the bot under
 tracemalloc (from the first sample on) and prints what grew from the middle of the run to its end (tracemalloc's
-own memory is in the RSS then).
-127.0.0.1 only: the Bot API stub and a feed site run in this process, the bot (`python -m bot run`) in a
-subprocess whose resident memory (VmRSS from /proc) is sampled every few seconds. The feed gains an item every
-30 s (news is stored and fanned out to 50 subscribers); 50 users ask questions at QUESTIONS_PER_SECOND. Samples
-start once /healthz answers and the warm-up has passed (not while the bot is still importing). Printed: RSS at
-start, end, max, and the slope over the second half in MB per minute; the ratio end / start is the figure compared
-with the baseline (a flat process is 1.0).
+own memory is in the RSS then). Every run prints a breakdown of the bot's memory (bench/_heap.py) at the first
+sample, halfway and at the end: Python's heap, malloc in use and kept free, SQLite's memory, live objects by type.
+127.0.0.1 only: the Bot API stub and a feed site run in this process, the bot (`bot run`, through a small wrapper
+that answers SIGUSR1 and SIGUSR2) in a subprocess whose resident memory (VmRSS from /proc) is sampled every few
+seconds. The feed gains an item every 30 s (news is stored and fanned out to 50 subscribers); 50 users ask
+questions at QUESTIONS_PER_SECOND. Samples start once /healthz answers and the warm-up has passed (not while the
+bot is still importing). Printed: RSS at start, end, max, and the slope over the second half in MB per minute; the
+ratio end / start is the figure compared with the baseline (a flat process is 1.0).
 """
 
 from __future__ import annotations
