@@ -18,6 +18,7 @@ from bot.runtime.backups import start_backups
 from bot.runtime.bootstrap import Services
 from bot.runtime.delivery_jobs import start_delivery, stop_delivery
 from bot.runtime.health import HealthServer
+from bot.runtime.heap import start_heap_trim
 from bot.runtime.housekeeping import start_housekeeping
 from bot.runtime.leadership import Leadership
 from bot.runtime.supervision import Supervisor, Watchdog, watch_stalls
@@ -80,6 +81,7 @@ def create_dispatcher(services: Services) -> Dispatcher:
     dp.startup.register(start_admin)
     dp.startup.register(start_official_channels)
     dp.startup.register(start_housekeeping)
+    dp.startup.register(start_heap_trim)
     dp.startup.register(start_backups)
     dp.shutdown.register(stop_delivery)  # before on_shutdown, which closes the database
     dp.shutdown.register(stop_inbox)

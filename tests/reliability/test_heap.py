@@ -1,0 +1,60 @@
+"""Memory freed by the bot's threads goes back to the system: a job trims malloc's arenas (bot.runtime.heap).
+
+Under the soak the resident size kept growing with memory that the aiosqlite connection threads had freed and glibc
+kept in their arenas; see docs/PERFORMANCE.md, "Memory under the soak".
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.runtime.heap import JOB_ID, TRIM_MINUTES, glibc_malloc_trim, trim_heap
+from tests.conftest import RunningBot
+
+BLOCK = 16 * 1024  # under malloc's mmap threshold (128 KiB): from the thread's arena, as SQLite's pages are
+BLOCKS = 2048  # 32 MiB
+KEPT_EVERY = 16  # one block in 16 stays: the arena's top is never free, so malloc itself gives nothing back
+
+
+def resident_anonymous() -> int:
+    """RssAnon of this process, in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no RssAnon")
+
+
+async def test_the_trim_job_is_registered(app: RunningBot):
+    if glibc_malloc_trim() is None:
+        pytest.skip("no glibc: nothing to trim, no job")
+    job = app.services.scheduler.get_job(JOB_ID)
+    assert job is not None
+    assert job.trigger.interval == timedelta(minutes=TRIM_MINUTES)
+
+
+def test_a_trim_gives_back_what_a_thread_freed():
+    if glibc_malloc_trim() is None:
+        pytest.skip("no glibc malloc_trim")
+    kept: list[bytearray] = []
+
+    def churn() -> None:
+        blocks = [bytearray(BLOCK) for _ in range(BLOCKS)]  # zero-filled: every page is touched
+        kept.extend(blocks[KEPT_EVERY - 1 :: KEPT_EVERY])
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    worker.join()
+    freed = BLOCK * (BLOCKS - len(kept))
+    before = resident_anonymous()
+    assert trim_heap()
+    after = resident_anonymous()
+    assert before - after >= freed // 2, (before, after, freed)
+    assert len(kept) == BLOCKS // KEPT_EVERY
+
+
+def test_no_trim_where_there_is_no_glibc():
+    assert trim_heap(None) is False
