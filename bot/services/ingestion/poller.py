@@ -39,9 +39,13 @@ AdminNotifier = Callable[[SourceTrouble], Awaitable[object]]  # the Telegram ada
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600
-# A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
+# A stored entry not handed over after HANDOFF_GRACE is handed over again for a day: looked for at the polling ticks
+# after this process starts and after one of its hand-overs did not complete, until a look covers them, and every
+# HANDOFF_LOOK_EVERY anyway (another process, a `feeds poll` of the shell, may have died after storing).
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
+HANDOFF_LOOK_EVERY = timedelta(minutes=5)
+HANDOFF_PAGE = 500  # entries handed over again per look
 HEALTH_BATCH = 1000  # poll records per transaction at most (a round writes its quiet polls in one)
 _REFUSED = {401, 403}
 
@@ -189,6 +193,9 @@ class FeedPoller:
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
+        # Entries stored before this moment may be waiting for a hand-over (None: every one was looked for since).
+        self._lost_since: datetime | None = None
+        self._handoffs_looked_at: datetime | None = None  # the last look for them
 
     @property
     def fetcher(self) -> Fetcher:
@@ -212,7 +219,7 @@ class FeedPoller:
         `sources x tick / interval`. The round leases its due sources in one statement and writes their health
         records in one transaction at its end (sooner for a poll that found news, or every `HEALTH_BATCH`).
         """
-        await self.resume_handoffs()
+        await self._look_for_lost_handoffs()
         now = self._clock()
         due = await self.sources.due(now)
         if not due:
@@ -379,9 +386,14 @@ class FeedPoller:
             },
         )
         if new:
-            # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
-            await self._flush_health()
-            await self._hand_over(new, source.id)
+            handed = False
+            try:
+                # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
+                await self._flush_health()
+                handed = await self._hand_over(new, source.id)
+            finally:
+                if not handed:  # failed, raised or cancelled: the next ticks look for what was stored
+                    self._lost_since = self._clock()
         if changed:
             await self._hand_over_changes(changed, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
@@ -425,15 +437,42 @@ class FeedPoller:
         await self.entries.mark_announced([entry.id for entry in new], self._clock())
         return True
 
+    async def _look_for_lost_handoffs(self) -> None:
+        """`resume_handoffs` at a tick when entries may be waiting: from this process's start or a hand-over of
+        its own that did not complete until a look `HANDOFF_GRACE` later, and every `HANDOFF_LOOK_EVERY` (a
+        tick of quiet polls is spared the query)."""
+        now = self._clock()
+        if self._handoffs_looked_at is None:  # the first tick of this process
+            self._lost_since = now
+        elif self._lost_since is None and now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY:
+            return
+        lost_since = self._lost_since
+        self._handoffs_looked_at = now
+        await self.resume_handoffs()
+        # A look covers what was stored up to HANDOFF_GRACE before it; a hand-over that failed meanwhile (during
+        # the look, or its own) has moved `_lost_since` on, and is looked for again.
+        if lost_since is not None and self._lost_since == lost_since and now - HANDOFF_GRACE >= lost_since:
+            self._lost_since = None
+
     async def resume_handoffs(self) -> int:
         """Hand over entries stored but never handed over (the process died in between, or the hand-over
         failed); the hand-over is idempotent, so one that did complete is not repeated. Returns the entries."""
         now = self._clock()
-        pending = await self.entries.unannounced(seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE)
-        if pending and await self._hand_over(pending, None):
-            logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
-            return len(pending)
-        return 0
+        pending = await self.entries.unannounced(
+            seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE, limit=HANDOFF_PAGE
+        )
+        if not pending:
+            return 0
+        handed = False
+        try:
+            handed = await self._hand_over(pending, None)
+        finally:
+            if not handed or len(pending) == HANDOFF_PAGE:  # failed, or more may be waiting: look again
+                self._lost_since = self._clock()
+        if not handed:
+            return 0
+        logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
+        return len(pending)
 
     async def _current_classifier(self) -> AllianceClassifier:
         try:
