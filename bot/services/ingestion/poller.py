@@ -39,8 +39,8 @@ AdminNotifier = Callable[[SourceTrouble], Awaitable[object]]  # the Telegram ada
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600
-# A stored entry not handed over after HANDOFF_GRACE is handed over again for a day: looked for at the polling ticks
-# after this process starts and after one of its hand-overs did not complete, until a look covers them, and every
+# A stored entry not handed over after HANDOFF_GRACE is handed over again for a day: looked for at a polling tick
+# when this process starts, HANDOFF_GRACE after that and after one of its own hand-overs did not complete, and every
 # HANDOFF_LOOK_EVERY anyway (another process, a `feeds poll` of the shell, may have died after storing).
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
@@ -193,8 +193,8 @@ class FeedPoller:
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
-        # Entries stored before this moment may be waiting for a hand-over (None: every one was looked for since).
-        self._lost_since: datetime | None = None
+        # When hand-overs of this process did not complete, oldest first, until a look has covered them.
+        self._losses: list[datetime] = []
         self._handoffs_looked_at: datetime | None = None  # the last look for them
 
     @property
@@ -392,8 +392,8 @@ class FeedPoller:
                 await self._flush_health()
                 handed = await self._hand_over(new, source.id)
             finally:
-                if not handed:  # failed, raised or cancelled: the next ticks look for what was stored
-                    self._lost_since = self._clock()
+                if not handed:  # failed, raised or cancelled: a tick looks for what was stored
+                    self._losses.append(self._clock())
         if changed:
             await self._hand_over_changes(changed, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
@@ -438,21 +438,19 @@ class FeedPoller:
         return True
 
     async def _look_for_lost_handoffs(self) -> None:
-        """`resume_handoffs` at a tick when entries may be waiting: from this process's start or a hand-over of
-        its own that did not complete until a look `HANDOFF_GRACE` later, and every `HANDOFF_LOOK_EVERY` (a
-        tick of quiet polls is spared the query)."""
+        """`resume_handoffs` at a tick when entries may be waiting: at this process's first tick and once more
+        `HANDOFF_GRACE` later (a process that died before this one started), `HANDOFF_GRACE` after a hand-over of
+        its own did not complete, and every `HANDOFF_LOOK_EVERY` (another process's); other ticks spare the query."""
         now = self._clock()
-        if self._handoffs_looked_at is None:  # the first tick of this process
-            self._lost_since = now
-        elif self._lost_since is None and now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY:
-            return
-        lost_since = self._lost_since
-        self._handoffs_looked_at = now
+        if self._handoffs_looked_at is None:  # the first tick of this process (or every one until a look succeeds)
+            self._losses.append(now)
+        elif not (self._losses and now - HANDOFF_GRACE >= self._losses[0]):
+            if now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY:
+                return
         await self.resume_handoffs()
-        # A look covers what was stored up to HANDOFF_GRACE before it; a hand-over that failed meanwhile (during
-        # the look, or its own) has moved `_lost_since` on, and is looked for again.
-        if lost_since is not None and self._lost_since == lost_since and now - HANDOFF_GRACE >= lost_since:
-            self._lost_since = None
+        self._handoffs_looked_at = now
+        # A look finds what was stored up to HANDOFF_GRACE before it; what was lost since is looked for again.
+        self._losses = [moment for moment in self._losses if moment > now - HANDOFF_GRACE]
 
     async def resume_handoffs(self) -> int:
         """Hand over entries stored but never handed over (the process died in between, or the hand-over
@@ -468,7 +466,7 @@ class FeedPoller:
             handed = await self._hand_over(pending, None)
         finally:
             if not handed or len(pending) == HANDOFF_PAGE:  # failed, or more may be waiting: look again
-                self._lost_since = self._clock()
+                self._losses.append(self._clock())
         if not handed:
             return 0
         logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
