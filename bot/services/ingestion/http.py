@@ -10,6 +10,7 @@ import asyncio
 import functools
 import socket
 import zlib
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -130,7 +131,7 @@ class HttpFetcher:
             limits=self.limits,
             etag=request.etag,
             last_modified=request.last_modified,
-            headers=dict(request.headers),
+            headers=request.headers,
         )
 
     async def close(self) -> None:
@@ -185,11 +186,11 @@ async def fetch(
     limits: FetchLimits,
     etag: str | None = None,
     last_modified: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
     """GET a URL with conditional headers, following redirects by hand (limit, http/https only).
 
-    Raises FetchError for anything but a 2xx or 304 answer within the limits.
+    Raises FetchError for anything but a 2xx or 304 answer within the limits. `headers` is only read.
     """
     request_headers = dict(headers or {})
     if etag:

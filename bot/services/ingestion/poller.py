@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
@@ -108,10 +110,27 @@ class PollOutcome:
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
-def _record_poll(outcome: str, seconds: float) -> None:
-    from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+_poll_recorder: list[Callable[[str, float], None]] = []  # the metrics' record_poll, imported at the first poll
 
-    record_poll(outcome, seconds)
+
+def _record_poll(outcome: str, seconds: float) -> None:
+    if not _poll_recorder:
+        from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+
+        _poll_recorder.append(record_poll)
+    _poll_recorder[0](outcome, seconds)
+
+
+def _headers(kind: str, language: str, extra: dict[str, str] | None) -> Mapping[str, str]:
+    """A poll's request headers: one shared (read-only) mapping per kind and language for sources without extras."""
+    if extra:
+        return request_headers(SOURCE_KINDS[kind].accept, language, extra)
+    return _plain_headers(kind, language)
+
+
+@functools.cache
+def _plain_headers(kind: str, language: str) -> Mapping[str, str]:
+    return MappingProxyType(request_headers(SOURCE_KINDS[kind].accept, language))
 
 
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
@@ -191,6 +210,7 @@ class FeedPoller:
         self.policy = policy or PollPolicy()
         self._clock = clock
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
+        self._lease = self.policy.lease  # asked by every poll of a round
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
         # When hand-overs of this process did not complete, oldest first, until a look has covered them.
@@ -256,10 +276,10 @@ class FeedPoller:
             await asyncio.sleep(delay)
         async with self._semaphore:
             now = self._clock()
-            if now + self.policy.lease > until:
+            if now + self._lease > until:
                 try:
                     renewed = await self.sources.claim_many(
-                        [source.id], now, until=now + self.policy.lease, due_only=True, held=until
+                        [source.id], now, until=now + self._lease, due_only=True, held=until
                     )
                 except Exception as error:
                     logger.exception("feeds.poll_crashed", extra={"source": source.id})
@@ -307,7 +327,7 @@ class FeedPoller:
         started = time.perf_counter()
         now = self._clock()
         try:
-            headers = request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers)
+            headers = _headers(source.kind, source.language, source.extra_headers)
             response = await self.fetcher.get(FetchRequest(source.url, headers, source.etag, source.last_modified))
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -374,17 +394,10 @@ class FeedPoller:
         if response.permanent_url:
             logger.info("feeds.moved", extra={"source": source.id, "from": source.url, "to": response.permanent_url})
         # A poll that stored nothing is one of thousands an hour: DEBUG (the round's `feeds.round` line counts it).
-        logger.log(
-            logging.INFO if new or updated else logging.DEBUG,
-            "feeds.poll",
-            extra={
-                "source": source.id,
-                "outcome": outcome,
-                "new": len(new),
-                "updated": updated,
-                "duration_ms": duration_ms,
-            },
-        )
+        level = logging.INFO if new or updated else logging.DEBUG
+        if logger.isEnabledFor(level):
+            extra = {"source": source.id, "outcome": outcome, "new": len(new), "updated": updated}
+            logger.log(level, "feeds.poll", extra=extra | {"duration_ms": duration_ms})
         if new:
             handed = False
             try:
