@@ -62,6 +62,27 @@ def _target(row: sa.Row[tuple[object, ...]]) -> PollTarget:
     return PollTarget(*columns, None if headers is None or headers == "null" else json.loads(str(headers)))
 
 
+def _lease_due() -> sa.Update:
+    c = sources.c
+    now, until = sa.bindparam("now", type_=c.polling_until.type), sa.bindparam("until", type_=c.polling_until.type)
+    free = sa.or_(c.polling_until.is_(None), c.polling_until < now)
+    # A due source another poll holds keeps its lease (written unchanged) and comes back as not leased; the order
+    # is read from the time as stored (SQLite's text sorts as the time does; PostgreSQL's driver reads it itself).
+    return (
+        sa.update(sources)
+        .where(c.enabled.is_(True), c.removed.is_(False), c.next_check_at <= now)
+        .values(polling_until=sa.case((free, until), else_=c.polling_until))
+        .returning(
+            *_TARGET_COLUMNS,
+            sa.type_coerce(c.next_check_at, sa.String).label("waiting_since"),
+            (c.polling_until == until).label("leased"),
+        )
+    )
+
+
+_LEASE_DUE = _lease_due()
+
+
 @functools.cache  # four shapes, built once (a list of ids given to `in_` is coerced item by item on every call)
 def _claim_statement(due_only: bool, held: bool) -> sa.Update:
     c = sources.c
@@ -228,6 +249,14 @@ class SourceRepository:
                 .order_by(sources.c.next_check_at, sources.c.id)
             )
             return list(rows.scalars())
+
+    async def lease_due(self, now: datetime, *, until: datetime) -> tuple[list[PollTarget], list[int]]:
+        """Lease every due source that no other poll holds until `until`, in one statement: the sources leased,
+        longest waiting first, and the ids of the due ones another poll holds (`claim_many` of `due`, at once)."""
+        async with self._db.begin() as conn:
+            rows = (await conn.execute(_LEASE_DUE, {"now": now, "until": until})).all()
+        rows.sort(key=lambda row: (row.waiting_since, row.id))
+        return [_target(row[:-2]) for row in rows if row.leased], [row.id for row in rows if not row.leased]
 
     async def next_check(self) -> datetime | None:
         """When the enabled source checked soonest is due (None when no source is enabled)."""

@@ -241,27 +241,18 @@ class FeedPoller:
         """
         await self._look_for_lost_handoffs()
         now = self._clock()
-        due = await self.sources.due(now)
-        if not due:
-            return []
         # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
         # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
-        until = now + timedelta(seconds=spread_seconds) + 2 * self.policy.lease
+        until = now + timedelta(seconds=spread_seconds) + 2 * self._lease
+        leased, held = await self.sources.lease_due(now, until=until)
+        if not leased and not held:
+            return []
+        step = spread_seconds / (len(leased) + len(held))
         try:
-            claimed = await self.sources.claim_many(due, now, until=until, due_only=True)
-        except Exception as error:
-            logger.exception("feeds.poll_crashed", extra={"sources": len(due)})
-            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in due]
-        by_id = {source.id: source for source in claimed}
-        step = spread_seconds / len(due)
-        try:
-            polled = await asyncio.gather(
-                *(self._poll_leased(by_id[i], n * step, until) for n, i in enumerate(due) if i in by_id)
-            )
+            polled = await asyncio.gather(*(self._poll_leased(s, n * step, until) for n, s in enumerate(leased)))
         finally:
             await self._flush_health()
-        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in due if i not in by_id]
-        outcomes = [*polled, *busy]
+        outcomes = [*polled, *(PollOutcome(source_id=i, url="", outcome="busy") for i in held)]
         # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
         logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
         return outcomes
