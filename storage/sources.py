@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,9 +19,8 @@ from storage.schema import sources
 from storage.schema.base import UTCDateTime
 
 
-@dataclass(frozen=True, slots=True)
-class PollState:
-    """What one poll leaves behind on its source."""
+class PollState(NamedTuple):
+    """What one poll leaves behind on its source (a named tuple: one per poll, built at C speed)."""
 
     outcome: str  # ok, not_modified, or a failure kind such as timeout or http_404
     error: str | None
@@ -81,6 +80,7 @@ def _lease_due() -> sa.Update:
 
 
 _LEASE_DUE = _lease_due()
+_WAITING = operator.itemgetter(-2, 0)  # longest waiting first (waiting_since, then id)
 
 
 @functools.cache  # four shapes, built once (a list of ids given to `in_` is coerced item by item on every call)
@@ -240,23 +240,13 @@ class SourceRepository:
                 .values(extra_headers=headers or None, updated_at=utcnow())
             )
 
-    async def due(self, now: datetime) -> list[int]:
-        """The ids of the enabled sources whose next check has come, the longest waiting first."""
-        async with self._db.connect() as conn:
-            rows = await conn.execute(
-                sa.select(sources.c.id)
-                .where(sources.c.enabled.is_(True), sources.c.removed.is_(False), sources.c.next_check_at <= now)
-                .order_by(sources.c.next_check_at, sources.c.id)
-            )
-            return list(rows.scalars())
-
     async def lease_due(self, now: datetime, *, until: datetime) -> tuple[list[PollTarget], list[int]]:
         """Lease every due source that no other poll holds until `until`, in one statement: the sources leased,
         longest waiting first, and the ids of the due ones another poll holds (`claim_many` of `due`, at once)."""
         async with self._db.begin() as conn:
             rows = (await conn.execute(_LEASE_DUE, {"now": now, "until": until})).all()
-        rows.sort(key=lambda row: (row.waiting_since, row.id))
-        return [_target(row[:-2]) for row in rows if row.leased], [row.id for row in rows if not row.leased]
+        rows.sort(key=_WAITING)
+        return [_target(row[:-2]) for row in rows if row[-1]], [row[0] for row in rows if not row[-1]]
 
     async def next_check(self) -> datetime | None:
         """When the enabled source checked soonest is due (None when no source is enabled)."""

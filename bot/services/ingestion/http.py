@@ -207,6 +207,8 @@ async def fetch(
                 if problem is not None:
                     raise FetchError(*problem)
                 async with session.get(current, headers=request_headers, allow_redirects=False) as response:
+                    if response.status == 304:  # most polls: no body, no redirect
+                        return _result(response, b"", url=url, current=current, permanent=permanent)
                     if response.status in _REDIRECTS and "Location" in response.headers:
                         permanent = permanent and response.status in _PERMANENT
                         current = urljoin(current, response.headers["Location"])
@@ -314,35 +316,38 @@ def _url_problem(url: str, allow_private: bool) -> tuple[str, str] | None:
     return None if reason is None else ("forbidden_address", f"refused {url}: {reason}")
 
 
-async def _read(
-    response: aiohttp.ClientResponse, *, url: str, current: str, permanent: bool, limits: FetchLimits
-) -> FetchResult:
-    if response.status != 304 and not 200 <= response.status < 300:
-        raise FetchError(
-            f"http_{response.status}", f"HTTP {response.status} {response.reason or ''}".strip(), status=response.status
-        )
-    body = b""
-    if response.status != 304:
-        declared = response.content_length
-        if declared is not None and declared > limits.max_bytes:
-            raise FetchError("too_large", f"body of {declared} bytes is over the {limits.max_bytes} byte cap")
-        decoder = _Decoder(response.headers.get("Content-Encoding", "").strip().lower(), limits.max_bytes)
-        received = 0
-        async for chunk in response.content.iter_chunked(64 * 1024):
-            received += len(chunk)
-            if received > limits.max_bytes:
-                raise FetchError("too_large", f"body larger than {limits.max_bytes} bytes")
-            decoder.feed(chunk)
-        body = decoder.finish()
+def _result(response: aiohttp.ClientResponse, body: bytes, *, url: str, current: str, permanent: bool) -> FetchResult:
+    headers = response.headers
     return FetchResult(
         status=response.status,
         body=body,
         url=current,
         permanent_url=current if permanent and current != url else None,
-        content_type=response.headers.get("Content-Type", ""),
-        etag=_validator(response.headers.get("ETag")),
-        last_modified=_validator(response.headers.get("Last-Modified"), 128),
+        content_type=headers.get("Content-Type", ""),
+        etag=_validator(headers.get("ETag")),
+        last_modified=_validator(headers.get("Last-Modified"), 128),
     )
+
+
+async def _read(
+    response: aiohttp.ClientResponse, *, url: str, current: str, permanent: bool, limits: FetchLimits
+) -> FetchResult:
+    """A 2xx answer's body, within the limits (a 304 has none: `_result` at once)."""
+    if not 200 <= response.status < 300:
+        raise FetchError(
+            f"http_{response.status}", f"HTTP {response.status} {response.reason or ''}".strip(), status=response.status
+        )
+    declared = response.content_length
+    if declared is not None and declared > limits.max_bytes:
+        raise FetchError("too_large", f"body of {declared} bytes is over the {limits.max_bytes} byte cap")
+    decoder = _Decoder(response.headers.get("Content-Encoding", "").strip().lower(), limits.max_bytes)
+    received = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        received += len(chunk)
+        if received > limits.max_bytes:
+            raise FetchError("too_large", f"body larger than {limits.max_bytes} bytes")
+        decoder.feed(chunk)
+    return _result(response, decoder.finish(), url=url, current=current, permanent=permanent)
 
 
 def _validator(value: str | None, limit: int = _MAX_VALIDATOR_LENGTH) -> str | None:
