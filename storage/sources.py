@@ -52,13 +52,13 @@ def _source(row: sa.Row[tuple[object, ...]]) -> Source:
 
 # What a lease returns: no timestamps to parse (six per row, most of a round's claim), and the extra headers as
 # their JSON text, decoded here only when there are some (SQLAlchemy's JSON type decodes every row's "null").
-_TARGET_COLUMNS = [sources.c[name] for name in PollTarget._fields[:-1]]
+_TARGET_COLUMNS: list[sa.ColumnElement[Any]] = [sources.c[name] for name in PollTarget._fields[:-1]]
 _TARGET_COLUMNS.append(sa.type_coerce(sources.c.extra_headers, sa.Text))
 
 
-def _target(row: sa.Row[tuple[object, ...]]) -> PollTarget:
-    *columns, headers = row
-    return PollTarget(*columns, None if headers is None or headers == "null" else json.loads(str(headers)))
+def _target(row: Sequence[Any]) -> PollTarget:
+    headers = row[-1]
+    return PollTarget._make((*row[:-1], None if headers is None or headers == "null" else json.loads(headers)))
 
 
 def _lease_due() -> sa.Update:
@@ -244,7 +244,7 @@ class SourceRepository:
         """Lease every due source that no other poll holds until `until`, in one statement: the sources leased,
         longest waiting first, and the ids of the due ones another poll holds (`claim_many` of `due`, at once)."""
         async with self._db.begin() as conn:
-            rows = (await conn.execute(_LEASE_DUE, {"now": now, "until": until})).all()
+            rows = list((await conn.execute(_LEASE_DUE, {"now": now, "until": until})).all())
         rows.sort(key=_WAITING)
         return [_target(row[:-2]) for row in rows if row[-1]], [row[0] for row in rows if not row[-1]]
 
@@ -339,14 +339,14 @@ def _microseconds(moment: datetime) -> int:
 # A quiet poll's row: [source id, checked at, next check at], the times in microseconds since 1970 (exact in JSON and
 # in both databases' integers), turned into each backend's own timestamp: SQLite's text as SQLAlchemy writes it
 # ("2026-12-07 11:33:32.160593"), PostgreSQL's timestamptz.
-_SQLITE_TIME = "strftime('%Y-%m-%d %H:%M:%S', {0} / 1000000, 'unixepoch') || printf('.%06d', {0} % 1000000)"
 _QUIET_POLLS_SQLITE = sa.text(
     "UPDATE sources SET last_checked_at = v.checked, updated_at = v.checked, last_success_at = v.checked,"
-    " next_check_at = v.next, polling_until = NULL FROM (SELECT json_extract(p.value, '$[0]') AS id, "
-    + _SQLITE_TIME.format("json_extract(p.value, '$[1]')")
-    + " AS checked, "
-    + _SQLITE_TIME.format("json_extract(p.value, '$[2]')")
-    + " AS next FROM json_each(:polls) AS p) AS v WHERE sources.id = v.id"
+    " next_check_at = v.next, polling_until = NULL FROM (SELECT json_extract(p.value, '$[0]') AS id,"
+    " strftime('%Y-%m-%d %H:%M:%S', json_extract(p.value, '$[1]') / 1000000, 'unixepoch')"
+    " || printf('.%06d', json_extract(p.value, '$[1]') % 1000000) AS checked,"
+    " strftime('%Y-%m-%d %H:%M:%S', json_extract(p.value, '$[2]') / 1000000, 'unixepoch')"
+    " || printf('.%06d', json_extract(p.value, '$[2]') % 1000000) AS next"
+    " FROM json_each(:polls) AS p) AS v WHERE sources.id = v.id"
 )
 _QUIET_POLLS_POSTGRES = sa.text(
     "UPDATE sources SET last_checked_at = v.checked, updated_at = v.checked, last_success_at = v.checked,"

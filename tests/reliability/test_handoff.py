@@ -41,7 +41,7 @@ async def test_a_lost_handoff_is_resumed_once(site: FeedSite, harness: Harness):
     assert len(handed) == 1
 
 
-class _Lost(RuntimeError):
+class _LostError(RuntimeError):
     pass
 
 
@@ -66,7 +66,7 @@ async def test_every_entry_whose_hand_over_did_not_complete_is_handed_over_once_
     lost: dict[tuple[int, str], datetime] = {}  # entry -> the latest moment by which a tick must hand it over
 
     async def fail(_entries: Sequence[StoredEntry]) -> None:
-        raise _Lost("the process died here")
+        raise _LostError("the process died here")
 
     def started(hand_over: Callable[[Sequence[StoredEntry]], Awaitable[object]]) -> FeedPoller:
         """A poller as a process starts it (the harness's hands over as the harness records)."""
@@ -125,10 +125,10 @@ async def test_quiet_ticks_look_for_lost_hand_overs_only_after_the_start_or_a_lo
     looks = 0
     unannounced = harness.poller.entries.unannounced
 
-    async def counted(**window: datetime) -> list[StoredEntry]:
+    async def counted(*, seen_after: datetime, seen_before: datetime, limit: int = 500) -> list[StoredEntry]:
         nonlocal looks
         looks += 1
-        return await unannounced(**window)
+        return await unannounced(seen_after=seen_after, seen_before=seen_before, limit=limit)
 
     harness.poller.entries.unannounced = counted  # type: ignore[method-assign]
     try:
@@ -145,7 +145,7 @@ async def test_quiet_ticks_look_for_lost_hand_overs_only_after_the_start_or_a_lo
         assert looks == 3  # once every HANDOFF_LOOK_EVERY
 
         async def fail(_entries: Sequence[StoredEntry]) -> None:
-            raise _Lost("delivery is down")
+            raise _LostError("delivery is down")
 
         harness.delivery = fail
         site.serve(f"/quiet-{next(_paths) - 1}", rss(items(2)))

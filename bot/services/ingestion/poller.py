@@ -447,9 +447,10 @@ class FeedPoller:
         now = self._clock()
         if self._handoffs_looked_at is None:  # the first tick of this process (or every one until a look succeeds)
             self._losses.append(now)
-        elif not (self._losses and now - HANDOFF_GRACE >= self._losses[0]):
-            if now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY:
-                return
+        elif not (self._losses and now - HANDOFF_GRACE >= self._losses[0]) and (
+            now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY
+        ):
+            return
         await self.resume_handoffs()
         self._handoffs_looked_at = now
         # A look finds what was stored up to HANDOFF_GRACE before it; what was lost since is looked for again.
