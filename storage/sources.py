@@ -69,7 +69,12 @@ def _lease_due() -> sa.Update:
     # is read from the time as stored (SQLite's text sorts as the time does; PostgreSQL's driver reads it itself).
     return (
         sa.update(sources)
-        .where(c.enabled.is_(True), c.removed.is_(False), c.next_check_at <= now)
+        .where(
+            c.id.in_(sa.bindparam("ids", expanding=True)),
+            c.enabled.is_(True),
+            c.removed.is_(False),
+            c.next_check_at <= now,
+        )
         .values(polling_until=sa.case((free, until), else_=c.polling_until))
         .returning(
             *_TARGET_COLUMNS,
@@ -80,6 +85,11 @@ def _lease_due() -> sa.Update:
 
 
 _LEASE_DUE = _lease_due()
+_DUE = sa.select(sources.c.id).where(
+    sources.c.enabled.is_(True),
+    sources.c.removed.is_(False),
+    sources.c.next_check_at <= sa.bindparam("now", type_=sources.c.next_check_at.type),
+)
 _WAITING = operator.itemgetter(-2, 0)  # longest waiting first (waiting_since, then id)
 
 
@@ -240,11 +250,18 @@ class SourceRepository:
                 .values(extra_headers=headers or None, updated_at=utcnow())
             )
 
-    async def lease_due(self, now: datetime, *, until: datetime) -> tuple[list[PollTarget], list[int]]:
-        """Lease every due source that no other poll holds until `until`, in one statement: the sources leased,
-        longest waiting first, and the ids of the due ones another poll holds (`claim_many` of `due`, at once)."""
+    async def due(self, now: datetime) -> list[int]:
+        """The ids of the enabled sources whose next check has come."""
+        async with self._db.connect() as conn:
+            return list((await conn.execute(_DUE, {"now": now})).scalars())
+
+    async def lease_due(
+        self, source_ids: Sequence[int], now: datetime, *, until: datetime
+    ) -> tuple[list[PollTarget], list[int]]:
+        """Lease those of these sources still due that no other poll holds, until `until`, in one statement: the
+        sources leased, longest waiting first, and the ids of the due ones another poll holds."""
         async with self._db.begin() as conn:
-            rows = list((await conn.execute(_LEASE_DUE, {"now": now, "until": until})).all())
+            rows = list((await conn.execute(_LEASE_DUE, {"ids": list(source_ids), "now": now, "until": until})).all())
         rows.sort(key=_WAITING)
         return [_target(row[:-2]) for row in rows if row[-1]], [row[0] for row in rows if not row[-1]]
 

@@ -243,10 +243,13 @@ class FeedPoller:
         # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
         # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
         until = now + timedelta(seconds=spread_seconds) + 2 * self._lease
-        leased, held = await self.sources.lease_due(now, until=until)
-        if not leased and not held:
+        # Read first: a read does not wait for a write under way (a source being added is not due yet), as the lease
+        # would on SQLite.
+        due = await self.sources.due(now)
+        if not due:
             return []
-        step = spread_seconds / (len(leased) + len(held))
+        leased, held = await self.sources.lease_due(due, now, until=until)
+        step = spread_seconds / len(due)
         try:
             polled = await asyncio.gather(*(self._poll_leased(s, n * step, until) for n, s in enumerate(leased)))
         finally:
