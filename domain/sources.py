@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +34,10 @@ class Source:
     body_hash: str | None = None  # of the last body parsed: an unchanged body is not parsed again
 
 
-@dataclass(frozen=True, slots=True)
-class PollTarget:
+class PollTarget(NamedTuple):
     """What one poll needs of a source, as its lease returns it: where and how to fetch, and the state the poll
-    compares with (validators, body hash, failures in a row, last outcome)."""
+    compares with (validators, body hash, failures in a row, last outcome). A named tuple: a round's lease builds
+    one per source from its row, five times cheaper than a frozen dataclass."""
 
     id: int
     url: str

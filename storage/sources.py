@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
+import operator
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,9 +19,8 @@ from storage.schema import sources
 from storage.schema.base import UTCDateTime
 
 
-@dataclass(frozen=True, slots=True)
-class PollState:
-    """What one poll leaves behind on its source."""
+class PollState(NamedTuple):
+    """What one poll leaves behind on its source (a named tuple: one per poll, built at C speed)."""
 
     outcome: str  # ok, not_modified, or a failure kind such as timeout or http_404
     error: str | None
@@ -51,8 +51,61 @@ def _source(row: sa.Row[tuple[object, ...]]) -> Source:
     return Source(**row._mapping)
 
 
-# What a lease returns: no timestamps to parse (six per row, most of a round's claim).
-_TARGET_COLUMNS = [sources.c[field.name] for field in fields(PollTarget)]
+# What a lease returns: no timestamps to parse (six per row, most of a round's claim), and the extra headers as
+# their JSON text, decoded here only when there are some (SQLAlchemy's JSON type decodes every row's "null").
+_TARGET_COLUMNS: list[sa.ColumnElement[Any]] = [sources.c[name] for name in PollTarget._fields[:-1]]
+_TARGET_COLUMNS.append(sa.type_coerce(sources.c.extra_headers, sa.Text))
+
+
+def _target(row: Sequence[Any]) -> PollTarget:
+    headers = row[-1]
+    return PollTarget._make((*row[:-1], None if headers is None or headers == "null" else json.loads(headers)))
+
+
+def _lease_due() -> sa.Update:
+    c = sources.c
+    now, until = sa.bindparam("now", type_=c.polling_until.type), sa.bindparam("until", type_=c.polling_until.type)
+    free = sa.or_(c.polling_until.is_(None), c.polling_until < now)
+    # A due source another poll holds keeps its lease (written unchanged) and comes back as not leased; the order
+    # is read from the time as stored (SQLite's text sorts as the time does; PostgreSQL's driver reads it itself).
+    return (
+        sa.update(sources)
+        .where(
+            c.id.in_(sa.bindparam("ids", expanding=True)),
+            c.enabled.is_(True),
+            c.removed.is_(False),
+            c.next_check_at <= now,
+        )
+        .values(polling_until=sa.case((free, until), else_=c.polling_until))
+        .returning(
+            *_TARGET_COLUMNS,
+            sa.type_coerce(c.next_check_at, sa.String).label("waiting_since"),
+            (c.polling_until == until).label("leased"),
+        )
+    )
+
+
+_LEASE_DUE = _lease_due()
+_DUE = sa.select(sources.c.id).where(
+    sources.c.enabled.is_(True),
+    sources.c.removed.is_(False),
+    sources.c.next_check_at <= sa.bindparam("now", type_=sources.c.next_check_at.type),
+)
+_WAITING = operator.itemgetter(-2, 0)  # longest waiting first (waiting_since, then id)
+
+
+@functools.cache  # four shapes, built once (a list of ids given to `in_` is coerced item by item on every call)
+def _claim_statement(due_only: bool, held: bool) -> sa.Update:
+    c = sources.c
+    now = sa.bindparam("now", type_=c.polling_until.type)
+    free = [c.polling_until.is_(None), c.polling_until < now]
+    if held:
+        free.append(c.polling_until == sa.bindparam("held", type_=c.polling_until.type))
+    conditions = [c.id.in_(sa.bindparam("ids", expanding=True)), sa.or_(*free)]
+    if due_only:
+        conditions += [c.next_check_at <= now, c.enabled.is_(True)]
+    until = sa.bindparam("until", type_=c.polling_until.type)
+    return sa.update(sources).where(*conditions).values(polling_until=until).returning(*_TARGET_COLUMNS)
 
 
 class SourceRepository:
@@ -211,14 +264,19 @@ class SourceRepository:
             )
 
     async def due(self, now: datetime) -> list[int]:
-        """The ids of the enabled sources whose next check has come, the longest waiting first."""
+        """The ids of the enabled sources whose next check has come."""
         async with self._db.connect() as conn:
-            rows = await conn.execute(
-                sa.select(sources.c.id)
-                .where(sources.c.enabled.is_(True), sources.c.removed.is_(False), sources.c.next_check_at <= now)
-                .order_by(sources.c.next_check_at, sources.c.id)
-            )
-            return list(rows.scalars())
+            return list((await conn.execute(_DUE, {"now": now})).scalars())
+
+    async def lease_due(
+        self, source_ids: Sequence[int], now: datetime, *, until: datetime
+    ) -> tuple[list[PollTarget], list[int]]:
+        """Lease those of these sources still due that no other poll holds, until `until`, in one statement: the
+        sources leased, longest waiting first, and the ids of the due ones another poll holds."""
+        async with self._db.begin() as conn:
+            rows = list((await conn.execute(_LEASE_DUE, {"ids": list(source_ids), "now": now, "until": until})).all())
+        rows.sort(key=_WAITING)
+        return [_target(row[:-2]) for row in rows if row[-1]], [row[0] for row in rows if not row[-1]]
 
     async def next_check(self) -> datetime | None:
         """When the enabled source checked soonest is due (None when no source is enabled)."""
@@ -250,17 +308,12 @@ class SourceRepository:
         `held`: the end of a lease the caller took and still holds, which it extends to `until` (a lease someone
         else took since, after this one expired, ends elsewhere and is not taken).
         """
-        free = [sources.c.polling_until.is_(None), sources.c.polling_until < now]
+        values = {"ids": list(source_ids), "now": now, "until": until}
         if held is not None:
-            free.append(sources.c.polling_until == held)
-        conditions = [sources.c.id.in_(list(source_ids)), sa.or_(*free)]
-        if due_only:
-            conditions += [sources.c.next_check_at <= now, sources.c.enabled.is_(True)]
+            values["held"] = held
         async with self._db.begin() as conn:
-            rows = await conn.execute(
-                sa.update(sources).where(*conditions).values(polling_until=until).returning(*_TARGET_COLUMNS)
-            )
-            return [PollTarget(*row) for row in rows]
+            rows = await conn.execute(_claim_statement(due_only, held is not None), values)
+            return [_target(row) for row in rows]
 
     async def save_poll(self, source_id: int, state: PollState) -> None:
         """Record a poll's outcome, health and validators (ETag, Last-Modified) on its source."""
@@ -270,13 +323,22 @@ class SourceRepository:
         """Record several polls in one transaction (the poller batches its health records)."""
         if not polls:
             return
-        # Polls that set the same columns share one executemany statement (a round of 304s: one for all).
+        # Quiet polls (a success that changed nothing but the times: most 304s) are one statement with their ids and
+        # times as one JSON parameter, the times written by the database; the others share an executemany
+        # statement per set of columns they write.
+        quiet: list[tuple[int, int, int]] = []
         groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
         for source_id, state in polls:
+            if state.same and state.succeeded:
+                quiet.append((source_id, _microseconds(state.checked_at), _microseconds(state.next_check_at)))
+                continue
             row = _poll_row(source_id, state)
             groups.setdefault(tuple(row), []).append(row)
         async with self._db.begin() as conn:
             # The writes come first so SQLite takes its write lock before any read (see EntryRepository).
+            if quiet:
+                statement = _QUIET_POLLS_SQLITE if conn.dialect.name == "sqlite" else _QUIET_POLLS_POSTGRES
+                await conn.execute(statement, {"polls": json.dumps(quiet, separators=(",", ":"))})
             for columns, rows in groups.items():
                 await conn.execute(_poll_statement(columns), rows)
             for source_id, state in polls:
@@ -294,6 +356,35 @@ class SourceRepository:
         # Two sources redirecting to one URL keep their own URLs rather than collide.
         if taken.first() is None:
             await conn.execute(sa.update(sources).where(sources.c.id == source_id).values(url=url))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+# A quiet poll's row: [source id, checked at, next check at], the times in microseconds since 1970 (exact in JSON and
+# in both databases' integers), turned into each backend's own timestamp: SQLite's text as SQLAlchemy writes it
+# ("2026-12-07 11:33:32.160593"), PostgreSQL's timestamptz.
+_QUIET_POLLS_SQLITE = sa.text(
+    "UPDATE sources SET last_checked_at = v.checked, updated_at = v.checked, last_success_at = v.checked,"
+    " next_check_at = v.next, polling_until = NULL FROM (SELECT json_extract(p.value, '$[0]') AS id,"
+    " strftime('%Y-%m-%d %H:%M:%S', json_extract(p.value, '$[1]') / 1000000, 'unixepoch')"
+    " || printf('.%06d', json_extract(p.value, '$[1]') % 1000000) AS checked,"
+    " strftime('%Y-%m-%d %H:%M:%S', json_extract(p.value, '$[2]') / 1000000, 'unixepoch')"
+    " || printf('.%06d', json_extract(p.value, '$[2]') % 1000000) AS next"
+    " FROM json_each(:polls) AS p) AS v WHERE sources.id = v.id"
+)
+_QUIET_POLLS_POSTGRES = sa.text(
+    "UPDATE sources SET last_checked_at = v.checked, updated_at = v.checked, last_success_at = v.checked,"
+    " next_check_at = v.next, polling_until = NULL FROM (SELECT (p ->> 0)::integer AS id,"
+    " TIMESTAMPTZ 'epoch' + (p ->> 1)::bigint * INTERVAL '1 microsecond' AS checked,"
+    " TIMESTAMPTZ 'epoch' + (p ->> 2)::bigint * INTERVAL '1 microsecond' AS next"
+    " FROM json_array_elements(CAST(:polls AS json)) AS p) AS v WHERE sources.id = v.id"
+)
 
 
 def _poll_row(source_id: int, state: PollState) -> dict[str, object]:

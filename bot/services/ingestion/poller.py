@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.config import Settings
 from bot.services.ingestion.classifier import AllianceClassifier
@@ -40,9 +42,13 @@ AdminNotifier = Callable[[SourceTrouble], Awaitable[object]]  # the Telegram ada
 OrganizationNames = Callable[[], Awaitable[Iterable[str]]]
 
 MAX_BACKOFF_SECONDS = 24 * 3600
-# A stored entry not handed over after HANDOFF_GRACE is handed over again (at the next polling tick) for a day.
+# A stored entry not handed over after HANDOFF_GRACE is handed over again for a day: looked for at a polling tick
+# when this process starts, HANDOFF_GRACE after that and after one of its own hand-overs did not complete, and every
+# HANDOFF_LOOK_EVERY anyway (another process, a `feeds poll` of the shell, may have died after storing).
 HANDOFF_GRACE = timedelta(seconds=5)
 HANDOFF_RETRY_WINDOW = timedelta(days=1)
+HANDOFF_LOOK_EVERY = timedelta(minutes=5)
+HANDOFF_PAGE = 500  # entries handed over again per look
 HEALTH_BATCH = 1000  # poll records per transaction at most (a round writes its quiet polls in one)
 _REFUSED = {401, 403}
 
@@ -87,9 +93,8 @@ class PollPolicy:
         return timedelta(seconds=self.fetch.timeout_seconds * 3 + 60)
 
 
-@dataclass(frozen=True, slots=True)
-class PollOutcome:
-    """What one poll of one source did (also what the CLI prints)."""
+class PollOutcome(NamedTuple):
+    """What one poll of one source did (also what the CLI prints); a named tuple, one per poll built at C speed."""
 
     source_id: int
     url: str
@@ -105,10 +110,27 @@ class PollOutcome:
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
-def _record_poll(outcome: str, seconds: float) -> None:
-    from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+_poll_recorder: list[Callable[[str, float], None]] = []  # the metrics' record_poll, imported at the first poll
 
-    record_poll(outcome, seconds)
+
+def _record_poll(outcome: str, seconds: float) -> None:
+    if not _poll_recorder:
+        from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+
+        _poll_recorder.append(record_poll)
+    _poll_recorder[0](outcome, seconds)
+
+
+def _headers(kind: str, language: str, extra: dict[str, str] | None) -> Mapping[str, str]:
+    """A poll's request headers: one shared (read-only) mapping per kind and language for sources without extras."""
+    if extra:
+        return request_headers(SOURCE_KINDS[kind].accept, language, extra)
+    return _plain_headers(kind, language)
+
+
+@functools.cache
+def _plain_headers(kind: str, language: str) -> Mapping[str, str]:
+    return MappingProxyType(request_headers(SOURCE_KINDS[kind].accept, language))
 
 
 def backoff_seconds(interval_seconds: int, failures: int) -> int:
@@ -191,8 +213,12 @@ class FeedPoller:
         self.policy = policy or PollPolicy()
         self._clock = clock
         self._semaphore = asyncio.Semaphore(self.policy.max_concurrency)
+        self._lease = self.policy.lease  # asked by every poll of a round
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
+        # When hand-overs of this process did not complete, oldest first, until a look has covered them.
+        self._losses: list[datetime] = []
+        self._handoffs_looked_at: datetime | None = None  # the last look for them
 
     @property
     def fetcher(self) -> Fetcher:
@@ -216,33 +242,25 @@ class FeedPoller:
         `sources x tick / interval`. The round leases its due sources in one statement and writes their health
         records in one transaction at its end (sooner for a poll that found news, or every `HEALTH_BATCH`).
         """
-        await self.resume_handoffs()
+        await self._look_for_lost_handoffs()
         now = self._clock()
+        # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
+        # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
+        until = now + timedelta(seconds=spread_seconds) + 2 * self._lease
+        # Read first: a read does not wait for a write under way (a source being added is not due yet), as the lease
+        # would on SQLite.
         due = await self.sources.due(now)
         if not due:
             return []
-        # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
-        # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
-        until = now + timedelta(seconds=spread_seconds) + 2 * self.policy.lease
-        try:
-            claimed = await self.sources.claim_many(due, now, until=until, due_only=True)
-        except Exception as error:
-            logger.exception("feeds.poll_crashed", extra={"sources": len(due)})
-            return [PollOutcome(source_id, "", "internal", error=str(error)) for source_id in due]
-        by_id = {source.id: source for source in claimed}
+        leased, held = await self.sources.lease_due(due, now, until=until)
         step = spread_seconds / len(due)
         try:
             polled = await asyncio.gather(
-                *(
-                    self._tracked(i, self._poll_leased(by_id[i], n * step, until))
-                    for n, i in enumerate(due)
-                    if i in by_id
-                )
+                *(self._tracked(s.id, self._poll_leased(s, n * step, until)) for n, s in enumerate(leased))
             )
         finally:
             await self._flush_health()
-        busy = [PollOutcome(source_id=i, url="", outcome="busy") for i in due if i not in by_id]
-        outcomes = [*polled, *busy]
+        outcomes = [*polled, *(PollOutcome(source_id=i, url="", outcome="busy") for i in held)]
         # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
         logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
         return outcomes
@@ -257,10 +275,10 @@ class FeedPoller:
             await asyncio.sleep(delay)
         async with self._semaphore:
             now = self._clock()
-            if now + self.policy.lease > until:
+            if now + self._lease > until:
                 try:
                     renewed = await self.sources.claim_many(
-                        [source.id], now, until=now + self.policy.lease, due_only=True, held=until
+                        [source.id], now, until=now + self._lease, due_only=True, held=until
                     )
                 except Exception as error:
                     logger.exception("feeds.poll_crashed", extra={"source": source.id})
@@ -334,7 +352,7 @@ class FeedPoller:
         started = time.perf_counter()
         now = self._clock()
         try:
-            headers = request_headers(SOURCE_KINDS[source.kind].accept, source.language, source.extra_headers)
+            headers = _headers(source.kind, source.language, source.extra_headers)
             response = await self.fetcher.get(FetchRequest(source.url, headers, source.etag, source.last_modified))
             outcome = await self._store(source, response, now, started)
         except (FetchError, ParseError) as error:
@@ -401,21 +419,19 @@ class FeedPoller:
         if response.permanent_url:
             logger.info("feeds.moved", extra={"source": source.id, "from": source.url, "to": response.permanent_url})
         # A poll that stored nothing is one of thousands an hour: DEBUG (the round's `feeds.round` line counts it).
-        logger.log(
-            logging.INFO if new or updated else logging.DEBUG,
-            "feeds.poll",
-            extra={
-                "source": source.id,
-                "outcome": outcome,
-                "new": len(new),
-                "updated": updated,
-                "duration_ms": duration_ms,
-            },
-        )
+        level = logging.INFO if new or updated else logging.DEBUG
+        if logger.isEnabledFor(level):
+            extra = {"source": source.id, "outcome": outcome, "new": len(new), "updated": updated}
+            logger.log(level, "feeds.poll", extra=extra | {"duration_ms": duration_ms})
         if new:
-            # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
-            await self._flush_health()
-            await self._hand_over(new, source.id)
+            handed = False
+            try:
+                # A poll that found news is recorded before the news go out (the batch waits for quiet polls only).
+                await self._flush_health()
+                handed = await self._hand_over(new, source.id)
+            finally:
+                if not handed:  # failed, raised or cancelled: a tick looks for what was stored
+                    self._losses.append(self._clock())
         if changed:
             await self._hand_over_changes(changed, source.id)
         return PollOutcome(source.id, source.url, outcome, len(new), updated, duration_ms)
@@ -459,15 +475,41 @@ class FeedPoller:
         await self.entries.mark_announced([entry.id for entry in new], self._clock())
         return True
 
+    async def _look_for_lost_handoffs(self) -> None:
+        """`resume_handoffs` at a tick when entries may be waiting: at this process's first tick and once more
+        `HANDOFF_GRACE` later (a process that died before this one started), `HANDOFF_GRACE` after a hand-over of
+        its own did not complete, and every `HANDOFF_LOOK_EVERY` (another process's); other ticks spare the query."""
+        now = self._clock()
+        if self._handoffs_looked_at is None:  # the first tick of this process (or every one until a look succeeds)
+            self._losses.append(now)
+        elif not (self._losses and now - HANDOFF_GRACE >= self._losses[0]) and (
+            now - self._handoffs_looked_at < HANDOFF_LOOK_EVERY
+        ):
+            return
+        await self.resume_handoffs()
+        self._handoffs_looked_at = now
+        # A look finds what was stored up to HANDOFF_GRACE before it; what was lost since is looked for again.
+        self._losses = [moment for moment in self._losses if moment > now - HANDOFF_GRACE]
+
     async def resume_handoffs(self) -> int:
         """Hand over entries stored but never handed over (the process died in between, or the hand-over
         failed); the hand-over is idempotent, so one that did complete is not repeated. Returns the entries."""
         now = self._clock()
-        pending = await self.entries.unannounced(seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE)
-        if pending and await self._hand_over(pending, None):
-            logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
-            return len(pending)
-        return 0
+        pending = await self.entries.unannounced(
+            seen_after=now - HANDOFF_RETRY_WINDOW, seen_before=now - HANDOFF_GRACE, limit=HANDOFF_PAGE
+        )
+        if not pending:
+            return 0
+        handed = False
+        try:
+            handed = await self._hand_over(pending, None)
+        finally:
+            if not handed or len(pending) == HANDOFF_PAGE:  # failed, or more may be waiting: look again
+                self._losses.append(self._clock())
+        if not handed:
+            return 0
+        logger.warning("feeds.handoff_resumed", extra={"entries": len(pending)})
+        return len(pending)
 
     async def _current_classifier(self) -> AllianceClassifier:
         try:

@@ -44,11 +44,16 @@ def next_check(now: datetime, interval_seconds: int, source_id: int) -> datetime
     A source polled on time is polled again exactly one interval later; one polled off its phase (just
     added, polled by hand, late after a busy tick) moves onto it within one poll, at 0.5 to 1.5 intervals.
     """
+    interval, half, first_slot = _slots(source_id, interval_seconds)
+    slots = -((first_slot - now - half) // interval)  # ceiling division: the first slot not before now + half
+    return first_slot + slots * interval
+
+
+@functools.lru_cache(maxsize=65536)
+def _slots(source_id: int, interval_seconds: int) -> tuple[timedelta, timedelta, datetime]:
+    """A source's interval, half of it, and its phase slot after `_EPOCH` (the slots are that plus n intervals)."""
     interval = timedelta(seconds=interval_seconds)
-    earliest = now + interval / 2
-    offset = timedelta(seconds=phase_seconds(source_id, interval_seconds))
-    slots = -((_EPOCH + offset - earliest) // interval)  # ceiling division: the first slot not before `earliest`
-    return _EPOCH + offset + slots * interval
+    return interval, interval / 2, _EPOCH + timedelta(seconds=phase_seconds(source_id, interval_seconds))
 
 
 def tick_seconds(settings: Settings) -> int:
