@@ -59,7 +59,9 @@ _TARGET_COLUMNS.append(sa.type_coerce(sources.c.extra_headers, sa.Text))
 
 def _target(row: Sequence[Any]) -> PollTarget:
     headers = row[-1]
-    return PollTarget._make((*row[:-1], None if headers is None or headers == "null" else json.loads(headers)))
+    if isinstance(headers, str | bytes):  # SQLite's text; asyncpg's JSON codec hands PostgreSQL's over decoded
+        headers = None if headers == "null" else json.loads(headers)
+    return PollTarget._make((*row[:-1], headers or None))
 
 
 def _lease_due() -> sa.Update:
