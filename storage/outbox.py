@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from domain.clock import utcnow
 from storage.database import Database
 from storage.schema import chats, digest_items, outbox_deliveries, outbox_messages, subscriptions
 from storage.sql import insert_ignoring_duplicates, insert_selected
+
+logger = logging.getLogger(__name__)
 
 PENDING = ("queued", "sending")
 # PostgreSQL's NOTIFY channel: a transaction that queued rows says so at its commit, to every process listening.
@@ -325,7 +328,9 @@ class Outbox:
                     await self._say_queued(conn, inserted)
                 return self._queued(inserted)
             except sa.exc.IntegrityError:
-                pass  # some pairs are there already: queued below without them
+                # Another process queued some of these pairs meanwhile: queued again below, skipping those (the
+                # unique constraint refused the whole statement, so nothing of it was written).
+                logger.info("outbox.enqueue_again", extra={"reason": "pairs queued by another process"})
         async with self._db.begin() as conn:
             inserted = await insert_selected(conn, outbox_deliveries, rows, ("message_id", "chat_id"))
             await self._say_queued(conn, inserted)
