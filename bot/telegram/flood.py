@@ -159,7 +159,10 @@ class FloodControl:
         """Wait until a call may go: a slot of the global rate and, for a chat, its turn. Calls to one chat go in
         the order they asked."""
         if chat_id is None:
+            # A 429 may pause the bot between the hand-out of a slot and this call's next step: the slot is given up.
             await self._global_slot(bulk)
+            while self.pause_remaining() > 0:
+                await self._global_slot(bulk)
             return
         turn = self._chat_turns.setdefault(chat_id, asyncio.Lock())
         self._chat_callers[chat_id] = self._chat_callers.get(chat_id, 0) + 1

@@ -252,3 +252,22 @@ async def test_waiting_replies_go_before_waiting_bulk_sends() -> None:
     # Only what the bucket had free before the replies asked goes to bulk; then every reply, then the rest.
     assert order.index("reply") <= flood.depth
     assert order[order.index("reply") : order.index("reply") + 20] == ["reply"] * 20
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+async def test_a_slot_handed_out_as_a_429_arrives_waits_for_the_pause(bulk: bool) -> None:
+    # The granter hands a waiting call its slot, and before that call runs again Telegram answers another call with a
+    # 429 for the whole bot: the call must not go during the pause (the hypothesis test above caught it under load).
+    flood = FloodControl(10)  # a slot every 0.1 s
+    await flood.acquire(None, bulk=False)  # the bucket is full: the next call queues for a slot
+    call = asyncio.create_task(flood.acquire(None, bulk=bulk))
+    waiting = flood._bulk if bulk else flood._replies  # noqa: SLF001 - the moment the slot is handed out
+    while not waiting:
+        await asyncio.sleep(0)
+    slot = waiting[0]
+    while not slot.done():  # runs between the hand-out and the caller's next step (asyncio runs ready work in order)
+        await asyncio.sleep(0)
+    assert not call.done()
+    flood.rate_limited(None, 0.3)
+    await call
+    assert flood.pause_remaining() == 0, "a call went during the pause"
