@@ -1,6 +1,6 @@
 """Polling 1,000 local feeds of 50 items: a cold cycle and an all-304 cycle, against a fair aiohttp loop.
 
-    python -m bench.feeds_poll [--feeds 1000] [--items 50] [--hosts 16] [--rounds 5]
+    python -m bench.feeds_poll [--feeds 1000] [--items 50] [--hosts 16] [--rounds 9]
 
 The feeds are served by a separate process on 127.0.0.1, so the CPU time measured here is the client's alone.
 The baseline is a fair, lean poller: one aiohttp session with keep-alive, 16 requests at a time (the poller's
@@ -10,8 +10,10 @@ so the ratio shows what that costs, and what 304s save.
 
 The feeds are spread over `--hosts` ports (a site each, as a real list of feeds spans many sites): the poller
 opens at most 4 connections per site, so with every feed on one site (`--hosts 1`) it polls 4 at a time while the
-baseline polls 16. The all-304 tick is repeated `--rounds` times, on both sides, and the median is shown. Both
-sides run with their start-up heap frozen (`freeze_startup_heap`), as the bot does once it has started.
+baseline polls 16. The all-304 tick is repeated `--rounds` times on both sides, in pairs in one event loop (a tick of
+the poller and one of the loop, the first of a pair alternating), so both sides meet the same load on this shared
+machine; the medians and the per-pair ratios are shown. Both sides run with their start-up heap frozen
+(`freeze_startup_heap`), as the bot does once it has started.
 """
 
 from __future__ import annotations
@@ -140,36 +142,89 @@ async def _poller_cycles(
     return cold, Clock.median(ticks), stored
 
 
-async def _baseline(urls: list[str], plain_urls: list[str], rounds: int) -> tuple[Clock, Clock, Clock]:
-    """The fair loop: cold (every feed a 200, parsed), all 304 (If-None-Match; the median of `rounds`), and the
-    plain feeds (200s without validators, parsed every time: the loop cannot tell a known body)."""
-    room = asyncio.Semaphore(16)
-    etags: dict[str, str] = {}
+class FairLoop:
+    """The baseline: one aiohttp session with keep-alive, 16 requests at a time, If-None-Match from the last 200's
+    ETag, and `feedparser.parse` of a 200's body only, storing nothing."""
 
-    async def poll(session: aiohttp.ClientSession, url: str) -> int:
-        async with room:
-            headers = {"If-None-Match": etags[url]} if url in etags else {}
-            async with session.get(url, headers=headers) as response:
+    def __init__(self) -> None:
+        self._room = asyncio.Semaphore(16)
+        self._etags: dict[str, str] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16))
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._session is not None
+        await self._session.close()
+
+    async def tick(self, urls: list[str]) -> set[int]:
+        """Poll every URL once; the statuses seen."""
+        return set(await asyncio.gather(*(self._poll(url) for url in urls)))
+
+    async def _poll(self, url: str) -> int:
+        assert self._session is not None
+        async with self._room:
+            headers = {"If-None-Match": self._etags[url]} if url in self._etags else {}
+            async with self._session.get(url, headers=headers) as response:
                 if response.status == 304:
                     return 304
                 body = await response.read()
                 if etag := response.headers.get("ETag"):
-                    etags[url] = etag
+                    self._etags[url] = etag
         assert len(feedparser.parse(body).entries) > 0
         return response.status
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=16)) as session:
+
+async def _paired(urls: list[str], workdir: Path, rounds: int) -> tuple[Clock, Clock, list[Clock], list[Clock]]:
+    """The poller's cold cycle (`poll_now`, storing everything) and the fair loop's (every feed a 200, parsed), then
+    `rounds` all-304 ticks of each in turn in one event loop (the poller's `poll_due` with every source made due, the
+    loop's If-None-Match pass), the first of a pair alternating: both sides meet the same load, tick by tick."""
+    db = Database(f"sqlite+aiosqlite:///{workdir}/paired.sqlite3")
+    await db.migrate()
+    repository = SourceRepository(db)
+    ids = [(await repository.add(NewSource(url, "rss", "ru", f"feed {i}", 600))).id for i, url in enumerate(urls)]
+    policy = PollPolicy(
+        fetch=FetchLimits(timeout_seconds=60, allow_private=True), max_concurrency=16, parse_in_thread=True
+    )
+    async with create_http_session(policy.fetch) as session, FairLoop() as loop:
+        poller = FeedPoller(db, session, policy=policy)
         freeze_startup_heap()
         with Clock() as cold:
-            assert set(await asyncio.gather(*(poll(session, url) for url in urls))) == {200}
-        ticks = []
-        for _ in range(rounds):
+            outcomes = await poller.poll_now(ids)
+        assert all(o.outcome == "ok" for o in outcomes), {o.outcome for o in outcomes}
+        with Clock() as base_cold:
+            assert await loop.tick(urls) == {200}
+        ticks: list[Clock] = []
+        base_ticks: list[Clock] = []
+
+        async def poller_tick() -> None:
+            await _all_due(db)
             with Clock() as warm:
-                assert set(await asyncio.gather(*(poll(session, url) for url in urls))) == {304}
+                outcomes = await poller.poll_due()
+            assert [o.outcome for o in outcomes] == ["not_modified"] * len(urls), {o.outcome for o in outcomes}
             ticks.append(warm)
+
+        async def loop_tick() -> None:
+            with Clock() as warm:
+                assert await loop.tick(urls) == {304}
+            base_ticks.append(warm)
+
+        for n in range(rounds):
+            for tick in (poller_tick, loop_tick) if n % 2 == 0 else (loop_tick, poller_tick):
+                await tick()
+    await db.close()
+    return cold, base_cold, ticks, base_ticks
+
+
+async def _baseline_plain(plain_urls: list[str]) -> Clock:
+    """The fair loop on the plain feeds (200s without validators, parsed every time: it cannot tell a known body)."""
+    async with FairLoop() as loop:
+        freeze_startup_heap()
         with Clock() as plain:
-            assert set(await asyncio.gather(*(poll(session, url) for url in plain_urls))) == {200}
-    return cold, Clock.median(ticks), plain
+            assert await loop.tick(plain_urls) == {200}
+    return plain
 
 
 def main() -> None:
@@ -177,7 +232,9 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--hosts", type=int, default=16, help="sites (ports) the feeds are spread over")
-    parser.add_argument("--rounds", type=int, default=5, help="all-304 ticks on each side; the median is shown")
+    parser.add_argument(
+        "--rounds", type=int, default=9, help="all-304 ticks on each side, in pairs; the medians are shown"
+    )
     args = parser.parse_args()
     port_lists: multiprocessing.Queue[list[int]] = multiprocessing.Queue()
     server = multiprocessing.Process(target=_serve, args=(args.feeds, args.items, args.hosts, port_lists), daemon=True)
@@ -188,16 +245,14 @@ def main() -> None:
         plain_urls = [f"http://127.0.0.1:{ports[n % len(ports)]}/plain/{n}" for n in range(args.feeds)]
         rounds = args.rounds
         with tempfile.TemporaryDirectory() as workdir:
-            cold, warm, stored = asyncio.run(
-                _poller_cycles(urls, Path(workdir), in_thread=True, name="full", rounds=rounds)
-            )
+            cold, base_cold, ticks, base_ticks = asyncio.run(_paired(urls, Path(workdir), rounds))
             _, plain, _ = asyncio.run(
                 _poller_cycles(plain_urls, Path(workdir), in_thread=True, name="plain", rounds=rounds)
             )
             sample = urls[: max(1, args.feeds // 5)]
             direct_cold, _, _ = asyncio.run(_poller_cycles(sample, Path(workdir), in_thread=False, name="direct"))
             thread_cold, _, _ = asyncio.run(_poller_cycles(sample, Path(workdir), in_thread=True, name="thread"))
-        base_cold, base_warm, base_plain = asyncio.run(_baseline(urls, plain_urls, rounds))
+        base_plain = asyncio.run(_baseline_plain(plain_urls))
     finally:
         server.terminate()
         server.join(10)
@@ -206,8 +261,10 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"{n} feeds x {args.items} items on 127.0.0.1, {len(ports)} sites (ports); client CPU only (server in another"
-        f" process); 304 ticks: median of {rounds}"
+        f" process); 304 ticks: {rounds} pairs (one tick of each side in turn), medians"
     )
+    warm, base_warm = Clock.median(ticks), Clock.median(base_ticks)
+    pair_ratios = sorted(mine.cpu / theirs.cpu for mine, theirs in zip(ticks, base_ticks, strict=True))
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"{'cycle':<34}{'wall s':>9}{'CPU s':>9}{'CPU ms/feed':>13}")
     rows = [
@@ -220,12 +277,13 @@ def main() -> None:
     ]
     for name, clock in rows:
         print(f"{name:<34}{clock.wall:>9.3f}{clock.cpu:>9.3f}{clock.cpu / n * 1000:>13.3f}")
-    print(f"entries stored in the cold cycle: {stored}")
     print(
         f"ratio cold  (poller / baseline): CPU {cold.cpu / base_cold.cpu:.2f}x, wall {cold.wall / base_cold.wall:.2f}x"
     )
     print(
         f"ratio 304   (poller / baseline): CPU {warm.cpu / base_warm.cpu:.2f}x, wall {warm.wall / base_warm.wall:.2f}x"
+        f" (medians); per pair of ticks CPU {statistics.median(pair_ratios):.2f}x median,"
+        f" {pair_ratios[0]:.2f}-{pair_ratios[-1]:.2f}x"
     )
     print(
         f"ratio 200 unchanged (poller / baseline): CPU {plain.cpu / base_plain.cpu:.2f}x,"

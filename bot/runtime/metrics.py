@@ -6,9 +6,10 @@ so a counter that stands still means the work stands still (deploy/prometheus-al
 
 from __future__ import annotations
 
+import collections
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -62,11 +63,16 @@ API_RETRIES = Counter(
 )  # fmt: skip
 
 
-def record_poll(outcome: str, duration: float) -> None:
-    """One source polled: `outcome` is ok, not_modified or a failure kind (the per-source gauges are read from the
-    database at scrape time, `show_sources`)."""
-    _polls(outcome).inc()
-    POLL_DURATION.observe(duration)
+def record_polls(polls: Sequence[tuple[str, float]]) -> None:
+    """Sources polled, each as (outcome, duration in seconds): `outcome` is ok, not_modified or a failure kind (the
+    per-source gauges are read from the database at scrape time, `show_sources`). The poller hands them over with
+    each batch of health records: a counter's lock taken once per outcome, not once per poll."""
+    if not polls:
+        return
+    for outcome, count in collections.Counter(outcome for outcome, _ in polls).items():
+        _polls(outcome).inc(count)
+    for _, duration in polls:
+        POLL_DURATION.observe(duration)
     LAST_POLL.set(time.time())
 
 

@@ -10,11 +10,11 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.config import Settings
 from bot.services.ingestion.classifier import AllianceClassifier
@@ -110,15 +110,15 @@ class PollOutcome(NamedTuple):
         return self.outcome not in ("ok", "not_modified", "busy")
 
 
-_poll_recorder: list[Callable[[str, float], None]] = []  # the metrics' record_poll, imported at the first poll
+_poll_recorder: list[Callable[[Sequence[tuple[str, float]]], None]] = []  # the metrics', imported at the first poll
 
 
-def _record_poll(outcome: str, seconds: float) -> None:
+def _record_polls(polls: Sequence[tuple[str, float]]) -> None:
     if not _poll_recorder:
-        from bot.runtime.metrics import record_poll  # prometheus_client: not for the shell's commands that never poll
+        from bot.runtime.metrics import record_polls  # prometheus_client: not for the shell's commands that never poll
 
-        _poll_recorder.append(record_poll)
-    _poll_recorder[0](outcome, seconds)
+        _poll_recorder.append(record_polls)
+    _poll_recorder[0](polls)
 
 
 def _headers(kind: str, language: str, extra: dict[str, str] | None) -> Mapping[str, str]:
@@ -216,6 +216,7 @@ class FeedPoller:
         self._lease = self.policy.lease  # asked by every poll of a round
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
+        self._timings: list[tuple[str, float]] = []  # (outcome, seconds) of the polls in `_health`, for the metrics
         # When hand-overs of this process did not complete, oldest first, until a look has covered them.
         self._losses: list[datetime] = []
         self._handoffs_looked_at: datetime | None = None  # the last look for them
@@ -247,19 +248,19 @@ class FeedPoller:
         # One lease for the round: a poll started within the spread and one more lease (slow sources ahead of it)
         # still has a whole lease to run; one that starts later renews its own lease first (`_poll_leased`).
         until = now + timedelta(seconds=spread_seconds) + 2 * self._lease
-        # Read first: a read does not wait for a write under way (a source being added is not due yet), as the lease
-        # would on SQLite.
-        due = await self.sources.due(now)
-        if not due:
+        leased, held = await self.sources.lease_due(now, until=until)
+        if not leased and not held:
             return []
-        leased, held = await self.sources.lease_due(due, now, until=until)
-        step = spread_seconds / len(due)
+        step = spread_seconds / (len(leased) + len(held))
+        # In flight from the moment the lease is ours: a `poll_now` of a leased source joins its poll.
+        polls = [self._track(s.id, self._poll_leased(s, n * step, until)) for n, s in enumerate(leased)]
         try:
-            polled = await asyncio.gather(
-                *(self._tracked(s.id, self._poll_leased(s, n * step, until)) for n, s in enumerate(leased))
-            )
+            polled = await asyncio.gather(*polls)
         finally:
-            await self._flush_health()
+            try:
+                await self._flush_health()
+            finally:
+                self._untrack(leased, polls)
         outcomes = [*polled, *(PollOutcome(source_id=i, url="", outcome="busy") for i in held)]
         # One line per round; a poll's own line is at DEBUG unless it failed or stored something.
         logger.info("feeds.round", extra={"sources": len(outcomes), **Counter(o.outcome for o in outcomes)})
@@ -296,22 +297,17 @@ class FeedPoller:
         finally:
             await self._flush_health()
 
-    async def _tracked(self, source_id: int, poll: Awaitable[PollOutcome]) -> PollOutcome:
-        """Run the poll of a source this process leased, so that a `poll_now` of it meanwhile waits for its outcome."""
-        future: asyncio.Future[PollOutcome] = asyncio.get_running_loop().create_future()
-        self._in_flight[source_id] = future
-        outcome: PollOutcome | None = None
-        try:
-            outcome = await poll
-            return outcome
-        finally:
-            if self._in_flight.get(source_id) is future:
-                del self._in_flight[source_id]
-                self._joined.pop(source_id, None)
-            if outcome is None:
-                future.cancel()
-            else:
-                future.set_result(outcome)
+    def _track(self, source_id: int, poll: Coroutine[Any, Any, PollOutcome]) -> asyncio.Future[PollOutcome]:
+        """Start the poll of a source this process leased; a `poll_now` of that source meanwhile waits for it."""
+        task = asyncio.ensure_future(poll)
+        self._in_flight[source_id] = task
+        return task
+
+    def _untrack(self, sources: Iterable[PollTarget], polls: Iterable[asyncio.Future[PollOutcome]]) -> None:
+        for source, poll in zip(sources, polls, strict=True):
+            if self._in_flight.get(source.id) is poll:
+                del self._in_flight[source.id]
+                self._joined.pop(source.id, None)
 
     async def waiting_for(self, source_id: int) -> None:
         """Return once a `poll_now` of this source waits for the poll this process has in flight (for tests)."""
@@ -323,7 +319,11 @@ class FeedPoller:
             try:
                 source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
                 if source is not None:
-                    return await self._tracked(source.id, self.poll_source(source))
+                    poll = self._track(source.id, self.poll_source(source))
+                    try:
+                        return await poll
+                    finally:
+                        self._untrack([source], [poll])
             except Exception as error:
                 # The database itself failed (locked, gone): this source's lease expires and it is retried.
                 logger.exception("feeds.poll_crashed", extra={"source": source_id})
@@ -336,15 +336,18 @@ class FeedPoller:
         logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
         return PollOutcome(source_id=source_id, url="", outcome="busy")
 
-    async def _record(self, source_id: int, state: PollState) -> None:
+    async def _record(self, source_id: int, state: PollState, seconds: float) -> None:
         # Health records wait for a batch (one transaction for many polls); the lease they release holds
-        # meanwhile, so nothing polls the source twice.
+        # meanwhile, so nothing polls the source twice. The metrics go with them.
         self._health.append((source_id, state))
+        self._timings.append((state.outcome, seconds))
         if len(self._health) >= HEALTH_BATCH:
             await self._flush_health()
 
     async def _flush_health(self) -> None:
         batch, self._health = self._health, []
+        timings, self._timings = self._timings, []
+        _record_polls(timings)
         await self.sources.save_polls(batch)
 
     async def poll_source(self, source: PollTarget) -> PollOutcome:
@@ -411,9 +414,8 @@ class FeedPoller:
             body_hash=body_hash,
             same=response.permanent_url is None and (outcome, 0, etag, last_modified, body_hash) == stored,
         )
-        await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        _record_poll(outcome, duration_ms / 1000)
+        await self._record(source.id, state, duration_ms / 1000)
         if source.consecutive_failures:
             logger.info("feeds.recovered", extra={"source": source.id, "after_failures": source.consecutive_failures})
         if response.permanent_url:
@@ -536,9 +538,8 @@ class FeedPoller:
             disable=disabled,
             succeeded=False,
         )
-        await self._record(source.id, state)
         duration_ms = round((time.perf_counter() - started) * 1000)
-        _record_poll(kind, duration_ms / 1000)
+        await self._record(source.id, state, duration_ms / 1000)
         logger.warning(
             "feeds.poll",
             extra={
