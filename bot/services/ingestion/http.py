@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 from bot.services.ingestion.fetching import (
     RESERVED_HEADERS,
@@ -206,7 +207,7 @@ async def fetch(
                 problem = _url_problem(current, limits.allow_private)
                 if problem is not None:
                     raise FetchError(*problem)
-                async with session.get(current, headers=request_headers, allow_redirects=False) as response:
+                async with session.get(_parsed(current), headers=request_headers, allow_redirects=False) as response:
                     if response.status == 304:  # most polls: no body, no redirect
                         return _result(response, b"", url=url, current=current, permanent=permanent)
                     if response.status in _REDIRECTS and "Location" in response.headers:
@@ -348,6 +349,13 @@ async def _read(
             raise FetchError("too_large", f"body larger than {limits.max_bytes} bytes")
         decoder.feed(chunk)
     return _result(response, decoder.finish(), url=url, current=current, permanent=permanent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(url: str) -> URL:
+    """A source's URL as aiohttp's URL, parsed once: aiohttp parses a string URL on every request (yarl's parse and
+    encoding were a tenth of a 304's cost over the bare request)."""
+    return URL(url)
 
 
 def _validator(value: str | None, limit: int = _MAX_VALIDATOR_LENGTH) -> str | None:
