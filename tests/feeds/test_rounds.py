@@ -4,9 +4,11 @@ too late for it, and never taken back from another poller."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from aiohttp import web
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from bot.runtime.metrics import REGISTRY
 from bot.services.ingestion.poller import FeedPoller, PollPolicy, backoff_seconds
 from bot.services.ingestion.scheduling import next_check
+from domain.entries import StoredEntry
 from storage.sources import SourceRepository
 from tests.feeds.conftest import TEST_LIMITS, Harness
 from tests.support.feeds import FeedSite, items, rss
@@ -144,3 +147,40 @@ async def test_a_poll_that_starts_after_the_rounds_lease_renews_it_or_leaves_the
         for source in (first, second):
             await repository.remove(source.id)
     await poller.close()
+
+
+async def test_a_polls_health_is_written_before_its_lease_can_run_out_however_long_the_round(
+    site: FeedSite, harness: Harness
+) -> None:
+    """A round writes its health records at its end; a source polled early in a round that another poll holds open
+    (here a correction being handed over; in life a queue of slow sources) must not wait past its lease: another
+    poller could take the source and poll it again, and this record would then overwrite that poll's. A record waits
+    at most one fetch timeout: its lease, three timeouts and a minute from its poll's start, outlasts that."""
+    release = asyncio.Event()
+
+    async def hand_over_changes(_changed: Sequence[StoredEntry]) -> None:
+        await release.wait()  # the round stays open until the test has seen the quick source's record
+
+    policy = PollPolicy(fetch=TEST_LIMITS, failure_threshold=THRESHOLD, max_concurrency=2)
+    poller = FeedPoller(harness.db, policy=policy, clock=harness.clock, on_changed_entries=hand_over_changes)
+    repository = SourceRepository(harness.db)
+    [item] = items(1)
+    held = await harness.add(site.serve("/corrected", rss([item])))
+    quick = await harness.add(site.serve("/quick", rss(items(1))))
+    await poller.poll_now([held.id, quick.id])  # stored: the next poll of /quick is a quiet 304
+    first = await repository.get(quick.id)
+    assert first is not None
+    site.serve("/corrected", rss([replace(item, description="Corrected text")]))
+    harness.clock.advance(seconds=2 * quick.interval_seconds)
+    round_ = asyncio.create_task(poller.poll_due())
+    try:
+        async with asyncio.timeout(30):  # a wait for the write, not a measure of it: due 1 s (the fetch timeout) on
+            while (state := await repository.get(quick.id)) is None or state.last_checked_at == first.last_checked_at:
+                await asyncio.sleep(0.05)
+        assert state.polling_until is None and state.last_outcome == "not_modified"
+        assert not round_.done(), round_.result()
+    finally:
+        release.set()
+        outcomes = {o.source_id: o.outcome for o in await round_}
+        await poller.close()
+    assert outcomes == {held.id: "ok", quick.id: "not_modified"}

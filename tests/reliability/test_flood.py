@@ -261,7 +261,7 @@ async def test_a_slot_handed_out_as_a_429_arrives_waits_for_the_pause(bulk: bool
     flood = FloodControl(10)  # a slot every 0.1 s
     await flood.acquire(None, bulk=False)  # the bucket is full: the next call queues for a slot
     call = asyncio.create_task(flood.acquire(None, bulk=bulk))
-    waiting = flood._bulk if bulk else flood._replies  # noqa: SLF001 - the moment the slot is handed out
+    waiting = flood._bulk if bulk else flood._replies  # the moment the slot is handed out
     while not waiting:
         await asyncio.sleep(0)
     slot = waiting[0]

@@ -217,6 +217,8 @@ class FeedPoller:
         self._classifier: tuple[tuple[str, ...], AllianceClassifier] = ((), AllianceClassifier())
         self._health: list[tuple[int, PollState]] = []
         self._timings: list[tuple[str, float]] = []  # (outcome, seconds) of the polls in `_health`, for the metrics
+        self._flush_timer: asyncio.TimerHandle | None = None  # writes the records a long round keeps waiting
+        self._flushes: set[asyncio.Future[None]] = set()
         # When hand-overs of this process did not complete, oldest first, until a look has covered them.
         self._losses: list[datetime] = []
         self._handoffs_looked_at: datetime | None = None  # the last look for them
@@ -231,7 +233,11 @@ class FeedPoller:
         return self._http
 
     async def close(self) -> None:
-        """Close the HTTP client the poller made itself (call it in the shutdown hook)."""
+        """Close the HTTP client the poller made itself (call it in the shutdown hook), after the health records
+        still waiting are written."""
+        await self._flush_logged()
+        if self._flushes:
+            await asyncio.gather(*self._flushes)
         if self._owns_http and self._http is not None:
             await self._http.close()
             self._http = None
@@ -338,13 +344,33 @@ class FeedPoller:
 
     async def _record(self, source_id: int, state: PollState, seconds: float) -> None:
         # Health records wait for a batch (one transaction for many polls); the lease they release holds
-        # meanwhile, so nothing polls the source twice. The metrics go with them.
+        # meanwhile, so nothing polls the source twice. The metrics go with them. A record waits at most one fetch
+        # timeout (a round held open by slow polls): its lease, three timeouts and a minute from its poll's start
+        # (`PollPolicy.lease`), outlasts that, so no other poller takes the source before its record is written.
         self._health.append((source_id, state))
         self._timings.append((state.outcome, seconds))
         if len(self._health) >= HEALTH_BATCH:
             await self._flush_health()
+        elif self._flush_timer is None:
+            loop = asyncio.get_running_loop()
+            self._flush_timer = loop.call_later(self.policy.fetch.timeout_seconds, self._flush_waiting)
+
+    def _flush_waiting(self) -> None:
+        self._flush_timer = None
+        flush = asyncio.ensure_future(self._flush_logged())
+        self._flushes.add(flush)
+        flush.add_done_callback(self._flushes.discard)
+
+    async def _flush_logged(self) -> None:
+        try:
+            await self._flush_health()
+        except Exception:  # the leases expire and the sources are polled again
+            logger.exception("feeds.health_write_failed")
 
     async def _flush_health(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
         batch, self._health = self._health, []
         timings, self._timings = self._timings, []
         _record_polls(timings)
