@@ -114,6 +114,8 @@ _poll_recorder: list[Callable[[Sequence[tuple[str, float]]], None]] = []  # the 
 
 
 def _record_polls(polls: Sequence[tuple[str, float]]) -> None:
+    if not polls:
+        return
     if not _poll_recorder:
         from bot.runtime.metrics import record_polls  # prometheus_client: not for the shell's commands that never poll
 
