@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.runtime.bootstrap import bootstrap, freeze_startup_heap
 from bot.runtime.factory import create_dispatcher
+from bot.runtime.heap import limit_malloc_arenas
 from bot.runtime.leadership import Leadership
 from bot.telegram.alerts import AdminAlerts
 from bot.telegram.inbox import Inbox, InboxWebhookHandler
@@ -145,4 +146,5 @@ async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
 
 
 def run_sync(settings: Settings) -> None:
+    limit_malloc_arenas()  # before the first thread (docs/PERFORMANCE.md, "Memory under the soak")
     asyncio.run(run(settings))

@@ -6,17 +6,29 @@ kept in their arenas; see docs/PERFORMANCE.md, "Memory under the soak".
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.runtime.heap import JOB_ID, TRIM_MINUTES, glibc_malloc_trim, trim_heap
+from bot.runtime.heap import (
+    JOB_ID,
+    M_ARENA_MAX,
+    MALLOC_ARENAS,
+    TRIM_MINUTES,
+    glibc_malloc_trim,
+    glibc_mallopt,
+    limit_malloc_arenas,
+    trim_heap,
+)
 from tests.conftest import RunningBot
 
 BLOCK = 16 * 1024  # under malloc's mmap threshold (128 KiB): from the thread's arena, as SQLite's pages are
 BLOCKS = 2048  # 32 MiB
+ROOT = Path(__file__).resolve().parents[2]
 KEPT_EVERY = 16  # one block in 16 stays: the arena's top is never free, so malloc itself gives nothing back
 
 
@@ -58,3 +70,27 @@ def test_a_trim_gives_back_what_a_thread_freed():
 
 def test_no_trim_where_there_is_no_glibc():
     assert trim_heap(None) is False
+
+
+def test_the_arenas_are_capped_unless_the_operator_chose():
+    calls: list[tuple[int, int]] = []
+
+    def mallopt(option: int, value: int) -> int:
+        calls.append((option, value))
+        return 1
+
+    assert limit_malloc_arenas(mallopt, environ={}) is True
+    assert calls == [(M_ARENA_MAX, MALLOC_ARENAS)]
+    assert limit_malloc_arenas(mallopt, environ={"MALLOC_ARENA_MAX": "8"}) is False  # glibc read the operator's
+    assert calls == [(M_ARENA_MAX, MALLOC_ARENAS)]
+
+
+def test_glibc_takes_the_cap():
+    if glibc_mallopt() is None:
+        pytest.skip("no glibc mallopt")
+    # In a child process: the cap stays for the life of the process that sets it.
+    script = (
+        "import threading; from bot.runtime.heap import limit_malloc_arenas; print(limit_malloc_arenas(environ={}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "True"
