@@ -184,3 +184,38 @@ async def test_a_polls_health_is_written_before_its_lease_can_run_out_however_lo
         outcomes = {o.source_id: o.outcome for o in await round_}
         await poller.close()
     assert outcomes == {held.id: "ok", quick.id: "not_modified"}
+
+
+async def test_a_hand_poll_after_the_rounds_poll_of_that_source_ended_polls_again(
+    site: FeedSite, harness: Harness
+) -> None:
+    """The admin's 🔄 (`poll_now`) of a source the round holds: while the round's poll of it runs, it waits for that
+    poll's outcome; once that poll has ended (its record waiting for the round's batch), it polls the source again."""
+    release = asyncio.Event()
+
+    async def hand_over_changes(_changed: Sequence[StoredEntry]) -> None:
+        await release.wait()
+
+    limits = replace(TEST_LIMITS, timeout_seconds=60)  # the round's records wait for its end (no timer meanwhile)
+    policy = PollPolicy(fetch=limits, failure_threshold=THRESHOLD, max_concurrency=2)
+    poller = FeedPoller(harness.db, policy=policy, clock=harness.clock, on_changed_entries=hand_over_changes)
+    [item] = items(1)
+    held = await harness.add(site.serve("/corrected-2", rss([item])))
+    quick = await harness.add(site.serve("/quick-2", rss(items(1))))
+    await poller.poll_now([held.id, quick.id])
+    site.serve("/corrected-2", rss([replace(item, description="Corrected text")]))
+    harness.clock.advance(seconds=2 * quick.interval_seconds)
+    round_ = asyncio.create_task(poller.poll_due())
+    try:
+        async with asyncio.timeout(30):  # the round's poll of /quick-2 has ended (seen from inside: no public sign)
+            while (polled := poller._in_flight.get(quick.id)) is None or not polled.done():
+                await asyncio.sleep(0.01)
+        assert len(site.hits("/quick-2")) == 2
+        [again] = await poller.poll_now([quick.id])
+        assert again.outcome == "not_modified"
+        assert len(site.hits("/quick-2")) == 3  # a poll of its own, not the round's outcome again
+        assert not round_.done()
+    finally:
+        release.set()
+        await round_
+        await poller.close()
