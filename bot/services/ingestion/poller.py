@@ -322,32 +322,27 @@ class FeedPoller:
         await self._joined.setdefault(source_id, asyncio.Event()).wait()
 
     async def _poll_one(self, source_id: int) -> PollOutcome:
-        for _attempt in range(2):
-            async with self._semaphore:
-                now = self._clock()
-                try:
-                    source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
-                    if source is not None:
-                        poll = self._track(source.id, self.poll_source(source))
-                        try:
-                            return await poll
-                        finally:
-                            self._untrack([source], [poll])
-                except Exception as error:
-                    # The database itself failed (locked, gone): this source's lease expires and it is retried.
-                    logger.exception("feeds.poll_crashed", extra={"source": source_id})
-                    return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
-            running = self._in_flight.get(source_id)
-            if running is None:  # another process holds it
-                break
-            if not running.done():  # this process is polling it (a round's tick): that poll's outcome
-                self._joined.setdefault(source_id, asyncio.Event()).set()
-                with contextlib.suppress(asyncio.CancelledError):
-                    return await asyncio.shield(running)
-                break
-            # That poll has ended, its record (and the lease) waiting for its round's batch: written now, then a
-            # poll of our own, as asked.
-            await self._flush_health()
+        async with self._semaphore:
+            now = self._clock()
+            try:
+                source = await self.sources.claim(source_id, now, until=now + self.policy.lease, due_only=False)
+                if source is not None:
+                    poll = self._track(source.id, self.poll_source(source))
+                    try:
+                        return await poll
+                    finally:
+                        self._untrack([source], [poll])
+            except Exception as error:
+                # The database itself failed (locked, gone): this source's lease expires and it is retried.
+                logger.exception("feeds.poll_crashed", extra={"source": source_id})
+                return PollOutcome(source_id=source_id, url="", outcome="internal", error=str(error))
+        running = self._in_flight.get(source_id)
+        # This process is polling it, or has just polled it (a round's tick; the record waits for the round's batch,
+        # at most a fetch timeout): that poll's outcome.
+        if running is not None:
+            self._joined.setdefault(source_id, asyncio.Event()).set()
+            with contextlib.suppress(asyncio.CancelledError):
+                return await asyncio.shield(running)
         logger.info("feeds.poll", extra={"source": source_id, "outcome": "busy"})
         return PollOutcome(source_id=source_id, url="", outcome="busy")
 
