@@ -10,7 +10,7 @@ the soak"). `malloc_trim(0)` hands the free pages of every arena back (1.5-2.4 M
 
 Fewer arenas, too: glibc gives each thread that meets a busy arena a new one, up to eight per core, and what a
 thread frees stays in its own arena for that thread to reuse. `limit_malloc_arenas` (called before the first thread
-starts) caps them at MALLOC_ARENAS, so the threads share what they free; an operator's `MALLOC_ARENA_MAX` in the
+starts) caps them at MALLOC_ARENAS (one), so the threads share what they free; an operator's `MALLOC_ARENA_MAX` in the
 environment wins."""
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ from bot.runtime.supervision import Supervisor
 logger = logging.getLogger(__name__)
 JOB_ID = "heap-trim"
 TRIM_MINUTES = 5
-MALLOC_ARENAS = 2  # the main thread's and one for every other thread (the aiosqlite connections, the executor)
+# One arena for every thread (the aiosqlite connections', the executor's): what one frees, the next reuses. Under the
+# 2-hour soak: +1.4 MB/h with one, +2.3 with two, +3.4 with glibc's default (docs/PERFORMANCE.md). The threads
+# rarely allocate at once (the GIL; SQLite's own work is short), so one lock costs little.
+MALLOC_ARENAS = 1
 M_ARENA_MAX = -8  # glibc's malloc.h
 
 Trim = Callable[[int], int]
