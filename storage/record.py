@@ -69,20 +69,22 @@ class RecordRepository:
             "approved_at": new.approved_at,
             "published_at": new.published_at,
         }
+        same = sa.select(official_record.c.id).where(
+            official_record.c.kind == new.kind,
+            official_record.c.subject_id == new.subject_id,
+            official_record.c.content_hash == new.content_hash,
+        )
         async with self._db.begin() as conn:
+            # Looked for first: on PostgreSQL an insert that meets the unique key still takes a number from the
+            # sequence, and the record's numbers (#1, #2, ... shown to admins) would skip one for every repeat.
+            if (await conn.execute(same)).first() is not None:
+                return None
             inserted = await insert_ignoring_duplicates(
                 conn, official_record, [row], ("kind", "subject_id", "content_hash")
             )
             if not inserted:
                 return None
-            found = await conn.execute(
-                sa.select(official_record.c.id).where(
-                    official_record.c.kind == new.kind,
-                    official_record.c.subject_id == new.subject_id,
-                    official_record.c.content_hash == new.content_hash,
-                )
-            )
-            return int(found.scalar_one())
+            return int((await conn.execute(same)).scalar_one())
 
     async def latest_of(self, kind: str, subject_id: int) -> RecordEntry | None:
         """The newest record of a subject (a story's versions merge into it), or None."""

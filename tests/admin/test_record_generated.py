@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 
 from bot.services.admin.record import OfficialRecord, announcement_text, content_hash
 from bot.services.delivery import Delivery
+from domain.clock import utcnow
 from domain.entries import StoredEntry
 from storage import Database
 from storage.audit import AuditLog
 from storage.outbox import Outbox
-from storage.record import RecordRepository
+from storage.record import NewRecord, RecordRepository
 from storage.schema import official_record, outbox_deliveries, outbox_messages
 from storage.subscriptions import SubscriptionRepository
 from tests.delivery.helpers import make_entry
@@ -79,3 +80,20 @@ async def test_every_text_of_a_story_is_kept_once_whatever_the_order(
     assert [row.texts for row in rows] == [first_texts]
     assert all(row.content_hash == content_hash(row.texts) for row in rows)
     assert {row.subject_id for row in rows} == {story[0].story}
+
+
+async def test_the_records_numbers_do_not_skip_when_a_record_is_kept_again(db: Database) -> None:
+    # A broadcast's record is kept idempotently, and may be asked for again (a restart, the report's last edit). On
+    # PostgreSQL an insert that meets the unique key still takes a number: the next record was #3 after #1 (an
+    # admin reading the official record would look for the missing #2).
+    records = RecordRepository(db)
+    now = utcnow()
+
+    def new(subject_id: int) -> NewRecord:
+        texts = {"en": f"text {subject_id}"}
+        return NewRecord("broadcast", subject_id, texts, content_hash(texts), drafted_at=now, published_at=now)
+
+    first = await records.add(new(1))
+    assert first is not None
+    assert await records.add(new(1)) is None
+    assert await records.add(new(2)) == first + 1
