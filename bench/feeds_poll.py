@@ -111,11 +111,10 @@ async def _all_due(db: Database) -> None:
         await conn.execute(sa.update(sources).values(next_check_at=utcnow()))
 
 
-async def _poller_cycles(
-    urls: list[str], workdir: Path, *, in_thread: bool, name: str, rounds: int = 0
-) -> tuple[Clock, Clock, int]:
-    """A cold cycle (`poll_now`, storing everything), then `rounds` times, with every source made due, one tick
-    (`poll_due`): the median tick."""
+async def _sources(
+    urls: list[str], workdir: Path, name: str, *, in_thread: bool
+) -> tuple[Database, list[int], PollPolicy]:
+    """A new database holding these feeds as sources, and the poller's policy (16 at a time, as the loop)."""
     db = Database(f"sqlite+aiosqlite:///{workdir}/{name}.sqlite3")
     await db.migrate()
     repository = SourceRepository(db)
@@ -123,6 +122,15 @@ async def _poller_cycles(
     policy = PollPolicy(
         fetch=FetchLimits(timeout_seconds=60, allow_private=True), max_concurrency=16, parse_in_thread=in_thread
     )
+    return db, ids, policy
+
+
+async def _poller_cycles(
+    urls: list[str], workdir: Path, *, in_thread: bool, name: str, rounds: int = 0
+) -> tuple[Clock, Clock, int]:
+    """A cold cycle (`poll_now`, storing everything), then `rounds` times, with every source made due, one tick
+    (`poll_due`): the median tick."""
+    db, ids, policy = await _sources(urls, workdir, name, in_thread=in_thread)
     stored = 0
     async with create_http_session(policy.fetch) as session:
         poller = FeedPoller(db, session, policy=policy)
@@ -181,13 +189,7 @@ async def _paired(urls: list[str], workdir: Path, rounds: int) -> tuple[Clock, C
     """The poller's cold cycle (`poll_now`, storing everything) and the fair loop's (every feed a 200, parsed), then
     `rounds` all-304 ticks of each in turn in one event loop (the poller's `poll_due` with every source made due, the
     loop's If-None-Match pass), the first of a pair alternating: both sides meet the same load, tick by tick."""
-    db = Database(f"sqlite+aiosqlite:///{workdir}/paired.sqlite3")
-    await db.migrate()
-    repository = SourceRepository(db)
-    ids = [(await repository.add(NewSource(url, "rss", "ru", f"feed {i}", 600))).id for i, url in enumerate(urls)]
-    policy = PollPolicy(
-        fetch=FetchLimits(timeout_seconds=60, allow_private=True), max_concurrency=16, parse_in_thread=True
-    )
+    db, ids, policy = await _sources(urls, workdir, "paired", in_thread=True)
     async with create_http_session(policy.fetch) as session, FairLoop() as loop:
         poller = FeedPoller(db, session, policy=policy)
         freeze_startup_heap()
