@@ -16,6 +16,8 @@ from storage.schema import official_record, outbox_deliveries, outbox_messages
 from storage.sql import insert_ignoring_duplicates
 
 COUNT_COLUMNS = ("queued", "sent", "failed", "blocked", "cancelled")
+# pg_advisory_xact_lock's key for adding a record: any constant no other lock of the bot uses.
+_RECORD_LOCK = 0x0FF1_C1A1
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,10 @@ class RecordRepository:
         async with self._db.begin() as conn:
             # Looked for first: on PostgreSQL an insert that meets the unique key still takes a number from the
             # sequence, and the record's numbers (#1, #2, ... shown to admins) would skip one for every repeat.
+            # Taken in turn there, so that two keeping the same record at once do not both look, find nothing and
+            # insert (SQLite serialises writers anyway); records are few, the lock costs nothing that matters.
+            if conn.dialect.name == "postgresql":
+                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RECORD_LOCK})
             if (await conn.execute(same)).first() is not None:
                 return None
             inserted = await insert_ignoring_duplicates(

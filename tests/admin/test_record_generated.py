@@ -5,6 +5,7 @@ version nobody was sent (its readers had the story in that language) is not on r
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 
@@ -97,3 +98,22 @@ async def test_the_records_numbers_do_not_skip_when_a_record_is_kept_again(db: D
     assert first is not None
     assert await records.add(new(1)) is None
     assert await records.add(new(2)) == first + 1
+
+
+async def test_the_records_numbers_do_not_skip_when_two_keep_the_same_record_at_once(db: Database) -> None:
+    # Two replicas (or a restart racing the report's last edit) keep one broadcast's record at the same instant:
+    # both look, find nothing, and insert; on PostgreSQL the insert that waits for the other's key and then meets it
+    # took a number from the sequence all the same (the next record was #3 after #1).
+    records = RecordRepository(db)
+    now = utcnow()
+
+    def new(subject_id: int) -> NewRecord:
+        texts = {"en": f"text {subject_id}"}
+        return NewRecord("broadcast", subject_id, texts, content_hash(texts), drafted_at=now, published_at=now)
+
+    numbers = []
+    for subject in range(1, 6):
+        kept = [number for number in await asyncio.gather(*(records.add(new(subject)) for _ in range(3))) if number]
+        assert len(kept) == 1, kept
+        numbers += kept
+    assert numbers == list(range(numbers[0], numbers[0] + 5)), numbers
