@@ -205,7 +205,7 @@ async def test_an_expired_approval_request_cannot_be_approved(stub: BotAPIStub, 
         query = second.press(notice, "✅ Approve and send")
         assert (await second.callback_answer(query))["text"].startswith("This request has expired")
         # The leader's job tells the drafter, whether the press or the job saw the expiry first.
-        assert (await drafter.reply(timeout=15)).text.startswith("Nobody approved your broadcast #1 in time")
+        assert (await drafter.reply()).text.startswith("Nobody approved your broadcast #1 in time")
         again = second.press(notice, "✅ Approve and send")
         assert (await second.callback_answer(again))["text"].startswith("This request has expired")
         await settled(app, stub)
