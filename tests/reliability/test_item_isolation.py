@@ -72,8 +72,10 @@ def documents(draw: st.DrawFn) -> tuple[str, int]:
     return body, goods
 
 
-async def _poll_once(body: str, workdir: Path) -> tuple[list[StoredEntry], str, int, bool]:
-    db = Database(f"sqlite+aiosqlite:///{workdir}/bot.sqlite3")
+async def _poll_once(body: str, database_url: str) -> tuple[list[StoredEntry], str, int, bool]:
+    """One poll of a gov.kz listing served as `body`: what was handed on, the outcome, the source's failures and
+    whether it stays enabled."""
+    db = Database(database_url)
     await db.migrate()
     site = FeedSite()
     await site.server.start_server()
@@ -99,13 +101,17 @@ async def _poll_once(body: str, workdir: Path) -> tuple[list[StoredEntry], str, 
         await db.close()
 
 
+def _sqlite(workdir: Path) -> str:
+    return f"sqlite+aiosqlite:///{workdir}/bot.sqlite3"
+
+
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(document=documents())
 def test_poisoned_gov_kz_items_cost_only_themselves(document: tuple[str, int]) -> None:
     body, goods = document
     with tempfile.TemporaryDirectory() as workdir:
-        handed, outcome, failures, enabled = asyncio.run(_poll_once(body, Path(workdir)))
+        handed, outcome, failures, enabled = asyncio.run(_poll_once(body, _sqlite(Path(workdir))))
     assert outcome == "ok"
     assert (failures, enabled) == (0, True)
     titles = [entry.entry.title for entry in handed]
@@ -116,7 +122,7 @@ def test_poisoned_gov_kz_items_cost_only_themselves(document: tuple[str, int]) -
 
 async def test_a_body_that_is_not_json_still_fails_the_poll(tmp_path: Path) -> None:
     for body in ('[{"id": 1, "title": "cut', "<html>maintenance</html>", '{"content": 5}', "[" * 5000):
-        handed, outcome, failures, _enabled = await _poll_once(body, tmp_path)
+        handed, outcome, failures, _enabled = await _poll_once(body, _sqlite(tmp_path))
         assert outcome in ("bad_json", "bad_shape"), (body[:30], outcome)
         assert failures == 1 and handed == []
         (tmp_path / "bot.sqlite3").unlink()
@@ -125,7 +131,7 @@ async def test_a_body_that_is_not_json_still_fails_the_poll(tmp_path: Path) -> N
 async def test_a_skipped_item_is_logged_with_its_reason(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     body = "[" + ", ".join([good(1), '{"id": 7, "n": ' + "9" * 5000 + "}", good(2)]) + "]"
     with caplog.at_level(logging.WARNING):
-        handed, outcome, _failures, _enabled = await _poll_once(body, tmp_path)
+        handed, outcome, _failures, _enabled = await _poll_once(body, _sqlite(tmp_path))
     assert outcome == "ok" and len(handed) == 2
     [skipped] = [record for record in caplog.records if record.getMessage() == "feeds.item_skipped"]
     assert "ValueError" in skipped.__dict__["reason"] and "digits" in skipped.__dict__["reason"]
@@ -189,26 +195,7 @@ async def test_subscribers_get_the_good_items_beside_a_poisoned_one(
 async def test_a_record_the_database_refuses_costs_only_itself(database_url: str, tmp_path: Path) -> None:
     """PostgreSQL refuses a NUL character in text; the poll stores the other items one by one."""
     body = "[" + ", ".join([good(1), '{"id": 9, "title": "NUL \\u0000 inside"}', good(2)]) + "]"
-    db = Database(database_url)
-    await db.migrate()
-    site = FeedSite()
-    await site.server.start_server()
-    handed: list[StoredEntry] = []
-
-    async def on_new_entries(entries: Sequence[StoredEntry]) -> None:
-        handed.extend(entries)
-
-    try:
-        async with create_http_session(LIMITS) as session:
-            poller = FeedPoller(
-                db, session, on_new_entries=on_new_entries, policy=PollPolicy(fetch=LIMITS, failure_threshold=1)
-            )
-            url = site.serve("/api/news", body, content_type="application/json")
-            source = await SourceRepository(db).add(NewSource(url + "?projects=eq:ecogeo", "govkz", "ru", "gov", 300))
-            [outcome] = await poller.poll_now([source.id])
-    finally:
-        await site.server.close()
-        await db.close()
-    assert outcome.outcome == "ok"
+    handed, outcome, _failures, _enabled = await _poll_once(body, database_url)
+    assert outcome == "ok"
     titles = sorted(entry.entry.title for entry in handed)
     assert titles in (["Good news 1", "Good news 2"], ["Good news 1", "Good news 2", "NUL \x00 inside"])
