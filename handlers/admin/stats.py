@@ -15,7 +15,7 @@ from bot.telegram.channels import ChannelStatus, OfficialChannels, last_post
 from domain.audit import AuditTrail
 from domain.chats import Chat
 from domain.clock import utcnow
-from domain.localtime import format_moment, zone
+from domain.localtime import format_moment, zone, zone_label
 
 
 def _counts(values: dict[str, int], name: Callable[[str], str]) -> str:
@@ -94,13 +94,15 @@ async def show_stats(
         + _channels(await official_channels.statuses(bot), l10n, chat, subscriptions)
     )
     # Days on the admin's own calendar: a send at 02:00 in Almaty is that day's, not the UTC day before.
-    chart = await stats_charts.render(now, l10n, zone(subscriptions.zone_of(chat)))
+    zone_name = subscriptions.zone_of(chat)
+    chart = await stats_charts.render(now, l10n, zone(zone_name))
     await message.answer_photo(
         BufferedInputFile(chart.png, filename=f"stats-{chart.last_day:%Y-%m-%d}.png"),
         caption=l10n(
             "admin-chart-caption",
             first=format_day(chart.first_day, l10n.language),
             last=format_day(chart.last_day, l10n.language),
+            zone=zone_label(zone_name, l10n.language, now),
         ),
     )
     await audit.record("stats.view", actor_id=message.from_user.id if message.from_user else None)

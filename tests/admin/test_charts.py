@@ -17,6 +17,7 @@ from bot.i18n import localizer
 from bot.rendering.dates import format_day
 from bot.services.admin.charts import Panel, StatsCharts, draw
 from domain.clock import utcnow
+from domain.localtime import zone_label
 from domain.questions import MISSED_OUTCOMES
 from local_telegram import BotAPIStub
 from storage import Database
@@ -26,6 +27,12 @@ from tests.admin.conftest import add_subscribers
 from tests.conftest import ADMIN_ID, RunningBot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The bot's zone (Asia/Almaty) as an admin who chose none reads it under the chart.
+ZONE_SHOWN = {
+    "en": "(days in Almaty (UTC+5))",
+    "ru": "(дни по часовому поясу: Алматы (UTC+5))",
+    "kk": "(күндер Алматы (UTC+5) уақыты бойынша)",
+}
 
 
 def assert_png(content: bytes) -> tuple[int, int]:
@@ -43,7 +50,7 @@ async def test_stats_sends_a_png_chart_captioned_in_the_admins_language(
     await add_subscribers(app, stub, 3, first_id=30_000, language="ru")
     await add_subscribers(app, stub, 1, first_id=31_000, language="kk")
     boss = stub.user(ADMIN_ID, first_name="Admin", language_code=language)
-    asked = utcnow().date()
+    asked = utcnow()
     summary = await boss.ask("/stats")
     assert summary.kind == "text"
     picture = await boss.reply()  # the first chart of a process imports matplotlib
@@ -52,14 +59,24 @@ async def test_stats_sends_a_png_chart_captioned_in_the_admins_language(
     width, height = assert_png(picture.upload.content)
     assert width >= 800
     assert height >= 600
+    # The days are the admin's own (the bot's zone, Asia/Almaty, for an admin who chose none: from 19:00 UTC it is
+    # tomorrow there), the day /stats was asked on, which may end while the chart is drawn.
+    admin_chat = await app.services.chats.get(ADMIN_ID)
+    assert admin_chat is not None
+    zone_name = app.services.subscriptions.zone_of(admin_chat)
+    local = ZoneInfo(zone_name)
     l10n = localizer(language)
-    captions = {  # the chart is drawn for the day it is asked on, which may end while it is drawn
+    captions = {
         l10n(
-            "admin-chart-caption", first=format_day(day - timedelta(days=29), language), last=format_day(day, language)
+            "admin-chart-caption",
+            first=format_day(day - timedelta(days=29), language),
+            last=format_day(day, language),
+            zone=zone_label(zone_name, language, asked),
         )
-        for day in (asked, utcnow().date())
+        for day in (asked.astimezone(local).date(), utcnow().astimezone(local).date())
     }
     assert picture.text in captions, picture.text
+    assert ZONE_SHOWN[language] in picture.text  # the days are the admin's, and the caption says whose
 
 
 @settings(max_examples=8, deadline=None)
@@ -182,6 +199,7 @@ async def test_a_send_early_in_the_admins_morning_is_on_that_days_bar(db: Databa
 
 
 async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: BotAPIStub, app: RunningBot) -> None:
+    asked = utcnow().date()  # the questions' UTC day (or the next: midnight may pass while they are asked)
     reader = stub.user(32_000, language_code="ru")
     assert "Сопредседатели альянса" in (await reader.ask("Кто сопредседатели?")).text
     assert "Не знаю ответа" in (await reader.ask("Какая погода на Марсе завтра?")).text
@@ -194,8 +212,8 @@ async def test_the_chart_shows_questions_answered_and_not_known_per_day(stub: Bo
     assert width >= 800
     assert height >= 900  # three charts stacked
     l10n = localizer("en")
-    history = await app.services.stats.history(utcnow().date() - timedelta(days=29), utcnow().date())
+    history = await app.services.stats.history(asked - timedelta(days=29), utcnow().date())
     (questions,) = [p for p in app.services.stats_charts.panels(history, l10n) if p.title == "Questions per day"]
     assert questions.bars
-    assert {label: line[-1] for label, line in questions.series.items()} == {"answered": 1, "not known": 1}
+    assert {label: sum(line[29:]) for label, line in questions.series.items()} == {"answered": 1, "not known": 1}
     assert sum(questions.series["answered"]) == 1
