@@ -49,7 +49,7 @@ async def sleeping_sender(stub: BotAPIStub, database_url: str, db: Database) -> 
     bot = create_bot(make_settings(stub, database_url))
     await sender.start(bot)
     try:
-        await asyncio.wait_for(outbox.found_nothing.wait(), 30)
+        await outbox.found_nothing.wait()
         yield outbox
     finally:
         await sender.stop()
@@ -98,7 +98,7 @@ async def test_a_missed_wake_delays_a_row_to_the_next_idle_look_only(
     bot = create_bot(make_settings(stub, database_url))
     await sender.start(bot)
     try:
-        await asyncio.wait_for(outbox.found_nothing.wait(), 30)
+        await outbox.found_nothing.wait()
         unheard = Outbox(db)  # another outbox: its commits call none of the sender's wakes
         # Counted before the announce: on PostgreSQL its NOTIFY may wake the sender before `announce` returns.
         looks_before = len(outbox.claims)

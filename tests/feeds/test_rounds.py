@@ -174,9 +174,10 @@ async def test_a_polls_health_is_written_before_its_lease_can_run_out_however_lo
     harness.clock.advance(seconds=2 * quick.interval_seconds)
     round_ = asyncio.create_task(poller.poll_due())
     try:
-        async with asyncio.timeout(30):  # a wait for the write, not a measure of it: due 1 s (the fetch timeout) on
-            while (state := await repository.get(quick.id)) is None or state.last_checked_at == first.last_checked_at:
-                await asyncio.sleep(0.05)
+        # Waits for the write (due one fetch timeout, 1 s, after the poll), not a measure of it; the per-test timeout
+        # guards a hang: without the record's timer it waited for the round's end, which the test holds back.
+        while (state := await repository.get(quick.id)) is None or state.last_checked_at == first.last_checked_at:
+            await asyncio.sleep(0.05)
         assert state.polling_until is None and state.last_outcome == "not_modified"
         assert not round_.done(), round_.result()
     finally:
@@ -207,9 +208,9 @@ async def test_a_hand_poll_of_a_source_the_round_has_just_polled_answers_with_th
     harness.clock.advance(seconds=2 * quick.interval_seconds)
     round_ = asyncio.create_task(poller.poll_due())
     try:
-        async with asyncio.timeout(30):  # the round's poll of /quick-2 has ended (seen from inside: no public sign)
-            while (polled := poller._in_flight.get(quick.id)) is None or not polled.done():
-                await asyncio.sleep(0.01)
+        # Until the round's poll of /quick-2 has ended (seen from inside: no public sign).
+        while (polled := poller._in_flight.get(quick.id)) is None or not polled.done():
+            await asyncio.sleep(0.01)
         assert len(site.hits("/quick-2")) == 2
         [again] = await poller.poll_now([quick.id])
         assert again.outcome == "not_modified"  # the round's poll, a moment ago

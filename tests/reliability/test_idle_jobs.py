@@ -47,7 +47,7 @@ class Runs:
 
     async def next_end(self) -> datetime:
         """Wait for the end of the job's next run; returns when it ended."""
-        return await asyncio.wait_for(self._ended.get(), 60)
+        return await self._ended.get()
 
     async def look_after_wake(self, supervisor: Supervisor, name: str, interval: float) -> datetime:
         """Wake the job and wait for the end of a look that began after the wake; returns when it ended.
